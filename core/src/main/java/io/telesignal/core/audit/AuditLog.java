@@ -1,0 +1,19 @@
+package io.telesignal.core.audit;
+
+import java.util.List;
+
+/**
+ * SPI: where audit records are kept. Implementations are blocking (JDBC) and are only called from the
+ * {@link AuditTrail} writer thread or from tools such as {@code audit verify}, never from an event loop.
+ *
+ * <p>{@link #append} must be atomic across every writer, including other nodes sharing the store: read the
+ * head, link the record with {@link AuditChain#link}, store record and new head, in one transaction.
+ */
+public interface AuditLog {
+    AuditRecord append(AuditEvent event);
+
+    /** Up to {@code limit} records with {@code seq > afterSeq}, in ascending order. */
+    List<AuditRecord> read(long afterSeq, int limit);
+
+    AuditHead head();
+}

@@ -1,0 +1,86 @@
+package io.telesignal.core.audit;
+
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way services record audit events. Callers on any thread (event loops included) hand over an event
+ * and get a future; a single writer thread appends to the {@link AuditLog} in arrival order, which is what
+ * a hash chain needs and keeps blocking JDBC off the caller's thread.
+ *
+ * <p>Hazard: the queue is bounded. When it is full the future fails at once with
+ * {@link AuditUnavailableException}; callers refuse the audited action instead of waiting, so a slow store
+ * slows admissions, never an event loop. {@link #close} drains what was accepted before it returns.
+ */
+public final class AuditTrail implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+
+    private final AuditLog log;
+    private final Clock clock;
+    private final ThreadPoolExecutor writer;
+
+    public AuditTrail(AuditLog log, Clock clock, int queueCapacity) {
+        this.log = log;
+        this.clock = clock;
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+                    Thread thread = new Thread(runnable, "audit-writer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    public CompletableFuture<AuditRecord> record(AuditEvent.Builder event) {
+        AuditEvent stamped = event.at(clock.instant());
+        CompletableFuture<AuditRecord> result = new CompletableFuture<>();
+        try {
+            writer.execute(() -> {
+                try {
+                    result.complete(log.append(stamped));
+                } catch (RuntimeException e) {
+                    LOG.error("event=audit_append outcome=failed type={}", stamped.type(), e);
+                    result.completeExceptionally(new AuditUnavailableException("audit store failed", e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("event=audit_append outcome=rejected type={} reason=queue_full_or_closed", stamped.type());
+            result.completeExceptionally(new AuditUnavailableException("audit queue full or closed", e));
+        }
+        return result;
+    }
+
+    /** Records and waits; for callers already on a worker thread. */
+    public AuditRecord recordNow(AuditEvent.Builder event) {
+        try {
+            return record(event).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof AuditUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw e;
+        }
+    }
+
+    /** Events accepted but not yet written. */
+    public int queued() {
+        return writer.getQueue().size();
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.error("event=audit_close outcome=timeout pending={}", writer.getQueue().size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

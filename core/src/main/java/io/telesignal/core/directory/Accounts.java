@@ -1,0 +1,113 @@
+package io.telesignal.core.directory;
+
+import io.telesignal.core.audit.AuditEvent;
+import io.telesignal.core.audit.AuditTrail;
+import io.telesignal.core.audit.Outcome;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.core.identity.UserId;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Account operations: add users, set passwords, roles and the enabled flag, and check a password. Every
+ * change and every sign-in attempt is audited with ids only. Blocking (hashing, directory); run on the
+ * worker pool.
+ *
+ * <p>Hazard: a sign-in for an unknown login still verifies a password against a fixed hash, so response
+ * time does not reveal which logins exist.
+ */
+public final class Accounts {
+    private final Directory directory;
+    private final CredentialDeriver deriver;
+    private final PasswordHashes hashes;
+    private final PasswordPolicy policy;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final String unknownUserHash;
+
+    public Accounts(Directory directory, CredentialDeriver deriver, PasswordHashes hashes, PasswordPolicy policy,
+            AuditTrail audit, Clock clock) {
+        this.directory = directory;
+        this.deriver = deriver;
+        this.hashes = hashes;
+        this.policy = policy;
+        this.audit = audit;
+        this.clock = clock;
+        this.unknownUserHash = hashes.hash("not-a-real-password".toCharArray());
+    }
+
+    public User add(Login login, String displayName, Set<Role> roles, char[] password, String actor) {
+        try {
+            policy.check(password);
+            User user = new User(UserId.random(), login, displayName, roles, true, clock.instant());
+            directory.create(user, deriver.derive(login, password));
+            audit.recordNow(AuditEvent.of("user.created", actor, Outcome.OK).subject(user.id().value()));
+            return user;
+        } catch (LoginTakenException | InvalidPasswordException e) {
+            audit.recordNow(AuditEvent.of("user.created", actor, Outcome.FAILED).reason(e.code()));
+            throw e;
+        }
+    }
+
+    public void setPassword(Login login, char[] password, String actor) {
+        User user = require(login);
+        try {
+            policy.check(password);
+        } catch (InvalidPasswordException e) {
+            audit.recordNow(AuditEvent.of("user.password_changed", actor, Outcome.FAILED)
+                    .subject(user.id().value()).reason(e.code()));
+            throw e;
+        }
+        directory.storeCredentials(user.id(), deriver.derive(login, password));
+        audit.recordNow(AuditEvent.of("user.password_changed", actor, Outcome.OK).subject(user.id().value()));
+    }
+
+    public User setEnabled(Login login, boolean enabled, String actor) {
+        User updated = require(login).withEnabled(enabled);
+        directory.update(updated);
+        audit.recordNow(AuditEvent.of(enabled ? "user.enabled" : "user.disabled", actor, Outcome.OK)
+                .subject(updated.id().value()));
+        return updated;
+    }
+
+    public User setRoles(Login login, Set<Role> roles, String actor) {
+        User updated = require(login).withRoles(roles);
+        directory.update(updated);
+        audit.recordNow(AuditEvent.of("user.roles_changed", actor, Outcome.OK).subject(updated.id().value()));
+        return updated;
+    }
+
+    /** The user when the password is right and the account enabled; empty otherwise. Audited either way. */
+    public Optional<User> authenticate(Login login, char[] password, String remoteAddress) {
+        Optional<User> user = directory.findByLogin(login);
+        String stored = user.flatMap(u -> directory.credentials(u.id())).map(Credentials::passwordHash)
+                .orElse(unknownUserHash);
+        boolean matches = hashes.verify(password, stored) && user.isPresent();
+        String reason = user.isEmpty() || !matches ? "bad_credentials"
+                : !user.get().enabled() ? "account_disabled" : null;
+        String actor = user.map(u -> u.id().value()).orElse("unknown");
+        audit.recordNow(AuditEvent.of("auth.password", actor, reason == null ? Outcome.OK : Outcome.FAILED)
+                .remoteAddress(remoteAddress).reason(reason));
+        return reason == null ? user : Optional.empty();
+    }
+
+    public Optional<User> find(Login login) {
+        return directory.findByLogin(login);
+    }
+
+    public Optional<User> find(UserId id) {
+        return directory.findById(id);
+    }
+
+    public User require(Login login) {
+        return directory.findByLogin(login).orElseThrow(() -> new UserNotFoundException(login.value()));
+    }
+
+    public List<User> list(int offset, int limit) {
+        return directory.list(offset, limit);
+    }
+}

@@ -1,0 +1,33 @@
+package io.telesignal.core.directory;
+
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.User;
+import io.telesignal.core.identity.UserId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SPI: where users and their derived credentials are kept. Blocking; call from the worker pool.
+ * Implementations: {@link InMemoryDirectory} here, {@code JdbcDirectory} in store.
+ */
+public interface Directory {
+    /** Stores a new user with its first credentials, atomically. */
+    void create(User user, Credentials credentials) throws LoginTakenException;
+
+    Optional<User> findById(UserId id);
+
+    Optional<User> findByLogin(Login login);
+
+    /** Users ordered by login. */
+    List<User> list(int offset, int limit);
+
+    /** Replaces display name, roles and enabled flag; login and id never change. */
+    void update(User user) throws UserNotFoundException;
+
+    Optional<Credentials> credentials(UserId id);
+
+    void storeCredentials(UserId id, Credentials credentials) throws UserNotFoundException;
+
+    /** Answers quickly when the backing store is reachable; throws otherwise. Used by readiness checks. */
+    void ping();
+}

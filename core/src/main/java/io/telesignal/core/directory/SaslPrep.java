@@ -1,0 +1,52 @@
+package io.telesignal.core.directory;
+
+import java.text.Normalizer;
+
+/**
+ * RFC 4013 SASLprep for passwords, as SCRAM (RFC 5802 §2.2) requires before hashing: map non-ASCII spaces
+ * to SPACE and "commonly mapped to nothing" characters to nothing (RFC 3454 B.1, C.1.2), normalize with NFKC,
+ * and refuse prohibited output (controls, private use, surrogates, non-characters, unassigned code points).
+ * The bidirectional-text check of RFC 3454 §6 is not applied; such passwords are accepted as normalized.
+ */
+final class SaslPrep {
+    private SaslPrep() {}
+
+    static String prepare(char[] password) {
+        StringBuilder mapped = new StringBuilder(password.length);
+        String input = new String(password);
+        for (int i = 0; i < input.length(); ) {
+            int cp = input.codePointAt(i);
+            i += Character.charCount(cp);
+            if (mappedToNothing(cp)) {
+                continue;
+            }
+            mapped.appendCodePoint(nonAsciiSpace(cp) ? ' ' : cp);
+        }
+        String normalized = Normalizer.normalize(mapped, Normalizer.Form.NFKC);
+        for (int i = 0; i < normalized.length(); ) {
+            int cp = normalized.codePointAt(i);
+            i += Character.charCount(cp);
+            if (prohibited(cp)) {
+                throw new InvalidPasswordException("password contains a character SASLprep prohibits");
+            }
+        }
+        return normalized;
+    }
+
+    private static boolean mappedToNothing(int cp) {
+        return cp == 0x00AD || cp == 0x034F || cp == 0x1806 || (cp >= 0x180B && cp <= 0x180D)
+                || cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060
+                || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF;
+    }
+
+    private static boolean nonAsciiSpace(int cp) {
+        return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F
+                || cp == 0x3000;
+    }
+
+    private static boolean prohibited(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.CONTROL || type == Character.PRIVATE_USE || type == Character.SURROGATE
+                || type == Character.UNASSIGNED || (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF);
+    }
+}

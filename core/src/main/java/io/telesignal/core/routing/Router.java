@@ -1,0 +1,96 @@
+package io.telesignal.core.routing;
+
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.NodeId;
+import io.telesignal.core.identity.UserId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Delivers core events to endpoints wherever they are connected.
+ *
+ * <p>Algorithm: look the endpoint up in the registry; if this node holds it, offer the event to its local
+ * sink; otherwise hand it to the {@link NodeLink} for the holding node. A registry entry for this node with
+ * no local sink is stale (the connection closed between the lookup and the offer) and counts as
+ * {@code NOT_CONNECTED}. Callers always get an outcome per endpoint: nothing is dropped silently.
+ */
+public final class Router {
+    private final NodeId self;
+    private final EndpointRegistry registry;
+    private final LocalEndpoints local;
+    private final NodeLink link;
+
+    public Router(NodeId self, EndpointRegistry registry, LocalEndpoints local, NodeLink link) {
+        this.self = self;
+        this.registry = registry;
+        this.local = local;
+        this.link = link;
+    }
+
+    public NodeId self() {
+        return self;
+    }
+
+    /** Registers a connection of this node and attaches its sink. */
+    public CompletionStage<Void> connect(Endpoint endpoint, EndpointSink sink) {
+        if (!endpoint.node().equals(self)) {
+            throw new IllegalArgumentException("endpoint " + endpoint.id() + " belongs to node " + endpoint.node());
+        }
+        local.attach(endpoint.id(), sink);
+        return registry.register(endpoint);
+    }
+
+    public CompletionStage<Void> disconnect(EndpointId id) {
+        local.detach(id);
+        return registry.unregister(id).thenApply(removed -> null);
+    }
+
+    public CompletionStage<DeliveryOutcome> deliver(EndpointId id, CoreEvent event) {
+        return registry.find(id).thenCompose(found -> found
+                .map(endpoint -> route(endpoint, event))
+                .orElseGet(() -> CompletableFuture.completedFuture(DeliveryOutcome.NOT_CONNECTED)));
+    }
+
+    /** Delivers to every endpoint of the user; an empty map means the user has none connected. */
+    public CompletionStage<Map<EndpointId, DeliveryOutcome>> deliverToUser(UserId user, CoreEvent event) {
+        return registry.endpointsOf(user).thenCompose(endpoints -> {
+            Map<EndpointId, DeliveryOutcome> outcomes = new LinkedHashMap<>();
+            CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+            for (Endpoint endpoint : endpoints) {
+                CompletableFuture<DeliveryOutcome> one = route(endpoint, event).toCompletableFuture();
+                all = all.thenCombine(one, (ignored, outcome) -> {
+                    synchronized (outcomes) {
+                        outcomes.put(endpoint.id(), outcome);
+                    }
+                    return null;
+                });
+            }
+            return all.thenApply(ignored -> Map.copyOf(outcomes));
+        });
+    }
+
+    public CompletionStage<List<Endpoint>> endpointsOf(UserId user) {
+        return registry.endpointsOf(user);
+    }
+
+    /** Entry point for events another node sent to an endpoint this node holds. */
+    public DeliveryOutcome acceptFromNode(EndpointId id, CoreEvent event) {
+        return offerLocally(id, event);
+    }
+
+    private CompletionStage<DeliveryOutcome> route(Endpoint endpoint, CoreEvent event) {
+        if (endpoint.node().equals(self)) {
+            return CompletableFuture.completedFuture(offerLocally(endpoint.id(), event));
+        }
+        return link.send(endpoint.node(), endpoint.id(), event);
+    }
+
+    private DeliveryOutcome offerLocally(EndpointId id, CoreEvent event) {
+        return local.find(id)
+                .map(sink -> sink.offer(event) ? DeliveryOutcome.DELIVERED : DeliveryOutcome.REFUSED)
+                .orElse(DeliveryOutcome.NOT_CONNECTED);
+    }
+}

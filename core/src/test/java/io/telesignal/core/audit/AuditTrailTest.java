@@ -1,0 +1,112 @@
+package io.telesignal.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.telesignal.core.testkit.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class AuditTrailTest {
+    private final MutableClock clock = MutableClock.atEpochDay();
+
+    @Test
+    void recordsInArrivalOrderStampedWithTheClock() {
+        InMemoryAuditLog log = new InMemoryAuditLog();
+        try (AuditTrail trail = new AuditTrail(log, clock, 100)) {
+            trail.record(AuditEvent.of("user.created", "cli", Outcome.OK).subject("u1"));
+            clock.advance(Duration.ofSeconds(5));
+            AuditRecord second = trail.record(AuditEvent.of("user.disabled", "cli", Outcome.OK).subject("u1")).join();
+
+            assertThat(second.seq()).isEqualTo(2);
+            assertThat(second.event().at()).isEqualTo(clock.instant());
+        }
+        List<AuditRecord> records = log.read(0, 10);
+        assertThat(records).extracting(r -> r.event().type()).containsExactly("user.created", "user.disabled");
+    }
+
+    @Test
+    void fullQueueFailsFastInsteadOfBlocking() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        InMemoryAuditLog inner = new InMemoryAuditLog();
+        AuditLog slow = new AuditLog() {
+            @Override
+            public AuditRecord append(AuditEvent event) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return inner.append(event);
+            }
+
+            @Override
+            public List<AuditRecord> read(long afterSeq, int limit) {
+                return inner.read(afterSeq, limit);
+            }
+
+            @Override
+            public AuditHead head() {
+                return inner.head();
+            }
+        };
+        try (AuditTrail trail = new AuditTrail(slow, clock, 1)) {
+            CompletableFuture<AuditRecord> running = trail.record(AuditEvent.of("a.b", "x", Outcome.OK));
+            // wait until the writer has taken the first event, leaving the one-slot queue empty
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !running.isDone() && queueFree(trail));
+            CompletableFuture<AuditRecord> queued = trail.record(AuditEvent.of("a.b", "x", Outcome.OK));
+            CompletableFuture<AuditRecord> rejected = trail.record(AuditEvent.of("a.b", "x", Outcome.OK));
+
+            assertThatThrownBy(rejected::join).hasCauseInstanceOf(AuditUnavailableException.class);
+            release.countDown();
+            assertThat(running.join().seq()).isEqualTo(1);
+            assertThat(queued.join().seq()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void failingStoreFailsTheFuture() {
+        AuditLog broken = new AuditLog() {
+            @Override
+            public AuditRecord append(AuditEvent event) {
+                throw new IllegalStateException("store down");
+            }
+
+            @Override
+            public List<AuditRecord> read(long afterSeq, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public AuditHead head() {
+                return AuditHead.EMPTY;
+            }
+        };
+        try (AuditTrail trail = new AuditTrail(broken, clock, 10)) {
+            assertThatThrownBy(() -> trail.recordNow(AuditEvent.of("a.b", "x", Outcome.OK)))
+                    .isInstanceOf(AuditUnavailableException.class);
+        }
+    }
+
+    @Test
+    void closeDrainsAcceptedEvents() {
+        InMemoryAuditLog log = new InMemoryAuditLog();
+        AuditTrail trail = new AuditTrail(log, clock, 1000);
+        for (int i = 0; i < 200; i++) {
+            trail.record(AuditEvent.of("a.b", "x" + i, Outcome.OK));
+        }
+        trail.close();
+        assertThat(log.head().seq()).isEqualTo(200);
+        assertThatThrownBy(() -> trail.recordNow(AuditEvent.of("a.b", "late", Outcome.OK)))
+                .isInstanceOf(AuditUnavailableException.class);
+    }
+
+    private static boolean queueFree(AuditTrail trail) {
+        return trail.queued() == 0;
+    }
+}

@@ -1,0 +1,104 @@
+package io.telesignal.core.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.testkit.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+class CredentialDeriverTest {
+    private final MutableClock clock = MutableClock.atEpochDay();
+    private final PasswordHashes hashes = new PasswordHashes(Argon2idHasher.owaspDefaults(new SecureRandom()), List.of());
+
+    @Test
+    void sipHa1MatchesRfc7616Examples() throws Exception {
+        // RFC 7616 §3.9.1: user Mufasa, realm http-auth@example.org, password "Circle of Life"
+        String md5 = CredentialDeriver.ha1("MD5", "Mufasa", "http-auth@example.org", "Circle of Life");
+        String sha256 = CredentialDeriver.ha1("SHA-256", "Mufasa", "http-auth@example.org", "Circle of Life");
+        String nonce = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v";
+        String cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
+        String tail = ":" + nonce + ":00000001:" + cnonce + ":auth:";
+
+        assertThat(hex("MD5", md5 + tail + hex("MD5", "GET:/dir/index.html")))
+                .isEqualTo("8ca523f5e9506fed4657c9700eebdbec");
+        assertThat(hex("SHA-256", sha256 + tail + hex("SHA-256", "GET:/dir/index.html")))
+                .isEqualTo("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+    }
+
+    @Test
+    void scramKeysMatchRfc7677Example() throws Exception {
+        // RFC 7677 §3: user "user", password "pencil"; the server signature proves StoredKey and ServerKey
+        byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
+        ScramCredentials scram = CredentialDeriver.scram("pencil", salt, 4096);
+        String nonce = "rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+        String authMessage = "n=user,r=rOprNGfwEbeRWgbNEkqO,r=" + nonce + ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r="
+                + nonce;
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(scram.serverKey(), "HmacSHA256"));
+        byte[] serverSignature = mac.doFinal(authMessage.getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(Base64.getEncoder().encodeToString(serverSignature))
+                .isEqualTo("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+        byte[] proof = Base64.getDecoder().decode("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+        mac.init(new SecretKeySpec(scram.storedKey(), "HmacSHA256"));
+        byte[] clientSignature = mac.doFinal(authMessage.getBytes(StandardCharsets.US_ASCII));
+        byte[] clientKey = new byte[proof.length];
+        for (int i = 0; i < proof.length; i++) {
+            clientKey[i] = (byte) (proof[i] ^ clientSignature[i]);
+        }
+        assertThat(MessageDigest.getInstance("SHA-256").digest(clientKey)).isEqualTo(scram.storedKey());
+    }
+
+    @Test
+    void deriveProducesEveryCredentialForTheRealm() {
+        CredentialDeriver deriver = new CredentialDeriver(hashes, "clinic.example", 4096, new SecureRandom(), clock);
+        Credentials credentials = deriver.derive(new Login("alice"), "correct horse battery".toCharArray());
+
+        assertThat(hashes.verify("correct horse battery".toCharArray(), credentials.passwordHash())).isTrue();
+        assertThat(credentials.passwordHash()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$")
+                .doesNotContain("correct horse");
+        assertThat(credentials.sipDigest().realm()).isEqualTo("clinic.example");
+        assertThat(credentials.sipDigest().ha1Md5())
+                .isEqualTo(CredentialDeriver.ha1("MD5", "alice", "clinic.example", "correct horse battery"));
+        assertThat(credentials.sipDigest().ha1Sha256()).hasSize(64);
+        assertThat(credentials.scram().iterations()).isEqualTo(4096);
+        assertThat(credentials.updatedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void saltsDifferBetweenDerivations() {
+        CredentialDeriver deriver = new CredentialDeriver(hashes, "r", 4096, new SecureRandom(), clock);
+        Credentials a = deriver.derive(new Login("alice"), "same password!".toCharArray());
+        Credentials b = deriver.derive(new Login("alice"), "same password!".toCharArray());
+
+        assertThat(a.passwordHash()).isNotEqualTo(b.passwordHash());
+        assertThat(a.scram().salt()).isNotEqualTo(b.scram().salt());
+    }
+
+    @Test
+    void saslPrepMapsSpacesAndRefusesControls() {
+        assertThat(SaslPrep.prepare("a\u00A0b\u00ADc".toCharArray())).isEqualTo("a bc");
+        assertThat(SaslPrep.prepare("\u2168".toCharArray())).isEqualTo("IX");
+        assertThatThrownBy(() -> SaslPrep.prepare("bad\u0007bell".toCharArray()))
+                .isInstanceOf(InvalidPasswordException.class);
+    }
+
+    @Test
+    void realmWithQuoteIsRefused() {
+        assertThatThrownBy(() -> new CredentialDeriver(hashes, "a\"b", 4096, new SecureRandom(), clock))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static String hex(String algorithm, String input) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(input.getBytes(StandardCharsets.UTF_8)));
+    }
+}
