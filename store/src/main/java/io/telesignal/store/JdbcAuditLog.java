@@ -1,0 +1,105 @@
+package io.telesignal.store;
+
+import io.telesignal.core.audit.AuditChain;
+import io.telesignal.core.audit.AuditEvent;
+import io.telesignal.core.audit.AuditHead;
+import io.telesignal.core.audit.AuditLog;
+import io.telesignal.core.audit.AuditRecord;
+import io.telesignal.core.audit.Outcome;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The audit chain in {@code audit_events}, with its last link in {@code audit_head}.
+ *
+ * <p>Append locks the head row ({@code SELECT ... FOR UPDATE}), so appends from every writer — several
+ * nodes included — are serialized by the database, and the record and the new head commit together.
+ */
+public final class JdbcAuditLog implements AuditLog {
+    private final Transactions tx;
+
+    JdbcAuditLog(Transactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public AuditRecord append(AuditEvent event) {
+        return tx.inTransaction("append audit record", c -> {
+            AuditHead head;
+            try (PreparedStatement lock = c.prepareStatement(
+                    "SELECT seq, chain_hash FROM audit_head WHERE id = 1 FOR UPDATE");
+                    ResultSet rs = lock.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("audit_head row missing", "02000");
+                }
+                head = new AuditHead(rs.getLong(1), rs.getString(2));
+            }
+            AuditRecord record = AuditChain.link(head.seq() + 1, event, head.hash());
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO audit_events (seq, event_type, actor, subject, consultation, endpoint, remote_address,"
+                            + " outcome, reason, occurred_at, prev_hash, chain_hash)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setLong(1, record.seq());
+                insert.setString(2, event.type());
+                insert.setString(3, event.actor());
+                insert.setString(4, event.subject());
+                insert.setString(5, event.consultation());
+                insert.setString(6, event.endpoint());
+                insert.setString(7, event.remoteAddress());
+                insert.setString(8, event.outcome().wireName());
+                insert.setString(9, event.reason());
+                insert.setObject(10, JdbcDirectory.utc(event.at()));
+                insert.setString(11, record.prevHash());
+                insert.setString(12, record.hash());
+                insert.executeUpdate();
+            }
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE audit_head SET seq = ?, chain_hash = ? WHERE id = 1")) {
+                update.setLong(1, record.seq());
+                update.setString(2, record.hash());
+                update.executeUpdate();
+            }
+            return record;
+        });
+    }
+
+    @Override
+    public List<AuditRecord> read(long afterSeq, int limit) {
+        return tx.read("read audit records", c -> {
+            try (PreparedStatement query = c.prepareStatement(
+                    "SELECT seq, event_type, actor, subject, consultation, endpoint, remote_address, outcome, reason,"
+                            + " occurred_at, prev_hash, chain_hash FROM audit_events WHERE seq > ? ORDER BY seq"
+                            + " FETCH FIRST ? ROWS ONLY")) {
+                query.setLong(1, afterSeq);
+                query.setInt(2, limit);
+                List<AuditRecord> records = new ArrayList<>();
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        AuditEvent event = new AuditEvent(rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), Outcome.fromWireName(rs.getString(8)),
+                                rs.getString(9), rs.getObject(10, OffsetDateTime.class).toInstant());
+                        records.add(new AuditRecord(rs.getLong(1), event, rs.getString(11), rs.getString(12)));
+                    }
+                }
+                return records;
+            }
+        });
+    }
+
+    @Override
+    public AuditHead head() {
+        return tx.read("read audit head", c -> {
+            try (PreparedStatement query = c.prepareStatement("SELECT seq, chain_hash FROM audit_head WHERE id = 1");
+                    ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("audit_head row missing", "02000");
+                }
+                return new AuditHead(rs.getLong(1), rs.getString(2));
+            }
+        });
+    }
+}

@@ -1,0 +1,101 @@
+package io.telesignal.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database behind the directory and the audit log: one HikariCP pool, Flyway migrations, and the JDBC
+ * SPI implementations over them. Opening fails fast (a clear {@link StoreException}) when the database cannot
+ * be reached or, for H2, is held by another process.
+ */
+public final class JdbcStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+    static final String MIGRATIONS = "classpath:io/telesignal/store/migration";
+
+    private final JdbcSettings settings;
+    private final HikariDataSource dataSource;
+    private final JdbcDirectory directory;
+    private final JdbcAuditLog auditLog;
+
+    private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        Transactions tx = new Transactions(dataSource);
+        this.directory = new JdbcDirectory(tx);
+        this.auditLog = new JdbcAuditLog(tx);
+    }
+
+    public static JdbcStore open(JdbcSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("telesignal-store");
+        config.setJdbcUrl(settings.url());
+        config.setUsername(settings.username());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
+        // PostgreSQL accepts a search_path to a schema that does not exist yet; the first migration creates it
+        settings.schema().ifPresent(config::setSchema);
+        try {
+            return new JdbcStore(settings, new HikariDataSource(config));
+        } catch (HikariPool.PoolInitializationException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw StoreException.of("open store", sql);
+            }
+            throw StoreException.unavailable("open store", e);
+        }
+    }
+
+    /** Applies pending migrations; answers how many ran. */
+    public int migrate() {
+        try {
+            var flyway = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .loggers("slf4j");
+            settings.schema().ifPresent(schema -> flyway.schemas(schema).defaultSchema(schema).createSchemas(true));
+            MigrateResult result = flyway.load().migrate();
+            LOG.info("event=store_migrated applied={} version={}", result.migrationsExecuted, result.targetSchemaVersion);
+            return result.migrationsExecuted;
+        } catch (FlywayException e) {
+            throw StoreException.unavailable("migrate store", e);
+        }
+    }
+
+    public JdbcDirectory directory() {
+        return directory;
+    }
+
+    public JdbcAuditLog auditLog() {
+        return auditLog;
+    }
+
+    /** Throws when the database does not answer. */
+    public void ping() {
+        directory.ping();
+    }
+
+    public JdbcSettings settings() {
+        return settings;
+    }
+
+    /** For tools and tests that need plain SQL (the tamper tests edit audit rows this way). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        LOG.info("event=store_closed");
+    }
+}

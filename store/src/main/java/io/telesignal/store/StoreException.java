@@ -1,0 +1,39 @@
+package io.telesignal.store;
+
+import io.telesignal.core.DomainException;
+import java.sql.SQLException;
+
+/** The database failed or could not be reached. */
+public final class StoreException extends DomainException {
+    private static final long serialVersionUID = 1L;
+
+    /** H2 vendor code 90020: the database file is open in another process. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+    private final String code;
+
+    private StoreException(String code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public static StoreException of(String operation, SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return new StoreException("store_locked", operation
+                        + ": the H2 database is open in another process (a running server?); stop it, or use"
+                        + " PostgreSQL to share the store", e);
+            }
+        }
+        return new StoreException("store_failed", operation + " failed (SQLState " + e.getSQLState() + ")", e);
+    }
+
+    public static StoreException unavailable(String operation, Throwable cause) {
+        return new StoreException("store_unavailable", operation + ": the database cannot be reached", cause);
+    }
+
+    @Override
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,29 @@
+package io.telesignal.store;
+
+import io.telesignal.core.audit.AuditLog;
+import io.telesignal.core.audit.AuditLogContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+class JdbcAuditLogPostgresTest extends AuditLogContract {
+    @TempDir
+    Path dir;
+    private StoreFixture fixture;
+
+    @BeforeEach
+    void open() {
+        fixture = new StoreFixture(StoreFixture.Kind.POSTGRES, dir);
+    }
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    @Override
+    protected AuditLog log() {
+        return fixture.store().auditLog();
+    }
+}

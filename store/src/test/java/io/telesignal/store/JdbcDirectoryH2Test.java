@@ -1,0 +1,29 @@
+package io.telesignal.store;
+
+import io.telesignal.core.directory.Directory;
+import io.telesignal.core.directory.DirectoryContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+class JdbcDirectoryH2Test extends DirectoryContract {
+    @TempDir
+    Path dir;
+    private StoreFixture fixture;
+
+    @BeforeEach
+    void open() {
+        fixture = new StoreFixture(StoreFixture.Kind.H2, dir);
+    }
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    @Override
+    protected Directory directory() {
+        return fixture.store().directory();
+    }
+}
