@@ -1,0 +1,59 @@
+package io.telesignal.net.http;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Exact-path routes, registered by the modules that own them before the listener starts. A path with no
+ * route is 404; a path whose route does not take the method is 405 with {@code Allow}.
+ */
+public final class Routes {
+    private final Map<String, Map<HttpMethod, HttpHandler>> byPath = new ConcurrentHashMap<>();
+
+    public Routes get(String path, HttpHandler handler) {
+        Routes routes = add(HttpMethod.GET, path, handler);
+        return routes.add(HttpMethod.HEAD, path, handler);
+    }
+
+    public Routes post(String path, HttpHandler handler) {
+        return add(HttpMethod.POST, path, handler);
+    }
+
+    public Routes add(HttpMethod method, String path, HttpHandler handler) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("route path must start with /");
+        }
+        Map<HttpMethod, HttpHandler> methods = byPath.computeIfAbsent(path, p -> new LinkedHashMap<>());
+        synchronized (methods) {
+            if (methods.putIfAbsent(method, handler) != null) {
+                throw new IllegalStateException("route " + method + " " + path + " registered twice");
+            }
+        }
+        return this;
+    }
+
+    public Optional<HttpHandler> find(HttpMethod method, String path) {
+        Map<HttpMethod, HttpHandler> methods = byPath.get(path);
+        if (methods == null) {
+            return Optional.empty();
+        }
+        synchronized (methods) {
+            return Optional.ofNullable(methods.get(method));
+        }
+    }
+
+    public boolean knows(String path) {
+        return byPath.containsKey(path);
+    }
+
+    public Set<HttpMethod> methods(String path) {
+        Map<HttpMethod, HttpHandler> methods = byPath.getOrDefault(path, Map.of());
+        synchronized (methods) {
+            return Set.copyOf(methods.keySet());
+        }
+    }
+}
