@@ -61,7 +61,7 @@ public final class HttpListener {
     }
 
     /** Binds and answers the bound address (the real port when 0 was configured). */
-    public InetSocketAddress bind() throws InterruptedException {
+    public InetSocketAddress bind() {
         gate = new ConnectionGate(settings.maxConnections(), settings.maxConnectionsPerIp(), channels, metrics);
         HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(4096)
@@ -86,7 +86,11 @@ public final class HttpListener {
                                 settings.tls()));
                     }
                 });
-        serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
+        var bound0 = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();
+        if (!bound0.isSuccess()) {
+            throw new ListenerBindException(name, settings.host(), settings.port(), bound0.cause());
+        }
+        serverChannel = bound0.channel();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("event=listener_bound name={} scheme={} address={}:{}", name, settings.tls() ? "https" : "http",
                 bound.getAddress().getHostAddress(), bound.getPort());

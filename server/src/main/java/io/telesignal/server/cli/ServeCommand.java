@@ -1,0 +1,70 @@
+package io.telesignal.server.cli;
+
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.logging.LoggingSetup;
+import io.telesignal.server.wiring.TelesignalServer;
+import io.telesignal.net.http.ListenerBindException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the server until SIGTERM/SIGINT, then stops it gracefully and exits 0. A watchdog ends the process with
+ * exit code 1 should the stop hang well past the configured timeout.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    private final CliContext context;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--demo", description = "create demo users (patient, provider, interpreter, admin) and print"
+            + " their passwords once")
+    boolean demo;
+
+    ServeCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = options.load(context);
+        LoggingSetup.configure(config.logging().format(), config.logging().level(), LoggingSetup.Target.STDOUT);
+        TelesignalServer server;
+        try {
+            server = TelesignalServer.start(config, context.clock(), demo, context.out());
+        } catch (ListenerBindException e) {
+            context.err().println("telesignal: cannot listen on " + config.http().host() + ":" + config.http().port()
+                    + " (http.host/http.port): address in use or not available");
+            return Cli.FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(config.shutdownTimeout().toMillis() + 10_000);
+                    LOG.error("event=server_stopping outcome=hung action=halt");
+                    Runtime.getRuntime().halt(Cli.FAILED);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            server.stop();
+            stopped.countDown();
+            context.out().flush();
+            // a JVM ended by SIGTERM exits 143 once its hooks return; a completed graceful stop is a success
+            Runtime.getRuntime().halt(Cli.OK);
+        }, "shutdown"));
+        stopped.await();
+        return Cli.OK;
+    }
+}

@@ -1,0 +1,196 @@
+package io.telesignal.server.config;
+
+import io.telesignal.core.auth.TokenSettings;
+import io.telesignal.core.directory.PasswordPolicy;
+import io.telesignal.net.http.ListenerSettings;
+import io.telesignal.net.tls.TlsSettings;
+import io.telesignal.store.JdbcSettings;
+import java.net.InetAddress;
+import java.net.URL;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration, read and validated once at start-up. Built by {@link #load}: defaults, then the
+ * YAML file, then {@code TELESIGNAL_*} variables, then command-line overrides.
+ */
+public record ServerConfig(
+        Path dataDir,
+        String nodeId,
+        ListenerSettings http,
+        boolean allowPlainHttp,
+        boolean metricsEnabled,
+        TlsSettings tls,
+        JdbcSettings store,
+        boolean migrateOnStart,
+        Directory directory,
+        Tokens tokens,
+        Workers workers,
+        int auditQueue,
+        Logging logging,
+        Duration shutdownTimeout) {
+
+    public record Directory(String sipRealm, String passwordHash, PasswordPolicy passwordPolicy, int scramIterations) {}
+
+    /**
+     * @param algorithm  HS256, RS256 or ES256
+     * @param secretFile the HS256 secret's file
+     */
+    public record Tokens(String algorithm, Path secretFile, Optional<Path> privateKey, Optional<Path> publicKey,
+            TokenSettings settings) {}
+
+    /** @param ioThreads Netty I/O threads; 0 for two per core */
+    public record Workers(int threads, int queue, int ioThreads) {}
+
+    public record Logging(String format, String level) {}
+
+    /** Reads the configuration; every problem is a {@link ConfigException} naming the key. */
+    public static ServerConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        ConfigTree tree = ConfigTree.defaults();
+        Optional<Path> configFile = file.or(() -> Optional.ofNullable(env.get("TELESIGNAL_CONFIG"))
+                .filter(s -> !s.isBlank()).map(Path::of));
+        configFile.ifPresent(tree::overlayFile);
+        tree.overlayEnvironment(env);
+        overrides.forEach(tree::set);
+        return read(new ConfigReader(tree.root()));
+    }
+
+    private static ServerConfig read(ConfigReader r) {
+        Path dataDir = r.optionalPath("dataDir").orElseThrow(() -> new ConfigException("dataDir", "must be set"));
+        String nodeId = r.optionalString("node.id").orElseGet(ServerConfig::hostName);
+        if (!nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new ConfigException("node.id", "must be 1-64 characters of [A-Za-z0-9._-] (got '" + nodeId + "')");
+        }
+
+        String host = r.string("http.host");
+        boolean tlsOn = r.bool("http.tls");
+        boolean allowPlain = r.bool("http.allowPlain");
+        if (!tlsOn && !allowPlain && !isLoopback(host)) {
+            throw new ConfigException("http.tls", "plain HTTP on non-loopback address " + host
+                    + " is refused; enable TLS, bind to 127.0.0.1, or set http.allowPlain: true (behind a TLS proxy)");
+        }
+        ListenerSettings http = new ListenerSettings(host, r.integer("http.port", 0, 65535), tlsOn,
+                r.integer("http.maxConnections", 1, 1_000_000), r.integer("http.maxConnectionsPerIp", 1, 1_000_000),
+                r.integer("http.maxRequestBytes", 1024, 64 * 1024 * 1024),
+                r.duration("http.idleTimeout", Duration.ofSeconds(1), Duration.ofDays(1)));
+
+        TlsSettings tls = tls(r);
+        JdbcSettings store = store(r, dataDir);
+
+        String passwordHash = r.oneOf("directory.passwordHash", Set.of("argon2id", "pbkdf2"));
+        String realm = r.string("directory.sipRealm");
+        if (realm.isEmpty() || realm.contains("\"")) {
+            throw new ConfigException("directory.sipRealm", "must be non-empty and contain no double quote");
+        }
+        int minPassword = r.integer("directory.minPasswordLength", 8, 1024);
+        Directory directory = new Directory(realm, passwordHash, new PasswordPolicy(minPassword, 1024),
+                r.integer("directory.scramIterations", 4096, 10_000_000));
+
+        Tokens tokens = tokens(r, dataDir);
+        Workers workers = new Workers(r.integer("workers.threads", 1, 1024), r.integer("workers.queue", 1, 1_000_000),
+                r.integer("workers.ioThreads", 0, 1024));
+        Logging logging = new Logging(r.oneOf("logging.format", Set.of("text", "json")),
+                r.oneOf("logging.level", Set.of("error", "warn", "info", "debug", "trace")));
+
+        return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
+                r.bool("store.migrateOnStart"), directory, tokens, workers, r.integer("audit.queue", 1, 10_000_000),
+                logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)));
+    }
+
+    private static TlsSettings tls(ConfigReader r) {
+        Optional<Path> certificate = r.optionalPath("tls.certificate");
+        Optional<Path> key = r.optionalPath("tls.privateKey");
+        if (certificate.isPresent() != key.isPresent()) {
+            throw new ConfigException(certificate.isPresent() ? "tls.privateKey" : "tls.certificate",
+                    "tls.certificate and tls.privateKey must be set together");
+        }
+        var protocols = r.list("tls.protocols");
+        if (protocols.isEmpty() || !TlsSettings.ALLOWED_PROTOCOLS.containsAll(protocols)) {
+            throw new ConfigException("tls.protocols", "must list TLSv1.3 and/or TLSv1.2 (got " + protocols + ")");
+        }
+        var names = r.list("tls.selfSignedNames");
+        if (names.isEmpty()) {
+            throw new ConfigException("tls.selfSignedNames", "must name at least one host");
+        }
+        return new TlsSettings(certificate, key, names, protocols);
+    }
+
+    private static JdbcSettings store(ConfigReader r, Path dataDir) {
+        String url = r.optionalString("store.url")
+                .orElse("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("telesignal")
+                        + ";DB_CLOSE_ON_EXIT=FALSE");
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("store.url", "must be a jdbc:postgresql: or jdbc:h2: URL");
+        }
+        Optional<String> schema = r.optionalString("store.schema");
+        if (schema.isPresent() && !schema.get().matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new ConfigException("store.schema", "must match [a-z_][a-z0-9_]{0,62}");
+        }
+        String username = r.optionalString("store.username").orElse(url.startsWith("jdbc:h2:") ? "sa" : "");
+        return new JdbcSettings(url, username, r.string("store.password"), schema, r.integer("store.poolSize", 1, 200),
+                r.duration("store.connectionTimeout", Duration.ofMillis(250), Duration.ofMinutes(5)));
+    }
+
+    private static Tokens tokens(ConfigReader r, Path dataDir) {
+        String algorithm = r.oneOf("tokens.algorithm", Set.of("HS256", "RS256", "ES256"));
+        Optional<Path> privateKey = r.optionalPath("tokens.privateKey");
+        Optional<Path> publicKey = r.optionalPath("tokens.publicKey");
+        if (!algorithm.equals("HS256") && (privateKey.isEmpty() || publicKey.isEmpty())) {
+            throw new ConfigException(privateKey.isEmpty() ? "tokens.privateKey" : "tokens.publicKey",
+                    "must be set when tokens.algorithm is " + algorithm);
+        }
+        Path secretFile = r.optionalPath("tokens.secretFile")
+                .orElse(dataDir.resolve("secrets").resolve("jwt-hs256.key"));
+        Duration ttl = r.duration("tokens.ttl", Duration.ofSeconds(10), Duration.ofDays(365));
+        Duration maxTtl = r.duration("tokens.maxTtl", Duration.ofSeconds(10), Duration.ofDays(365));
+        if (ttl.compareTo(maxTtl) > 0) {
+            throw new ConfigException("tokens.ttl", "must not exceed tokens.maxTtl (" + maxTtl + ")");
+        }
+        Optional<URL> jwks = r.optionalUrl("tokens.external.jwksUrl");
+        Optional<TokenSettings.ExternalIssuer> external = Optional.empty();
+        if (jwks.isPresent()) {
+            String issuer = r.optionalString("tokens.external.issuer").orElseThrow(() ->
+                    new ConfigException("tokens.external.issuer", "must be set with tokens.external.jwksUrl"));
+            String audience = r.optionalString("tokens.external.audience").orElseThrow(() ->
+                    new ConfigException("tokens.external.audience", "must be set with tokens.external.jwksUrl"));
+            external = Optional.of(new TokenSettings.ExternalIssuer(issuer, audience, jwks.get(),
+                    r.optionalString("tokens.external.loginClaim").orElse("sub")));
+        }
+        String issuer = r.optionalString("tokens.issuer").orElseThrow(() -> new ConfigException("tokens.issuer", "must be set"));
+        String audience = r.optionalString("tokens.audience").orElseThrow(() -> new ConfigException("tokens.audience", "must be set"));
+        if (external.isPresent() && external.get().issuer().equals(issuer)) {
+            throw new ConfigException("tokens.external.issuer", "must differ from tokens.issuer");
+        }
+        TokenSettings settings = new TokenSettings(issuer, audience, ttl, maxTtl,
+                r.duration("tokens.clockSkew", Duration.ZERO, Duration.ofMinutes(10)), external);
+        return new Tokens(algorithm, secretFile, privateKey, publicKey, settings);
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            // only literal addresses: resolving a name here would make the check depend on DNS
+            if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                return false;
+            }
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+            return name.isEmpty() ? "node-1" : name.substring(0, Math.min(64, name.length()));
+        } catch (UnknownHostException e) {
+            return "node-1";
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.telesignal.server.health;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.net.http.HttpRequest;
+import io.telesignal.net.http.HttpResponse;
+import io.telesignal.net.http.Routes;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /healthz} answers 200 while the process runs. {@code /readyz} answers 200 only when every listener is
+ * bound, the store answers within {@value #STORE_DEADLINE_MS} ms, and the server is not stopping; otherwise 503
+ * with the failing check named, so a load balancer takes the node out before it goes.
+ */
+public final class HealthRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthRoutes.class);
+    private static final long STORE_DEADLINE_MS = 2000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BooleanSupplier listenersBound;
+    private final Runnable storePing;
+    private final WorkerPool workers;
+    private final BooleanSupplier stopping;
+
+    public HealthRoutes(BooleanSupplier listenersBound, Runnable storePing, WorkerPool workers, BooleanSupplier stopping) {
+        this.listenersBound = listenersBound;
+        this.storePing = storePing;
+        this.workers = workers;
+        this.stopping = stopping;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/healthz", this::alive);
+        routes.get("/readyz", this::ready);
+    }
+
+    private CompletionStage<HttpResponse> alive(HttpRequest request) {
+        ObjectNode body = JSON.createObjectNode().put("status", "alive");
+        return CompletableFuture.completedFuture(HttpResponse.json(HttpResponseStatus.OK, bytes(body)));
+    }
+
+    private CompletionStage<HttpResponse> ready(HttpRequest request) {
+        boolean listeners = listenersBound.getAsBoolean();
+        boolean notStopping = !stopping.getAsBoolean();
+        return workers.submit(() -> {
+                    storePing.run();
+                    return true;
+                })
+                .orTimeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(failure -> {
+                    LOG.warn("event=readiness_check check=store outcome=failed kind={}",
+                            failure.getClass().getSimpleName());
+                    return false;
+                })
+                .thenApply(store -> {
+                    boolean ready = listeners && store && notStopping;
+                    ObjectNode body = JSON.createObjectNode().put("status", ready ? "ready" : "not_ready");
+                    ObjectNode checks = body.putObject("checks");
+                    checks.put("listeners", listeners ? "ok" : "not_bound");
+                    checks.put("store", store ? "ok" : "unavailable");
+                    checks.put("lifecycle", notStopping ? "running" : "stopping");
+                    return HttpResponse.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            bytes(body));
+                });
+    }
+
+    static Duration storeDeadline() {
+        return Duration.ofMillis(STORE_DEADLINE_MS);
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Operational endpoints: {@code /healthz} (the process answers), {@code /readyz} (every listener bound and the
+ * store answering; not while stopping) and {@code /metrics} (Prometheus text). Checks that block run on the
+ * worker pool with a deadline. Must not touch: domain logic.
+ */
+package io.telesignal.server.health;

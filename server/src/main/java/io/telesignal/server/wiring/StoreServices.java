@@ -1,0 +1,80 @@
+package io.telesignal.server.wiring;
+
+import io.telesignal.core.audit.AuditTrail;
+import io.telesignal.core.auth.TokenService;
+import io.telesignal.core.directory.Accounts;
+import io.telesignal.core.directory.Argon2idHasher;
+import io.telesignal.core.directory.CredentialDeriver;
+import io.telesignal.core.directory.PasswordHasher;
+import io.telesignal.core.directory.PasswordHashes;
+import io.telesignal.core.directory.Pbkdf2Hasher;
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.store.JdbcStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * What every command needs, the server included: the store (migrated when configured), the audit trail,
+ * accounts and tokens. Closed in reverse: the audit trail drains before the store closes.
+ */
+public final class StoreServices implements AutoCloseable {
+    private final JdbcStore store;
+    private final AuditTrail audit;
+    private final Accounts accounts;
+    private final TokenService tokens;
+
+    private StoreServices(JdbcStore store, AuditTrail audit, Accounts accounts, TokenService tokens) {
+        this.store = store;
+        this.audit = audit;
+        this.accounts = accounts;
+        this.tokens = tokens;
+    }
+
+    /** Opens the store; migrates it when {@code migrate} is true. */
+    public static StoreServices open(ServerConfig config, Clock clock, boolean migrate) {
+        SecureRandom random = new SecureRandom();
+        TokenService tokens = new TokenService(TokenKeys.load(config.tokens(), random), config.tokens().settings(), clock);
+        JdbcStore store = JdbcStore.open(config.store());
+        try {
+            if (migrate) {
+                store.migrate();
+            }
+            AuditTrail audit = new AuditTrail(store.auditLog(), clock, config.auditQueue());
+            PasswordHasher argon = Argon2idHasher.owaspDefaults(random);
+            PasswordHasher pbkdf2 = new Pbkdf2Hasher(Pbkdf2Hasher.DEFAULT_ITERATIONS, random);
+            PasswordHashes hashes = config.directory().passwordHash().equals("pbkdf2")
+                    ? new PasswordHashes(pbkdf2, List.of(argon)) : new PasswordHashes(argon, List.of(pbkdf2));
+            CredentialDeriver deriver = new CredentialDeriver(hashes, config.directory().sipRealm(),
+                    config.directory().scramIterations(), random, clock);
+            Accounts accounts = new Accounts(store.directory(), deriver, hashes, config.directory().passwordPolicy(),
+                    audit, clock);
+            return new StoreServices(store, audit, accounts, tokens);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public JdbcStore store() {
+        return store;
+    }
+
+    public AuditTrail audit() {
+        return audit;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    @Override
+    public void close() {
+        audit.close();
+        store.close();
+    }
+}

@@ -1,0 +1,168 @@
+package io.telesignal.server.wiring;
+
+import io.telesignal.core.audit.AuditEvent;
+import io.telesignal.core.audit.Outcome;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.net.http.HttpListener;
+import io.telesignal.net.http.Routes;
+import io.telesignal.net.metrics.FrontDoorMetrics;
+import io.telesignal.net.tls.Certificates;
+import io.telesignal.net.tls.ServerCertificate;
+import io.telesignal.net.tls.TlsContexts;
+import io.telesignal.net.transport.EventLoops;
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.health.HealthRoutes;
+import io.telesignal.server.health.MetricsRoute;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of a running server. {@link #start} builds, in order: data directory, store services
+ * (store, audit, accounts, tokens), demo users, worker pool, metrics, TLS, routes, event loops, listener.
+ * {@link #stop} undoes it in reverse: stop accepting, drain requests, stop workers, drain the audit trail,
+ * close the store, stop the event loops — all within the configured shutdown timeout.
+ */
+public final class TelesignalServer {
+    private static final Logger LOG = LoggerFactory.getLogger(TelesignalServer.class);
+
+    private final ServerConfig config;
+    private final StoreServices services;
+    private final WorkerPool workers;
+    private final ServerMetrics metrics;
+    private final EventLoops loops;
+    private final HttpListener http;
+    private final Optional<ServerCertificate> certificate;
+    private volatile boolean stopping;
+    private boolean stopped;
+
+    private TelesignalServer(ServerConfig config, StoreServices services, WorkerPool workers, ServerMetrics metrics,
+            EventLoops loops, HttpListener http, Optional<ServerCertificate> certificate) {
+        this.config = config;
+        this.services = services;
+        this.workers = workers;
+        this.metrics = metrics;
+        this.loops = loops;
+        this.http = http;
+        this.certificate = certificate;
+    }
+
+    public static TelesignalServer start(ServerConfig config, Clock clock, boolean demo, PrintStream console) {
+        String version = Version.current();
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
+        }
+        StoreServices services = StoreServices.open(config, clock, config.migrateOnStart());
+        WorkerPool workers = null;
+        ServerMetrics metrics = null;
+        EventLoops loops = null;
+        try {
+            if (demo) {
+                DemoUsers.seed(services.accounts(), console);
+            }
+            workers = new WorkerPool("worker", config.workers().threads(), config.workers().queue());
+            metrics = new ServerMetrics(config.nodeId(), version);
+            metrics.watch(workers, services.audit());
+
+            Optional<ServerCertificate> certificate = config.http().tls()
+                    ? Optional.of(new Certificates(clock).resolve(config.tls(), config.dataDir()))
+                    : Optional.empty();
+            var sslContext = certificate.map(c -> TlsContexts.server(c, config.tls().protocols()));
+
+            Routes routes = new Routes();
+            TelesignalServer[] self = new TelesignalServer[1];
+            new HealthRoutes(() -> self[0] != null && self[0].http.isBound(), services.store()::ping, workers,
+                    () -> self[0] == null || self[0].stopping).register(routes);
+            if (config.metricsEnabled()) {
+                new MetricsRoute(metrics.registry()).register(routes);
+            }
+
+            int ioThreads = config.workers().ioThreads() == 0
+                    ? 2 * Runtime.getRuntime().availableProcessors() : config.workers().ioThreads();
+            loops = new EventLoops(ioThreads);
+            HttpListener http = new HttpListener("http", config.http(), sslContext, routes, loops,
+                    new FrontDoorMetrics(metrics.registry(), "http"));
+            InetSocketAddress bound = http.bind();
+            self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, certificate);
+
+            services.audit().recordNow(AuditEvent.of("server.started", "system", Outcome.OK).subject(config.nodeId()));
+            LOG.info("event=server_started version={} node={} listeners={}://{}:{} data_dir={} store={} tls_fingerprint_sha256={}",
+                    version, config.nodeId(), config.http().tls() ? "https" : "http",
+                    bound.getAddress().getHostAddress(), bound.getPort(), config.dataDir().toAbsolutePath(),
+                    config.store().isH2() ? "h2" : "postgresql",
+                    certificate.map(ServerCertificate::sha256Fingerprint).orElse("none"));
+            return self[0];
+        } catch (RuntimeException e) {
+            if (loops != null) {
+                loops.shutdown(Duration.ofSeconds(2));
+            }
+            if (workers != null) {
+                workers.close();
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+            services.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress httpAddress() {
+        return http.address().orElseThrow();
+    }
+
+    public Optional<ServerCertificate> certificate() {
+        return certificate;
+    }
+
+    public StoreServices services() {
+        return services;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Graceful stop within the configured timeout; safe to call twice. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        stopping = true;
+        long started = System.nanoTime();
+        Duration timeout = config.shutdownTimeout();
+        LOG.info("event=server_stopping timeout_ms={}", timeout.toMillis());
+        boolean clean = http.drain(timeout.multipliedBy(3).dividedBy(4));
+        try {
+            workers.close(remaining(started, timeout).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.close();
+        try {
+            services.audit().recordNow(AuditEvent.of("server.stopped", "system", Outcome.OK).subject(config.nodeId()));
+        } catch (RuntimeException e) {
+            LOG.warn("event=server_stopping step=audit outcome=failed kind={}", e.getClass().getSimpleName());
+        }
+        services.close();
+        metrics.close();
+        loops.shutdown(remaining(started, timeout).plusMillis(500));
+        LOG.info("event=server_stopped clean={} took_ms={}", clean, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static Duration remaining(long startedNanos, Duration timeout) {
+        Duration left = timeout.minusNanos(System.nanoTime() - startedNanos);
+        return left.isNegative() ? Duration.ofMillis(100) : left;
+    }
+}
