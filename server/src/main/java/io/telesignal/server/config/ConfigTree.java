@@ -60,7 +60,8 @@ final class ConfigTree {
             overlay = YAML.readTree(file.toFile());
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new ConfigException("--config", "not valid YAML" + where + ": " + e.getOriginalMessage());
+            String reason = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").trim();
+            throw new ConfigException("--config", "not valid YAML" + where + ": " + reason);
         } catch (IOException e) {
             throw new ConfigException("--config", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }

@@ -1,0 +1,210 @@
+package io.telesignal.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telesignal.core.auth.AccessToken;
+import io.telesignal.core.auth.TokenService;
+import io.telesignal.core.identity.Role;
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.wiring.StoreServices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command, in-process, against an H2 store in a fresh data directory. */
+class CliTest {
+    @TempDir
+    Path dataDir;
+    private final CliRunner cli = new CliRunner();
+
+    private CliRunner.Result run(String... args) {
+        return cli.run(withDataDir(args));
+    }
+
+    private CliRunner.Result runWithInput(String stdin, String... args) {
+        return cli.runWithInput(stdin, withDataDir(args));
+    }
+
+    private String[] withDataDir(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--data-dir";
+        all[args.length + 1] = dataDir.toString();
+        return all;
+    }
+
+    @BeforeEach
+    void addAlice() {
+        CliRunner.Result added = runWithInput("alice's long password\n", "user", "add", "alice", "--name", "Alice A",
+                "--roles", "patient", "--password-stdin");
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.out()).matches("created user u[0-9a-f]{20} login=alice roles=patient\\R");
+    }
+
+    @Test
+    void versionAndHelp() {
+        CliRunner.Result version = cli.run("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).startsWith("telesignal ");
+
+        CliRunner.Result help = cli.run("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("serve", "user", "token", "audit", "migrate");
+
+        CliRunner.Result none = cli.run();
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("a command is required");
+    }
+
+    @Test
+    void userAddWithoutPasswordPrintsAGeneratedOneOnce() {
+        CliRunner.Result added = run("user", "add", "bob", "--name", "Dr Bob", "--roles", "provider,staff");
+
+        assertThat(added.exit()).isZero();
+        assertThat(added.out()).contains("login=bob roles=provider,staff").containsPattern(
+                "password \\(shown once\\): [A-Za-z0-9]{20}");
+    }
+
+    @Test
+    void userAddRefusesDuplicatesBadRolesAndShortPasswords() {
+        CliRunner.Result duplicate = runWithInput("another long password\n", "user", "add", "ALICE", "--name", "x",
+                "--roles", "patient", "--password-stdin");
+        assertThat(duplicate.exit()).isEqualTo(1);
+        assertThat(duplicate.err()).contains("[login_taken]");
+
+        CliRunner.Result badRole = run("user", "add", "carol", "--name", "Carol", "--roles", "surgeon");
+        assertThat(badRole.exit()).isEqualTo(2);
+        assertThat(badRole.err()).contains("unknown role 'surgeon'");
+
+        CliRunner.Result badLogin = run("user", "add", "carol smith", "--name", "Carol", "--roles", "patient");
+        assertThat(badLogin.exit()).isEqualTo(2);
+        assertThat(badLogin.err()).contains("login must be");
+
+        CliRunner.Result shortPassword = runWithInput("short\n", "user", "add", "carol", "--name", "Carol", "--roles",
+                "patient", "--password-stdin");
+        assertThat(shortPassword.exit()).isEqualTo(1);
+        assertThat(shortPassword.err()).contains("[invalid_password]");
+
+        CliRunner.Result missingName = run("user", "add", "carol", "--roles", "patient");
+        assertThat(missingName.exit()).isEqualTo(2);
+        assertThat(missingName.err()).contains("--name");
+    }
+
+    @Test
+    void userListShowsUsersInLoginOrder() {
+        run("user", "add", "zed", "--name", "Zed", "--roles", "device");
+        CliRunner.Result list = run("user", "list");
+
+        assertThat(list.exit()).isZero();
+        String[] lines = list.out().split("\\R");
+        assertThat(lines[0]).startsWith("ID").contains("LOGIN", "ROLES", "ENABLED");
+        assertThat(lines[1]).contains("alice").contains("patient").contains("yes");
+        assertThat(lines[2]).contains("zed").contains("device");
+    }
+
+    @Test
+    void passwdReplacesThePassword() throws Exception {
+        CliRunner.Result passwd = runWithInput("a brand new password\n", "user", "passwd", "alice", "--password-stdin");
+        assertThat(passwd.exit()).isZero();
+        assertThat(passwd.out()).contains("password set for alice");
+
+        try (StoreServices services = StoreServices.open(config(), Clock.systemUTC(), true)) {
+            assertThat(services.accounts().authenticate(new io.telesignal.core.identity.Login("alice"),
+                    "a brand new password".toCharArray(), "127.0.0.1")).isPresent();
+            assertThat(services.accounts().authenticate(new io.telesignal.core.identity.Login("alice"),
+                    "alice's long password".toCharArray(), "127.0.0.1")).isEmpty();
+        }
+        assertThat(run("user", "passwd", "nobody").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void disableAndEnable() {
+        assertThat(run("user", "disable", "alice").out()).contains("disabled alice");
+        assertThat(run("user", "list").out()).containsPattern("alice\\s+patient\\s+no");
+        assertThat(run("token", "issue", "--user", "alice").exit()).isEqualTo(1);
+
+        assertThat(run("user", "enable", "alice").out()).contains("enabled alice");
+        assertThat(run("token", "issue", "--user", "alice").exit()).isZero();
+        assertThat(run("user", "disable", "ghost").err()).contains("[user_not_found]");
+    }
+
+    @Test
+    void rolesAreShownSetAddedAndRemoved() {
+        assertThat(run("user", "roles", "alice").out().trim()).isEqualTo("alice roles=patient");
+        assertThat(run("user", "roles", "alice", "--set", "provider,staff").out().trim())
+                .isEqualTo("alice roles=provider,staff");
+        assertThat(run("user", "roles", "alice", "--add", "admin", "--remove", "staff").out().trim())
+                .isEqualTo("alice roles=admin,provider");
+        assertThat(run("user", "roles", "alice", "--set", "patient", "--add", "admin").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void tokenIssuePrintsAVerifiableToken() throws Exception {
+        CliRunner.Result issued = run("token", "issue", "--user", "alice", "--ttl", "2h");
+
+        assertThat(issued.exit()).as(issued.err()).isZero();
+        String jwt = issued.out().trim();
+        assertThat(jwt.split("\\.")).hasSize(3);
+        try (StoreServices services = StoreServices.open(config(), Clock.systemUTC(), true)) {
+            TokenService tokens = services.tokens();
+            AccessToken token = tokens.verify(jwt);
+            assertThat(token.roles()).containsExactly(Role.PATIENT);
+            assertThat(Duration.between(token.issuedAt(), token.expiresAt())).isEqualTo(Duration.ofHours(2));
+            assertThat(services.accounts().find(new io.telesignal.core.identity.Login("alice")).orElseThrow().id().value())
+                    .isEqualTo(token.subject());
+        }
+        assertThat(run("token", "issue", "--user", "alice", "--ttl", "30d").exit()).isEqualTo(2);
+        assertThat(run("token", "issue", "--user", "alice", "--ttl", "soon").exit()).isEqualTo(2);
+        assertThat(run("token", "issue", "--user", "nobody").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void migrateReportsWhatItDid() throws Exception {
+        Path fresh = Files.createDirectory(dataDir.resolve("fresh"));
+        CliRunner.Result first = cli.run("migrate", "--data-dir", fresh.toString());
+        assertThat(first.exit()).isZero();
+        assertThat(first.out().trim()).isEqualTo("applied 1 migration(s)");
+        assertThat(cli.run("migrate", "--data-dir", fresh.toString()).out().trim()).isEqualTo("database is up to date");
+    }
+
+    @Test
+    void auditVerifyPassesThenCatchesAnEditedRow() throws Exception {
+        run("user", "disable", "alice");
+        CliRunner.Result intact = run("audit", "verify");
+        assertThat(intact.exit()).isZero();
+        assertThat(intact.out().trim()).isEqualTo("audit chain intact: 2 records");
+
+        ServerConfig config = config();
+        AuditTampering.editOutcome(config.store(), 2);
+
+        CliRunner.Result broken = run("audit", "verify");
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.out()).startsWith("audit chain BROKEN at record 2: hash_mismatch");
+    }
+
+    @Test
+    void badConfigurationExitsWithCode2AndOneLine() throws Exception {
+        Path file = Files.writeString(dataDir.resolve("bad.yaml"), "http:\n  port: 99999\n");
+        CliRunner.Result bad = cli.run("serve", "--config", file.toString(), "--data-dir", dataDir.toString());
+
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().trim()).isEqualTo(
+                "telesignal: configuration error: http.port: must be between 0 and 65535 (got 99999)");
+        assertThat(bad.err().lines()).hasSize(1);
+
+        CliRunner.Result badEnv = new CliRunner().env("TELESIGNAL_LOGGING_LEVEL", "loud")
+                .run("user", "list", "--data-dir", dataDir.toString());
+        assertThat(badEnv.exit()).isEqualTo(2);
+        assertThat(badEnv.err()).contains("logging.level: must be one of");
+    }
+
+    private ServerConfig config() {
+        return ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString()));
+    }
+}

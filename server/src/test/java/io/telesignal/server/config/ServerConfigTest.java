@@ -1,0 +1,138 @@
+package io.telesignal.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+    @TempDir
+    Path dir;
+
+    private ServerConfig load(String yaml, Map<String, String> env) throws Exception {
+        Optional<Path> file = Optional.empty();
+        if (yaml != null) {
+            file = Optional.of(Files.writeString(dir.resolve("telesignal.yaml"), yaml));
+        }
+        return ServerConfig.load(file, env, Map.of());
+    }
+
+    private void assertProblem(String yaml, Map<String, String> env, String key, String problem) {
+        assertThatThrownBy(() -> load(yaml, env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo(key);
+                    assertThat(e.getMessage()).startsWith(key + ": ").contains(problem).doesNotContain("\n");
+                });
+    }
+
+    @Test
+    void defaultsGiveAnEmbeddedTlsServer() throws Exception {
+        ServerConfig config = load(null, Map.of());
+
+        assertThat(config.http().port()).isEqualTo(8443);
+        assertThat(config.http().tls()).isTrue();
+        assertThat(config.store().url()).startsWith("jdbc:h2:file:").contains("data/db/telesignal");
+        assertThat(config.tokens().algorithm()).isEqualTo("HS256");
+        assertThat(config.tokens().settings().ttl()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsOverrideDefaults() throws Exception {
+        String yaml = "dataDir: /srv/ts\nhttp:\n  port: 9443\n  idleTimeout: 90s\ntokens:\n  ttl: 1h\n";
+        ServerConfig fromFile = load(yaml, Map.of());
+        assertThat(fromFile.http().port()).isEqualTo(9443);
+        assertThat(fromFile.http().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(fromFile.tokens().settings().ttl()).isEqualTo(Duration.ofHours(1));
+
+        ServerConfig fromEnv = load(yaml, Map.of("TELESIGNAL_HTTP_PORT", "10443",
+                "TELESIGNAL_TLS_PROTOCOLS", "TLSv1.3", "TELESIGNAL_HTTP_MAX_REQUEST_BYTES", "2048",
+                "PATH", "/usr/bin"));
+        assertThat(fromEnv.http().port()).isEqualTo(10443);
+        assertThat(fromEnv.http().maxRequestBytes()).isEqualTo(2048);
+        assertThat(fromEnv.tls().protocols()).containsExactly("TLSv1.3");
+
+        ServerConfig withFlag = ServerConfig.load(Optional.empty(), Map.of("TELESIGNAL_DATA_DIR", "/env"),
+                Map.of("dataDir", "/flag"));
+        assertThat(withFlag.dataDir()).isEqualTo(Path.of("/flag"));
+    }
+
+    @Test
+    void configFileCanComeFromTheEnvironment() throws Exception {
+        Path file = Files.writeString(dir.resolve("other.yaml"), "http:\n  port: 7443\n");
+        ServerConfig config = ServerConfig.load(Optional.empty(), Map.of("TELESIGNAL_CONFIG", file.toString()), Map.of());
+        assertThat(config.http().port()).isEqualTo(7443);
+    }
+
+    @Test
+    void environmentVariableNamesFollowTheKeys() {
+        assertThat(ConfigTree.variableFor("http.maxRequestBytes")).isEqualTo("TELESIGNAL_HTTP_MAX_REQUEST_BYTES");
+        assertThat(ConfigTree.variableFor("tokens.external.jwksUrl")).isEqualTo("TELESIGNAL_TOKENS_EXTERNAL_JWKS_URL");
+        assertThat(ConfigTree.variableFor("dataDir")).isEqualTo("TELESIGNAL_DATA_DIR");
+    }
+
+    @Test
+    void unknownKeysAndVariablesAreRefused() {
+        assertProblem("http:\n  prot: 1\n", Map.of(), "http.prot", "unknown key");
+        assertProblem("htp:\n  port: 1\n", Map.of(), "htp", "unknown key");
+        assertProblem(null, Map.of("TELESIGNAL_HTTP_PROT", "1"), "TELESIGNAL_HTTP_PROT", "unknown environment variable");
+        assertProblem("http: 5\n", Map.of(), "http", "must be a mapping");
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertProblem("http:\n  port: 70000\n", Map.of(), "http.port", "between 0 and 65535");
+        assertProblem("http:\n  port: eighty\n", Map.of(), "http.port", "whole number");
+        assertProblem("http:\n  tls: maybe\n", Map.of(), "http.tls", "true or false");
+        assertProblem("http:\n  idleTimeout: soon\n", Map.of(), "http.idleTimeout", "not a duration");
+        assertProblem("tls:\n  protocols: [TLSv1.1]\n", Map.of(), "tls.protocols", "TLSv1.3 and/or TLSv1.2");
+        assertProblem("tls:\n  certificate: /x.pem\n", Map.of(), "tls.privateKey", "set together");
+        assertProblem("store:\n  url: jdbc:mysql://x/y\n", Map.of(), "store.url", "jdbc:postgresql");
+        assertProblem("store:\n  schema: \"Bad-Schema\"\n", Map.of(), "store.schema", "must match");
+        assertProblem("tokens:\n  algorithm: none\n", Map.of(), "tokens.algorithm", "one of");
+        assertProblem("tokens:\n  algorithm: RS256\n", Map.of(), "tokens.privateKey", "must be set");
+        assertProblem("tokens:\n  ttl: 2d\n  maxTtl: 1d\n", Map.of(), "tokens.ttl", "must not exceed");
+        assertProblem("tokens:\n  external:\n    jwksUrl: https://idp/jwks\n", Map.of(), "tokens.external.issuer",
+                "must be set");
+        assertProblem("tokens:\n  external:\n    jwksUrl: ftp://idp/jwks\n    issuer: i\n    audience: a\n", Map.of(),
+                "tokens.external.jwksUrl", "http(s) URL");
+        assertProblem("directory:\n  passwordHash: md5\n", Map.of(), "directory.passwordHash", "one of");
+        assertProblem("directory:\n  scramIterations: 100\n", Map.of(), "directory.scramIterations", "between 4096");
+        assertProblem("logging:\n  format: xml\n", Map.of(), "logging.format", "one of");
+        assertProblem("node:\n  id: \"bad id\"\n", Map.of(), "node.id", "must be 1-64");
+    }
+
+    @Test
+    void brokenYamlIsRefusedWithItsLine() {
+        assertProblem("http:\n  port: [1,\n", Map.of(), "--config", "not valid YAML");
+        assertProblem("http:\n  port: 1\n  port: 2\n", Map.of(), "--config", "not valid YAML");
+        assertProblem("- a\n- b\n", Map.of(), "--config", "mapping");
+        assertThatThrownBy(() -> ServerConfig.load(Optional.of(dir.resolve("missing.yaml")), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read");
+    }
+
+    @Test
+    void plainHttpOnlyOnLoopbackUnlessAllowed() throws Exception {
+        assertProblem("http:\n  tls: false\n", Map.of(), "http.tls", "plain HTTP on non-loopback");
+        assertThat(load("http:\n  tls: false\n  host: 127.0.0.1\n", Map.of()).http().tls()).isFalse();
+        assertThat(load("http:\n  tls: false\n  host: \"::1\"\n", Map.of()).http().tls()).isFalse();
+        assertThat(load("http:\n  tls: false\n  allowPlain: true\n", Map.of()).allowPlainHttp()).isTrue();
+    }
+
+    @Test
+    void everyKeyIsDocumented() throws Exception {
+        String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (String key : ConfigTree.keys(ConfigTree.defaults().root(), "")) {
+            assertThat(docs).as("docs/configuration.md documents " + key).contains("`" + key + "`");
+            assertThat(docs).as("docs/configuration.md names the variable of " + key)
+                    .contains("`" + ConfigTree.variableFor(key) + "`");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.telesignal.server.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.telesignal.core.identity.Login;
+import io.telesignal.net.http.ListenerBindException;
+import io.telesignal.net.tls.TrustingClient;
+import io.telesignal.server.config.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The composed server, in-process on ephemeral ports with real TLS, a real H2 store and real HTTP clients. */
+class TelesignalServerTest {
+    @TempDir
+    Path dataDir;
+    private TelesignalServer server;
+    private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private ServerConfig config(Map<String, String> extra) {
+        Map<String, String> overrides = new HashMap<>(Map.of("dataDir", dataDir.toString(), "http.host", "127.0.0.1",
+                "http.port", "0", "shutdown.timeout", "2s"));
+        overrides.putAll(extra);
+        return ServerConfig.load(Optional.empty(), Map.of(), overrides);
+    }
+
+    private TelesignalServer start(Map<String, String> extra, boolean demo) {
+        return TelesignalServer.start(config(extra), Clock.systemUTC(), demo,
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> get(HttpClient client, String path) throws Exception {
+        String scheme = server.config().http().tls() ? "https" : "http";
+        return client.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + server.httpAddress().getPort()
+                + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesHealthReadinessAndMetricsOverTls() throws Exception {
+        server = start(Map.of(), false);
+        HttpClient client = TrustingClient.http(server.certificate().orElseThrow().certificateFile());
+
+        HttpResponse<String> health = get(client, "/healthz");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"alive\"}");
+
+        HttpResponse<String> ready = get(client, "/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"ready\"", "\"store\":\"ok\"", "\"listeners\":\"ok\"");
+
+        HttpResponse<String> metrics = get(client, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds",
+                "telesignal_connections_active{door=\"http\"", "telesignal_messages_received_total{door=\"http\"",
+                "telesignal_build_info", "telesignal_workers_queued");
+    }
+
+    @Test
+    void certificateIsGeneratedOnceAndReusedAcrossRestarts() {
+        server = start(Map.of(), false);
+        String first = server.certificate().orElseThrow().sha256Fingerprint();
+        server.stop();
+
+        server = start(Map.of(), false);
+        assertThat(server.certificate().orElseThrow().sha256Fingerprint()).isEqualTo(first);
+        assertThat(dataDir.resolve("tls/selfsigned-cert.pem")).exists();
+    }
+
+    @Test
+    void readinessFailsWhenTheStoreStopsAnswering() throws Exception {
+        server = start(Map.of("http.tls", "false"), false);
+        HttpClient client = HttpClient.newHttpClient();
+        assertThat(get(client, "/readyz").statusCode()).isEqualTo(200);
+
+        server.services().store().dataSource().unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
+
+        HttpResponse<String> ready = get(client, "/readyz");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("\"store\":\"unavailable\"");
+        assertThat(get(client, "/healthz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsCanBeTurnedOff() throws Exception {
+        server = start(Map.of("http.tls", "false", "http.metrics", "false"), false);
+        assertThat(get(HttpClient.newHttpClient(), "/metrics").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void demoSeedsFourUsersOnceAndOnlyWhenAsked() {
+        server = start(Map.of("http.tls", "false"), false);
+        assertThat(server.services().accounts().list(0, 10)).isEmpty();
+        server.stop();
+
+        server = start(Map.of("http.tls", "false"), true);
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("shown only once").containsPattern("provider\\s+provider\\s+[A-Za-z0-9]{20}");
+        assertThat(server.services().accounts().list(0, 10)).extracting(u -> u.login().value())
+                .containsExactly("admin", "interpreter", "patient", "provider");
+        server.stop();
+
+        console.reset();
+        server = start(Map.of("http.tls", "false"), true);
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("demo users already exist")
+                .doesNotContainPattern("[A-Za-z0-9]{20}");
+        assertThat(server.services().accounts().find(new Login("patient"))).isPresent();
+    }
+
+    @Test
+    void occupiedPortIsAClearError() {
+        server = start(Map.of("http.tls", "false"), false);
+        int port = server.httpAddress().getPort();
+        Path otherDir = dataDir.resolve("second");
+        ServerConfig clash = ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", otherDir.toString(),
+                "http.host", "127.0.0.1", "http.port", String.valueOf(port), "http.tls", "false"));
+
+        assertThatThrownBy(() -> TelesignalServer.start(clash, Clock.systemUTC(), false, System.out))
+                .isInstanceOf(ListenerBindException.class).hasMessageContaining(":" + port);
+    }
+
+    @Test
+    void stopAuditsAndClosesEverything() throws Exception {
+        server = start(Map.of("http.tls", "false"), false);
+        int port = server.httpAddress().getPort();
+        server.stop();
+        server.stop();
+
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.io.IOException.class);
+        try (StoreServices services = StoreServices.open(server.config(), Clock.systemUTC(), true)) {
+            var records = services.store().auditLog().read(0, 10);
+            assertThat(records).extracting(r -> r.event().type()).containsExactly("server.started", "server.stopped");
+        }
+        server = null;
+    }
+}
