@@ -1,29 +1,9 @@
 package io.telesignal.store;
 
-import io.telesignal.core.audit.AuditLog;
-import io.telesignal.core.audit.AuditLogContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
-
-class JdbcAuditLogPostgresTest extends AuditLogContract {
-    @TempDir
-    Path dir;
-    private StoreFixture fixture;
-
-    @BeforeEach
-    void open() {
-        fixture = new StoreFixture(StoreFixture.Kind.POSTGRES, dir);
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
-    }
-
+/** The AuditLog contract on a fresh PostgreSQL schema. */
+class JdbcAuditLogPostgresTest extends JdbcAuditLogTest {
     @Override
-    protected AuditLog log() {
-        return fixture.store().auditLog();
+    StoreFixture.Kind kind() {
+        return StoreFixture.Kind.POSTGRES;
     }
 }

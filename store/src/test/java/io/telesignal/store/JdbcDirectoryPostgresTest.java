@@ -1,29 +1,9 @@
 package io.telesignal.store;
 
-import io.telesignal.core.directory.Directory;
-import io.telesignal.core.directory.DirectoryContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
-
-class JdbcDirectoryPostgresTest extends DirectoryContract {
-    @TempDir
-    Path dir;
-    private StoreFixture fixture;
-
-    @BeforeEach
-    void open() {
-        fixture = new StoreFixture(StoreFixture.Kind.POSTGRES, dir);
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
-    }
-
+/** The Directory contract on a fresh PostgreSQL schema. */
+class JdbcDirectoryPostgresTest extends JdbcDirectoryTest {
     @Override
-    protected Directory directory() {
-        return fixture.store().directory();
+    StoreFixture.Kind kind() {
+        return StoreFixture.Kind.POSTGRES;
     }
 }

@@ -133,12 +133,7 @@ final class UserCommand {
 
         @Override
         public Integer call() {
-            Login parsedLogin = new Login(login);
-            try (StoreServices services = Offline.open(options.load(context), context)) {
-                services.accounts().setEnabled(parsedLogin, false, ACTOR);
-                context.out().println("disabled " + parsedLogin);
-            }
-            return Cli.OK;
+            return setEnabled(context, options, login, false);
         }
     }
 
@@ -154,13 +149,17 @@ final class UserCommand {
 
         @Override
         public Integer call() {
-            Login parsedLogin = new Login(login);
-            try (StoreServices services = Offline.open(options.load(context), context)) {
-                services.accounts().setEnabled(parsedLogin, true, ACTOR);
-                context.out().println("enabled " + parsedLogin);
-            }
-            return Cli.OK;
+            return setEnabled(context, options, login, true);
         }
+    }
+
+    static int setEnabled(CliContext context, ConfigOptions options, String login, boolean enabled) {
+        Login parsedLogin = new Login(login);
+        try (StoreServices services = Offline.open(options.load(context), context)) {
+            services.accounts().setEnabled(parsedLogin, enabled, ACTOR);
+            context.out().println((enabled ? "enabled " : "disabled ") + parsedLogin);
+        }
+        return Cli.OK;
     }
 
     @Command(name = "roles", mixinStandardHelpOptions = true,

@@ -75,7 +75,7 @@ final class ConfigTree {
     }
 
     private static void overlay(ObjectNode base, ObjectNode overlay, String prefix) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = overlay.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = overlay.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix + field.getKey();
             JsonNode current = base.get(field.getKey());
@@ -143,7 +143,7 @@ final class ConfigTree {
     }
 
     private static void collectVariables(ObjectNode node, String prefix, Map<String, String> out) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix + field.getKey();
             if (field.getValue().isObject()) {
@@ -172,7 +172,7 @@ final class ConfigTree {
     /** Every leaf key, in file order. */
     static java.util.List<String> keys(ObjectNode node, String prefix) {
         java.util.List<String> keys = new java.util.ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getValue().isObject()) {
                 keys.addAll(keys((ObjectNode) field.getValue(), prefix + field.getKey() + "."));

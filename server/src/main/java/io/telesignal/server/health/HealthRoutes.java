@@ -7,7 +7,6 @@ import io.telesignal.core.work.WorkerPool;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import io.telesignal.net.http.Routes;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +55,10 @@ public final class HealthRoutes {
                 })
                 .orTimeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS)
                 .exceptionally(failure -> {
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                            && failure.getCause() != null ? failure.getCause() : failure;
                     LOG.warn("event=readiness_check check=store outcome=failed kind={}",
-                            failure.getClass().getSimpleName());
+                            cause.getClass().getSimpleName());
                     return false;
                 })
                 .thenApply(store -> {
@@ -70,10 +71,6 @@ public final class HealthRoutes {
                     return HttpResponse.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                             bytes(body));
                 });
-    }
-
-    static Duration storeDeadline() {
-        return Duration.ofMillis(STORE_DEADLINE_MS);
     }
 
     private static byte[] bytes(ObjectNode node) {

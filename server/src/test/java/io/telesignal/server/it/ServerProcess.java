@@ -116,7 +116,7 @@ final class ServerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("process did not exit within " + timeout);
         }
-        Thread.sleep(200);
+        stdoutClosed.await(5, TimeUnit.SECONDS);
         return process.exitValue();
     }
 

@@ -7,14 +7,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-class JdbcDirectoryH2Test extends DirectoryContract {
+/** The contract on an H2 file; {@code JdbcDirectoryPostgresTest} runs it on PostgreSQL. */
+class JdbcDirectoryTest extends DirectoryContract {
     @TempDir
     Path dir;
     private StoreFixture fixture;
 
     @BeforeEach
     void open() {
-        fixture = new StoreFixture(StoreFixture.Kind.H2, dir);
+        fixture = new StoreFixture(kind(), dir);
+    }
+
+    StoreFixture.Kind kind() {
+        return StoreFixture.Kind.H2;
     }
 
     @AfterEach

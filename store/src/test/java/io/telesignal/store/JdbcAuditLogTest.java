@@ -7,14 +7,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-class JdbcAuditLogH2Test extends AuditLogContract {
+/** The contract on an H2 file; {@code JdbcAuditLogPostgresTest} runs it on PostgreSQL. */
+class JdbcAuditLogTest extends AuditLogContract {
     @TempDir
     Path dir;
     private StoreFixture fixture;
 
     @BeforeEach
     void open() {
-        fixture = new StoreFixture(StoreFixture.Kind.H2, dir);
+        fixture = new StoreFixture(kind(), dir);
+    }
+
+    StoreFixture.Kind kind() {
+        return StoreFixture.Kind.H2;
     }
 
     @AfterEach
