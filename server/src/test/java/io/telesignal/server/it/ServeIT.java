@@ -48,6 +48,18 @@ class ServeIT {
             int exit = server.terminate(Duration.ofSeconds(30));
             assertThat(exit).as(server.stderr()).isZero();
             server.awaitLine(line -> line.contains("event=server_stopped clean=true"), Duration.ofSeconds(5));
+
+            // passwords go to the console once, in the demo block; no log line carries them or a display name
+            var passwords = server.drainedLines().stream().filter(line -> line.matches("\\s+\\w+\\s+\\w+\\s+[A-Za-z0-9]{20}"))
+                    .map(line -> line.trim().split("\\s+")[2]).toList();
+            assertThat(passwords).hasSize(4);
+            for (String line : server.drainedLines()) {
+                if (line.matches("\\d{4}-\\d\\d-\\d\\dT.*")) {
+                    assertThat(line).doesNotContain("Demo ");
+                    passwords.forEach(password -> assertThat(line).doesNotContain(password));
+                }
+            }
+            assertThat(server.stderr()).doesNotContain("Demo ");
         }
     }
 
