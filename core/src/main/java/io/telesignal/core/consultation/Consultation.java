@@ -1,0 +1,195 @@
+package io.telesignal.core.consultation;
+
+import io.telesignal.core.consultation.ConsultationException.Reason;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.UserId;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A consultation at one version: listed participants with their roles, who is waiting or admitted, and its
+ * state. Immutable; each transition answers a new value one version up, and refuses what the lifecycle does
+ * not allow (joining an ended consultation, admitting someone who is not waiting). Who may call a transition
+ * is not decided here but in {@link ConsultationPolicy}.
+ *
+ * <p>Admission: a participant whose role here is {@code provider} or {@code staff} is admitted on joining;
+ * everyone else (patient, guest, interpreter, device) waits until a provider admits them.
+ */
+public record Consultation(
+        ConsultationId id,
+        ConsultationState state,
+        Map<UserId, Role> listed,
+        Map<UserId, Attendee> attendees,
+        int maxParticipants,
+        UserId createdBy,
+        Instant createdAt,
+        Optional<Instant> scheduledFor,
+        Optional<Instant> endedAt,
+        long version) {
+
+    public static final int DEFAULT_MAX_PARTICIPANTS = 8;
+
+    public Consultation {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(createdBy, "createdBy");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(scheduledFor, "scheduledFor");
+        Objects.requireNonNull(endedAt, "endedAt");
+        listed = Map.copyOf(listed);
+        attendees = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attendees));
+        if (maxParticipants < 2 || maxParticipants > 100) {
+            throw new IllegalArgumentException("maxParticipants must be 2-100");
+        }
+    }
+
+    public static Consultation create(ConsultationId id, Map<UserId, Role> listed, int maxParticipants,
+            UserId createdBy, Instant now, Optional<Instant> scheduledFor) {
+        ConsultationState state = scheduledFor.filter(now::isBefore).isPresent()
+                ? ConsultationState.SCHEDULED : ConsultationState.OPEN;
+        return new Consultation(id, state, listed, Map.of(), maxParticipants, createdBy, now, scheduledFor,
+                Optional.empty(), 0);
+    }
+
+    public boolean ended() {
+        return state == ConsultationState.ENDED;
+    }
+
+    public Optional<Role> listedRole(UserId user) {
+        return Optional.ofNullable(listed.get(user));
+    }
+
+    public Optional<Attendee> attendee(UserId user) {
+        return Optional.ofNullable(attendees.get(user));
+    }
+
+    public boolean isAdmitted(UserId user) {
+        return attendee(user).map(Attendee::admitted).orElse(false);
+    }
+
+    /** Whether the endpoint belongs to an admitted attendee; answers that attendee. */
+    public Optional<Attendee> admittedEndpoint(EndpointId endpoint) {
+        return attendees.values().stream()
+                .filter(a -> a.admitted() && a.endpoints().contains(endpoint))
+                .findFirst();
+    }
+
+    public List<Attendee> admitted() {
+        return attendees.values().stream().filter(Attendee::admitted).toList();
+    }
+
+    public List<Attendee> waiting() {
+        return attendees.values().stream().filter(a -> !a.admitted()).toList();
+    }
+
+    /** Joins from one more endpoint; someone already admitted stays admitted. */
+    public Consultation join(Actor actor, Role role, EndpointId endpoint, Instant now) {
+        requireNotEnded();
+        Attendee existing = attendees.get(actor.user());
+        Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
+        if (existing != null) {
+            Set<EndpointId> endpoints = new HashSet<>(existing.endpoints());
+            endpoints.add(endpoint);
+            next.put(actor.user(), existing.withEndpoints(endpoints));
+        } else {
+            if (attendees.size() >= maxParticipants) {
+                throw new ConsultationException(Reason.CONSULTATION_FULL,
+                        "consultation " + id + " has " + maxParticipants + " participants already");
+            }
+            Attendee.Status status = admittedOnJoin(role) ? Attendee.Status.ADMITTED : Attendee.Status.WAITING;
+            next.put(actor.user(), new Attendee(actor.user(), actor.displayName(), role, status, now, Set.of(endpoint)));
+        }
+        return with(next, now);
+    }
+
+    public static boolean admittedOnJoin(Role role) {
+        return role == Role.PROVIDER || role == Role.STAFF;
+    }
+
+    /** One endpoint leaves; the attendee leaves with their last endpoint. */
+    public Consultation leave(UserId user, EndpointId endpoint, Instant now) {
+        Attendee existing = attendees.get(user);
+        if (existing == null || !existing.endpoints().contains(endpoint)) {
+            throw new ConsultationException(Reason.NOT_PARTICIPANT, "not in consultation " + id);
+        }
+        Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
+        Set<EndpointId> endpoints = new HashSet<>(existing.endpoints());
+        endpoints.remove(endpoint);
+        if (endpoints.isEmpty()) {
+            next.remove(user);
+        } else {
+            next.put(user, existing.withEndpoints(endpoints));
+        }
+        return with(next, now);
+    }
+
+    public Consultation admit(UserId user, Instant now) {
+        requireNotEnded();
+        Attendee waiting = requireWaiting(user);
+        Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
+        next.put(user, waiting.admittedAt(now));
+        return with(next, now);
+    }
+
+    /** Sends a waiting attendee away; they may join again and wait again. */
+    public Consultation deny(UserId user, Instant now) {
+        requireNotEnded();
+        requireWaiting(user);
+        Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
+        next.remove(user);
+        return with(next, now);
+    }
+
+    /** Removes an admitted attendee. */
+    public Consultation remove(UserId user, Instant now) {
+        requireNotEnded();
+        Attendee attendee = attendees.get(user);
+        if (attendee == null) {
+            throw new ConsultationException(Reason.NOT_PARTICIPANT, "not in consultation " + id);
+        }
+        Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
+        next.remove(user);
+        return with(next, now);
+    }
+
+    public Consultation end(Instant now) {
+        requireNotEnded();
+        return new Consultation(id, ConsultationState.ENDED, listed, Map.of(), maxParticipants, createdBy, createdAt,
+                scheduledFor, Optional.of(now), version + 1);
+    }
+
+    private Attendee requireWaiting(UserId user) {
+        Attendee attendee = attendees.get(user);
+        if (attendee == null || attendee.admitted()) {
+            throw new ConsultationException(Reason.NOT_WAITING, "not waiting in consultation " + id);
+        }
+        return attendee;
+    }
+
+    private void requireNotEnded() {
+        if (ended()) {
+            throw new ConsultationException(Reason.CONSULTATION_ENDED, "consultation " + id + " has ended");
+        }
+    }
+
+    private Consultation with(Map<UserId, Attendee> next, Instant now) {
+        long admittedCount = next.values().stream().filter(Attendee::admitted).count();
+        ConsultationState nextState;
+        if (admittedCount >= 2) {
+            nextState = ConsultationState.IN_PROGRESS;
+        } else if (next.isEmpty() && scheduledFor.filter(now::isBefore).isPresent()) {
+            nextState = ConsultationState.SCHEDULED;
+        } else {
+            nextState = ConsultationState.OPEN;
+        }
+        return new Consultation(id, nextState, listed, next, maxParticipants, createdBy, createdAt, scheduledFor,
+                endedAt, version + 1);
+    }
+}

@@ -1,0 +1,274 @@
+package io.telesignal.core.consultation;
+
+import io.telesignal.core.audit.AuditEvent;
+import io.telesignal.core.audit.AuditTrail;
+import io.telesignal.core.audit.Outcome;
+import io.telesignal.core.consultation.ConsultationException.Reason;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.routing.CoreEvent;
+import io.telesignal.core.routing.Router;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consultation operations as every front door sees them.
+ *
+ * <p>Algorithm per operation: read the consultation; ask {@link ConsultationPolicy} (a refusal is audited with
+ * outcome {@code denied} and answered {@code not_authorized}); apply the transition; store it with
+ * compare-and-set on the version, re-reading and re-deciding on a conflict (up to {@value #ATTEMPTS} times);
+ * audit the outcome; tell the attendees through the router (participants, waiting room, admission). The
+ * returned future completes after the audit record is written.
+ */
+public final class ConsultationService {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsultationService.class);
+    static final int ATTEMPTS = 5;
+
+    private final ConsultationStore store;
+    private final ConsultationPolicy policy;
+    private final AuditTrail audit;
+    private final Router router;
+    private final Clock clock;
+    private final int defaultMaxParticipants;
+
+    public ConsultationService(ConsultationStore store, ConsultationPolicy policy, AuditTrail audit, Router router,
+            Clock clock, int defaultMaxParticipants) {
+        this.store = store;
+        this.policy = policy;
+        this.audit = audit;
+        this.router = router;
+        this.clock = clock;
+        this.defaultMaxParticipants = defaultMaxParticipants;
+    }
+
+    /** Context of one attempt for the audit trail: the endpoint and remote address it came from. */
+    public record Origin(String endpoint, String remoteAddress) {
+        public static final Origin NONE = new Origin(null, null);
+    }
+
+    /** Creates a consultation; a provider who creates one is listed as its provider. */
+    public CompletionStage<Consultation> create(Actor actor, Map<UserId, Role> participants,
+            Optional<Instant> scheduledFor, Optional<Integer> maxParticipants, Origin origin) {
+        if (!actor.hasAny(Role.PROVIDER, Role.STAFF, Role.ADMIN)) {
+            return refuse(actor, "consultation.created", null, origin);
+        }
+        Map<UserId, Role> listed = new java.util.HashMap<>(participants);
+        if (actor.hasAny(Role.PROVIDER)) {
+            // a provider creating a consultation runs it, unless they listed themselves otherwise
+            listed.putIfAbsent(actor.user(), Role.PROVIDER);
+        }
+        Consultation consultation = Consultation.create(ConsultationId.random(), listed,
+                maxParticipants.orElse(defaultMaxParticipants), actor.user(), clock.instant(), scheduledFor);
+        return store.create(consultation)
+                .thenCompose(done -> record(AuditEvent.of("consultation.created", actor.user().value(), Outcome.OK)
+                        .consultation(consultation.id().value()), origin))
+                .thenApply(done -> consultation);
+    }
+
+    public CompletionStage<Consultation> get(Actor actor, ConsultationId id) {
+        return load(id).thenCompose(c -> policy.allows(actor, Action.VIEW, c, Optional.empty())
+                ? CompletableFuture.completedFuture(c)
+                : refuse(actor, "consultation.viewed", id, Origin.NONE));
+    }
+
+    public CompletionStage<List<Consultation>> list(int offset, int limit) {
+        return store.list(offset, limit);
+    }
+
+    /** Joins; a provider or staff member is admitted at once, everyone else waits. */
+    public CompletionStage<Consultation> join(Actor actor, ConsultationId id, EndpointId endpoint,
+            Optional<Role> invitedAs, Origin origin) {
+        return transition(actor, id, Action.JOIN, invitedAs, "consultation.joined", null, origin, c -> {
+            Role role = policy.joinRole(actor, c, invitedAs).orElseThrow();
+            return c.join(actor, role, endpoint, clock.instant());
+        }).thenApply(c -> {
+            boolean admitted = c.isAdmitted(actor.user());
+            tell(c, actor.user(), admitted ? AdmissionChanged.Status.ADMITTED : AdmissionChanged.Status.WAITING);
+            broadcast(c);
+            return c;
+        });
+    }
+
+    public CompletionStage<Consultation> leave(Actor actor, ConsultationId id, EndpointId endpoint, Origin origin) {
+        return transition(actor, id, Action.LEAVE, Optional.empty(), "consultation.left", null, origin,
+                c -> c.leave(actor.user(), endpoint, clock.instant()))
+                .thenApply(c -> {
+                    broadcast(c);
+                    return c;
+                });
+    }
+
+    public CompletionStage<Consultation> admit(Actor actor, ConsultationId id, UserId target, Origin origin) {
+        return transition(actor, id, Action.ADMIT, Optional.empty(), "consultation.admitted", target, origin,
+                c -> c.admit(target, clock.instant()))
+                .thenApply(c -> {
+                    tell(c, target, AdmissionChanged.Status.ADMITTED);
+                    broadcast(c);
+                    return c;
+                });
+    }
+
+    public CompletionStage<Consultation> deny(Actor actor, ConsultationId id, UserId target, Origin origin) {
+        Consultation[] before = new Consultation[1];
+        return transition(actor, id, Action.DENY, Optional.empty(), "consultation.denied", target, origin, c -> {
+            before[0] = c;
+            return c.deny(target, clock.instant());
+        }).thenApply(c -> {
+            tell(before[0], target, AdmissionChanged.Status.DENIED);
+            broadcast(c);
+            return c;
+        });
+    }
+
+    public CompletionStage<Consultation> remove(Actor actor, ConsultationId id, UserId target, Origin origin) {
+        Consultation[] before = new Consultation[1];
+        return transition(actor, id, Action.REMOVE, Optional.empty(), "consultation.removed", target, origin, c -> {
+            before[0] = c;
+            return c.remove(target, clock.instant());
+        }).thenApply(c -> {
+            tell(before[0], target, AdmissionChanged.Status.REMOVED);
+            broadcast(c);
+            return c;
+        });
+    }
+
+    public CompletionStage<Consultation> end(Actor actor, ConsultationId id, Origin origin) {
+        Consultation[] before = new Consultation[1];
+        return transition(actor, id, Action.END, Optional.empty(), "consultation.ended", null, origin, c -> {
+            before[0] = c;
+            return c.end(clock.instant());
+        }).thenApply(c -> {
+            for (Attendee attendee : before[0].attendees().values()) {
+                tell(before[0], attendee.user(), AdmissionChanged.Status.ENDED);
+            }
+            return c;
+        });
+    }
+
+    /** Whether the actor may do something that does not change the consultation (signal, chat, invite). */
+    public CompletionStage<Consultation> authorize(Actor actor, ConsultationId id, Action action, Origin origin) {
+        return load(id).thenCompose(c -> {
+            if (c.ended()) {
+                return CompletableFuture.failedFuture(new ConsultationException(Reason.CONSULTATION_ENDED,
+                        "consultation " + id + " has ended"));
+            }
+            return policy.allows(actor, action, c, Optional.empty())
+                    ? CompletableFuture.completedFuture(c)
+                    : refuse(actor, "consultation." + action.wireName(), id, origin);
+        });
+    }
+
+    private CompletionStage<Consultation> transition(Actor actor, ConsultationId id, Action action,
+            Optional<Role> invitedAs, String auditType, UserId subject, Origin origin,
+            UnaryOperator<Consultation> change) {
+        return attempt(actor, id, action, invitedAs, change, 1)
+                .handle((updated, failure) -> {
+                    Throwable cause = unwrap(failure);
+                    AuditEvent.Builder event = AuditEvent.of(auditType, actor.user().value(),
+                            failure == null ? Outcome.OK : cause instanceof ConsultationException ce
+                                    && ce.reason() == Reason.NOT_AUTHORIZED ? Outcome.DENIED : Outcome.FAILED)
+                            .consultation(id.value())
+                            .subject(subject == null ? null : subject.value())
+                            .endpoint(origin.endpoint())
+                            .remoteAddress(origin.remoteAddress())
+                            .reason(failure == null ? null : code(cause));
+                    return record(event, origin).thenCompose(done -> failure == null
+                            ? CompletableFuture.completedFuture(updated)
+                            : CompletableFuture.<Consultation>failedFuture(cause));
+                })
+                .thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Consultation> attempt(Actor actor, ConsultationId id, Action action,
+            Optional<Role> invitedAs, UnaryOperator<Consultation> change, int attempt) {
+        return load(id).thenCompose(current -> {
+            if (action == Action.JOIN && current.ended()) {
+                throw new ConsultationException(Reason.CONSULTATION_ENDED, "consultation " + id + " has ended");
+            }
+            if (!policy.allows(actor, action, current, invitedAs)) {
+                throw new ConsultationException(Reason.NOT_AUTHORIZED, action.wireName() + " not allowed");
+            }
+            Consultation updated = change.apply(current);
+            return store.replace(current.version(), updated).thenCompose(replaced -> {
+                if (replaced) {
+                    return CompletableFuture.completedFuture(updated);
+                }
+                if (attempt >= ATTEMPTS) {
+                    throw new ConsultationException(Reason.CONFLICT, "consultation " + id + " kept changing");
+                }
+                return attempt(actor, id, action, invitedAs, change, attempt + 1);
+            });
+        });
+    }
+
+    private CompletionStage<Consultation> load(ConsultationId id) {
+        return store.find(id).thenApply(found -> found.orElseThrow(() ->
+                new ConsultationException(Reason.CONSULTATION_NOT_FOUND, "no consultation " + id)));
+    }
+
+    private <T> CompletionStage<T> refuse(Actor actor, String auditType, ConsultationId id, Origin origin) {
+        return record(AuditEvent.of(auditType, actor.user().value(), Outcome.DENIED)
+                .consultation(id == null ? null : id.value()).reason("not_authorized"), origin)
+                .thenCompose(done -> CompletableFuture.failedFuture(
+                        new ConsultationException(Reason.NOT_AUTHORIZED, auditType + " not allowed")));
+    }
+
+    private CompletionStage<Void> record(AuditEvent.Builder event, Origin origin) {
+        if (origin.endpoint() != null) {
+            event.endpoint(origin.endpoint());
+        }
+        if (origin.remoteAddress() != null) {
+            event.remoteAddress(origin.remoteAddress());
+        }
+        return audit.record(event).thenApply(r -> null);
+    }
+
+    /** Participants to every admitted attendee; the waiting room to admitted providers. */
+    private void broadcast(Consultation c) {
+        ParticipantsChanged participants = new ParticipantsChanged(c.id(), c.state(), c.admitted());
+        WaitingRoomChanged waitingRoom = new WaitingRoomChanged(c.id(), c.waiting());
+        for (Attendee attendee : c.admitted()) {
+            send(attendee, participants);
+            if (attendee.role() == Role.PROVIDER) {
+                send(attendee, waitingRoom);
+            }
+        }
+    }
+
+    private void tell(Consultation c, UserId user, AdmissionChanged.Status status) {
+        c.attendee(user).ifPresent(attendee -> send(attendee, new AdmissionChanged(c.id(), status)));
+    }
+
+    private void send(Attendee attendee, CoreEvent event) {
+        for (EndpointId endpoint : attendee.endpoints()) {
+            router.deliver(endpoint, event).whenComplete((outcome, failure) -> {
+                if (failure != null || outcome != io.telesignal.core.routing.DeliveryOutcome.DELIVERED) {
+                    LOG.info("event=consultation_notify outcome={} endpoint={} type={}",
+                            failure != null ? "failed" : outcome.name().toLowerCase(java.util.Locale.ROOT),
+                            endpoint, event.type());
+                }
+            });
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String code(Throwable cause) {
+        return cause instanceof io.telesignal.core.DomainException domain ? domain.code() : "internal_error";
+    }
+}

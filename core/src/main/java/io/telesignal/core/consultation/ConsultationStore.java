@@ -1,0 +1,22 @@
+package io.telesignal.core.consultation;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * SPI: consultations shared by every node. Updates are compare-and-set on {@link Consultation#version()}: a
+ * replace succeeds only if the stored version is still the one the caller read, so concurrent transitions on
+ * several nodes never overwrite each other.
+ */
+public interface ConsultationStore {
+    CompletionStage<Void> create(Consultation consultation);
+
+    CompletionStage<Optional<Consultation>> find(ConsultationId id);
+
+    /** Stores {@code updated} if the stored version equals {@code expectedVersion}; answers whether it did. */
+    CompletionStage<Boolean> replace(long expectedVersion, Consultation updated);
+
+    /** Consultations, newest first. */
+    CompletionStage<List<Consultation>> list(int offset, int limit);
+}

@@ -1,0 +1,17 @@
+package io.telesignal.core.consultation;
+
+import io.telesignal.core.routing.CoreEvent;
+import java.util.List;
+
+/** Sent to every admitted attendee: who is in the consultation now. */
+public record ParticipantsChanged(ConsultationId consultation, ConsultationState state, List<Attendee> admitted)
+        implements CoreEvent {
+    public ParticipantsChanged {
+        admitted = List.copyOf(admitted);
+    }
+
+    @Override
+    public String type() {
+        return "participant";
+    }
+}
