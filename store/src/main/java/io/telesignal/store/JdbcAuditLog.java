@@ -20,6 +20,7 @@ import java.util.List;
  * nodes included — are serialized by the database, and the record and the new head commit together.
  */
 public final class JdbcAuditLog implements AuditLog {
+    static final String UNREADABLE = "audit.unreadable";
     private final Transactions tx;
 
     JdbcAuditLog(Transactions tx) {
@@ -79,15 +80,28 @@ public final class JdbcAuditLog implements AuditLog {
                 List<AuditRecord> records = new ArrayList<>();
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
-                        AuditEvent event = new AuditEvent(rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7), Outcome.fromWireName(rs.getString(8)),
-                                rs.getString(9), rs.getObject(10, OffsetDateTime.class).toInstant());
-                        records.add(new AuditRecord(rs.getLong(1), event, rs.getString(11), rs.getString(12)));
+                        records.add(new AuditRecord(rs.getLong(1), event(rs), rs.getString(11), rs.getString(12)));
                     }
                 }
                 return records;
             }
         });
+    }
+
+    /**
+     * A row edited into something no event can be (an unknown outcome, a malformed type) is read as an
+     * "unreadable" placeholder: it cannot hash to the stored value, so verification reports the row as edited
+     * instead of failing to read the chain.
+     */
+    private static AuditEvent event(ResultSet rs) throws SQLException {
+        try {
+            return new AuditEvent(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                    rs.getString(7), Outcome.fromWireName(rs.getString(8)), rs.getString(9),
+                    rs.getObject(10, OffsetDateTime.class).toInstant());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return new AuditEvent(UNREADABLE, "unknown", null, null, null, null, Outcome.FAILED, null,
+                    java.time.Instant.EPOCH);
+        }
     }
 
     @Override

@@ -42,6 +42,8 @@ public final class JdbcDirectory implements Directory {
             if (loginExists(c, user.login())) {
                 throw new LoginTakenException(user.login().value());
             }
+            // PostgreSQL aborts the transaction on a constraint violation; the savepoint lets us look again
+            java.sql.Savepoint beforeInsert = c.setSavepoint();
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
                 insert.setString(1, user.id().value());
@@ -52,8 +54,11 @@ public final class JdbcDirectory implements Directory {
                 insert.executeUpdate();
             } catch (SQLException e) {
                 // two nodes racing for one login: the unique constraint decides (SQLState class 23)
-                if (e.getSQLState() != null && e.getSQLState().startsWith("23") && loginExists(c, user.login())) {
-                    throw new LoginTakenException(user.login().value());
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    c.rollback(beforeInsert);
+                    if (loginExists(c, user.login())) {
+                        throw new LoginTakenException(user.login().value());
+                    }
                 }
                 throw e;
             }

@@ -66,8 +66,13 @@ public final class JdbcStore implements AutoCloseable {
             MigrateResult result = flyway.load().migrate();
             LOG.info("event=store_migrated applied={} version={}", result.migrationsExecuted, result.targetSchemaVersion);
             return result.migrationsExecuted;
+        } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
+            throw StoreException.migrationFailed("the database's migration history does not match this version", e);
         } catch (FlywayException e) {
-            throw StoreException.unavailable("migrate store", e);
+            if (e.getCause() instanceof SQLException sql) {
+                throw StoreException.of("migrate store", sql);
+            }
+            throw StoreException.migrationFailed("a migration failed", e);
         }
     }
 

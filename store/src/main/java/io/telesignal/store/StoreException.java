@@ -32,6 +32,10 @@ public final class StoreException extends DomainException {
         return new StoreException("store_unavailable", operation + ": the database cannot be reached", cause);
     }
 
+    public static StoreException migrationFailed(String what, Throwable cause) {
+        return new StoreException("store_migration_failed", "migrate store: " + what, cause);
+    }
+
     @Override
     public String code() {
         return code;

@@ -32,6 +32,18 @@ class AuditTamperingTest {
 
     @ParameterizedTest
     @EnumSource(StoreFixture.Kind.class)
+    void rowEditedIntoNonsenseIsReportedNotFatal(StoreFixture.Kind kind) throws Exception {
+        try (StoreFixture fixture = new StoreFixture(kind, dir)) {
+            appendFive(fixture);
+            sql(fixture, "UPDATE audit_events SET outcome = 'maybe', event_type = 'NOT A TYPE' WHERE seq = 4");
+
+            assertThat(new AuditVerifier().verify(fixture.store().auditLog()).firstBreak())
+                    .contains(new AuditVerifier.Break(4, AuditVerifier.Problem.HASH_MISMATCH));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreFixture.Kind.class)
     void deletedRowIsDetected(StoreFixture.Kind kind) throws Exception {
         try (StoreFixture fixture = new StoreFixture(kind, dir)) {
             appendFive(fixture);

@@ -46,6 +46,9 @@ public final class AuditTrail implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.error("event=audit_append outcome=failed type={}", stamped.type(), e);
                     result.completeExceptionally(new AuditUnavailableException("audit store failed", e));
+                } catch (Error e) {
+                    result.completeExceptionally(new AuditUnavailableException("audit writer failed", e));
+                    throw e;
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -74,9 +77,14 @@ public final class AuditTrail implements AutoCloseable {
 
     @Override
     public void close() {
+        close(java.time.Duration.ofSeconds(30));
+    }
+
+    /** Stops taking events and waits at most {@code timeout} for the accepted ones to be written. */
+    public void close(java.time.Duration timeout) {
         writer.shutdown();
         try {
-            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!writer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.error("event=audit_close outcome=timeout pending={}", writer.getQueue().size());
             }
         } catch (InterruptedException e) {

@@ -88,6 +88,20 @@ public final class TokenService {
             throw new IllegalArgumentException("unusable signing key", e);
         }
         this.externalProcessor = settings.external().map(TokenService::externalProcessor);
+        probe();
+    }
+
+    /** Signs and verifies a throw-away token, so that a mismatched or unusable key pair fails at start. */
+    private void probe() {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(algorithm), new JWTClaimsSet.Builder().subject("probe").build());
+            jwt.sign(signer);
+            if (!jwt.verify(verifier)) {
+                throw new IllegalArgumentException("the " + algorithm + " private and public keys do not match");
+            }
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("unusable " + algorithm + " key", e);
+        }
     }
 
     private static DefaultJWTProcessor<SecurityContext> externalProcessor(TokenSettings.ExternalIssuer external) {

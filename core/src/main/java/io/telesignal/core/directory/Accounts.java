@@ -1,6 +1,7 @@
 package io.telesignal.core.directory;
 
 import io.telesignal.core.audit.AuditEvent;
+import io.telesignal.core.audit.AuditRecord;
 import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.audit.Outcome;
 import io.telesignal.core.identity.Login;
@@ -15,7 +16,7 @@ import java.util.Set;
 /**
  * Account operations: add users, set passwords, roles and the enabled flag, and check a password. Every
  * change and every sign-in attempt is audited with ids only. Blocking (hashing, directory); run on the
- * worker pool.
+ * worker pool. A change is recorded before it is made; should the store then refuse it, a failure record follows.
  *
  * <p>Hazard: a sign-in for an unknown login still verifies a password against a fixed hash, so response
  * time does not reveal which logins exist.
@@ -41,44 +42,67 @@ public final class Accounts {
     }
 
     public User add(Login login, String displayName, Set<Role> roles, char[] password, String actor) {
+        User user;
+        Credentials credentials;
         try {
             policy.check(password);
-            User user = new User(UserId.random(), login, displayName, roles, true, clock.instant());
-            directory.create(user, deriver.derive(login, password));
-            audit.recordNow(AuditEvent.of("user.created", actor, Outcome.OK).subject(user.id().value()));
-            return user;
+            credentials = deriver.derive(login, password);
+            if (directory.findByLogin(login).isPresent()) {
+                throw new LoginTakenException(login.value());
+            }
+            user = new User(UserId.random(), login, displayName, roles, true, clock.instant());
         } catch (LoginTakenException | InvalidPasswordException e) {
             audit.recordNow(AuditEvent.of("user.created", actor, Outcome.FAILED).reason(e.code()));
             throw e;
         }
+        recordThenApply(AuditEvent.of("user.created", actor, Outcome.OK).subject(user.id().value()),
+                () -> directory.create(user, credentials));
+        return user;
     }
 
     public void setPassword(Login login, char[] password, String actor) {
         User user = require(login);
+        Credentials credentials;
         try {
             policy.check(password);
+            credentials = deriver.derive(login, password);
         } catch (InvalidPasswordException e) {
             audit.recordNow(AuditEvent.of("user.password_changed", actor, Outcome.FAILED)
                     .subject(user.id().value()).reason(e.code()));
             throw e;
         }
-        directory.storeCredentials(user.id(), deriver.derive(login, password));
-        audit.recordNow(AuditEvent.of("user.password_changed", actor, Outcome.OK).subject(user.id().value()));
+        recordThenApply(AuditEvent.of("user.password_changed", actor, Outcome.OK).subject(user.id().value()),
+                () -> directory.storeCredentials(user.id(), credentials));
     }
 
     public User setEnabled(Login login, boolean enabled, String actor) {
         User updated = require(login).withEnabled(enabled);
-        directory.update(updated);
-        audit.recordNow(AuditEvent.of(enabled ? "user.enabled" : "user.disabled", actor, Outcome.OK)
-                .subject(updated.id().value()));
+        recordThenApply(AuditEvent.of(enabled ? "user.enabled" : "user.disabled", actor, Outcome.OK)
+                .subject(updated.id().value()), () -> directory.update(updated));
         return updated;
     }
 
     public User setRoles(Login login, Set<Role> roles, String actor) {
         User updated = require(login).withRoles(roles);
-        directory.update(updated);
-        audit.recordNow(AuditEvent.of("user.roles_changed", actor, Outcome.OK).subject(updated.id().value()));
+        recordThenApply(AuditEvent.of("user.roles_changed", actor, Outcome.OK).subject(updated.id().value()),
+                () -> directory.update(updated));
         return updated;
+    }
+
+    /**
+     * Nothing is changed unrecorded: the record is written first, and a change the store then refuses is
+     * followed by a failure record of the same type and subject, with the refusal's code.
+     */
+    private void recordThenApply(AuditEvent.Builder record, Runnable change) {
+        AuditRecord written = audit.recordNow(record);
+        try {
+            change.run();
+        } catch (RuntimeException e) {
+            String code = e instanceof io.telesignal.core.DomainException domain ? domain.code() : "internal_error";
+            audit.recordNow(AuditEvent.of(written.event().type(), written.event().actor(), Outcome.FAILED)
+                    .subject(written.event().subject()).reason(code));
+            throw e;
+        }
     }
 
     /** The user when the password is right and the account enabled; empty otherwise. Audited either way. */

@@ -47,6 +47,11 @@ final class SaslPrep {
     private static boolean prohibited(int cp) {
         int type = Character.getType(cp);
         return type == Character.CONTROL || type == Character.PRIVATE_USE || type == Character.SURROGATE
-                || type == Character.UNASSIGNED || (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF);
+                || type == Character.UNASSIGNED || (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF)
+                // RFC 3454 C.8: change display properties or deprecated
+                || cp == 0x0340 || cp == 0x0341 || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E)
+                || (cp >= 0x206A && cp <= 0x206F)
+                // RFC 3454 C.9: tagging characters
+                || cp == 0xE0001 || (cp >= 0xE0020 && cp <= 0xE007F);
     }
 }

@@ -53,7 +53,7 @@ public final class PresenceService {
         UserPresence before = UserPresence.aggregate(user, change.before());
         UserPresence after = UserPresence.aggregate(user, change.after());
         if (after.differsFrom(before)) {
-            PresenceChanged event = new PresenceChanged(before, after);
+            PresenceChanged event = new PresenceChanged(before, after, change.version());
             LOG.debug("event=presence_changed user={} status={}", user, after.presence().status().wireName());
             for (Consumer<PresenceChanged> listener : listeners) {
                 try {

@@ -10,7 +10,11 @@ import java.util.concurrent.CompletionStage;
  * entries before and after it.
  */
 public interface PresenceStore {
-    record Change(List<EndpointPresence> before, List<EndpointPresence> after) {
+    /**
+     * @param version increases by one with every change of this user's entries; listeners that may see events
+     *                out of order (they are published after the store's atomic update) keep the highest
+     */
+    record Change(List<EndpointPresence> before, List<EndpointPresence> after, long version) {
         public Change {
             before = List.copyOf(before);
             after = List.copyOf(after);

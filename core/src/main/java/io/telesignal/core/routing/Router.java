@@ -60,7 +60,8 @@ public final class Router {
             Map<EndpointId, DeliveryOutcome> outcomes = new LinkedHashMap<>();
             CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
             for (Endpoint endpoint : endpoints) {
-                CompletableFuture<DeliveryOutcome> one = route(endpoint, event).toCompletableFuture();
+                CompletableFuture<DeliveryOutcome> one = route(endpoint, event).toCompletableFuture()
+                        .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE);
                 all = all.thenCombine(one, (ignored, outcome) -> {
                     synchronized (outcomes) {
                         outcomes.put(endpoint.id(), outcome);
@@ -85,7 +86,9 @@ public final class Router {
         if (endpoint.node().equals(self)) {
             return CompletableFuture.completedFuture(offerLocally(endpoint.id(), event));
         }
-        return link.send(endpoint.node(), endpoint.id(), event);
+        // a link that fails outright is an unreachable node, reported per endpoint like any other outcome
+        return link.send(endpoint.node(), endpoint.id(), event)
+                .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE);
     }
 
     private DeliveryOutcome offerLocally(EndpointId id, CoreEvent event) {

@@ -106,6 +106,69 @@ class AccountsTest {
     }
 
     @Test
+    void changesAreRecordedBeforeTheyAreMadeAndFailuresFollow() {
+        Directory failing = new Directory() {
+            @Override
+            public void create(User user, Credentials credentials) {
+                throw new IllegalStateException("disk full");
+            }
+
+            @Override
+            public java.util.Optional<User> findById(io.telesignal.core.identity.UserId id) {
+                return directory.findById(id);
+            }
+
+            @Override
+            public java.util.Optional<User> findByLogin(Login login) {
+                return directory.findByLogin(login);
+            }
+
+            @Override
+            public List<User> list(int offset, int limit) {
+                return directory.list(offset, limit);
+            }
+
+            @Override
+            public void update(User user) {
+                directory.update(user);
+            }
+
+            @Override
+            public java.util.Optional<Credentials> credentials(io.telesignal.core.identity.UserId id) {
+                return directory.credentials(id);
+            }
+
+            @Override
+            public void storeCredentials(io.telesignal.core.identity.UserId id, Credentials credentials) {
+                directory.storeCredentials(id, credentials);
+            }
+
+            @Override
+            public void ping() {
+            }
+        };
+        SecureRandom random = new SecureRandom();
+        PasswordHashes hashes = new PasswordHashes(Argon2idHasher.owaspDefaults(random), List.of());
+        Accounts onFailingStore = new Accounts(failing, new CredentialDeriver(hashes, "r", 4096, random, clock), hashes,
+                PasswordPolicy.DEFAULT, audit, clock);
+
+        assertThatThrownBy(() -> onFailingStore.add(new Login("gina"), "Gina", Set.of(), "a long password".toCharArray(),
+                "cli")).hasMessageContaining("disk full");
+
+        assertThat(log.read(0, 10)).extracting(r -> r.event().type() + ":" + r.event().outcome() + ":" + r.event().reason())
+                .containsExactly("user.created:OK:null", "user.created:FAILED:internal_error");
+        assertThat(log.read(0, 10).get(1).event().subject()).isEqualTo(log.read(0, 10).get(0).event().subject());
+    }
+
+    @Test
+    void nothingChangesWhenTheAuditTrailCannotRecord() {
+        audit.close();
+        assertThatThrownBy(() -> accounts.add(new Login("hank"), "Hank", Set.of(), "a long password".toCharArray(), "cli"))
+                .isInstanceOf(io.telesignal.core.audit.AuditUnavailableException.class);
+        assertThat(directory.findByLogin(new Login("hank"))).isEmpty();
+    }
+
+    @Test
     void operationsOnUnknownUserFail() {
         assertThatThrownBy(() -> accounts.setRoles(new Login("ghost"), Set.of(), "cli"))
                 .isInstanceOf(UserNotFoundException.class);

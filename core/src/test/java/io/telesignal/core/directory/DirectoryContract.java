@@ -91,6 +91,35 @@ public abstract class DirectoryContract {
     }
 
     @Test
+    void concurrentCreatesOfOneLoginLetExactlyOneWin() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> attempts = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                attempts.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        directory().create(user("race", Role.PATIENT), TestCredentials.sample("r", T0));
+                        return true;
+                    } catch (LoginTakenException e) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int winners = 0;
+            for (java.util.concurrent.Future<Boolean> attempt : attempts) {
+                winners += attempt.get() ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+            assertThat(directory().list(0, 10)).hasSize(1);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void pingAnswersWhenReachable() {
         directory().ping();
     }

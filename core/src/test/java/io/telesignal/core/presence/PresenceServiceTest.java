@@ -63,6 +63,15 @@ class PresenceServiceTest {
     }
 
     @Test
+    void changeVersionsIncreasePerUserEvenAcrossGoingOffline() {
+        update(PHONE, PresenceStatus.AVAILABLE, "");
+        presence.endpointGone(BOB, PHONE).toCompletableFuture().join();
+        update(PHONE, PresenceStatus.BUSY, "");
+
+        assertThat(events).extracting(PresenceChanged::version).isSorted().doesNotHaveDuplicates().hasSize(3);
+    }
+
+    @Test
     void aFailingListenerDoesNotStopOthers() {
         List<PresenceChanged> second = new ArrayList<>();
         presence.addListener(e -> {

@@ -50,9 +50,19 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        AtomicInteger fromAddress = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
-        if (fromAddress.incrementAndGet() > maxPerAddress) {
-            fromAddress.decrementAndGet();
+        boolean[] admitted = new boolean[1];
+        // count and check inside the map's atomic update, so a concurrent close cannot drop the counter between
+        perAddress.compute(address, (a, count) -> {
+            int current = count == null ? 0 : count.get();
+            if (current >= maxPerAddress) {
+                return count;
+            }
+            admitted[0] = true;
+            AtomicInteger next = count == null ? new AtomicInteger() : count;
+            next.incrementAndGet();
+            return next;
+        });
+        if (!admitted[0]) {
             open.decrementAndGet();
             metrics.rejectedOverPerIpLimit();
             LOG.warn("event=connection_refused reason=max_connections_per_ip remote={} limit={}",

@@ -53,12 +53,57 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
         this.tls = tls;
     }
 
+    /** Requests that arrived (pipelined) while one was in flight; answered strictly in order. */
+    private final java.util.ArrayDeque<FullHttpRequest> pending = new java.util.ArrayDeque<>();
+    private static final int MAX_PIPELINED = 16;
+    private boolean busy;
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         metrics.messageReceived();
+        if (busy) {
+            // RFC 9112 §9.3.2: answer pipelined requests in the order they came
+            if (pending.size() >= MAX_PIPELINED) {
+                ctx.close();
+                return;
+            }
+            pending.add(request.retain());
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        dispatch(ctx, request);
+    }
+
+    private void next(ChannelHandlerContext ctx) {
+        busy = false;
+        FullHttpRequest queued = pending.poll();
+        if (queued != null) {
+            try {
+                dispatch(ctx, queued);
+            } finally {
+                queued.release();
+            }
+        } else {
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        FullHttpRequest queued;
+        while ((queued = pending.poll()) != null) {
+            queued.release();
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
-            HttpResponseStatus status = cause instanceof TooLongFrameException
+            HttpResponseStatus status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException
+                    ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongFrameException
                     ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
             write(ctx, false, false, HttpResponse.error(status, "bad_request", "malformed HTTP request"));
             return;
@@ -75,11 +120,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
                                     .collect(Collectors.joining(", ")))
                     : HttpResponse.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource");
             write(ctx, keepAlive, head, response);
+            next(ctx);
             return;
         }
         HttpRequest call = new HttpRequest(request.method(), path, uri.parameters(), request.headers().copy(),
                 ByteBufUtil.getBytes(request.content()), (InetSocketAddress) ctx.channel().remoteAddress());
         inFlight.incrementAndGet();
+        busy = true;
         CompletionStage<HttpResponse> answer;
         try {
             answer = handler.handle(call);
@@ -91,6 +138,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
                 write(ctx, keepAlive, head, failure == null ? response : failed(path, failure));
             } finally {
                 inFlight.decrementAndGet();
+                next(ctx);
             }
         }));
     }

@@ -71,7 +71,7 @@ public final class Certificates {
         Path key = dir.resolve("selfsigned-key.pem");
         if (Files.exists(cert) && Files.exists(key)) {
             ServerCertificate existing = new ServerCertificate(readChain(cert), cert, key, true);
-            if (stillGood(existing.leaf(), settings.selfSignedNames())) {
+            if (stillGood(existing.leaf(), settings.selfSignedNames()) && keyMatches(key, existing.leaf())) {
                 LOG.info("event=tls_certificate source=self_signed_reused file={}", cert);
                 return existing;
             }
@@ -140,14 +140,42 @@ public final class Certificates {
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
 
             Files.createDirectories(certFile.getParent());
-            writeOwnerOnly(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            Files.writeString(certFile, pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
+            // both written aside, then moved in place; a crash in between leaves a pair that keyMatches refuses
+            Path keyTemp = certFile.resolveSibling(keyFile.getFileName() + ".tmp");
+            Path certTemp = certFile.resolveSibling(certFile.getFileName() + ".tmp");
+            writeOwnerOnly(keyTemp, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            Files.writeString(certTemp, pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
+            Files.move(keyTemp, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(certTemp, certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             LOG.info("event=tls_certificate source=self_signed_generated file={} names={}", certFile, names);
             return new ServerCertificate(List.of(certificate), certFile, keyFile, true);
         } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
             throw new TlsConfigurationException("cannot generate a self-signed certificate", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the self-signed certificate to " + certFile.getParent(), e);
+        }
+    }
+
+    /** Whether the key file holds the private key of the certificate: sign a probe, verify with the certificate. */
+    static boolean keyMatches(Path keyFile, X509Certificate certificate) {
+        try {
+            String text = Files.readString(keyFile, StandardCharsets.US_ASCII);
+            String body = text.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "");
+            java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
+            byte[] probe = "telesignal key probe".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return false;
         }
     }
 

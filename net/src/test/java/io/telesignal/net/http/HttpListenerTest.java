@@ -136,6 +136,35 @@ class HttpListenerTest {
     }
 
     @Test
+    void requestLineTooLongGets414() throws Exception {
+        InetSocketAddress address = start(plain(100, 100, 1024, Duration.ofSeconds(30)));
+        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.getOutputStream().write(("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 414");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        CompletableFuture<HttpResponse> slow = new CompletableFuture<>();
+        routes.get("/slow", request -> slow);
+        InetSocketAddress address = start(plain(100, 100, 1024, Duration.ofSeconds(30)));
+        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.getOutputStream().write(("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(5)).until(() -> listener.openConnections() == 1);
+            assertThat(socket.getInputStream().available()).isZero();
+            slow.complete(HttpResponse.text(HttpResponseStatus.OK, "first"));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer.indexOf("first")).isPositive().isLessThan(answer.indexOf("not_found"));
+            assertThat(answer.indexOf("not_found")).isLessThan(answer.indexOf("\r\n\r\nhi"));
+        }
+    }
+
+    @Test
     void connectionsBeyondTheLimitAreClosedAndCounted() throws Exception {
         InetSocketAddress address = start(plain(2, 100, 1024, Duration.ofSeconds(30)));
         List<Socket> held = new ArrayList<>();

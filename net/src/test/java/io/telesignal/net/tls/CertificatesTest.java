@@ -59,6 +59,18 @@ class CertificatesTest {
     }
 
     @Test
+    void certificateWhoseKeyWasReplacedIsRegenerated() throws Exception {
+        ServerCertificate first = certificates.resolve(TlsSettings.selfSigned(), dataDir);
+        ServerCertificate other = certificates.resolve(TlsSettings.selfSigned(), dataDir.resolve("other"));
+        Files.copy(other.privateKeyFile(), first.privateKeyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        ServerCertificate again = certificates.resolve(TlsSettings.selfSigned(), dataDir);
+
+        assertThat(again.sha256Fingerprint()).isNotEqualTo(first.sha256Fingerprint());
+        assertThat(Certificates.keyMatches(again.privateKeyFile(), again.leaf())).isTrue();
+    }
+
+    @Test
     void operatorCertificateIsUsedAsGiven() throws Exception {
         ServerCertificate made = certificates.resolve(TlsSettings.selfSigned(), dataDir.resolve("elsewhere"));
         TlsSettings configured = new TlsSettings(Optional.of(made.certificateFile()), Optional.of(made.privateKeyFile()),

@@ -1,7 +1,6 @@
 package io.telesignal.server.cli;
 
 import io.telesignal.core.audit.AuditVerifier;
-import io.telesignal.server.wiring.StoreServices;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,8 +22,12 @@ final class AuditCommand {
 
         @Override
         public Integer call() {
-            try (StoreServices services = Offline.open(options.load(context), context)) {
-                AuditVerifier.Verification result = new AuditVerifier().verify(services.store().auditLog());
+            io.telesignal.server.config.ServerConfig config = options.load(context);
+            io.telesignal.server.logging.LoggingSetup.configure(config.logging().format(), "warn",
+                    io.telesignal.server.logging.LoggingSetup.Target.STDERR);
+            // read only: no migrations, no secrets generated; a store without the tables is an error
+            try (io.telesignal.store.JdbcStore store = io.telesignal.store.JdbcStore.open(config.store())) {
+                AuditVerifier.Verification result = new AuditVerifier().verify(store.auditLog());
                 if (result.intact()) {
                     context.out().println("audit chain intact: " + result.recordsChecked() + " records");
                     return Cli.OK;

@@ -40,6 +40,15 @@ public final class Cli implements Runnable {
                 context.err().println("telesignal: " + domain.getMessage() + " [" + domain.code() + "]");
                 return FAILED;
             }
+            if (failure instanceof io.telesignal.net.tls.TlsConfigurationException tls) {
+                context.err().println("telesignal: configuration error: " + tls.getMessage());
+                return USAGE;
+            }
+            if (failure instanceof java.io.UncheckedIOException io) {
+                context.err().println("telesignal: " + io.getMessage() + " (" + io.getCause().getClass().getSimpleName()
+                        + ")");
+                return FAILED;
+            }
             if (failure instanceof IllegalArgumentException invalid) {
                 context.err().println("telesignal: " + invalid.getMessage());
                 return USAGE;

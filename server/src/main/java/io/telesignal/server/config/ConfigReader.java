@@ -123,6 +123,11 @@ final class ConfigReader {
                 if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
                     throw new ConfigException(key, "must be an http(s) URL");
                 }
+                // keys fetched in the clear could be swapped on the way: only a loopback issuer may use http
+                if ("http".equals(uri.getScheme()) && !ServerConfig.isLoopback(String.valueOf(uri.getHost())
+                        .replace("[", "").replace("]", ""))) {
+                    throw new ConfigException(key, "must use https (http only for a loopback host)");
+                }
                 return uri.toURL();
             } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
                 throw new ConfigException(key, "not a valid URL");

@@ -28,6 +28,10 @@ public final class HealthRoutes {
     private final Runnable storePing;
     private final WorkerPool workers;
     private final BooleanSupplier stopping;
+    private static final long REUSE_MS = 1000;
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> probe =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile long probedAt;
 
     public HealthRoutes(BooleanSupplier listenersBound, Runnable storePing, WorkerPool workers, BooleanSupplier stopping) {
         this.listenersBound = listenersBound;
@@ -49,18 +53,8 @@ public final class HealthRoutes {
     private CompletionStage<HttpResponse> ready(HttpRequest request) {
         boolean listeners = listenersBound.getAsBoolean();
         boolean notStopping = !stopping.getAsBoolean();
-        return workers.submit(() -> {
-                    storePing.run();
-                    return true;
-                })
-                .orTimeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS)
-                .exceptionally(failure -> {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                            && failure.getCause() != null ? failure.getCause() : failure;
-                    LOG.warn("event=readiness_check check=store outcome=failed kind={}",
-                            cause.getClass().getSimpleName());
-                    return false;
-                })
+        return storeAnswers().copy()
+                .completeOnTimeout(false, STORE_DEADLINE_MS, TimeUnit.MILLISECONDS)
                 .thenApply(store -> {
                     boolean ready = listeners && store && notStopping;
                     ObjectNode body = JSON.createObjectNode().put("status", ready ? "ready" : "not_ready");
@@ -71,6 +65,35 @@ public final class HealthRoutes {
                     return HttpResponse.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                             bytes(body));
                 });
+    }
+
+    /**
+     * One store ping at a time, its answer reused for {@value #REUSE_MS} ms: probes from load balancers then
+     * cost one worker at most, even while the store hangs.
+     */
+    private CompletableFuture<Boolean> storeAnswers() {
+        CompletableFuture<Boolean> current = probe.get();
+        if (current != null && (!current.isDone() || System.nanoTime() - probedAt < REUSE_MS * 1_000_000)) {
+            return current;
+        }
+        CompletableFuture<Boolean> next = new CompletableFuture<>();
+        if (!probe.compareAndSet(current, next)) {
+            return probe.get();
+        }
+        probedAt = System.nanoTime();
+        workers.submit(() -> {
+            storePing.run();
+            return true;
+        }).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure;
+                LOG.warn("event=readiness_check check=store outcome=failed kind={}", cause.getClass().getSimpleName());
+            }
+            probedAt = System.nanoTime();
+            next.complete(failure == null);
+        });
+        return next;
     }
 
     private static byte[] bytes(ObjectNode node) {

@@ -31,6 +31,9 @@ public final class LoggingSetup {
             json.setWithSequenceNumber(false);
             json.setWithNanoseconds(false);
             json.setWithArguments(false);
+            // the message with its values filled in; the bare template would drop every id and port
+            json.setWithFormattedMessage(true);
+            json.setWithMessage(false);
             json.start();
             encoder = json;
         } else {

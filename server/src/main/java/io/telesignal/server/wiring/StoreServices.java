@@ -33,8 +33,14 @@ public final class StoreServices implements AutoCloseable {
 
     /** Opens the store; migrates it when {@code migrate} is true. */
     public static StoreServices open(ServerConfig config, Clock clock, boolean migrate) {
+        DataDirectory.prepare(config.dataDir());
         SecureRandom random = new SecureRandom();
-        TokenService tokens = new TokenService(TokenKeys.load(config.tokens(), random), config.tokens().settings(), clock);
+        TokenService tokens;
+        try {
+            tokens = new TokenService(TokenKeys.load(config.tokens(), random), config.tokens().settings(), clock);
+        } catch (IllegalArgumentException e) {
+            throw new io.telesignal.server.config.ConfigException("tokens.privateKey", e.getMessage());
+        }
         JdbcStore store = JdbcStore.open(config.store());
         try {
             if (migrate) {
@@ -74,7 +80,12 @@ public final class StoreServices implements AutoCloseable {
 
     @Override
     public void close() {
-        audit.close();
+        close(java.time.Duration.ofSeconds(30));
+    }
+
+    /** Drains the audit trail for at most {@code auditTimeout}, then closes the store. */
+    public void close(java.time.Duration auditTimeout) {
+        audit.close(auditTimeout);
         store.close();
     }
 }

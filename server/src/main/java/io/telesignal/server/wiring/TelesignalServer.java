@@ -13,11 +13,8 @@ import io.telesignal.net.transport.EventLoops;
 import io.telesignal.server.config.ServerConfig;
 import io.telesignal.server.health.HealthRoutes;
 import io.telesignal.server.health.MetricsRoute;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -57,11 +54,6 @@ public final class TelesignalServer {
 
     public static TelesignalServer start(ServerConfig config, Clock clock, boolean demo, PrintStream console) {
         String version = Version.current();
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
-        }
         StoreServices services = StoreServices.open(config, clock, config.migrateOnStart());
         WorkerPool workers = null;
         ServerMetrics metrics = null;
@@ -143,21 +135,23 @@ public final class TelesignalServer {
         long started = System.nanoTime();
         Duration timeout = config.shutdownTimeout();
         LOG.info("event=server_stopping timeout_ms={}", timeout.toMillis());
-        boolean clean = http.drain(timeout.multipliedBy(3).dividedBy(4));
+        // budget: half for requests in flight, then each later step gets a share of what is left
+        boolean clean = http.drain(timeout.dividedBy(2));
         try {
-            workers.close(remaining(started, timeout).toMillis(), TimeUnit.MILLISECONDS);
+            workers.close(remaining(started, timeout).dividedBy(3).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         workers.close();
         try {
-            services.audit().recordNow(AuditEvent.of("server.stopped", "system", Outcome.OK).subject(config.nodeId()));
+            services.audit().record(AuditEvent.of("server.stopped", "system", Outcome.OK).subject(config.nodeId()))
+                    .orTimeout(remaining(started, timeout).dividedBy(3).toMillis(), TimeUnit.MILLISECONDS).join();
         } catch (RuntimeException e) {
             LOG.warn("event=server_stopping step=audit outcome=failed kind={}", e.getClass().getSimpleName());
         }
-        services.close();
+        services.close(remaining(started, timeout).dividedBy(2));
         metrics.close();
-        loops.shutdown(remaining(started, timeout).plusMillis(500));
+        loops.shutdown(remaining(started, timeout));
         LOG.info("event=server_stopped clean={} took_ms={}", clean, (System.nanoTime() - started) / 1_000_000);
     }
 

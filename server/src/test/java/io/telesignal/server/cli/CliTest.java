@@ -204,6 +204,41 @@ class CliTest {
         assertThat(badEnv.err()).contains("logging.level: must be one of");
     }
 
+    @Test
+    void unusableCertificateOrKeysAreConfigurationErrors() throws Exception {
+        CliRunner.Result badCertificate = new CliRunner()
+                .env("TELESIGNAL_TLS_CERTIFICATE", dataDir.resolve("missing-cert.pem").toString())
+                .env("TELESIGNAL_TLS_PRIVATE_KEY", dataDir.resolve("missing-key.pem").toString())
+                .env("TELESIGNAL_HTTP_PORT", "0")
+                .run("serve", "--data-dir", dataDir.toString());
+        assertThat(badCertificate.exit()).isEqualTo(2);
+        assertThat(badCertificate.err().trim()).startsWith("telesignal: configuration error: tls.privateKey: cannot read");
+        assertThat(badCertificate.err().lines()).hasSize(1);
+
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Path privateKey = Files.writeString(dataDir.resolve("private.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        Path publicKey = Files.writeString(dataDir.resolve("public.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        CliRunner.Result mismatched = new CliRunner().env("TELESIGNAL_TOKENS_ALGORITHM", "RS256")
+                .env("TELESIGNAL_TOKENS_PRIVATE_KEY", privateKey.toString())
+                .env("TELESIGNAL_TOKENS_PUBLIC_KEY", publicKey.toString())
+                .run("token", "issue", "--user", "alice", "--data-dir", dataDir.toString());
+        assertThat(mismatched.exit()).isEqualTo(2);
+        assertThat(mismatched.err()).contains("tokens.privateKey: the RS256 private and public keys do not match");
+    }
+
+    @Test
+    void auditVerifyDoesNotChangeTheStore() throws Exception {
+        Path empty = Files.createDirectory(dataDir.resolve("empty"));
+        CliRunner.Result result = cli.run("audit", "verify", "--data-dir", empty.toString());
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(empty.resolve("secrets")).doesNotExist();
+    }
+
     private ServerConfig config() {
         return ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString()));
     }

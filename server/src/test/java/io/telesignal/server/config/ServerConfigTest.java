@@ -103,6 +103,8 @@ class ServerConfigTest {
                 "must be set");
         assertProblem("tokens:\n  external:\n    jwksUrl: ftp://idp/jwks\n    issuer: i\n    audience: a\n", Map.of(),
                 "tokens.external.jwksUrl", "http(s) URL");
+        assertProblem("tokens:\n  external:\n    jwksUrl: http://idp.example/jwks\n    issuer: i\n    audience: a\n",
+                Map.of(), "tokens.external.jwksUrl", "must use https");
         assertProblem("directory:\n  passwordHash: md5\n", Map.of(), "directory.passwordHash", "one of");
         assertProblem("directory:\n  scramIterations: 100\n", Map.of(), "directory.scramIterations", "between 4096");
         assertProblem("logging:\n  format: xml\n", Map.of(), "logging.format", "one of");

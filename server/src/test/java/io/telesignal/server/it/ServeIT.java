@@ -76,8 +76,9 @@ class ServeIT {
             for (String line : lines) {
                 JsonNode event = json.readTree(line);
                 assertThat(event.path("level").asText()).as(line).isNotEmpty();
-                assertThat(event.path("message").asText()).as(line).startsWith("event=");
+                assertThat(event.path("formattedMessage").asText()).as(line).startsWith("event=").doesNotContain("{}");
             }
+            assertThat(lines).anyMatch(line -> line.matches(".*tls_fingerprint_sha256=([0-9A-F]{2}:){31}[0-9A-F]{2}.*"));
         }
     }
 
