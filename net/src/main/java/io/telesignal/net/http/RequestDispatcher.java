@@ -112,6 +112,22 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
         boolean head = HttpMethod.HEAD.equals(request.method());
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
+        var webSocket = routes.webSocket(path);
+        if (webSocket.isPresent()) {
+            if (draining.getAsBoolean()) {
+                write(ctx, false, false, HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "stopping",
+                        "server is stopping"));
+                return;
+            }
+            if (!pending.isEmpty()) {
+                write(ctx, false, false, HttpResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                        "requests pipelined around an upgrade"));
+                return;
+            }
+            // answers itself: 101 and the WebSocket pipeline, or an HTTP error that closes the connection
+            io.telesignal.net.websocket.WebSocketUpgrade.upgrade(ctx, request, uri, webSocket.get(), tls, this::write);
+            return;
+        }
         HttpHandler handler = routes.find(request.method(), path).orElse(null);
         if (handler == null) {
             HttpResponse response = routes.knows(path)
@@ -158,7 +174,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
         return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
     }
 
-    private void write(ChannelHandlerContext ctx, boolean keepAlive, boolean head, HttpResponse response) {
+    void write(ChannelHandlerContext ctx, boolean keepAlive, boolean head, HttpResponse response) {
         boolean keep = keepAlive && !draining.getAsBoolean();
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));

@@ -13,6 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Routes {
     private final Map<String, Map<HttpMethod, HttpHandler>> byPath = new ConcurrentHashMap<>();
+    private final Map<String, io.telesignal.net.websocket.WebSocketRoute> webSockets = new ConcurrentHashMap<>();
+
+    /** Registers a WebSocket path; a plain GET on it (no upgrade) is answered 426. */
+    public Routes webSocket(io.telesignal.net.websocket.WebSocketRoute route) {
+        if (webSockets.putIfAbsent(route.path(), route) != null || byPath.containsKey(route.path())) {
+            throw new IllegalStateException("route " + route.path() + " registered twice");
+        }
+        return this;
+    }
+
+    public Optional<io.telesignal.net.websocket.WebSocketRoute> webSocket(String path) {
+        return Optional.ofNullable(webSockets.get(path));
+    }
 
     public Routes get(String path, HttpHandler handler) {
         Routes routes = add(HttpMethod.GET, path, handler);

@@ -1,0 +1,26 @@
+package io.telesignal.net.websocket;
+
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+
+/** One open WebSocket, as a front door sees it. Thread-safe; sends are queued on the connection's event loop. */
+public interface WebSocketConnection {
+    /** Queues a text message; answers false when the connection is closed. */
+    boolean send(String text);
+
+    /** Whether the socket's outbound buffer is below its high-water mark. */
+    boolean isWritable();
+
+    /** Sends a close frame with the code and reason (RFC 6455 §7.4), then closes. */
+    void close(int code, String reason);
+
+    /** Drops the TCP connection without a close frame, as a network failure would. */
+    void abort();
+
+    boolean isOpen();
+
+    InetSocketAddress remoteAddress();
+
+    /** The event loop all of this connection's callbacks run on. */
+    EventLoop eventLoop();
+}

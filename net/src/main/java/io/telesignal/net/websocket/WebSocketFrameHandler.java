@@ -1,0 +1,150 @@
+package io.telesignal.net.websocket;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.telesignal.net.metrics.FrontDoorMetrics;
+import java.net.InetSocketAddress;
+
+/**
+ * The last handler of an upgraded connection: turns frames into {@link WebSocketHandler} calls and is the
+ * connection's {@link WebSocketConnection}.
+ *
+ * <p>Heartbeat: when nothing was written for the ping interval the server pings; when nothing was read for
+ * the idle timeout the connection is closed 1001. Binary frames are refused with 1003 (the protocols here are
+ * text). Oversized messages are closed 1009 by the decoder or the aggregator before they reach this handler.
+ */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements WebSocketConnection {
+    private final FrontDoorMetrics metrics;
+    private ChannelHandlerContext ctx;
+    private WebSocketHandler handler;
+    private boolean closeNotified;
+    private int closeCode = CloseCodes.ABNORMAL;
+
+    WebSocketFrameHandler(FrontDoorMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    void attach(WebSocketHandler webSocketHandler) {
+        this.handler = webSocketHandler;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+        metrics.connectionOpened();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext context, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            metrics.messageReceived();
+            handler.onText(text.text());
+        } else if (frame instanceof PingWebSocketFrame ping) {
+            context.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        } else if (frame instanceof PongWebSocketFrame) {
+            // heartbeat answered; the read itself reset the idle timer
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            closeCode = close.statusCode() < 0 ? CloseCodes.NO_STATUS : close.statusCode();
+            context.writeAndFlush(new CloseWebSocketFrame(closeCode == CloseCodes.NO_STATUS ? CloseCodes.NORMAL
+                    : closeCode, "")).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            close(CloseCodes.UNSUPPORTED_DATA, "text frames only");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+        if (event instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                close(CloseCodes.GOING_AWAY, "idle timeout");
+            } else if (idle.state() == IdleState.WRITER_IDLE) {
+                context.writeAndFlush(new PingWebSocketFrame());
+            }
+            return;
+        }
+        super.userEventTriggered(context, event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
+            close(CloseCodes.PROTOCOL_ERROR, "protocol error");
+        } else {
+            context.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) throws Exception {
+        notifyClosed();
+        super.channelInactive(context);
+    }
+
+    private void notifyClosed() {
+        if (!closeNotified) {
+            closeNotified = true;
+            metrics.connectionClosed();
+            if (handler != null) {
+                handler.onClose(closeCode);
+            }
+        }
+    }
+
+    @Override
+    public boolean send(String text) {
+        if (!ctx.channel().isActive()) {
+            return false;
+        }
+        metrics.messageSent();
+        ctx.writeAndFlush(new TextWebSocketFrame(text));
+        return true;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        closeCode = code;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void abort() {
+        ctx.channel().close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return ctx.channel().isActive();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+}

@@ -1,0 +1,24 @@
+package io.telesignal.net.websocket;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits of one WebSocket endpoint.
+ *
+ * @param maxMessageBytes largest message, after reassembly of fragments; beyond it the connection is closed 1009
+ * @param pingInterval    how often the server pings an otherwise quiet connection
+ * @param idleTimeout     a connection that sends nothing (not even a pong) for this long is closed 1001
+ */
+public record WebSocketSettings(int maxMessageBytes, Duration pingInterval, Duration idleTimeout) {
+    public WebSocketSettings {
+        Objects.requireNonNull(pingInterval, "pingInterval");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive");
+        }
+        if (idleTimeout.compareTo(pingInterval) <= 0) {
+            throw new IllegalArgumentException("idleTimeout must be longer than pingInterval");
+        }
+    }
+}
