@@ -1,0 +1,160 @@
+package io.telesignal.signaling.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * What a client sends. Every message but {@code hello} and {@code ack} is a request with an {@code id} the
+ * client chooses (1-64 characters), answered by one {@code result} or {@code error} with {@code re} = that id.
+ * Any message may carry {@code ack} (the highest server {@code seq} received), handled before the message.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ClientMessage.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = ClientMessage.Ack.class, name = "ack"),
+    @JsonSubTypes.Type(value = ClientMessage.Join.class, name = "join"),
+    @JsonSubTypes.Type(value = ClientMessage.Leave.class, name = "leave"),
+    @JsonSubTypes.Type(value = ClientMessage.Admit.class, name = "admit"),
+    @JsonSubTypes.Type(value = ClientMessage.Deny.class, name = "deny"),
+    @JsonSubTypes.Type(value = ClientMessage.Remove.class, name = "remove"),
+    @JsonSubTypes.Type(value = ClientMessage.End.class, name = "end"),
+    @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal")
+})
+public sealed interface ClientMessage {
+    /** A request: answered with {@code result} or {@code error}. */
+    sealed interface Request extends ClientMessage {
+        String id();
+    }
+
+    /** First message on every connection. */
+    record Hello(String token, Resume resume) implements ClientMessage {
+        public Hello {
+            Fields.required("token", token, 8192);
+        }
+    }
+
+    /** Where a dropped client left off. */
+    record Resume(String session, String resumeToken, Long lastSeq) {
+        public Resume {
+            Fields.required("resume.session", session, 64);
+            Fields.required("resume.resumeToken", resumeToken, 128);
+            Fields.present("resume.lastSeq", lastSeq);
+            if (lastSeq < 0) {
+                throw new InvalidFieldException("resume.lastSeq", "must not be negative");
+            }
+        }
+    }
+
+    /** Cumulative acknowledgement: every server message up to {@code seq} arrived. */
+    record Ack(Long seq) implements ClientMessage {
+        public Ack {
+            Fields.present("seq", seq);
+            if (seq < 0) {
+                throw new InvalidFieldException("seq", "must not be negative");
+            }
+        }
+    }
+
+    record Join(String id, String consultation, String invite) implements Request {
+        public Join {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            Fields.optional("invite", invite, 8192);
+        }
+    }
+
+    record Leave(String id, String consultation) implements Request {
+        public Leave {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+        }
+    }
+
+    record Admit(String id, String consultation, String user) implements Request {
+        public Admit {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            Fields.required("user", user, 64);
+        }
+    }
+
+    record Deny(String id, String consultation, String user) implements Request {
+        public Deny {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            Fields.required("user", user, 64);
+        }
+    }
+
+    record Remove(String id, String consultation, String user) implements Request {
+        public Remove {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            Fields.required("user", user, 64);
+        }
+    }
+
+    record End(String id, String consultation) implements Request {
+        public End {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+        }
+    }
+
+    /**
+     * Call signaling for one peer endpoint in a consultation: exactly one of a session description, an ICE
+     * candidate (empty {@code candidate} = end of candidates), an ICE restart request, or a hangup.
+     */
+    record Signal(String id, String consultation, String to, Description description, Candidate candidate,
+            Boolean restart, Hangup hangup) implements Request {
+        public Signal {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            Fields.required("to", to, 128);
+            int payloads = (description == null ? 0 : 1) + (candidate == null ? 0 : 1)
+                    + (Boolean.TRUE.equals(restart) ? 1 : 0) + (hangup == null ? 0 : 1);
+            if (restart != null && !restart) {
+                throw new InvalidFieldException("restart", "must be true when present");
+            }
+            if (payloads != 1) {
+                throw new InvalidFieldException("signal",
+                        "must carry exactly one of description, candidate, restart, hangup");
+            }
+        }
+    }
+
+    /** RFC 8829 session description: type and SDP text. */
+    record Description(String type, String sdp) {
+        static final List<String> TYPES = List.of("offer", "answer", "pranswer", "rollback");
+
+        public Description {
+            Fields.present("description.type", type);
+            if (!TYPES.contains(type)) {
+                throw new InvalidFieldException("description.type", "must be one of " + TYPES);
+            }
+            if (!type.equals("rollback")) {
+                Fields.present("description.sdp", sdp);
+            }
+        }
+    }
+
+    /** A trickled ICE candidate (RFC 8838); an empty {@code candidate} signals end of candidates. */
+    record Candidate(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment) {
+        public Candidate {
+            Fields.present("candidate.candidate", candidate);
+            Fields.optional("candidate.candidate", candidate, 1024);
+            Fields.optional("candidate.sdpMid", sdpMid, 64);
+            Fields.optional("candidate.usernameFragment", usernameFragment, 256);
+            if (sdpMLineIndex != null && (sdpMLineIndex < 0 || sdpMLineIndex > 1024)) {
+                throw new InvalidFieldException("candidate.sdpMLineIndex", "must be 0-1024");
+            }
+        }
+    }
+
+    record Hangup(String reason) {
+        public Hangup {
+            Fields.optional("hangup.reason", reason, 64);
+        }
+    }
+}

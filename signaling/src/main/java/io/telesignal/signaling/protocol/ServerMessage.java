@@ -1,0 +1,56 @@
+package io.telesignal.signaling.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the server sends. The codec adds {@code seq}: 1, 2, 3... for the session's stream (buffered until
+ * acknowledged, replayed on resume), and 0 for connection-level messages ({@code welcome}, errors before a
+ * session exists), which are never buffered.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ServerMessage.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = ServerMessage.Result.class, name = "result"),
+    @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ServerMessage.Participants.class, name = "participant"),
+    @JsonSubTypes.Type(value = ServerMessage.WaitingRoom.class, name = "waiting-room"),
+    @JsonSubTypes.Type(value = ServerMessage.Admission.class, name = "admission"),
+    @JsonSubTypes.Type(value = ServerMessage.SignalRelay.class, name = "signal")
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface ServerMessage {
+    /**
+     * The session is open. On a resume, {@code resumed} is true and the messages the client missed follow at
+     * once, in order, from {@code replayFrom}.
+     */
+    record Welcome(String session, String resumeToken, boolean resumed, Long replayFrom, long heartbeatMs,
+            UserView user, List<Map<String, Object>> iceServers) implements ServerMessage {}
+
+    record UserView(String id, String login, String displayName, List<String> roles) {}
+
+    /** A request succeeded; {@code body} depends on the request. */
+    record Result(String re, Object body) implements ServerMessage {}
+
+    /** A request failed ({@code re} set) or the connection has a problem ({@code re} absent). */
+    record Error(String re, String code, String message) implements ServerMessage {}
+
+    record ParticipantView(String user, String displayName, String role, String status, String since,
+            List<String> endpoints) {}
+
+    record ConsultationView(String id, String state, List<ParticipantView> participants, List<ParticipantView> waiting) {}
+
+    record Participants(String consultation, String state, List<ParticipantView> participants) implements ServerMessage {}
+
+    record WaitingRoom(String consultation, List<ParticipantView> waiting) implements ServerMessage {}
+
+    /** Where the receiving user stands: waiting, admitted, denied, removed, ended. */
+    record Admission(String consultation, String status) implements ServerMessage {}
+
+    /** A peer's call signaling, relayed as sent, with who sent it. */
+    record SignalRelay(String consultation, String from, String fromEndpoint, ClientMessage.Description description,
+            ClientMessage.Candidate candidate, Boolean restart, ClientMessage.Hangup hangup) implements ServerMessage {}
+}

@@ -1,0 +1,98 @@
+package io.telesignal.signaling.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProtocolCodecTest {
+    private final ProtocolCodec codec = new ProtocolCodec();
+
+    @Test
+    void readsEveryClientMessage() {
+        assertThat(codec.decode("{\"type\":\"hello\",\"token\":\"t\"}").message())
+                .isEqualTo(new ClientMessage.Hello("t", null));
+        assertThat(codec.decode("{\"type\":\"hello\",\"token\":\"t\",\"resume\":{\"session\":\"s\",\"resumeToken\":\"r\","
+                + "\"lastSeq\":7}}").message())
+                .isEqualTo(new ClientMessage.Hello("t", new ClientMessage.Resume("s", "r", 7L)));
+        assertThat(codec.decode("{\"type\":\"ack\",\"seq\":12}").message()).isEqualTo(new ClientMessage.Ack(12L));
+        assertThat(codec.decode("{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c1\"}").message())
+                .isEqualTo(new ClientMessage.Join("1", "c1", null));
+        assertThat(codec.decode("{\"type\":\"admit\",\"id\":\"2\",\"consultation\":\"c1\",\"user\":\"u\"}").message())
+                .isEqualTo(new ClientMessage.Admit("2", "c1", "u"));
+        assertThat(codec.decode("{\"type\":\"signal\",\"id\":\"3\",\"consultation\":\"c1\",\"to\":\"e\","
+                + "\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\"}}").message())
+                .isEqualTo(new ClientMessage.Signal("3", "c1", "e", null,
+                        new ClientMessage.Candidate("", "0", null, null), null, null));
+    }
+
+    @Test
+    void piggyBackedAckIsTakenOffTheMessage() {
+        Decoded decoded = codec.decode("{\"type\":\"leave\",\"id\":\"9\",\"consultation\":\"c1\",\"ack\":41}");
+        assertThat(decoded.message()).isEqualTo(new ClientMessage.Leave("9", "c1"));
+        assertThat(decoded.ack()).contains(41L);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "not json at all|malformed_json|",
+        "[1,2]|malformed_json|",
+        "{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c1\"} trailing|malformed_json|",
+        "{\"id\":\"1\"}|unknown_type|1",
+        "{\"type\":5,\"id\":\"1\"}|unknown_type|1",
+        "{\"type\":\"teleport\",\"id\":\"1\"}|unknown_type|1",
+        "{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c1\",\"extra\":true}|unknown_field|1",
+        "{\"type\":\"join\",\"id\":\"1\",\"id\":\"2\",\"consultation\":\"c1\"}|malformed_json|",
+        "{\"type\":\"join\",\"id\":\"1\"}|invalid_field|1",
+        "{\"type\":\"join\",\"id\":1,\"consultation\":\"c1\"}|invalid_field|",
+        "{\"type\":\"ack\",\"seq\":\"5\"}|invalid_field|",
+        "{\"type\":\"ack\",\"seq\":-1}|invalid_field|",
+        "{\"type\":\"ack\"}|invalid_field|",
+        "{\"type\":\"leave\",\"id\":\"7\",\"consultation\":\"c1\",\"ack\":\"x\"}|invalid_field|7",
+        "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\"}|invalid_field|4",
+        "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"restart\":true,\"hangup\":{}}|invalid_field|4",
+        "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"bogus\",\"sdp\":\"x\"}}|invalid_field|4",
+        "{\"type\":\"hello\",\"token\":\"\"}|invalid_field|",
+    })
+    void badInputGetsAStableCode(String json, String code, String re) {
+        Decoded decoded = codec.decode(json);
+        assertThat(decoded.ok()).isFalse();
+        assertThat(decoded.error().code()).isEqualTo(code);
+        assertThat(decoded.error().re()).isEqualTo(re);
+    }
+
+    @Test
+    void invalidFieldMessagesNameTheField() {
+        assertThat(codec.decode("{\"type\":\"join\",\"id\":\"1\"}").error().message()).isEqualTo("consultation is required");
+        assertThat(codec.decode("{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c\",\"bogus\":1}").error().message())
+                .isEqualTo("unknown field bogus");
+    }
+
+    @Test
+    void deepNestingIsRefused() {
+        String deep = "{\"type\":\"hello\",\"token\":\"t\",\"x\":" + "[".repeat(50) + "]".repeat(50) + "}";
+        assertThat(codec.decode(deep).error().code()).isEqualTo("malformed_json");
+    }
+
+    @Test
+    void writesServerMessagesWithTypeAndSeq() throws Exception {
+        String json = codec.encode(5, new ServerMessage.Welcome("s1", "rt", false, null, 20000,
+                new ServerMessage.UserView("u1", "alice", "Alice", List.of("patient")), List.of(Map.of("urls", "stun:x"))));
+        JsonNode node = new ObjectMapper().readTree(json);
+        assertThat(node.path("type").asText()).isEqualTo("welcome");
+        assertThat(node.path("seq").asLong()).isEqualTo(5);
+        assertThat(node.has("replayFrom")).isFalse();
+        assertThat(node.path("user").path("login").asText()).isEqualTo("alice");
+
+        JsonNode error = new ObjectMapper().readTree(codec.encode(0, new ServerMessage.Error("r1", "not_authorized", "no")));
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.path("re").asText()).isEqualTo("r1");
+        assertThat(Optional.ofNullable(error.get("seq")).map(JsonNode::asLong)).contains(0L);
+    }
+}
