@@ -1,0 +1,52 @@
+package io.telesignal.core.call;
+
+import io.telesignal.core.consultation.ConsultationId;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.routing.CoreEvent;
+import java.util.Objects;
+
+/**
+ * One piece of call signaling from an endpoint to a peer endpoint in the same consultation. Exactly one payload
+ * is set: a {@link Description}, a {@link Candidate}, an ICE restart request, or a {@link Hangup}. The SDP may
+ * identify a patient (addresses, names in {@code s=} or {@code o=}): relayed, never logged.
+ */
+public record CallSignal(ConsultationId consultation, UserId from, EndpointId fromEndpoint, Description description,
+        Candidate candidate, boolean restart, Hangup hangup) implements CoreEvent {
+
+    /** RFC 8829 §4.1.8: offer, answer, pranswer or rollback, and the SDP (absent for rollback). */
+    public record Description(String type, String sdp) {
+        public Description {
+            Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /** RFC 8838 trickled candidate; an empty candidate line means end of candidates. */
+    public record Candidate(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment) {
+        public Candidate {
+            Objects.requireNonNull(candidate, "candidate");
+        }
+
+        public boolean endOfCandidates() {
+            return candidate.isEmpty();
+        }
+    }
+
+    public record Hangup(String reason) {}
+
+    public CallSignal {
+        Objects.requireNonNull(consultation, "consultation");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(fromEndpoint, "fromEndpoint");
+        int payloads = (description == null ? 0 : 1) + (candidate == null ? 0 : 1) + (restart ? 1 : 0)
+                + (hangup == null ? 0 : 1);
+        if (payloads != 1) {
+            throw new IllegalArgumentException("a call signal carries exactly one payload");
+        }
+    }
+
+    @Override
+    public String type() {
+        return "signal";
+    }
+}

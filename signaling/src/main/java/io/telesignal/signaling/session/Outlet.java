@@ -1,0 +1,9 @@
+package io.telesignal.signaling.session;
+
+/** Where a session's messages go while a connection is attached. */
+public interface Outlet {
+    void send(String text);
+
+    /** Closes the connection with a WebSocket close code. */
+    void close(int code, String reason);
+}

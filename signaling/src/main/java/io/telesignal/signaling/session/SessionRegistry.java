@@ -1,0 +1,129 @@
+package io.telesignal.signaling.session;
+
+import io.telesignal.core.DomainException;
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.routing.CoreEvent;
+import io.telesignal.signaling.protocol.ProtocolCodec;
+import io.telesignal.signaling.protocol.ServerMessage;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The sessions of this node: opens them (within the per-user limit), resumes them, and ends those detached for
+ * longer than the resume window ({@link #expire}, called periodically), telling the owner through
+ * {@code onEnded} so that it can leave consultations and unregister the endpoint.
+ */
+public final class SessionRegistry {
+    private final Map<String, SignalingSession> sessions = new ConcurrentHashMap<>();
+    private final SessionSettings settings;
+    private final ProtocolCodec codec;
+    private final Function<CoreEvent, Optional<ServerMessage>> translate;
+    private final Clock clock;
+    private final Consumer<SignalingSession> onEnded;
+    private final SecureRandom random = new SecureRandom();
+
+    public SessionRegistry(SessionSettings settings, ProtocolCodec codec,
+            Function<CoreEvent, Optional<ServerMessage>> translate, Clock clock, Consumer<SignalingSession> onEnded) {
+        this.settings = settings;
+        this.codec = codec;
+        this.translate = translate;
+        this.clock = clock;
+        this.onEnded = onEnded;
+    }
+
+    /** Too many sessions for one user. */
+    public static final class TooManySessionsException extends DomainException {
+        private static final long serialVersionUID = 1L;
+
+        TooManySessionsException(int limit) {
+            super("at most " + limit + " sessions per user");
+        }
+
+        @Override
+        public String code() {
+            return "too_many_sessions";
+        }
+    }
+
+    public SignalingSession open(Actor actor) {
+        long mine = sessions.values().stream().filter(s -> s.actor().user().equals(actor.user()) && !s.ended()).count();
+        if (mine >= settings.maxSessionsPerUser()) {
+            throw new TooManySessionsException(settings.maxSessionsPerUser());
+        }
+        String id = "s" + token(12);
+        SignalingSession session = new SignalingSession(id, token(24), actor, new EndpointId("websocket-" + id), codec,
+                translate, settings, clock.instant());
+        sessions.put(id, session);
+        return session;
+    }
+
+    /** The session to resume, if the id, token and user match and its window has not lapsed. */
+    public SignalingSession resumable(String id, String resumeToken, UserId user) {
+        SignalingSession session = sessions.get(id);
+        if (session == null || session.ended() || !session.actor().user().equals(user)
+                || !session.checkResumeToken(resumeToken) || lapsed(session, clock.instant())) {
+            throw ResumeException.expired();
+        }
+        return session;
+    }
+
+    /** Attaches a connection, greets it and replays what it missed after {@code lastSeq}; answers the count. */
+    public int attach(SignalingSession session, Outlet outlet, long lastSeq, String greeting) {
+        return session.attach(outlet, lastSeq, greeting);
+    }
+
+    public void detach(SignalingSession session, Outlet outlet) {
+        session.detach(outlet, clock.instant());
+    }
+
+    /** Ends a session now (the client said goodbye). */
+    public void end(SignalingSession session) {
+        if (sessions.remove(session.id(), session)) {
+            session.end();
+            onEnded.accept(session);
+        }
+    }
+
+    /** Ends every session detached for longer than the resume window; answers how many. */
+    public int expire() {
+        Instant now = clock.instant();
+        List<SignalingSession> lapsed = new ArrayList<>();
+        for (SignalingSession session : sessions.values()) {
+            if (lapsed(session, now)) {
+                lapsed.add(session);
+            }
+        }
+        lapsed.forEach(this::end);
+        return lapsed.size();
+    }
+
+    /** Ends every session (shutdown). */
+    public void endAll() {
+        List.copyOf(sessions.values()).forEach(this::end);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    private boolean lapsed(SignalingSession session, Instant now) {
+        return session.detachedSince().map(since -> !now.isBefore(since.plus(settings.resumeWindow()))).orElse(false);
+    }
+
+    private String token(int bytes) {
+        byte[] raw = new byte[bytes];
+        random.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+}

@@ -1,0 +1,192 @@
+package io.telesignal.signaling.session;
+
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.ConsultationId;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.routing.CoreEvent;
+import io.telesignal.core.routing.EndpointSink;
+import io.telesignal.signaling.protocol.ProtocolCodec;
+import io.telesignal.signaling.protocol.ServerMessage;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The server side of one client's session; the router's sink for its endpoint.
+ *
+ * <p>Algorithm: every message gets the next sequence number, goes into the resume buffer, and is written to the
+ * attached connection if there is one. Acknowledgements trim the buffer. A connection that attaches with
+ * {@code lastSeq} gets every buffered message after it, in order, before anything new. When the buffer would pass
+ * a limit the session is marked overflowed: an attached client is disconnected (4413) since it stopped acking,
+ * and a later resume is refused, because messages would be missing.
+ *
+ * <p>Hazard: events arrive from any thread; every state change happens under the session's lock, and nothing
+ * under it blocks (connection writes are queued on the event loop).
+ */
+public final class SignalingSession implements EndpointSink {
+    public static final int CLOSE_OVERFLOW = 4413;
+
+    private final String id;
+    private final String resumeToken;
+    private final Actor actor;
+    private final EndpointId endpoint;
+    private final ProtocolCodec codec;
+    private final Function<CoreEvent, Optional<ServerMessage>> translate;
+    private final ResumeBuffer buffer;
+    private final Map<String, ServerMessage> answered;
+    private final Set<ConsultationId> consultations = ConcurrentHashMap.newKeySet();
+    private long nextSeq = 1;
+    private Outlet outlet;
+    private Instant detachedAt;
+    private boolean overflowed;
+    private boolean ended;
+
+    SignalingSession(String id, String resumeToken, Actor actor, EndpointId endpoint, ProtocolCodec codec,
+            Function<CoreEvent, Optional<ServerMessage>> translate, SessionSettings settings, Instant now) {
+        this.id = id;
+        this.resumeToken = resumeToken;
+        this.actor = actor;
+        this.endpoint = endpoint;
+        this.codec = codec;
+        this.translate = translate;
+        this.buffer = new ResumeBuffer(settings.bufferMessages(), settings.bufferBytes());
+        int remember = settings.rememberedRequests();
+        this.answered = new LinkedHashMap<>(16, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ServerMessage> eldest) {
+                return size() > remember;
+            }
+        };
+        this.detachedAt = now;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Actor actor() {
+        return actor;
+    }
+
+    public EndpointId endpoint() {
+        return endpoint;
+    }
+
+    String resumeToken() {
+        return resumeToken;
+    }
+
+    /** Queues a message on the session's stream; answers false when the session cannot take it. */
+    public synchronized boolean send(ServerMessage message) {
+        if (ended || overflowed) {
+            return false;
+        }
+        long seq = nextSeq++;
+        String text = codec.encode(seq, message);
+        if (!buffer.add(seq, text)) {
+            overflowed = true;
+            if (outlet != null) {
+                outlet.close(CLOSE_OVERFLOW, "unacknowledged messages exceeded the buffer");
+                outlet = null;
+            }
+            return false;
+        }
+        if (outlet != null) {
+            outlet.send(text);
+        }
+        return true;
+    }
+
+    /** Answers a request and remembers the answer for repeats of its id. */
+    public synchronized void answer(String requestId, ServerMessage message) {
+        answered.put(requestId, message);
+        send(message);
+    }
+
+    /** The answer already given to this request id, if any. */
+    public synchronized Optional<ServerMessage> answered(String requestId) {
+        return Optional.ofNullable(answered.get(requestId));
+    }
+
+    public synchronized void acknowledge(long seq) {
+        buffer.acknowledge(Math.min(seq, nextSeq - 1));
+    }
+
+    @Override
+    public boolean offer(CoreEvent event) {
+        return translate.apply(event).map(this::send).orElse(true);
+    }
+
+    /**
+     * Attaches a connection that has seen everything up to {@code lastSeq} (0 for a new session): writes
+     * {@code greeting} first, then every buffered message after {@code lastSeq} in order, then anything new —
+     * all under the session's lock, so nothing can slip in between. The previous connection, if still attached,
+     * is closed with {@code 4409}. Answers how many messages were replayed.
+     */
+    synchronized int attach(Outlet next, long lastSeq, String greeting) {
+        if (ended) {
+            throw ResumeException.expired();
+        }
+        if (overflowed) {
+            throw ResumeException.overflowed();
+        }
+        if (lastSeq > nextSeq - 1 || lastSeq < buffer.oldest(nextSeq) - 1) {
+            throw ResumeException.badPosition();
+        }
+        if (outlet != null) {
+            outlet.close(4409, "session resumed on another connection");
+        }
+        buffer.acknowledge(lastSeq);
+        List<String> replay = buffer.after(lastSeq);
+        next.send(greeting);
+        replay.forEach(next::send);
+        outlet = next;
+        detachedAt = null;
+        return replay.size();
+    }
+
+    synchronized void detach(Outlet gone, Instant now) {
+        if (outlet == gone) {
+            outlet = null;
+            detachedAt = now;
+        }
+    }
+
+    synchronized boolean attached() {
+        return outlet != null;
+    }
+
+    synchronized Optional<Instant> detachedSince() {
+        return Optional.ofNullable(detachedAt);
+    }
+
+    synchronized boolean checkResumeToken(String offered) {
+        return java.security.MessageDigest.isEqual(resumeToken.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                offered.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    synchronized void end() {
+        ended = true;
+        outlet = null;
+    }
+
+    public synchronized boolean ended() {
+        return ended;
+    }
+
+    synchronized int buffered() {
+        return buffer.size();
+    }
+
+    /** Consultations this session joined, so that ending it leaves them. */
+    public Set<ConsultationId> consultations() {
+        return consultations;
+    }
+}

@@ -1,0 +1,207 @@
+package io.telesignal.signaling.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.testkit.MutableClock;
+import io.telesignal.signaling.protocol.ProtocolCodec;
+import io.telesignal.signaling.protocol.ServerMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SessionRegistryTest {
+    private final MutableClock clock = MutableClock.atEpochDay();
+    private final List<SignalingSession> ended = new ArrayList<>();
+    private final SessionRegistry registry = new SessionRegistry(
+            new SessionSettings(Duration.ofSeconds(60), 5, 10_000, 3, 2), new ProtocolCodec(),
+            event -> Optional.empty(), clock, ended::add);
+    private final Actor alice = new Actor(new UserId("alice"), "Alice", Set.of(Role.PATIENT));
+
+    private static final class Recorder implements Outlet {
+        final List<String> sent = new ArrayList<>();
+        Integer closedWith;
+
+        @Override
+        public void send(String text) {
+            sent.add(text);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
+        }
+    }
+
+    private static ServerMessage note(int n) {
+        return new ServerMessage.Admission("c" + n, "waiting");
+    }
+
+    @Test
+    void messagesAreNumberedAndWrittenToTheAttachedConnection() {
+        SignalingSession session = registry.open(alice);
+        Recorder connection = new Recorder();
+        assertThat(registry.attach(session, connection, 0, "hi")).isZero();
+        connection.sent.clear();
+
+        session.send(note(1));
+        session.send(note(2));
+
+        assertThat(connection.sent).hasSize(2);
+        assertThat(connection.sent.get(0)).contains("\"seq\":1").contains("\"consultation\":\"c1\"");
+        assertThat(connection.sent.get(1)).contains("\"seq\":2");
+    }
+
+    @Test
+    void resumeReplaysExactlyWhatWasMissedInOrder() {
+        SignalingSession session = registry.open(alice);
+        Recorder first = new Recorder();
+        registry.attach(session, first, 0, "hi");
+        session.send(note(1));
+        session.send(note(2));
+        session.acknowledge(1);
+        registry.detach(session, first);
+        session.send(note(3));
+        clock.advance(Duration.ofSeconds(59));
+
+        SignalingSession found = registry.resumable(session.id(), session.resumeToken(), alice.user());
+        Recorder second = new Recorder();
+        int replayed = registry.attach(found, second, 2, "welcome back");
+
+        assertThat(replayed).isEqualTo(1);
+        session.send(note(4));
+        assertThat(second.sent).hasSize(3);
+        assertThat(second.sent.get(0)).isEqualTo("welcome back");
+        assertThat(second.sent.get(1)).contains("\"seq\":3").contains("\"consultation\":\"c3\"");
+        assertThat(second.sent.get(2)).contains("\"seq\":4");
+    }
+
+    @Test
+    void resumeFromAnEarlierPositionReplaysFromThere() {
+        SignalingSession session = registry.open(alice);
+        registry.attach(session, new Recorder(), 0, "hi");
+        session.send(note(1));
+        session.send(note(2));
+
+        assertThat(registry.attach(session, new Recorder(), 0, "hi")).isEqualTo(2);
+    }
+
+    @Test
+    void resumeIsRefusedAfterTheWindowWithAWrongTokenOrForAnotherUser() {
+        SignalingSession session = registry.open(alice);
+        Recorder connection = new Recorder();
+        registry.attach(session, connection, 0, "hi");
+        registry.detach(session, connection);
+
+        assertThatThrownBy(() -> registry.resumable(session.id(), "wrong", alice.user()))
+                .isInstanceOfSatisfying(ResumeException.class, e -> assertThat(e.code()).isEqualTo("resume_expired"));
+        assertThatThrownBy(() -> registry.resumable(session.id(), session.resumeToken(), new UserId("mallory")))
+                .isInstanceOf(ResumeException.class);
+
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(registry.expire()).isEqualTo(1);
+        assertThat(ended).containsExactly(session);
+        assertThatThrownBy(() -> registry.resumable(session.id(), session.resumeToken(), alice.user()))
+                .isInstanceOfSatisfying(ResumeException.class, e -> assertThat(e.code()).isEqualTo("resume_expired"));
+    }
+
+    @Test
+    void attachedSessionsNeverExpire() {
+        SignalingSession session = registry.open(alice);
+        registry.attach(session, new Recorder(), 0, "hi");
+        clock.advance(Duration.ofHours(5));
+        assertThat(registry.expire()).isZero();
+    }
+
+    @Test
+    void overflowWhileAwayMakesResumeImpossible() {
+        SignalingSession session = registry.open(alice);
+        Recorder connection = new Recorder();
+        registry.attach(session, connection, 0, "hi");
+        registry.detach(session, connection);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(session.send(note(i))).isTrue();
+        }
+        assertThat(session.send(note(6))).isFalse();
+
+        assertThatThrownBy(() -> registry.attach(session, new Recorder(), 0, "hi"))
+                .isInstanceOfSatisfying(ResumeException.class, e -> assertThat(e.code()).isEqualTo("resume_overflow"));
+    }
+
+    @Test
+    void aClientThatStopsAckingIsDisconnected() {
+        SignalingSession session = registry.open(alice);
+        Recorder connection = new Recorder();
+        registry.attach(session, connection, 0, "hi");
+        for (int i = 1; i <= 6; i++) {
+            session.send(note(i));
+        }
+        assertThat(connection.closedWith).isEqualTo(SignalingSession.CLOSE_OVERFLOW);
+    }
+
+    @Test
+    void ackingKeepsTheBufferSmall() {
+        SignalingSession session = registry.open(alice);
+        registry.attach(session, new Recorder(), 0, "hi");
+        for (int i = 1; i <= 50; i++) {
+            assertThat(session.send(note(i))).isTrue();
+            session.acknowledge(i);
+        }
+        assertThat(session.buffered()).isZero();
+    }
+
+    @Test
+    void positionsOutsideTheStreamAreRefused() {
+        SignalingSession session = registry.open(alice);
+        registry.attach(session, new Recorder(), 0, "hi");
+        session.send(note(1));
+        session.send(note(2));
+        session.acknowledge(2);
+
+        assertThatThrownBy(() -> registry.attach(session, new Recorder(), 9, "hi"))
+                .isInstanceOfSatisfying(ResumeException.class, e -> assertThat(e.code()).isEqualTo("resume_position"));
+        assertThatThrownBy(() -> registry.attach(session, new Recorder(), 0, "hi"))
+                .isInstanceOfSatisfying(ResumeException.class, e -> assertThat(e.code()).isEqualTo("resume_position"));
+    }
+
+    @Test
+    void aNewConnectionTakesOverAndTheOldOneIsClosed() {
+        SignalingSession session = registry.open(alice);
+        Recorder first = new Recorder();
+        registry.attach(session, first, 0, "hi");
+        Recorder second = new Recorder();
+        registry.attach(session, second, 0, "hi");
+
+        assertThat(first.closedWith).isEqualTo(4409);
+        session.send(note(1));
+        assertThat(first.sent).containsExactly("hi");
+        assertThat(second.sent).hasSize(2);
+    }
+
+    @Test
+    void answersAreRememberedForTheLastRequestIds() {
+        SignalingSession session = registry.open(alice);
+        registry.attach(session, new Recorder(), 0, "hi");
+        for (int i = 1; i <= 4; i++) {
+            session.answer("r" + i, new ServerMessage.Result("r" + i, null));
+        }
+        assertThat(session.answered("r1")).isEmpty();
+        assertThat(session.answered("r4")).contains(new ServerMessage.Result("r4", null));
+    }
+
+    @Test
+    void sessionsPerUserAreLimited() {
+        registry.open(alice);
+        registry.open(alice);
+        assertThatThrownBy(() -> registry.open(alice))
+                .isInstanceOfSatisfying(SessionRegistry.TooManySessionsException.class,
+                        e -> assertThat(e.code()).isEqualTo("too_many_sessions"));
+        registry.open(new Actor(new UserId("bob"), "Bob", Set.of(Role.PROVIDER)));
+    }
+}
