@@ -30,6 +30,8 @@ public record ServerConfig(
         Directory directory,
         Tokens tokens,
         Workers workers,
+        io.telesignal.signaling.ws.SignalingSettings signaling,
+        int maxParticipants,
         int auditQueue,
         Logging logging,
         Duration shutdownTimeout) {
@@ -96,8 +98,24 @@ public record ServerConfig(
         Logging logging = new Logging(r.oneOf("logging.format", Set.of("text", "json")),
                 r.oneOf("logging.level", Set.of("error", "warn", "info", "debug", "trace")));
 
+        Duration pingInterval = r.duration("signaling.pingInterval", Duration.ofSeconds(1), Duration.ofMinutes(10));
+        Duration idleTimeout = r.duration("signaling.idleTimeout", Duration.ofSeconds(2), Duration.ofHours(1));
+        if (idleTimeout.compareTo(pingInterval) <= 0) {
+            throw new ConfigException("signaling.idleTimeout", "must be longer than signaling.pingInterval");
+        }
+        var signaling = new io.telesignal.signaling.ws.SignalingSettings(
+                new io.telesignal.net.websocket.WebSocketSettings(
+                        r.integer("signaling.maxMessageBytes", 1024, 16 * 1024 * 1024), pingInterval, idleTimeout),
+                new io.telesignal.signaling.session.SessionSettings(
+                        r.duration("signaling.resumeWindow", Duration.ofSeconds(1), Duration.ofHours(1)),
+                        r.integer("signaling.bufferMessages", 1, 1_000_000),
+                        r.integer("signaling.bufferBytes", 1024, Integer.MAX_VALUE),
+                        r.integer("signaling.rememberedRequests", 1, 100_000),
+                        r.integer("signaling.maxSessionsPerUser", 1, 10_000)),
+                r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)));
         return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
-                r.bool("store.migrateOnStart"), directory, tokens, workers, r.integer("audit.queue", 1, 10_000_000),
+                r.bool("store.migrateOnStart"), directory, tokens, workers, signaling,
+                r.integer("consultations.maxParticipants", 2, 100), r.integer("audit.queue", 1, 10_000_000),
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)));
     }
 

@@ -38,11 +38,12 @@ public final class TelesignalServer {
     private final EventLoops loops;
     private final HttpListener http;
     private final Optional<ServerCertificate> certificate;
+    private final Signaling signaling;
     private volatile boolean stopping;
     private boolean stopped;
 
     private TelesignalServer(ServerConfig config, StoreServices services, WorkerPool workers, ServerMetrics metrics,
-            EventLoops loops, HttpListener http, Optional<ServerCertificate> certificate) {
+            EventLoops loops, HttpListener http, Optional<ServerCertificate> certificate, Signaling signaling) {
         this.config = config;
         this.services = services;
         this.workers = workers;
@@ -50,6 +51,7 @@ public final class TelesignalServer {
         this.loops = loops;
         this.http = http;
         this.certificate = certificate;
+        this.signaling = signaling;
     }
 
     public static TelesignalServer start(ServerConfig config, Clock clock, boolean demo, PrintStream console) {
@@ -58,6 +60,7 @@ public final class TelesignalServer {
         WorkerPool workers = null;
         ServerMetrics metrics = null;
         EventLoops loops = null;
+        Signaling signaling = null;
         try {
             if (demo) {
                 DemoUsers.seed(services.accounts(), console);
@@ -78,6 +81,8 @@ public final class TelesignalServer {
             if (config.metricsEnabled()) {
                 new MetricsRoute(metrics.registry()).register(routes);
             }
+            signaling = Signaling.start(config, services, workers, metrics.registry(), clock);
+            signaling.frontDoor().register(routes);
 
             int ioThreads = config.workers().ioThreads() == 0
                     ? 2 * Runtime.getRuntime().availableProcessors() : config.workers().ioThreads();
@@ -85,7 +90,7 @@ public final class TelesignalServer {
             HttpListener http = new HttpListener("http", config.http(), sslContext, routes, loops,
                     new FrontDoorMetrics(metrics.registry(), "http"));
             InetSocketAddress bound = http.bind();
-            self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, certificate);
+            self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, certificate, signaling);
 
             services.audit().recordNow(AuditEvent.of("server.started", "system", Outcome.OK).subject(config.nodeId()));
             LOG.info("event=server_started version={} node={} listeners={}://{}:{} data_dir={} store={} tls_fingerprint_sha256={}",
@@ -95,6 +100,9 @@ public final class TelesignalServer {
                     certificate.map(ServerCertificate::sha256Fingerprint).orElse("none"));
             return self[0];
         } catch (RuntimeException e) {
+            if (signaling != null) {
+                signaling.close();
+            }
             if (loops != null) {
                 loops.shutdown(Duration.ofSeconds(2));
             }
@@ -125,6 +133,10 @@ public final class TelesignalServer {
         return config;
     }
 
+    public Signaling signaling() {
+        return signaling;
+    }
+
     /** Graceful stop within the configured timeout; safe to call twice. */
     public synchronized void stop() {
         if (stopped) {
@@ -136,6 +148,8 @@ public final class TelesignalServer {
         Duration timeout = config.shutdownTimeout();
         LOG.info("event=server_stopping timeout_ms={}", timeout.toMillis());
         // budget: half for requests in flight, then each later step gets a share of what is left
+        http.stopAccepting();
+        signaling.close();
         boolean clean = http.drain(timeout.dividedBy(2));
         try {
             workers.close(remaining(started, timeout).dividedBy(3).toMillis(), TimeUnit.MILLISECONDS);

@@ -30,7 +30,7 @@ public sealed interface ServerMessage {
     record Welcome(String session, String resumeToken, boolean resumed, Long replayFrom, long heartbeatMs,
             UserView user, List<Map<String, Object>> iceServers) implements ServerMessage {}
 
-    record UserView(String id, String login, String displayName, List<String> roles) {}
+    record UserView(String id, String displayName, List<String> roles) {}
 
     /** A request succeeded; {@code body} depends on the request. */
     record Result(String re, Object body) implements ServerMessage {}

@@ -40,6 +40,7 @@ public final class SignalingSession implements EndpointSink {
     private final ResumeBuffer buffer;
     private final Map<String, ServerMessage> answered;
     private final Set<ConsultationId> consultations = ConcurrentHashMap.newKeySet();
+    private final Set<String> running = new java.util.HashSet<>();
     private long nextSeq = 1;
     private Outlet outlet;
     private Instant detachedAt;
@@ -79,7 +80,8 @@ public final class SignalingSession implements EndpointSink {
         return endpoint;
     }
 
-    String resumeToken() {
+    /** The secret a client must show to resume this session; sent only in {@code welcome}. */
+    public String resumeToken() {
         return resumeToken;
     }
 
@@ -104,8 +106,22 @@ public final class SignalingSession implements EndpointSink {
         return true;
     }
 
+    /**
+     * Starts a request: answers false when its id was seen before — a finished one is answered again with the
+     * same message, one still running will be answered once — so a repeated request is never executed twice.
+     */
+    public synchronized boolean begin(String requestId) {
+        ServerMessage previous = answered.get(requestId);
+        if (previous != null) {
+            send(previous);
+            return false;
+        }
+        return running.add(requestId);
+    }
+
     /** Answers a request and remembers the answer for repeats of its id. */
     public synchronized void answer(String requestId, ServerMessage message) {
+        running.remove(requestId);
         answered.put(requestId, message);
         send(message);
     }

@@ -83,12 +83,12 @@ class ProtocolCodecTest {
     @Test
     void writesServerMessagesWithTypeAndSeq() throws Exception {
         String json = codec.encode(5, new ServerMessage.Welcome("s1", "rt", false, null, 20000,
-                new ServerMessage.UserView("u1", "alice", "Alice", List.of("patient")), List.of(Map.of("urls", "stun:x"))));
+                new ServerMessage.UserView("u1", "Alice", List.of("patient")), List.of(Map.of("urls", "stun:x"))));
         JsonNode node = new ObjectMapper().readTree(json);
         assertThat(node.path("type").asText()).isEqualTo("welcome");
         assertThat(node.path("seq").asLong()).isEqualTo(5);
         assertThat(node.has("replayFrom")).isFalse();
-        assertThat(node.path("user").path("login").asText()).isEqualTo("alice");
+        assertThat(node.path("user").path("displayName").asText()).isEqualTo("Alice");
 
         JsonNode error = new ObjectMapper().readTree(codec.encode(0, new ServerMessage.Error("r1", "not_authorized", "no")));
         assertThat(error.path("type").asText()).isEqualTo("error");

@@ -1,0 +1,61 @@
+package io.telesignal.server.wiring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.telesignal.core.consultation.ConsultationPolicy;
+import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.consultation.InMemoryConsultationStore;
+import io.telesignal.core.identity.NodeId;
+import io.telesignal.core.routing.InMemoryEndpointRegistry;
+import io.telesignal.core.routing.LocalEndpoints;
+import io.telesignal.core.routing.Router;
+import io.telesignal.core.routing.SingleNodeLink;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.net.metrics.FrontDoorMetrics;
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.signaling.ws.SignalingFrontDoor;
+import java.time.Clock;
+
+/**
+ * The single-node signaling stack: router with the in-memory endpoint registry and no node link, consultations
+ * in memory, and the {@code /ws} front door. Cluster mode will swap the registry, link and store for Redis ones
+ * here and nowhere else.
+ */
+public final class Signaling implements AutoCloseable {
+    private final Router router;
+    private final ConsultationService consultations;
+    private final SignalingFrontDoor frontDoor;
+
+    private Signaling(Router router, ConsultationService consultations, SignalingFrontDoor frontDoor) {
+        this.router = router;
+        this.consultations = consultations;
+        this.frontDoor = frontDoor;
+    }
+
+    static Signaling start(ServerConfig config, StoreServices services, WorkerPool workers, MeterRegistry registry,
+            Clock clock) {
+        NodeId node = new NodeId(config.nodeId());
+        Router router = new Router(node, new InMemoryEndpointRegistry(), new LocalEndpoints(), new SingleNodeLink());
+        ConsultationService consultations = new ConsultationService(new InMemoryConsultationStore(),
+                new ConsultationPolicy(), services.audit(), router, clock, config.maxParticipants());
+        SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
+                workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"));
+        return new Signaling(router, consultations, frontDoor);
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public ConsultationService consultations() {
+        return consultations;
+    }
+
+    public SignalingFrontDoor frontDoor() {
+        return frontDoor;
+    }
+
+    @Override
+    public void close() {
+        frontDoor.close();
+    }
+}

@@ -1,0 +1,314 @@
+package io.telesignal.server.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.Consultation;
+import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.wiring.TelesignalServer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The /ws front door end to end: the composed server, real WebSocket clients, real tokens. */
+class WebSocketSignalingTest {
+    @TempDir
+    Path dataDir;
+    private TelesignalServer server;
+    private int port;
+    private User provider;
+    private User patient;
+    private User stranger;
+    private Consultation consultation;
+
+    @BeforeEach
+    void start() {
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> extra) {
+        Map<String, String> overrides = new HashMap<>(Map.of("dataDir", dataDir.toString(), "http.host", "127.0.0.1",
+                "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s"));
+        overrides.putAll(extra);
+        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), overrides), Clock.systemUTC(),
+                false, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        port = server.httpAddress().getPort();
+        var accounts = server.services().accounts();
+        provider = accounts.add(new Login("drsmith"), "Dr Smith", Set.of(Role.PROVIDER), "a long password".toCharArray(), "test");
+        patient = accounts.add(new Login("pat"), "Pat Doe", Set.of(Role.PATIENT), "a long password".toCharArray(), "test");
+        stranger = accounts.add(new Login("eve"), "Eve", Set.of(Role.PATIENT), "a long password".toCharArray(), "test");
+        consultation = server.signaling().consultations().create(actor(provider),
+                Map.of(patient.id(), Role.PATIENT), Optional.empty(), Optional.empty(), ConsultationService.Origin.NONE)
+                .toCompletableFuture().join();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private static Actor actor(User user) {
+        return new Actor(user.id(), user.displayName(), user.roles());
+    }
+
+    private String token(User user) {
+        return server.services().tokens().issue(user.id(), user.roles(), Optional.empty()).jwt();
+    }
+
+    private WsClient signIn(User user) {
+        WsClient client = WsClient.connect(port);
+        JsonNode welcome = client.hello(token(user));
+        assertThat(welcome.path("type").asText()).as(welcome.toString()).isEqualTo("welcome");
+        return client;
+    }
+
+    private JsonNode join(WsClient client) {
+        return client.answer(client.request(WsClient.message("join").put("consultation", consultation.id().value())));
+    }
+
+    @Test
+    void waitingRoomAdmitOfferAnswerCandidatesHangup() {
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            JsonNode doctorJoined = join(doctor);
+            assertThat(doctorJoined.path("type").asText()).isEqualTo("result");
+            assertThat(doctorJoined.path("body").path("participants").get(0).path("user").asText())
+                    .isEqualTo(provider.id().value());
+
+            JsonNode patientJoined = join(pat);
+            assertThat(patientJoined.path("body").path("participants").size()).isEqualTo(1);
+            assertThat(pat.next("admission").path("status").asText()).isEqualTo("waiting");
+            JsonNode waiting = doctor.next(m -> m.path("type").asText().equals("waiting-room")
+                    && m.path("waiting").size() == 1);
+            assertThat(waiting.path("waiting").get(0).path("displayName").asText()).isEqualTo("Pat Doe");
+
+            JsonNode admitted = doctor.answer(doctor.request(WsClient.message("admit")
+                    .put("consultation", consultation.id().value()).put("user", patient.id().value())));
+            assertThat(admitted.path("type").asText()).as(admitted.toString()).isEqualTo("result");
+            assertThat(pat.next("admission").path("status").asText()).isEqualTo("admitted");
+            JsonNode participants = pat.next(m -> m.path("type").asText().equals("participant")
+                    && m.path("participants").size() == 2);
+            assertThat(participants.path("state").asText()).isEqualTo("in_progress");
+
+            String patientEndpoint = endpointOf(participants, patient.id().value());
+            String doctorEndpoint = endpointOf(participants, provider.id().value());
+            var offer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            offer.putObject("description").put("type", "offer").put("sdp", "v=0\r\n");
+            assertThat(doctor.answer(doctor.request(offer)).path("type").asText()).isEqualTo("result");
+            JsonNode relayed = pat.next("signal");
+            assertThat(relayed.path("description").path("type").asText()).isEqualTo("offer");
+            assertThat(relayed.path("from").asText()).isEqualTo(provider.id().value());
+            assertThat(relayed.path("fromEndpoint").asText()).isEqualTo(doctorEndpoint);
+
+            var answer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", doctorEndpoint);
+            answer.putObject("description").put("type", "answer").put("sdp", "v=0\r\n");
+            pat.answer(pat.request(answer));
+            assertThat(doctor.next("signal").path("description").path("type").asText()).isEqualTo("answer");
+
+            var candidate = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", doctorEndpoint);
+            candidate.putObject("candidate").put("candidate", "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host")
+                    .put("sdpMid", "0").put("sdpMLineIndex", 0);
+            pat.answer(pat.request(candidate));
+            assertThat(doctor.next("signal").path("candidate").path("sdpMid").asText()).isEqualTo("0");
+
+            var hangup = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            hangup.putObject("hangup").put("reason", "done");
+            doctor.answer(doctor.request(hangup));
+            assertThat(pat.next("signal").path("hangup").path("reason").asText()).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void denyIsToldToThePatient() {
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            join(doctor);
+            join(pat);
+            doctor.answer(doctor.request(WsClient.message("deny").put("consultation", consultation.id().value())
+                    .put("user", patient.id().value())));
+            assertThat(pat.next(m -> m.path("type").asText().equals("admission")
+                    && m.path("status").asText().equals("denied"))).isNotNull();
+        }
+    }
+
+    @Test
+    void unlistedUserIsRefusedAndStaysConnected() {
+        try (WsClient eve = signIn(stranger)) {
+            JsonNode refused = join(eve);
+            assertThat(refused.path("type").asText()).isEqualTo("error");
+            assertThat(refused.path("code").asText()).isEqualTo("not_authorized");
+            assertThat(refused.path("seq").asLong()).isPositive();
+            JsonNode again = eve.answer(eve.request(WsClient.message("leave").put("consultation", "nope")));
+            assertThat(again.path("code").asText()).isEqualTo("consultation_not_found");
+        }
+    }
+
+    @Test
+    void signalsOnlyReachAdmittedPeers() {
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            join(doctor);
+            join(pat);
+            JsonNode waiting = doctor.next(m -> m.path("type").asText().equals("waiting-room") && m.path("waiting").size() == 1);
+            String patientEndpoint = waiting.path("waiting").get(0).path("endpoints").get(0).asText();
+            var offer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            offer.putObject("description").put("type", "offer").put("sdp", "v=0\r\n");
+            assertThat(doctor.answer(doctor.request(offer)).path("code").asText()).isEqualTo("peer_unavailable");
+
+            var fromWaiting = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", "x");
+            fromWaiting.put("restart", true);
+            assertThat(pat.answer(pat.request(fromWaiting)).path("code").asText()).isEqualTo("not_authorized");
+        }
+    }
+
+    @Test
+    void resumeAfterAnAbruptDropReplaysExactlyTheMissedMessagesInOrder() {
+        try (WsClient doctor = signIn(provider)) {
+            WsClient pat = WsClient.connect(port);
+            JsonNode welcome = pat.hello(token(patient));
+            join(doctor);
+            join(pat);
+            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
+                    .put("user", patient.id().value())));
+            JsonNode participants = pat.next(m -> m.path("type").asText().equals("participant")
+                    && m.path("participants").size() == 2);
+            pat.ack();
+            long lastSeq = pat.lastSeq();
+            String patientEndpoint = endpointOf(participants, patient.id().value());
+            pat.abort();
+
+            for (int i = 0; i < 3; i++) {
+                var candidate = WsClient.message("signal").put("consultation", consultation.id().value())
+                        .put("to", patientEndpoint);
+                candidate.putObject("candidate").put("candidate", "candidate:" + i + " 1 udp 1 192.0.2.1 5000 typ host");
+                assertThat(doctor.answer(doctor.request(candidate)).path("type").asText()).isEqualTo("result");
+            }
+
+            try (WsClient back = WsClient.connect(port)) {
+                var hello = WsClient.message("hello").put("token", token(patient));
+                hello.putObject("resume").put("session", welcome.path("session").asText())
+                        .put("resumeToken", welcome.path("resumeToken").asText()).put("lastSeq", lastSeq);
+                back.send(hello.toString());
+                JsonNode resumed = back.next("welcome");
+                assertThat(resumed.path("resumed").asBoolean()).isTrue();
+                assertThat(resumed.path("replayFrom").asLong()).isEqualTo(lastSeq + 1);
+                assertThat(resumed.path("session").asText()).isEqualTo(welcome.path("session").asText());
+
+                for (int i = 0; i < 3; i++) {
+                    JsonNode replayed = back.next("signal");
+                    assertThat(replayed.path("seq").asLong()).isEqualTo(lastSeq + 1 + i);
+                    assertThat(replayed.path("candidate").path("candidate").asText()).startsWith("candidate:" + i + " ");
+                }
+                // nothing more was missed: the next message is a fresh answer
+                JsonNode fresh = back.answer(back.request(WsClient.message("leave")
+                        .put("consultation", consultation.id().value())));
+                assertThat(fresh.path("seq").asLong()).isEqualTo(lastSeq + 4);
+                assertThat(back.seen).filteredOn(m -> m.path("type").asText().equals("signal")).hasSize(3);
+            }
+        }
+    }
+
+    @Test
+    void resumeWithWrongTokenIsRefusedAndAFreshHelloStillWorks() {
+        WsClient pat = signIn(patient);
+        JsonNode welcome = pat.seen.get(0);
+        pat.abort();
+        try (WsClient back = WsClient.connect(port)) {
+            var hello = WsClient.message("hello").put("token", token(patient));
+            hello.putObject("resume").put("session", welcome.path("session").asText()).put("resumeToken", "forged")
+                    .put("lastSeq", 0);
+            back.send(hello.toString());
+            assertThat(back.next("error").path("code").asText()).isEqualTo("resume_expired");
+            assertThat(back.hello(token(patient)).path("type").asText()).isEqualTo("welcome");
+        }
+    }
+
+    @Test
+    void duplicateRequestIdsAreAnsweredOnce() {
+        try (WsClient doctor = signIn(provider)) {
+            String join = WsClient.message("join").put("consultation", consultation.id().value()).put("id", "same").toString();
+            doctor.send(join);
+            JsonNode first = doctor.answer("same");
+            doctor.send(join);
+            JsonNode second = doctor.answer("same");
+            assertThat(second.path("body")).isEqualTo(first.path("body"));
+            assertThat(second.path("seq").asLong()).isGreaterThan(first.path("seq").asLong());
+            long joins = server.services().store().auditLog().read(0, 100).stream()
+                    .filter(r -> r.event().type().equals("consultation.joined")).count();
+            assertThat(joins).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badTokensAndMissingHelloCloseWithDocumentedCodes() {
+        try (WsClient forged = WsClient.connect(port)) {
+            JsonNode error = forged.hello("not.a.token");
+            assertThat(error.path("code").asText()).isEqualTo("token_malformed");
+            assertThat(forged.closed.join()).isEqualTo(4401);
+        }
+        try (WsClient rude = WsClient.connect(port)) {
+            rude.send(WsClient.message("join").put("id", "1").put("consultation", "c").toString());
+            assertThat(rude.next("error").path("code").asText()).isEqualTo("hello_required");
+            assertThat(rude.closed.join()).isEqualTo(4400);
+        }
+        server.services().accounts().setEnabled(new Login("eve"), false, "test");
+        try (WsClient disabled = WsClient.connect(port)) {
+            assertThat(disabled.hello(token(stranger)).path("code").asText()).isEqualTo("account_disabled");
+            assertThat(disabled.closed.join()).isEqualTo(4403);
+        }
+    }
+
+    @Test
+    void malformedMessagesGetErrorsAndTheConnectionStaysUp() {
+        try (WsClient doctor = signIn(provider)) {
+            doctor.send("{not json");
+            assertThat(doctor.next("error").path("code").asText()).isEqualTo("malformed_json");
+            doctor.send("{\"type\":\"teleport\",\"id\":\"t1\"}");
+            JsonNode unknown = doctor.answer("t1");
+            assertThat(unknown.path("code").asText()).isEqualTo("unknown_type");
+            doctor.send("{\"type\":\"join\",\"id\":\"t2\"}");
+            assertThat(doctor.answer("t2").path("code").asText()).isEqualTo("invalid_field");
+            assertThat(join(doctor).path("type").asText()).isEqualTo("result");
+        }
+    }
+
+    @Test
+    void cleanCloseEndsTheSessionAndLeavesConsultations() {
+        WsClient doctor = signIn(provider);
+        join(doctor);
+        doctor.closeNormally();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> server.signaling().frontDoor().sessions() == 0);
+        Consultation after = server.signaling().consultations().get(actor(provider), consultation.id())
+                .toCompletableFuture().join();
+        assertThat(after.attendees()).isEmpty();
+    }
+
+    @Test
+    void endedConsultationRefusesJoins() {
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            join(doctor);
+            doctor.answer(doctor.request(WsClient.message("end").put("consultation", consultation.id().value())));
+            assertThat(join(pat).path("code").asText()).isEqualTo("consultation_ended");
+        }
+    }
+
+    private static String endpointOf(JsonNode participants, String user) {
+        for (JsonNode p : participants.path("participants")) {
+            if (p.path("user").asText().equals(user)) {
+                return p.path("endpoints").get(0).asText();
+            }
+        }
+        throw new AssertionError("no participant " + user + " in " + participants);
+    }
+}

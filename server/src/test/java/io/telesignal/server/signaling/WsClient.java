@@ -1,0 +1,145 @@
+package io.telesignal.server.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (the JDK's) speaking telesignal.v1, as a test drives it. */
+final class WsClient implements WebSocket.Listener, AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    /** Messages received but skipped by an earlier {@link #next}; looked at first, in order. */
+    private final java.util.Deque<JsonNode> backlog = new java.util.ArrayDeque<>();
+    final List<JsonNode> seen = new ArrayList<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+    private int requests;
+
+    static WsClient connect(int port) {
+        WsClient client = new WsClient();
+        client.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("telesignal.v1")
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client).join();
+        return client;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try {
+                inbox.add(JSON.readTree(partial.toString()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(1006);
+    }
+
+    void send(String json) {
+        socket.sendText(json, true).join();
+    }
+
+    /** Sends a request with a fresh id; answers the id. */
+    String request(ObjectNode message) {
+        String id = "r" + (++requests);
+        message.put("id", id);
+        send(message.toString());
+        return id;
+    }
+
+    static ObjectNode message(String type) {
+        return JSON.createObjectNode().put("type", type);
+    }
+
+    JsonNode hello(String token) {
+        send(message("hello").put("token", token).toString());
+        return next(m -> m.path("type").asText().equals("welcome") || m.path("type").asText().equals("error"));
+    }
+
+    /** The next message matching, skipping (and keeping in {@link #seen}) the others. */
+    JsonNode next(Predicate<JsonNode> match) {
+        for (java.util.Iterator<JsonNode> it = backlog.iterator(); it.hasNext(); ) {
+            JsonNode earlier = it.next();
+            if (match.test(earlier)) {
+                it.remove();
+                return earlier;
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                JsonNode message = inbox.poll(50, TimeUnit.MILLISECONDS);
+                if (message != null) {
+                    seen.add(message);
+                    if (match.test(message)) {
+                        return message;
+                    }
+                    backlog.add(message);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no matching message within " + WAIT + "; seen: " + seen);
+    }
+
+    JsonNode next(String type) {
+        return next(m -> m.path("type").asText().equals(type));
+    }
+
+    JsonNode answer(String id) {
+        return next(m -> id.equals(m.path("re").asText(null)));
+    }
+
+    /** The highest seq received so far. */
+    long lastSeq() {
+        return seen.stream().mapToLong(m -> m.path("seq").asLong()).max().orElse(0);
+    }
+
+    void ack() {
+        send(message("ack").put("seq", lastSeq()).toString());
+    }
+
+    /** Drops the TCP connection without a close handshake, as a network failure would. */
+    void abort() {
+        socket.abort();
+    }
+
+    void closeNormally() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}

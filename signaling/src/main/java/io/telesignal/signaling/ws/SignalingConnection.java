@@ -1,0 +1,353 @@
+package io.telesignal.signaling.ws;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.telesignal.core.DomainException;
+import io.telesignal.core.auth.TokenRejectedException;
+import io.telesignal.core.call.CallSignal;
+import io.telesignal.core.consultation.Action;
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.ConsultationId;
+import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.FrontDoor;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.routing.DeliveryOutcome;
+import io.telesignal.core.routing.Endpoint;
+import io.telesignal.core.work.BusyException;
+import io.telesignal.net.websocket.CloseCodes;
+import io.telesignal.net.websocket.WebSocketConnection;
+import io.telesignal.net.websocket.WebSocketHandler;
+import io.telesignal.signaling.protocol.ClientMessage;
+import io.telesignal.signaling.protocol.Decoded;
+import io.telesignal.signaling.protocol.ServerMessage;
+import io.telesignal.signaling.session.Outlet;
+import io.telesignal.signaling.session.ResumeException;
+import io.telesignal.signaling.session.SessionRegistry;
+import io.telesignal.signaling.session.SignalingSession;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket on {@code /ws}. A state machine, every transition on the connection's event loop:
+ *
+ * <pre>
+ * AWAITING_HELLO --hello--> AUTHENTICATING --ok--> ACTIVE --close--> CLOSED
+ *       ^                          |
+ *       '--- resume refused -------'   (the client may send a fresh hello on the same connection)
+ * </pre>
+ *
+ * Before a session exists, answers go straight to the socket with {@code seq} 0; afterwards every answer and
+ * event is part of the session's stream. A clean close (1000) ends the session; any other keeps it resumable
+ * for the resume window.
+ */
+final class SignalingConnection implements WebSocketHandler, Outlet {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingConnection.class);
+
+    private enum State { AWAITING_HELLO, AUTHENTICATING, ACTIVE, CLOSED }
+
+    private final SignalingFrontDoor door;
+    private final WebSocketConnection connection;
+    private final String remoteAddress;
+    private final ScheduledFuture<?> helloTimer;
+    private State state = State.AWAITING_HELLO;
+    private SignalingSession session;
+
+    SignalingConnection(SignalingFrontDoor door, WebSocketConnection connection) {
+        this.door = door;
+        this.connection = connection;
+        this.remoteAddress = connection.remoteAddress().getAddress().getHostAddress();
+        this.helloTimer = connection.eventLoop().schedule(this::helloTimedOut,
+                door.settings().helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- Outlet: the session writes through here while attached
+
+    @Override
+    public void send(String text) {
+        connection.send(text);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        connection.close(code, reason);
+    }
+
+    // ---- WebSocketHandler
+
+    @Override
+    public void onText(String text) {
+        Decoded decoded = door.codec().decode(text);
+        switch (state) {
+            case AWAITING_HELLO -> expectHello(decoded);
+            case AUTHENTICATING -> sendDirect(new ServerMessage.Error(decoded.ok() ? requestId(decoded.message()) : null,
+                    "not_ready", "wait for welcome before sending more"));
+            case ACTIVE -> active(decoded);
+            case CLOSED -> { }
+        }
+    }
+
+    @Override
+    public void onClose(int code) {
+        State was = state;
+        state = State.CLOSED;
+        helloTimer.cancel(false);
+        if (session != null && was == State.ACTIVE) {
+            if (code == CloseCodes.NORMAL) {
+                door.registry().end(session);
+            } else {
+                door.registry().detach(session, this);
+            }
+        }
+    }
+
+    // ---- hello and authentication
+
+    private void helloTimedOut() {
+        if (state == State.AWAITING_HELLO || state == State.AUTHENTICATING) {
+            sendDirect(new ServerMessage.Error(null, "hello_timeout", "no hello in time"));
+            connection.close(CloseCode.HELLO_TIMEOUT, "hello timeout");
+        }
+    }
+
+    private void expectHello(Decoded decoded) {
+        if (!decoded.ok()) {
+            sendDirect(new ServerMessage.Error(decoded.error().re(), decoded.error().code(), decoded.error().message()));
+            connection.close(CloseCode.BAD_REQUEST, decoded.error().code());
+            return;
+        }
+        if (!(decoded.message() instanceof ClientMessage.Hello hello)) {
+            sendDirect(new ServerMessage.Error(requestId(decoded.message()), "hello_required",
+                    "the first message must be hello"));
+            connection.close(CloseCode.BAD_REQUEST, "hello_required");
+            return;
+        }
+        state = State.AUTHENTICATING;
+        door.workers().submit(() -> door.authenticate(hello.token(), remoteAddress))
+                .whenComplete((actor, failure) -> connection.eventLoop().execute(() -> authenticated(hello, actor, failure)));
+    }
+
+    private void authenticated(ClientMessage.Hello hello, Actor actor, Throwable failure) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        if (failure != null) {
+            refuse(unwrap(failure));
+            return;
+        }
+        if (hello.resume() != null) {
+            resume(hello.resume(), actor);
+        } else {
+            start(actor);
+        }
+    }
+
+    private void refuse(Throwable cause) {
+        if (cause instanceof TokenRejectedException rejected) {
+            sendDirect(new ServerMessage.Error(null, rejected.code(), "token refused"));
+            connection.close(CloseCode.UNAUTHORIZED, rejected.code());
+        } else if (cause instanceof AuthenticationRefused refused) {
+            sendDirect(new ServerMessage.Error(null, refused.code(), refused.getMessage()));
+            connection.close(refused.closeCode(), refused.code());
+        } else if (cause instanceof BusyException busy) {
+            sendDirect(new ServerMessage.Error(null, busy.code(), "server busy, retry shortly"));
+            connection.close(1013, "try again later");
+        } else {
+            LOG.error("event=ws_hello outcome=error", cause);
+            sendDirect(new ServerMessage.Error(null, "internal_error", "internal error"));
+            connection.close(1011, "internal error");
+        }
+    }
+
+    private void start(Actor actor) {
+        SignalingSession opened;
+        try {
+            opened = door.registry().open(actor);
+        } catch (SessionRegistry.TooManySessionsException e) {
+            sendDirect(new ServerMessage.Error(null, e.code(), e.getMessage()));
+            connection.close(CloseCode.FORBIDDEN, e.code());
+            return;
+        }
+        Endpoint endpoint = new Endpoint(opened.endpoint(), actor.user(), FrontDoor.WEBSOCKET, door.node(),
+                remoteAddress, door.clock().instant());
+        door.router().connect(endpoint, opened);
+        session = opened;
+        state = State.ACTIVE;
+        door.registry().attach(opened, this, 0, welcome(opened, false, null));
+        door.audit().record(io.telesignal.core.audit.AuditEvent.of("session.opened", actor.user().value(),
+                io.telesignal.core.audit.Outcome.OK).endpoint(opened.endpoint().value()).remoteAddress(remoteAddress));
+        LOG.info("event=ws_session_opened session={} user={}", opened.id(), actor.user());
+    }
+
+    private void resume(ClientMessage.Resume resume, Actor actor) {
+        try {
+            SignalingSession found = door.registry().resumable(resume.session(), resume.resumeToken(), actor.user());
+            session = found;
+            state = State.ACTIVE;
+            int replayed = door.registry().attach(found, this, resume.lastSeq(),
+                    welcome(found, true, resume.lastSeq() + 1));
+            LOG.info("event=ws_session_resumed session={} user={} replayed={}", found.id(), actor.user(), replayed);
+        } catch (ResumeException e) {
+            session = null;
+            state = State.AWAITING_HELLO;
+            sendDirect(new ServerMessage.Error(null, e.code(), e.getMessage()));
+        }
+    }
+
+    private String welcome(SignalingSession s, boolean resumed, Long replayFrom) {
+        Actor actor = s.actor();
+        ServerMessage.UserView user = new ServerMessage.UserView(actor.user().value(), actor.displayName(),
+                actor.roles().stream().map(Role::wireName).sorted().toList());
+        return door.codec().encode(0, new ServerMessage.Welcome(s.id(), resumeTokenOf(s), resumed, replayFrom,
+                door.settings().webSocket().pingInterval().toMillis(), user, List.<Map<String, Object>>of()));
+    }
+
+    private static String resumeTokenOf(SignalingSession s) {
+        return s.resumeToken();
+    }
+
+    // ---- active session
+
+    private void active(Decoded decoded) {
+        decoded.ack().ifPresent(session::acknowledge);
+        if (!decoded.ok()) {
+            session.send(new ServerMessage.Error(decoded.error().re(), decoded.error().code(), decoded.error().message()));
+            return;
+        }
+        ClientMessage message = decoded.message();
+        if (message instanceof ClientMessage.Ack ack) {
+            session.acknowledge(ack.seq());
+        } else if (message instanceof ClientMessage.Hello) {
+            session.send(new ServerMessage.Error(null, "already_authenticated", "this connection has a session"));
+        } else if (message instanceof ClientMessage.Request request) {
+            if (!session.begin(request.id())) {
+                return;
+            }
+            SignalingSession current = session;
+            CompletionStage<Object> outcome;
+            try {
+                outcome = handle(current, request);
+            } catch (RuntimeException e) {
+                outcome = CompletableFuture.failedFuture(e);
+            }
+            outcome.whenComplete((body, failure) -> current.answer(request.id(), failure == null
+                    ? new ServerMessage.Result(request.id(), body) : error(request.id(), unwrap(failure))));
+        }
+    }
+
+    private CompletionStage<Object> handle(SignalingSession s, ClientMessage.Request request) {
+        Actor actor = s.actor();
+        ConsultationService consultations = door.consultations();
+        ConsultationService.Origin origin = new ConsultationService.Origin(s.endpoint().value(), remoteAddress);
+        if (request instanceof ClientMessage.Join join) {
+            if (join.invite() != null) {
+                return CompletableFuture.failedFuture(new ProtocolRefusal("invite_invalid",
+                        "invites are not accepted by this server version"));
+            }
+            ConsultationId id = consultationId(join.consultation());
+            return consultations.join(actor, id, s.endpoint(), Optional.empty(), origin).thenApply(c -> {
+                s.consultations().add(id);
+                return Views.consultation(c, actor.user());
+            });
+        }
+        if (request instanceof ClientMessage.Leave leave) {
+            ConsultationId id = consultationId(leave.consultation());
+            return consultations.leave(actor, id, s.endpoint(), origin).thenApply(c -> {
+                s.consultations().remove(id);
+                return Views.consultation(c, actor.user());
+            });
+        }
+        if (request instanceof ClientMessage.Admit admit) {
+            return consultations.admit(actor, consultationId(admit.consultation()), userId(admit.user()), origin)
+                    .thenApply(c -> Views.consultation(c, actor.user()));
+        }
+        if (request instanceof ClientMessage.Deny deny) {
+            return consultations.deny(actor, consultationId(deny.consultation()), userId(deny.user()), origin)
+                    .thenApply(c -> Views.consultation(c, actor.user()));
+        }
+        if (request instanceof ClientMessage.Remove remove) {
+            return consultations.remove(actor, consultationId(remove.consultation()), userId(remove.user()), origin)
+                    .thenApply(c -> Views.consultation(c, actor.user()));
+        }
+        if (request instanceof ClientMessage.End end) {
+            return consultations.end(actor, consultationId(end.consultation()), origin)
+                    .thenApply(c -> Views.consultation(c, actor.user()));
+        }
+        if (request instanceof ClientMessage.Signal signal) {
+            return relay(s, signal, origin);
+        }
+        return CompletableFuture.failedFuture(new ProtocolRefusal("unknown_type", "unsupported request"));
+    }
+
+    /** Relays call signaling to an admitted peer endpoint of the same consultation. */
+    private CompletionStage<Object> relay(SignalingSession s, ClientMessage.Signal signal,
+            ConsultationService.Origin origin) {
+        ConsultationId id = consultationId(signal.consultation());
+        EndpointId to = endpointId(signal.to());
+        return door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin).thenCompose(c -> {
+            if (to.equals(s.endpoint()) || c.admittedEndpoint(to).isEmpty()) {
+                throw new ProtocolRefusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
+            }
+            CallSignal event = new CallSignal(id, s.actor().user(), s.endpoint(),
+                    signal.description() == null ? null
+                            : new CallSignal.Description(signal.description().type(), signal.description().sdp()),
+                    signal.candidate() == null ? null : new CallSignal.Candidate(signal.candidate().candidate(),
+                            signal.candidate().sdpMid(), signal.candidate().sdpMLineIndex(),
+                            signal.candidate().usernameFragment()),
+                    Boolean.TRUE.equals(signal.restart()),
+                    signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()));
+            return door.router().deliver(to, event).thenApply(outcome -> {
+                if (outcome != DeliveryOutcome.DELIVERED) {
+                    throw new ProtocolRefusal("peer_unavailable", "the peer could not be reached");
+                }
+                return (Object) null;
+            });
+        });
+    }
+
+    private ServerMessage.Error error(String re, Throwable cause) {
+        if (cause instanceof DomainException domain) {
+            return new ServerMessage.Error(re, domain.code(), domain.getMessage());
+        }
+        if (cause instanceof IllegalArgumentException invalid) {
+            return new ServerMessage.Error(re, "invalid_field", invalid.getMessage());
+        }
+        LOG.error("event=ws_request outcome=error re={}", re, cause);
+        return new ServerMessage.Error(re, "internal_error", "internal error");
+    }
+
+    private void sendDirect(ServerMessage message) {
+        connection.send(door.codec().encode(0, message));
+    }
+
+    private static String requestId(ClientMessage message) {
+        return message instanceof ClientMessage.Request request ? request.id() : null;
+    }
+
+    private static ConsultationId consultationId(String value) {
+        return new ConsultationId(value);
+    }
+
+    private static UserId userId(String value) {
+        return new UserId(value);
+    }
+
+    private static EndpointId endpointId(String value) {
+        return new EndpointId(value);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,183 @@
+package io.telesignal.signaling.ws;
+
+import io.telesignal.core.audit.AuditEvent;
+import io.telesignal.core.audit.AuditTrail;
+import io.telesignal.core.audit.Outcome;
+import io.telesignal.core.auth.AccessToken;
+import io.telesignal.core.auth.TokenRejectedException;
+import io.telesignal.core.auth.TokenService;
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.ConsultationId;
+import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.directory.Accounts;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.NodeId;
+import io.telesignal.core.identity.User;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.routing.Router;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.net.http.HttpRequest;
+import io.telesignal.net.http.Routes;
+import io.telesignal.net.metrics.FrontDoorMetrics;
+import io.telesignal.net.websocket.WebSocketConnection;
+import io.telesignal.net.websocket.WebSocketEndpoint;
+import io.telesignal.net.websocket.WebSocketHandler;
+import io.telesignal.net.websocket.WebSocketRoute;
+import io.telesignal.signaling.protocol.ProtocolCodec;
+import io.telesignal.signaling.session.SessionRegistry;
+import io.telesignal.signaling.session.SignalingSession;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /ws} front door: registers the WebSocket route (subprotocol {@code telesignal.v1}), owns the session
+ * registry and its expiry sweep, authenticates hellos, and cleans up after sessions that end (leaves their
+ * consultations, unregisters their endpoint, audits it).
+ */
+public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseable {
+    public static final String PATH = "/ws";
+    public static final String SUBPROTOCOL = "telesignal.v1";
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingFrontDoor.class);
+
+    private final SignalingSettings settings;
+    private final TokenService tokens;
+    private final Accounts accounts;
+    private final WorkerPool workers;
+    private final ConsultationService consultations;
+    private final Router router;
+    private final AuditTrail audit;
+    private final NodeId node;
+    private final Clock clock;
+    private final FrontDoorMetrics metrics;
+    private final ProtocolCodec codec = new ProtocolCodec();
+    private final SessionRegistry registry;
+    private final ScheduledExecutorService sweeper;
+
+    public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
+            ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
+            FrontDoorMetrics metrics) {
+        this.settings = settings;
+        this.tokens = tokens;
+        this.accounts = accounts;
+        this.workers = workers;
+        this.consultations = consultations;
+        this.router = router;
+        this.audit = audit;
+        this.node = node;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.registry = new SessionRegistry(settings.sessions(), codec, Views::event, clock, this::ended);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ws-session-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public void register(Routes routes) {
+        routes.webSocket(new WebSocketRoute(PATH, SUBPROTOCOL, settings.webSocket(), this, metrics));
+    }
+
+    @Override
+    public WebSocketHandler open(WebSocketConnection connection, HttpRequest upgrade) {
+        return new SignalingConnection(this, connection);
+    }
+
+    /** Who a token names, checked against the directory. Blocking: call on the worker pool. */
+    Actor authenticate(String token, String remoteAddress) {
+        AccessToken access;
+        try {
+            access = tokens.verify(token);
+        } catch (TokenRejectedException e) {
+            audit.recordNow(AuditEvent.of("auth.token", "unknown", Outcome.FAILED).remoteAddress(remoteAddress)
+                    .reason(e.code()));
+            throw e;
+        }
+        Optional<User> user = access.external() ? accounts.find(new Login(access.subject()))
+                : accounts.find(new UserId(access.subject()));
+        if (user.isEmpty()) {
+            audit.recordNow(AuditEvent.of("auth.token", "unknown", Outcome.FAILED).remoteAddress(remoteAddress)
+                    .reason("unknown_user"));
+            throw new AuthenticationRefused("unknown_user", "the token names no user", CloseCode.UNAUTHORIZED);
+        }
+        if (!user.get().enabled()) {
+            audit.recordNow(AuditEvent.of("auth.token", user.get().id().value(), Outcome.DENIED)
+                    .remoteAddress(remoteAddress).reason("account_disabled"));
+            throw new AuthenticationRefused("account_disabled", "the account is disabled", CloseCode.FORBIDDEN);
+        }
+        return new Actor(user.get().id(), user.get().displayName(), user.get().roles());
+    }
+
+    private void ended(SignalingSession session) {
+        router.disconnect(session.endpoint());
+        for (ConsultationId consultation : session.consultations()) {
+            consultations.leave(session.actor(), consultation, session.endpoint(),
+                    new ConsultationService.Origin(session.endpoint().value(), null))
+                    .exceptionally(failure -> null);
+        }
+        audit.record(AuditEvent.of("session.ended", session.actor().user().value(), Outcome.OK)
+                .endpoint(session.endpoint().value()));
+        LOG.info("event=ws_session_ended session={} user={}", session.id(), session.actor().user());
+    }
+
+    private void sweep() {
+        try {
+            registry.expire();
+        } catch (RuntimeException e) {
+            LOG.error("event=ws_session_sweep outcome=error", e);
+        }
+    }
+
+    SignalingSettings settings() {
+        return settings;
+    }
+
+    ProtocolCodec codec() {
+        return codec;
+    }
+
+    SessionRegistry registry() {
+        return registry;
+    }
+
+    WorkerPool workers() {
+        return workers;
+    }
+
+    ConsultationService consultations() {
+        return consultations;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    AuditTrail audit() {
+        return audit;
+    }
+
+    NodeId node() {
+        return node;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    public int sessions() {
+        return registry.size();
+    }
+
+    /** Stops the sweep and ends every session (server shutdown). */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        registry.endAll();
+    }
+}

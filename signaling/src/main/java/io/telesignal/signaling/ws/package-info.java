@@ -1,0 +1,7 @@
+/**
+ * The {@code /ws} endpoint: one {@link io.telesignal.signaling.ws.SignalingConnection} per WebSocket, a state
+ * machine (awaiting hello → authenticating → active → closed) that authenticates the token, opens or resumes a
+ * session, and turns requests into core operations; {@link io.telesignal.signaling.ws.Views} turns core values
+ * and events into messages. Blocking work (token checks with JWKS, directory lookups) runs on the worker pool.
+ */
+package io.telesignal.signaling.ws;
