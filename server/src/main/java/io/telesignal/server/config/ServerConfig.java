@@ -31,6 +31,7 @@ public record ServerConfig(
         Tokens tokens,
         Workers workers,
         io.telesignal.signaling.ws.SignalingSettings signaling,
+        Ice ice,
         int maxParticipants,
         int auditQueue,
         Logging logging,
@@ -49,6 +50,10 @@ public record ServerConfig(
     public record Workers(int threads, int queue, int ioThreads) {}
 
     public record Logging(String format, String level) {}
+
+    /** STUN and TURN servers for clients; TURN credentials are signed with {@code turnSecret}. */
+    public record Ice(java.util.List<String> stunUrls, java.util.List<String> turnUrls, String turnSecret,
+            Duration turnTtl) {}
 
     /** Reads the configuration; every problem is a {@link ConfigException} naming the key. */
     public static ServerConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
@@ -114,7 +119,7 @@ public record ServerConfig(
                         r.integer("signaling.maxSessionsPerUser", 1, 10_000)),
                 r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)));
         return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
-                r.bool("store.migrateOnStart"), directory, tokens, workers, signaling,
+                r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),
                 r.integer("consultations.maxParticipants", 2, 100), r.integer("audit.queue", 1, 10_000_000),
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)));
     }
@@ -186,6 +191,26 @@ public record ServerConfig(
         TokenSettings settings = new TokenSettings(issuer, audience, ttl, maxTtl,
                 r.duration("tokens.clockSkew", Duration.ZERO, Duration.ofMinutes(10)), external);
         return new Tokens(algorithm, secretFile, privateKey, publicKey, settings);
+    }
+
+    private static Ice ice(ConfigReader r) {
+        var stun = r.list("ice.stunUrls");
+        var turn = r.list("ice.turnUrls");
+        for (String url : stun) {
+            if (!url.startsWith("stun:") && !url.startsWith("stuns:")) {
+                throw new ConfigException("ice.stunUrls", "must be stun: or stuns: URLs (got '" + url + "')");
+            }
+        }
+        for (String url : turn) {
+            if (!url.startsWith("turn:") && !url.startsWith("turns:")) {
+                throw new ConfigException("ice.turnUrls", "must be turn: or turns: URLs (got '" + url + "')");
+            }
+        }
+        String secret = r.string("ice.turnSecret");
+        if (!turn.isEmpty() && secret.length() < 16) {
+            throw new ConfigException("ice.turnSecret", "must be at least 16 characters when ice.turnUrls is set");
+        }
+        return new Ice(stun, turn, secret, r.duration("ice.turnTtl", Duration.ofMinutes(1), Duration.ofDays(7)));
     }
 
     static boolean isLoopback(String host) {

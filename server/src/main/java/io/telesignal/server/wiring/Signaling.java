@@ -38,7 +38,9 @@ public final class Signaling implements AutoCloseable {
         ConsultationService consultations = new ConsultationService(new InMemoryConsultationStore(),
                 new ConsultationPolicy(), services.audit(), router, clock, config.maxParticipants());
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
-                workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"));
+                workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
+                new io.telesignal.core.call.IceServers(config.ice().stunUrls(), config.ice().turnUrls(),
+                        config.ice().turnSecret(), config.ice().turnTtl(), clock));
         return new Signaling(router, consultations, frontDoor);
     }
 

@@ -105,6 +105,8 @@ class ServerConfigTest {
                 "tokens.external.jwksUrl", "http(s) URL");
         assertProblem("tokens:\n  external:\n    jwksUrl: http://idp.example/jwks\n    issuer: i\n    audience: a\n",
                 Map.of(), "tokens.external.jwksUrl", "must use https");
+        assertProblem("ice:\n  turnUrls: [turn:t.example.org]\n", Map.of(), "ice.turnSecret", "at least 16");
+        assertProblem("ice:\n  stunUrls: [http://x]\n", Map.of(), "ice.stunUrls", "stun: or stuns:");
         assertProblem("directory:\n  passwordHash: md5\n", Map.of(), "directory.passwordHash", "one of");
         assertProblem("directory:\n  scramIterations: 100\n", Map.of(), "directory.scramIterations", "between 4096");
         assertProblem("logging:\n  format: xml\n", Map.of(), "logging.format", "one of");

@@ -131,6 +131,22 @@ class WebSocketSignalingTest {
     }
 
     @Test
+    void welcomeCarriesStunAndEphemeralTurnServers() {
+        server.stop();
+        start(Map.of("dataDir", dataDir.resolve("ice").toString(), "ice.stunUrls", "stun:stun.example.org:3478",
+                "ice.turnUrls", "turn:turn.example.org:3478",
+                "ice.turnSecret", "a-shared-secret-of-some-length"));
+        try (WsClient pat = WsClient.connect(port)) {
+            JsonNode welcome = pat.hello(token(patient));
+            JsonNode ice = welcome.path("iceServers");
+            assertThat(ice.size()).isEqualTo(2);
+            assertThat(ice.get(0).path("urls").get(0).asText()).isEqualTo("stun:stun.example.org:3478");
+            assertThat(ice.get(1).path("username").asText()).endsWith(":" + patient.id().value());
+            assertThat(ice.get(1).path("credential").asText()).matches("[A-Za-z0-9+/]{27}=");
+        }
+    }
+
+    @Test
     void denyIsToldToThePatient() {
         try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
             join(doctor);

@@ -206,7 +206,20 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         ServerMessage.UserView user = new ServerMessage.UserView(actor.user().value(), actor.displayName(),
                 actor.roles().stream().map(Role::wireName).sorted().toList());
         return door.codec().encode(0, new ServerMessage.Welcome(s.id(), resumeTokenOf(s), resumed, replayFrom,
-                door.settings().webSocket().pingInterval().toMillis(), user, List.<Map<String, Object>>of()));
+                door.settings().webSocket().pingInterval().toMillis(), user, iceServers(actor)));
+    }
+
+    /** RTCIceServer dictionaries, with fresh TURN credentials on every welcome. */
+    private List<Map<String, Object>> iceServers(Actor actor) {
+        return door.iceServers().forUser(actor.user()).stream().map(server -> {
+            Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("urls", server.urls());
+            if (server.username() != null) {
+                entry.put("username", server.username());
+                entry.put("credential", server.credential());
+            }
+            return entry;
+        }).toList();
     }
 
     private static String resumeTokenOf(SignalingSession s) {

@@ -55,12 +55,14 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final Clock clock;
     private final FrontDoorMetrics metrics;
     private final ProtocolCodec codec = new ProtocolCodec();
+    private final io.telesignal.core.call.IceServers iceServers;
     private final SessionRegistry registry;
     private final ScheduledExecutorService sweeper;
 
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
-            FrontDoorMetrics metrics) {
+            FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers) {
+        this.iceServers = iceServers;
         this.settings = settings;
         this.tokens = tokens;
         this.accounts = accounts;
@@ -132,6 +134,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         } catch (RuntimeException e) {
             LOG.error("event=ws_session_sweep outcome=error", e);
         }
+    }
+
+    io.telesignal.core.call.IceServers iceServers() {
+        return iceServers;
     }
 
     SignalingSettings settings() {
