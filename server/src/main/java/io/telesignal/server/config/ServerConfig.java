@@ -32,6 +32,8 @@ public record ServerConfig(
         Workers workers,
         io.telesignal.signaling.ws.SignalingSettings signaling,
         Ice ice,
+        int sdpMaxBytes,
+        java.util.List<String> sdpCodecs,
         int maxParticipants,
         int auditQueue,
         Logging logging,
@@ -120,6 +122,7 @@ public record ServerConfig(
                 r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)));
         return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
                 r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),
+                r.integer("sdp.maxBytes", 1024, 1024 * 1024), r.list("sdp.codecs"),
                 r.integer("consultations.maxParticipants", 2, 100), r.integer("audit.queue", 1, 10_000_000),
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)));
     }

@@ -40,7 +40,9 @@ public final class Signaling implements AutoCloseable {
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
                 new io.telesignal.core.call.IceServers(config.ice().stunUrls(), config.ice().turnUrls(),
-                        config.ice().turnSecret(), config.ice().turnTtl(), clock));
+                        config.ice().turnSecret(), config.ice().turnTtl(), clock),
+                new io.telesignal.core.sdp.SdpParser(config.sdpMaxBytes()),
+                new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())));
         return new Signaling(router, consultations, frontDoor);
     }
 

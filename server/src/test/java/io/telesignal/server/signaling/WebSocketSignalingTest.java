@@ -105,7 +105,7 @@ class WebSocketSignalingTest {
             String patientEndpoint = endpointOf(participants, patient.id().value());
             String doctorEndpoint = endpointOf(participants, provider.id().value());
             var offer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
-            offer.putObject("description").put("type", "offer").put("sdp", "v=0\r\n");
+            offer.putObject("description").put("type", "offer").put("sdp", OFFER);
             assertThat(doctor.answer(doctor.request(offer)).path("type").asText()).isEqualTo("result");
             JsonNode relayed = pat.next("signal");
             assertThat(relayed.path("description").path("type").asText()).isEqualTo("offer");
@@ -113,7 +113,7 @@ class WebSocketSignalingTest {
             assertThat(relayed.path("fromEndpoint").asText()).isEqualTo(doctorEndpoint);
 
             var answer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", doctorEndpoint);
-            answer.putObject("description").put("type", "answer").put("sdp", "v=0\r\n");
+            answer.putObject("description").put("type", "answer").put("sdp", OFFER);
             pat.answer(pat.request(answer));
             assertThat(doctor.next("signal").path("description").path("type").asText()).isEqualTo("answer");
 
@@ -178,7 +178,7 @@ class WebSocketSignalingTest {
             JsonNode waiting = doctor.next(m -> m.path("type").asText().equals("waiting-room") && m.path("waiting").size() == 1);
             String patientEndpoint = waiting.path("waiting").get(0).path("endpoints").get(0).asText();
             var offer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
-            offer.putObject("description").put("type", "offer").put("sdp", "v=0\r\n");
+            offer.putObject("description").put("type", "offer").put("sdp", OFFER);
             assertThat(doctor.answer(doctor.request(offer)).path("code").asText()).isEqualTo("peer_unavailable");
 
             var fromWaiting = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", "x");
@@ -318,6 +318,43 @@ class WebSocketSignalingTest {
             assertThat(join(pat).path("code").asText()).isEqualTo("consultation_ended");
         }
     }
+
+    @Test
+    void invalidOrDisallowedSdpIsRefusedAndNotRelayed() {
+        server.stop();
+        start(Map.of("dataDir", dataDir.resolve("codecs").toString(), "sdp.codecs", "opus,h264"));
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            join(doctor);
+            join(pat);
+            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
+                    .put("user", patient.id().value())));
+            JsonNode participants = pat.next(m -> m.path("type").asText().equals("participant")
+                    && m.path("participants").size() == 2);
+            String patientEndpoint = endpointOf(participants, patient.id().value());
+
+            var broken = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            broken.putObject("description").put("type", "offer").put("sdp", "v=0\r\nthis is not sdp\r\n");
+            JsonNode invalid = doctor.answer(doctor.request(broken));
+            assertThat(invalid.path("code").asText()).isEqualTo("sdp_invalid");
+            assertThat(invalid.path("message").asText()).startsWith("line 2:");
+
+            var vp8Only = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            vp8Only.putObject("description").put("type", "offer").put("sdp", OFFER);
+            assertThat(doctor.answer(doctor.request(vp8Only)).path("code").asText()).isEqualTo("sdp_codec_not_allowed");
+
+            var rollback = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            rollback.putObject("description").put("type", "rollback");
+            assertThat(doctor.answer(doctor.request(rollback)).path("type").asText()).isEqualTo("result");
+            assertThat(pat.next("signal").path("description").path("type").asText()).isEqualTo("rollback");
+            assertThat(pat.seen).filteredOn(m -> m.path("type").asText().equals("signal")).hasSize(1);
+        }
+    }
+
+    /** A browser-shaped offer: Opus audio, VP8 video. */
+    private static final String OFFER = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+            + "a=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
+            + "a=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\n"
+            + "a=rtpmap:96 VP8/90000\r\n";
 
     private static String endpointOf(JsonNode participants, String user) {
         for (JsonNode p : participants.path("participants")) {

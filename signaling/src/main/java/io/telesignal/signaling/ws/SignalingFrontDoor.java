@@ -56,13 +56,18 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final FrontDoorMetrics metrics;
     private final ProtocolCodec codec = new ProtocolCodec();
     private final io.telesignal.core.call.IceServers iceServers;
+    private final io.telesignal.core.sdp.SdpParser sdp;
+    private final io.telesignal.core.sdp.CodecPolicy codecs;
     private final SessionRegistry registry;
     private final ScheduledExecutorService sweeper;
 
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
-            FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers) {
+            FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
+            io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs) {
         this.iceServers = iceServers;
+        this.sdp = sdp;
+        this.codecs = codecs;
         this.settings = settings;
         this.tokens = tokens;
         this.accounts = accounts;
@@ -134,6 +139,11 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         } catch (RuntimeException e) {
             LOG.error("event=ws_session_sweep outcome=error", e);
         }
+    }
+
+    /** Parses and checks a session description against the codec policy; throws SdpException when refused. */
+    void checkDescription(String text) {
+        codecs.check(sdp.parse(text));
     }
 
     io.telesignal.core.call.IceServers iceServers() {

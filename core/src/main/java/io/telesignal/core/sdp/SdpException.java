@@ -1,0 +1,32 @@
+package io.telesignal.core.sdp;
+
+import io.telesignal.core.DomainException;
+
+/** An SDP body that cannot be used: malformed, too large, or outside the codec policy. */
+public final class SdpException extends DomainException {
+    private static final long serialVersionUID = 1L;
+    private final String code;
+
+    private SdpException(String code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    /** Malformed; the message names the line number and the rule, never the content. */
+    public static SdpException invalid(int line, String rule) {
+        return new SdpException("sdp_invalid", "line " + line + ": " + rule);
+    }
+
+    public static SdpException tooLarge(int limit) {
+        return new SdpException("sdp_too_large", "SDP larger than " + limit + " bytes");
+    }
+
+    public static SdpException codecNotAllowed(String media) {
+        return new SdpException("sdp_codec_not_allowed", "the " + media + " section offers no allowed codec");
+    }
+
+    @Override
+    public String code() {
+        return code;
+    }
+}

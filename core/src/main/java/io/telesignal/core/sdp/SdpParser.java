@@ -1,0 +1,129 @@
+package io.telesignal.core.sdp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Parses SDP text (RFC 8866 §9 grammar, as WebRTC uses it). The size limit is checked before anything else; lines
+ * end with CRLF or, tolerated per RFC 8866 §5, LF. Each line is {@code <letter>=<value>}; {@code v=0} comes first,
+ * then {@code o=} and {@code s=}; the session part may hold {@code i u e p c b t r z k a} lines, each media part
+ * ({@code m=}) {@code i c b k a} lines. At least one {@code t=} precedes the media. Unknown line types are errors,
+ * as RFC 8866 §5 allows them only in later versions.
+ */
+public final class SdpParser {
+    private static final Pattern MEDIA = Pattern.compile("([a-z]+) (\\d{1,5})(/\\d{1,5})? ([A-Za-z0-9/._-]+)((?: [^ ]+)+)");
+    private static final Pattern ORIGIN = Pattern.compile("(\\S+) (\\d{1,20}) (\\d{1,20}) (\\S+) (\\S+) (\\S+)");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`{|}~-]+");
+    private static final String SESSION_TYPES = "iuepcbtrzka";
+    private static final String MEDIA_TYPES = "icbka";
+    public static final int MAX_LINES = 4096;
+
+    private final int maxBytes;
+
+    public SdpParser(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public SessionDescription parse(String sdp) {
+        if (sdp.length() > maxBytes || sdp.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            throw SdpException.tooLarge(maxBytes);
+        }
+        String[] lines = sdp.split("\r?\n", -1);
+        int count = lines.length;
+        if (count > 0 && lines[count - 1].isEmpty()) {
+            count--;
+        }
+        if (count > MAX_LINES) {
+            throw SdpException.invalid(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
+        }
+        expect(count == 0 ? "" : lines[0], 'v', 1);
+        if (!lines[0].equals("v=0")) {
+            throw SdpException.invalid(1, "version must be 0");
+        }
+        expect(count < 2 ? "" : lines[1], 'o', 2);
+        var origin = ORIGIN.matcher(lines[1].substring(2));
+        if (!origin.matches()) {
+            throw SdpException.invalid(2, "o= needs username, session id, version, nettype, addrtype, address");
+        }
+        expect(count < 3 ? "" : lines[2], 's', 3);
+        List<SessionDescription.Attribute> sessionAttributes = new ArrayList<>();
+        List<SessionDescription.Media> media = new ArrayList<>();
+        boolean timing = false;
+        int i = 3;
+        for (; i < count && lines[i].charAt(0) != 'm'; i++) {
+            char type = lineType(lines[i], i + 1);
+            if (SESSION_TYPES.indexOf(type) < 0) {
+                throw SdpException.invalid(i + 1, "'" + type + "=' is not a session-level line");
+            }
+            if (type == 't') {
+                timing = true;
+            } else if (type == 'a') {
+                sessionAttributes.add(attribute(lines[i], i + 1));
+            }
+        }
+        if (!timing) {
+            throw SdpException.invalid(i + 1, "at least one t= line is required");
+        }
+        while (i < count) {
+            var m = MEDIA.matcher(lines[i].substring(2));
+            if (!m.matches()) {
+                throw SdpException.invalid(i + 1, "m= needs media, port, proto and formats");
+            }
+            int port = Integer.parseInt(m.group(2));
+            if (port > 65535) {
+                throw SdpException.invalid(i + 1, "port out of range");
+            }
+            List<String> formats = List.of(m.group(5).trim().split(" "));
+            List<SessionDescription.Attribute> attributes = new ArrayList<>();
+            int start = i;
+            for (i = i + 1; i < count && lines[i].charAt(0) != 'm'; i++) {
+                char type = lineType(lines[i], i + 1);
+                if (MEDIA_TYPES.indexOf(type) < 0) {
+                    throw SdpException.invalid(i + 1, "'" + type + "=' is not a media-level line");
+                }
+                if (type == 'a') {
+                    attributes.add(attribute(lines[i], i + 1));
+                }
+            }
+            media.add(new SessionDescription.Media(m.group(1), port, m.group(4), formats, attributes));
+            if (start == i) {
+                break;
+            }
+        }
+        return new SessionDescription(0, new SessionDescription.Origin(origin.group(1), origin.group(2),
+                origin.group(3), origin.group(4), origin.group(5), origin.group(6)), lines[2].substring(2),
+                sessionAttributes, media);
+    }
+
+    private static void expect(String line, char type, int number) {
+        if (line.length() < 2 || line.charAt(0) != type || line.charAt(1) != '=') {
+            throw SdpException.invalid(number, "expected " + type + "=");
+        }
+    }
+
+    private static char lineType(String line, int number) {
+        if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
+            throw SdpException.invalid(number, "not a <letter>=<value> line");
+        }
+        for (int k = 2; k < line.length(); k++) {
+            char ch = line.charAt(k);
+            if (ch == 0 || ch == '\r') {
+                throw SdpException.invalid(number, "NUL or CR inside a line");
+            }
+        }
+        return line.charAt(0);
+    }
+
+    private static SessionDescription.Attribute attribute(String line, int number) {
+        String body = line.substring(2);
+        int colon = body.indexOf(':');
+        String name = colon < 0 ? body : body.substring(0, colon);
+        if (!TOKEN.matcher(name).matches()) {
+            throw SdpException.invalid(number, "attribute name must be a token");
+        }
+        return new SessionDescription.Attribute(name, colon < 0 ? Optional.empty() : Optional.of(body.substring(colon + 1)));
+    }
+}

@@ -1,0 +1,122 @@
+package io.telesignal.core.sdp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SdpParserTest {
+    /** RFC 8866 §5, the example session description. */
+    static final String RFC_EXAMPLE = """
+            v=0\r
+            o=jdoe 3724394400 3724394405 IN IP4 198.51.100.1\r
+            s=Call to John Smith\r
+            i=SDP Offer #1\r
+            u=http://www.jdoe.example.com/home.html\r
+            e=Jane Doe <jane@jdoe.example.com>\r
+            p=+1 617 555-6011\r
+            c=IN IP4 198.51.100.1\r
+            t=0 0\r
+            m=audio 49170 RTP/AVP 0\r
+            m=audio 49180 RTP/AVP 0\r
+            m=video 51372 RTP/AVP 99\r
+            c=IN IP6 2001:db8::2\r
+            a=rtpmap:99 h263-1998/90000\r
+            """;
+
+    /** Shaped like a browser's offer (RFC 8829), trimmed. */
+    static final String WEBRTC_OFFER = """
+            v=0
+            o=- 4611731400430051336 2 IN IP4 127.0.0.1
+            s=-
+            t=0 0
+            a=group:BUNDLE 0 1
+            a=msid-semantic: WMS
+            m=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126
+            c=IN IP4 0.0.0.0
+            a=rtcp:9 IN IP4 0.0.0.0
+            a=ice-ufrag:EsAw
+            a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1
+            a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:B4:84:24:2C:C2:A2:C0:3E:FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F
+            a=setup:actpass
+            a=mid:0
+            a=sendrecv
+            a=rtcp-mux
+            a=rtpmap:111 opus/48000/2
+            a=rtpmap:63 red/48000/2
+            a=rtpmap:126 telephone-event/8000
+            m=video 9 UDP/TLS/RTP/SAVPF 96 97
+            c=IN IP4 0.0.0.0
+            a=mid:1
+            a=rtpmap:96 VP8/90000
+            a=rtpmap:97 rtx/90000
+            a=fmtp:97 apt=96
+            """;
+
+    private final SdpParser parser = new SdpParser(65536);
+
+    @Test
+    void parsesTheRfcExample() {
+        SessionDescription sdp = parser.parse(RFC_EXAMPLE);
+        assertThat(sdp.origin().username()).isEqualTo("jdoe");
+        assertThat(sdp.origin().address()).isEqualTo("198.51.100.1");
+        assertThat(sdp.media()).extracting(SessionDescription.Media::type).containsExactly("audio", "audio", "video");
+        assertThat(sdp.media().get(2).port()).isEqualTo(51372);
+        assertThat(sdp.media().get(2).codecs()).containsExactly("h263-1998");
+    }
+
+    @Test
+    void parsesABrowserOfferWithBareNewlines() {
+        SessionDescription sdp = parser.parse(WEBRTC_OFFER);
+        assertThat(sdp.attributes()).extracting(SessionDescription.Attribute::name).contains("group", "msid-semantic");
+        assertThat(sdp.media().get(0).protocol()).isEqualTo("UDP/TLS/RTP/SAVPF");
+        assertThat(sdp.media().get(0).formats()).containsExactly("111", "63", "9", "0", "8", "13", "110", "126");
+        assertThat(sdp.media().get(0).codecs()).containsExactly("opus", "red", "telephone-event");
+        assertThat(sdp.media().get(1).codecs()).containsExactly("vp8", "rtx");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "v=1\\no=- 1 1 IN IP4 0.0.0.0\\ns=-\\nt=0 0\\n|1",
+        "o=- 1 1 IN IP4 0.0.0.0\\nv=0\\ns=-\\nt=0 0\\n|1",
+        "v=0\\no=- x 1 IN IP4 0.0.0.0\\ns=-\\nt=0 0\\n|2",
+        "v=0\\no=- 1 1 IN IP4 0.0.0.0\\ns=-\\n|4",
+        "v=0\\no=- 1 1 IN IP4 0.0.0.0\\ns=-\\nt=0 0\\nx=what\\n|5",
+        "v=0\\no=- 1 1 IN IP4 0.0.0.0\\ns=-\\nt=0 0\\nm=audio\\n|5",
+        "v=0\\no=- 1 1 IN IP4 0.0.0.0\\ns=-\\nt=0 0\\nm=audio 99999 RTP/AVP 0\\n|5",
+        "v=0\\no=- 1 1 IN IP4 0.0.0.0\\ns=-\\nt=0 0\\nm=audio 9 RTP/AVP 0\\nt=0 0\\n|6",
+        "v=0\\no=- 1 1 IN IP4 0.0.0.0\\ns=-\\nt=0 0\\na=\\n|5",
+        "garbage|1",
+    })
+    void malformedSdpNamesTheLine(String escaped, int line) {
+        String sdp = escaped.replace("\\n", "\n");
+        assertThatThrownBy(() -> parser.parse(sdp))
+                .isInstanceOfSatisfying(SdpException.class, e -> {
+                    assertThat(e.code()).isEqualTo("sdp_invalid");
+                    assertThat(e.getMessage()).startsWith("line " + line + ":");
+                });
+    }
+
+    @Test
+    void sizeIsCheckedFirst() {
+        assertThatThrownBy(() -> new SdpParser(100).parse(WEBRTC_OFFER))
+                .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.code()).isEqualTo("sdp_too_large"));
+    }
+
+    @Test
+    void codecPolicyRefusesSectionsWithoutAnAllowedCodec() {
+        SessionDescription offer = parser.parse(WEBRTC_OFFER);
+        new CodecPolicy(Set.of("opus", "VP8")).check(offer);
+        CodecPolicy.any().check(offer);
+        assertThatThrownBy(() -> new CodecPolicy(Set.of("opus", "h264")).check(offer))
+                .isInstanceOfSatisfying(SdpException.class, e -> {
+                    assertThat(e.code()).isEqualTo("sdp_codec_not_allowed");
+                    assertThat(e.getMessage()).contains("video");
+                });
+        // helpers alone do not satisfy the policy
+        assertThatThrownBy(() -> new CodecPolicy(Set.of("red", "vp8")).check(offer)).isInstanceOf(SdpException.class);
+    }
+}
