@@ -53,8 +53,11 @@ public final class SdpParser {
         List<SessionDescription.Media> media = new ArrayList<>();
         boolean timing = false;
         int i = 3;
-        for (; i < count && lines[i].charAt(0) != 'm'; i++) {
+        for (; i < count; i++) {
             char type = lineType(lines[i], i + 1);
+            if (type == 'm') {
+                break;
+            }
             if (SESSION_TYPES.indexOf(type) < 0) {
                 throw SdpException.invalid(i + 1, "'" + type + "=' is not a session-level line");
             }
@@ -79,8 +82,11 @@ public final class SdpParser {
             List<String> formats = List.of(m.group(5).trim().split(" "));
             List<SessionDescription.Attribute> attributes = new ArrayList<>();
             int start = i;
-            for (i = i + 1; i < count && lines[i].charAt(0) != 'm'; i++) {
+            for (i = i + 1; i < count; i++) {
                 char type = lineType(lines[i], i + 1);
+                if (type == 'm') {
+                    break;
+                }
                 if (MEDIA_TYPES.indexOf(type) < 0) {
                     throw SdpException.invalid(i + 1, "'" + type + "=' is not a media-level line");
                 }
