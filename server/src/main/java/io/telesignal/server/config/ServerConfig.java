@@ -119,7 +119,8 @@ public record ServerConfig(
                         r.integer("signaling.bufferBytes", 1024, Integer.MAX_VALUE),
                         r.integer("signaling.rememberedRequests", 1, 100_000),
                         r.integer("signaling.maxSessionsPerUser", 1, 10_000)),
-                r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)));
+                r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+                rateLimits(r));
         return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
                 r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),
                 r.integer("sdp.maxBytes", 1024, 1024 * 1024), r.list("sdp.codecs"),
@@ -194,6 +195,20 @@ public record ServerConfig(
         TokenSettings settings = new TokenSettings(issuer, audience, ttl, maxTtl,
                 r.duration("tokens.clockSkew", Duration.ZERO, Duration.ofMinutes(10)), external);
         return new Tokens(algorithm, secretFile, privateKey, publicKey, settings);
+    }
+
+    private static io.telesignal.signaling.ws.RateLimitSettings rateLimits(ConfigReader r) {
+        int connectionRate = r.integer("signaling.rateLimit.connectionPerSecond", 1, 100_000);
+        int connectionBurst = r.integer("signaling.rateLimit.connectionBurst", 1, 1_000_000);
+        int addressRate = r.integer("signaling.rateLimit.addressPerSecond", 1, 1_000_000);
+        int addressBurst = r.integer("signaling.rateLimit.addressBurst", 1, 10_000_000);
+        if (connectionBurst < connectionRate) {
+            throw new ConfigException("signaling.rateLimit.connectionBurst", "must be at least connectionPerSecond");
+        }
+        if (addressBurst < addressRate) {
+            throw new ConfigException("signaling.rateLimit.addressBurst", "must be at least addressPerSecond");
+        }
+        return new io.telesignal.signaling.ws.RateLimitSettings(connectionRate, connectionBurst, addressRate, addressBurst);
     }
 
     private static Ice ice(ConfigReader r) {

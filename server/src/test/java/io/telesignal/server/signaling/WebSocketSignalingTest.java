@@ -147,6 +147,25 @@ class WebSocketSignalingTest {
     }
 
     @Test
+    void floodingIsAnsweredRateLimitedThenClosed4429() {
+        server.stop();
+        start(Map.of("dataDir", dataDir.resolve("rate").toString(), "signaling.rateLimit.connectionPerSecond", "1",
+                "signaling.rateLimit.connectionBurst", "3"));
+        try (WsClient doctor = signIn(provider)) {
+            // hello took one token of three: two requests pass, the third is dropped and answered
+            for (int i = 0; i < 3; i++) {
+                doctor.send(WsClient.message("leave").put("id", "f" + i).put("consultation", "c1").toString());
+            }
+            JsonNode limited = doctor.next(m -> m.path("code").asText().equals("rate_limited"));
+            assertThat(limited.path("re").asText()).isEqualTo("f2");
+            for (int i = 0; i < 10 && !doctor.closed.isDone(); i++) {
+                doctor.trySend(WsClient.message("ack").put("seq", 0).toString());
+            }
+            assertThat(doctor.closed.join()).isEqualTo(4429);
+        }
+    }
+
+    @Test
     void denyIsToldToThePatient() {
         try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
             join(doctor);

@@ -67,6 +67,15 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         socket.sendText(json, true).join();
     }
 
+    /** Sends unless the connection is already closed (the server may close it any moment in abuse tests). */
+    void trySend(String json) {
+        try {
+            socket.sendText(json, true).join();
+        } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+            // the close code is what the test checks
+        }
+    }
+
     /** Sends a request with a fresh id; answers the id. */
     String request(ObjectNode message) {
         String id = "r" + (++requests);

@@ -57,6 +57,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     private final WebSocketConnection connection;
     private final String remoteAddress;
     private final ScheduledFuture<?> helloTimer;
+    private final RateLimits.Lease rate;
+    private int dropped;
     private State state = State.AWAITING_HELLO;
     private SignalingSession session;
 
@@ -64,6 +66,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         this.door = door;
         this.connection = connection;
         this.remoteAddress = connection.remoteAddress().getAddress().getHostAddress();
+        this.rate = door.rateLimits().open(connection.remoteAddress().getAddress());
         this.helloTimer = connection.eventLoop().schedule(this::helloTimedOut,
                 door.settings().helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -84,6 +87,14 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
 
     @Override
     public void onText(String text) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!rate.tryConsume()) {
+            limited(text);
+            return;
+        }
+        dropped = 0;
         Decoded decoded = door.codec().decode(text);
         switch (state) {
             case AWAITING_HELLO -> expectHello(decoded);
@@ -94,12 +105,35 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         }
     }
 
+    /**
+     * Over the rate: the message is dropped unread and answered {@code rate_limited}; a client that goes on
+     * sending a whole burst's worth of dropped messages is abusive and closed with 4429.
+     */
+    private void limited(String text) {
+        dropped++;
+        if (dropped > door.rateLimits().burst()) {
+            LOG.warn("event=ws_rate_limited action=close remote={}", remoteAddress);
+            connection.close(CloseCode.RATE_LIMITED, "rate limited");
+            state = State.CLOSED;
+            return;
+        }
+        Decoded decoded = door.codec().decode(text);
+        String re = decoded.ok() ? requestId(decoded.message()) : null;
+        ServerMessage.Error error = new ServerMessage.Error(re, "rate_limited", "too many messages; slow down");
+        if (state == State.ACTIVE) {
+            session.send(error);
+        } else {
+            sendDirect(error);
+        }
+    }
+
     @Override
     public void onClose(int code) {
         State was = state;
         state = State.CLOSED;
+        rate.release();
         helloTimer.cancel(false);
-        if (session != null && was == State.ACTIVE) {
+        if (session != null && (was == State.ACTIVE || was == State.CLOSED)) {
             if (code == CloseCodes.NORMAL) {
                 door.registry().end(session);
             } else {

@@ -59,6 +59,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final io.telesignal.core.sdp.SdpParser sdp;
     private final io.telesignal.core.sdp.CodecPolicy codecs;
     private final SessionRegistry registry;
+    private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
 
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
@@ -79,6 +80,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         this.clock = clock;
         this.metrics = metrics;
         this.registry = new SessionRegistry(settings.sessions(), codec, Views::event, clock, this::ended);
+        this.rateLimits = new RateLimits(settings.rateLimits(), clock);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ws-session-sweeper");
             thread.setDaemon(true);
@@ -156,6 +158,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
 
     ProtocolCodec codec() {
         return codec;
+    }
+
+    RateLimits rateLimits() {
+        return rateLimits;
     }
 
     SessionRegistry registry() {

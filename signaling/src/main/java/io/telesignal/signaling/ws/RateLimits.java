@@ -1,0 +1,98 @@
+package io.telesignal.signaling.ws;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Token buckets (Bucket4j) for messages: one per connection, one per remote address shared by that address's
+ * connections. A message passes when both have a token. Address buckets live while the address has a connection
+ * (reference counted), so the map stays as small as the set of connected addresses. Single node: in cluster mode
+ * the address buckets move behind the rate-limit SPI.
+ */
+final class RateLimits {
+    private record Shared(Bucket bucket, int connections) {}
+
+    private final RateLimitSettings settings;
+    private final TimeMeter time;
+    private final Map<InetAddress, Shared> byAddress = new ConcurrentHashMap<>();
+
+    RateLimits(RateLimitSettings settings, Clock clock) {
+        this.settings = settings;
+        this.time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+    }
+
+    /** The buckets of one new connection; {@link Lease#release} when it closes. */
+    Lease open(InetAddress address) {
+        Shared shared = byAddress.compute(address, (a, current) -> current == null
+                ? new Shared(bucket(settings.addressPerSecond(), settings.addressBurst()), 1)
+                : new Shared(current.bucket(), current.connections() + 1));
+        return new Lease(address, bucket(settings.connectionPerSecond(), settings.connectionBurst()), shared.bucket());
+    }
+
+    int burst() {
+        return settings.connectionBurst();
+    }
+
+    private Bucket bucket(int perSecond, int burst) {
+        return Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
+                .withCustomTimePrecision(time)
+                .build();
+    }
+
+    final class Lease {
+        private final InetAddress address;
+        private final Bucket connection;
+        private final Bucket shared;
+        private boolean released;
+
+        private Lease(InetAddress address, Bucket connection, Bucket shared) {
+            this.address = address;
+            this.connection = connection;
+            this.shared = shared;
+        }
+
+        /** Takes one token from both buckets, or none. */
+        boolean tryConsume() {
+            if (!connection.tryConsume(1)) {
+                return false;
+            }
+            if (!shared.tryConsume(1)) {
+                connection.addTokens(1);
+                return false;
+            }
+            return true;
+        }
+
+        void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            byAddress.computeIfPresent(address, (a, current) -> current.connections() <= 1 ? null
+                    : new Shared(current.bucket(), current.connections() - 1));
+        }
+    }
+
+    int addresses() {
+        return byAddress.size();
+    }
+}

@@ -1,0 +1,52 @@
+package io.telesignal.signaling.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telesignal.core.testkit.MutableClock;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RateLimitsTest {
+    private final MutableClock clock = MutableClock.atEpochDay();
+    private final RateLimits limits = new RateLimits(new RateLimitSettings(2, 4, 5, 6), clock);
+
+    @Test
+    void connectionBucketAllowsItsBurstThenItsRate() throws Exception {
+        RateLimits.Lease lease = limits.open(InetAddress.getByName("192.0.2.1"));
+        for (int i = 0; i < 4; i++) {
+            assertThat(lease.tryConsume()).isTrue();
+        }
+        assertThat(lease.tryConsume()).isFalse();
+        clock.advance(Duration.ofMillis(500));
+        assertThat(lease.tryConsume()).isTrue();
+        assertThat(lease.tryConsume()).isFalse();
+    }
+
+    @Test
+    void addressBucketIsSharedByItsConnections() throws Exception {
+        InetAddress address = InetAddress.getByName("192.0.2.2");
+        RateLimits.Lease first = limits.open(address);
+        RateLimits.Lease second = limits.open(address);
+        int passed = 0;
+        for (int i = 0; i < 4; i++) {
+            passed += first.tryConsume() ? 1 : 0;
+            passed += second.tryConsume() ? 1 : 0;
+        }
+        assertThat(passed).isEqualTo(6);
+        RateLimits.Lease elsewhere = limits.open(InetAddress.getByName("192.0.2.3"));
+        assertThat(elsewhere.tryConsume()).isTrue();
+    }
+
+    @Test
+    void addressBucketsLiveAsLongAsTheirConnections() throws Exception {
+        InetAddress address = InetAddress.getByName("192.0.2.4");
+        RateLimits.Lease first = limits.open(address);
+        RateLimits.Lease second = limits.open(address);
+        first.release();
+        first.release();
+        assertThat(limits.addresses()).isEqualTo(1);
+        second.release();
+        assertThat(limits.addresses()).isZero();
+    }
+}
