@@ -24,6 +24,7 @@ public final class JdbcStore implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final JdbcDirectory directory;
     private final JdbcAuditLog auditLog;
+    private final JdbcApiKeyStore apiKeys;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
         this.settings = settings;
@@ -31,6 +32,7 @@ public final class JdbcStore implements AutoCloseable {
         Transactions tx = new Transactions(dataSource);
         this.directory = new JdbcDirectory(tx);
         this.auditLog = new JdbcAuditLog(tx);
+        this.apiKeys = new JdbcApiKeyStore(tx);
     }
 
     public static JdbcStore open(JdbcSettings settings) {
@@ -82,6 +84,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcAuditLog auditLog() {
         return auditLog;
+    }
+
+    public JdbcApiKeyStore apiKeys() {
+        return apiKeys;
     }
 
     /** Throws when the database does not answer. */

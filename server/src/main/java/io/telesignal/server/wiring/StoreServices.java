@@ -23,12 +23,19 @@ public final class StoreServices implements AutoCloseable {
     private final AuditTrail audit;
     private final Accounts accounts;
     private final TokenService tokens;
+    private final io.telesignal.core.apikey.ApiKeys apiKeys;
 
-    private StoreServices(JdbcStore store, AuditTrail audit, Accounts accounts, TokenService tokens) {
+    private StoreServices(JdbcStore store, AuditTrail audit, Accounts accounts, TokenService tokens,
+            io.telesignal.core.apikey.ApiKeys apiKeys) {
         this.store = store;
         this.audit = audit;
         this.accounts = accounts;
         this.tokens = tokens;
+        this.apiKeys = apiKeys;
+    }
+
+    public io.telesignal.core.apikey.ApiKeys apiKeys() {
+        return apiKeys;
     }
 
     /** Opens the store; migrates it when {@code migrate} is true. */
@@ -55,7 +62,8 @@ public final class StoreServices implements AutoCloseable {
                     config.directory().scramIterations(), random, clock);
             Accounts accounts = new Accounts(store.directory(), deriver, hashes, config.directory().passwordPolicy(),
                     audit, clock);
-            return new StoreServices(store, audit, accounts, tokens);
+            return new StoreServices(store, audit, accounts, tokens,
+                    new io.telesignal.core.apikey.ApiKeys(store.apiKeys(), audit, clock));
         } catch (RuntimeException e) {
             store.close();
             throw e;

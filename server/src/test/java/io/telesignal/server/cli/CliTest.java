@@ -165,11 +165,30 @@ class CliTest {
     }
 
     @Test
+    void apiKeysAreCreatedOnceListedAndRevoked() throws Exception {
+        CliRunner.Result created = run("apikey", "create", "--name", "clinic platform");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String secret = created.out().trim();
+        assertThat(secret).matches("tsk_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}");
+        String id = secret.substring(4, 16);
+
+        CliRunner.Result listed = run("apikey", "list");
+        assertThat(listed.out()).contains(id).contains("active").contains("clinic platform").doesNotContain(secret.substring(17));
+
+        assertThat(run("apikey", "revoke", id).out().trim()).isEqualTo("revoked " + id);
+        assertThat(run("apikey", "list").out()).containsPattern(id + "\\s+revoked");
+        assertThat(run("apikey", "revoke", "nosuchkey123").exit()).isEqualTo(1);
+        try (StoreServices services = StoreServices.open(config(), Clock.systemUTC(), true)) {
+            assertThat(services.apiKeys().authenticate(secret, "127.0.0.1")).isEmpty();
+        }
+    }
+
+    @Test
     void migrateReportsWhatItDid() throws Exception {
         Path fresh = Files.createDirectory(dataDir.resolve("fresh"));
         CliRunner.Result first = cli.run("migrate", "--data-dir", fresh.toString());
         assertThat(first.exit()).isZero();
-        assertThat(first.out().trim()).isEqualTo("applied 1 migration(s)");
+        assertThat(first.out().trim()).isEqualTo("applied 2 migration(s)");
         assertThat(cli.run("migrate", "--data-dir", fresh.toString()).out().trim()).isEqualTo("database is up to date");
     }
 
