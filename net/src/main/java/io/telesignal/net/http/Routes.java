@@ -23,6 +23,20 @@ public final class Routes {
         return this;
     }
 
+    private String routeKey(String path) {
+        if (byPath.containsKey(path)) {
+            return path;
+        }
+        String best = null;
+        for (String key : byPath.keySet()) {
+            if (key.endsWith("/*") && path.startsWith(key.substring(0, key.length() - 1))
+                    && path.length() > key.length() - 1 && (best == null || key.length() > best.length())) {
+                best = key;
+            }
+        }
+        return best == null ? path : best;
+    }
+
     public Optional<io.telesignal.net.websocket.WebSocketRoute> webSocket(String path) {
         return Optional.ofNullable(webSockets.get(path));
     }
@@ -49,8 +63,12 @@ public final class Routes {
         return this;
     }
 
+    /**
+     * The handler for a path: an exact route first, else the longest registered prefix route
+     * ({@code /api/v1/consultations/*} matches {@code /api/v1/consultations/c1/end}).
+     */
     public Optional<HttpHandler> find(HttpMethod method, String path) {
-        Map<HttpMethod, HttpHandler> methods = byPath.get(path);
+        Map<HttpMethod, HttpHandler> methods = byPath.get(routeKey(path));
         if (methods == null) {
             return Optional.empty();
         }
@@ -60,11 +78,11 @@ public final class Routes {
     }
 
     public boolean knows(String path) {
-        return byPath.containsKey(path);
+        return byPath.containsKey(routeKey(path));
     }
 
     public Set<HttpMethod> methods(String path) {
-        Map<HttpMethod, HttpHandler> methods = byPath.getOrDefault(path, Map.of());
+        Map<HttpMethod, HttpHandler> methods = byPath.getOrDefault(routeKey(path), Map.of());
         synchronized (methods) {
             return Set.copyOf(methods.keySet());
         }

@@ -24,11 +24,20 @@ public final class Signaling implements AutoCloseable {
     private final Router router;
     private final ConsultationService consultations;
     private final SignalingFrontDoor frontDoor;
+    private final io.telesignal.signaling.rest.RestApi restApi;
 
-    private Signaling(Router router, ConsultationService consultations, SignalingFrontDoor frontDoor) {
+    private Signaling(Router router, ConsultationService consultations, SignalingFrontDoor frontDoor,
+            io.telesignal.signaling.rest.RestApi restApi) {
         this.router = router;
         this.consultations = consultations;
         this.frontDoor = frontDoor;
+        this.restApi = restApi;
+    }
+
+    /** {@code /ws} and {@code /api/v1}. */
+    public void register(io.telesignal.net.http.Routes routes) {
+        frontDoor.register(routes);
+        restApi.register(routes);
     }
 
     static Signaling start(ServerConfig config, StoreServices services, WorkerPool workers, MeterRegistry registry,
@@ -43,7 +52,8 @@ public final class Signaling implements AutoCloseable {
                         config.ice().turnSecret(), config.ice().turnTtl(), clock),
                 new io.telesignal.core.sdp.SdpParser(config.sdpMaxBytes()),
                 new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())));
-        return new Signaling(router, consultations, frontDoor);
+        return new Signaling(router, consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
+                services.accounts(), services.apiKeys(), consultations, workers, services.audit()));
     }
 
     public Router router() {

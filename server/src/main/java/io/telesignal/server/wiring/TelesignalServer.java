@@ -82,7 +82,7 @@ public final class TelesignalServer {
                 new MetricsRoute(metrics.registry()).register(routes);
             }
             signaling = Signaling.start(config, services, workers, metrics.registry(), clock);
-            signaling.frontDoor().register(routes);
+            signaling.register(routes);
 
             int ioThreads = config.workers().ioThreads() == 0
                     ? 2 * Runtime.getRuntime().availableProcessors() : config.workers().ioThreads();

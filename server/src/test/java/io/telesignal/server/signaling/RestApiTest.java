@@ -1,0 +1,171 @@
+package io.telesignal.server.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.wiring.TelesignalServer;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /api/v1 end to end with the JDK HTTP client against the composed server. */
+class RestApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dataDir;
+    private TelesignalServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String base;
+    private String apiKey;
+    private User provider;
+    private User patient;
+
+    @BeforeEach
+    void start() {
+        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
+                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s")),
+                Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+        var accounts = server.services().accounts();
+        provider = accounts.add(new Login("drsmith"), "Dr Smith", Set.of(Role.PROVIDER), "a long password".toCharArray(), "test");
+        patient = accounts.add(new Login("pat"), "Pat Doe", Set.of(Role.PATIENT), "pat's long password".toCharArray(), "test");
+        apiKey = server.services().apiKeys().create("platform", "test").secret();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private HttpResponse<String> post(String path, String bearer, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode body(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    private static String code(HttpResponse<String> response) throws Exception {
+        return body(response).path("error").path("code").asText();
+    }
+
+    private String loginToken(String login, String password) throws Exception {
+        HttpResponse<String> response = post("/api/v1/login", null,
+                "{\"login\":\"" + login + "\",\"password\":\"" + password + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return body(response).path("token").asText();
+    }
+
+    @Test
+    void passwordSignInGivesATokenAndWrongPasswordsDoNot() throws Exception {
+        HttpResponse<String> ok = post("/api/v1/login", null, "{\"login\":\"pat\",\"password\":\"pat's long password\"}");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        JsonNode answer = body(ok);
+        assertThat(server.services().tokens().verify(answer.path("token").asText()).subject()).isEqualTo(patient.id().value());
+        assertThat(answer.path("user").path("displayName").asText()).isEqualTo("Pat Doe");
+
+        HttpResponse<String> wrong = post("/api/v1/login", null, "{\"login\":\"pat\",\"password\":\"nope nope nope\"}");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(code(wrong)).isEqualTo("bad_credentials");
+        assertThat(code(post("/api/v1/login", null, "{\"login\":\"pat\"}"))).isEqualTo("invalid_field");
+    }
+
+    @Test
+    void platformsIssueTokensForTheirUsersWithAnApiKey() throws Exception {
+        HttpResponse<String> issued = post("/api/v1/tokens", apiKey, "{\"user\":\"pat\",\"ttl\":\"5m\"}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        assertThat(server.services().tokens().verify(body(issued).path("token").asText()).roles())
+                .containsExactly(Role.PATIENT);
+
+        assertThat(post("/api/v1/tokens", null, "{\"user\":\"pat\"}").statusCode()).isEqualTo(401);
+        assertThat(post("/api/v1/tokens", "tsk_AAAAAAAAAAAA_" + "A".repeat(43), "{\"user\":\"pat\"}").statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> withJwt = post("/api/v1/tokens", loginToken("pat", "pat's long password"), "{\"user\":\"pat\"}");
+        assertThat(withJwt.statusCode()).isEqualTo(403);
+        assertThat(code(post("/api/v1/tokens", apiKey, "{\"user\":\"ghost\"}"))).isEqualTo("user_not_found");
+        assertThat(post("/api/v1/tokens", apiKey, "{\"user\":\"pat\",\"ttl\":\"30d\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void consultationsAreCreatedViewedListedAndEnded() throws Exception {
+        HttpResponse<String> created = post("/api/v1/consultations", apiKey,
+                "{\"participants\":[{\"user\":\"drsmith\",\"role\":\"provider\"},{\"user\":\"pat\",\"role\":\"patient\"}]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = body(created).path("id").asText();
+        assertThat(body(created).path("state").asText()).isEqualTo("open");
+        assertThat(body(created).path("participants").size()).isEqualTo(2);
+
+        String patientToken = loginToken("pat", "pat's long password");
+        assertThat(get("/api/v1/consultations/" + id, patientToken).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/consultations", patientToken).statusCode()).isEqualTo(403);
+        assertThat(body(get("/api/v1/consultations", apiKey)).path("consultations").size()).isEqualTo(1);
+        assertThat(post("/api/v1/consultations/" + id + "/end", patientToken, "{}").statusCode()).isEqualTo(403);
+
+        HttpResponse<String> ended = post("/api/v1/consultations/" + id + "/end", loginToken("drsmith", "a long password"), "{}");
+        assertThat(ended.statusCode()).isEqualTo(200);
+        assertThat(body(ended).path("state").asText()).isEqualTo("ended");
+        assertThat(code(post("/api/v1/consultations/" + id + "/end", apiKey, "{}"))).isEqualTo("consultation_ended");
+        assertThat(get("/api/v1/consultations/cnothere", apiKey).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void providersCreateConsultationsTheyRunAndPatientsCannot() throws Exception {
+        HttpResponse<String> created = post("/api/v1/consultations", loginToken("drsmith", "a long password"),
+                "{\"participants\":[{\"user\":\"pat\",\"role\":\"patient\"}],\"scheduledFor\":\"2099-01-01T09:00:00Z\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(body(created).path("state").asText()).isEqualTo("scheduled");
+        assertThat(body(created).path("participants").toString()).contains(provider.id().value());
+
+        HttpResponse<String> refused = post("/api/v1/consultations", loginToken("pat", "pat's long password"), "{}");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(code(refused)).isEqualTo("not_authorized");
+    }
+
+    @Test
+    void badRequestsGetClearErrors() throws Exception {
+        assertThat(code(post("/api/v1/consultations", apiKey, "{\"participants\":[],\"colour\":\"red\"}")))
+                .isEqualTo("unknown_field");
+        assertThat(code(post("/api/v1/consultations", apiKey, "{not json"))).isEqualTo("malformed_json");
+        assertThat(code(post("/api/v1/consultations", apiKey, "{\"maxParticipants\":\"eight\"}"))).isEqualTo("invalid_field");
+        assertThat(code(post("/api/v1/consultations", apiKey, "{\"participants\":[{\"user\":\"ghost\",\"role\":\"patient\"}]}")))
+                .isEqualTo("user_not_found");
+        assertThat(code(post("/api/v1/consultations", apiKey, "{\"participants\":[{\"user\":\"pat\",\"role\":\"surgeon\"}]}")))
+                .isEqualTo("invalid_field");
+        assertThat(code(post("/api/v1/consultations", apiKey, "{\"scheduledFor\":\"tomorrow\"}"))).isEqualTo("invalid_field");
+        HttpResponse<String> plainText = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/consultations"))
+                .header("Authorization", "Bearer " + apiKey).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plainText.statusCode()).isEqualTo(415);
+        assertThat(code(get("/api/v1/consultations", "not-a-token"))).isEqualTo("token_malformed");
+        assertThat(get("/api/v1/consultations/c1/oops", apiKey).statusCode()).isEqualTo(404);
+    }
+}

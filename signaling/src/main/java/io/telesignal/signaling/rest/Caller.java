@@ -1,0 +1,9 @@
+package io.telesignal.signaling.rest;
+
+import io.telesignal.core.consultation.Actor;
+
+/**
+ * Who calls the API: a user with an access token, or a platform backend with an API key. A key acts in the core as
+ * a staff member named {@code apikey.<id>}: it may create, list, view and end consultations, and nothing more.
+ */
+record Caller(Actor actor, boolean apiKey) {}

@@ -1,0 +1,417 @@
+package io.telesignal.signaling.rest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.telesignal.core.DomainException;
+import io.telesignal.core.apikey.ApiKey;
+import io.telesignal.core.apikey.ApiKeys;
+import io.telesignal.core.audit.AuditEvent;
+import io.telesignal.core.audit.AuditTrail;
+import io.telesignal.core.audit.Outcome;
+import io.telesignal.core.auth.AccessToken;
+import io.telesignal.core.auth.IssuedToken;
+import io.telesignal.core.auth.TokenRejectedException;
+import io.telesignal.core.auth.TokenService;
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.Consultation;
+import io.telesignal.core.consultation.ConsultationException;
+import io.telesignal.core.consultation.ConsultationId;
+import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.directory.Accounts;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.work.BusyException;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.net.http.HttpRequest;
+import io.telesignal.net.http.HttpResponse;
+import io.telesignal.net.http.Routes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /api/v1}: JSON in, JSON out, errors as {@code {"error":{"code","message"}}} with a matching status.
+ * Bodies are read strictly (unknown fields, wrong types refused). Every handler hops to the worker pool for its
+ * blocking part (password hashing, directory, store) and answers from there.
+ */
+public final class RestApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+    private static final Pattern CONSULTATION_PATH = Pattern.compile("/api/v1/consultations/([A-Za-z0-9._-]{1,64})(/end)?");
+    private static final Pattern TTL = Pattern.compile("(\\d{1,9})(s|m|h|d)");
+
+    private final TokenService tokens;
+    private final Accounts accounts;
+    private final ApiKeys apiKeys;
+    private final ConsultationService consultations;
+    private final WorkerPool workers;
+    private final AuditTrail audit;
+    private final ObjectMapper json = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+
+    public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
+            WorkerPool workers, AuditTrail audit) {
+        this.tokens = tokens;
+        this.accounts = accounts;
+        this.apiKeys = apiKeys;
+        this.consultations = consultations;
+        this.workers = workers;
+        this.audit = audit;
+    }
+
+    record LoginRequest(String login, String password) {}
+
+    record TokenRequest(String user, String ttl) {}
+
+    record ParticipantSpec(String user, String role) {}
+
+    record CreateConsultation(List<ParticipantSpec> participants, String scheduledFor, Integer maxParticipants) {}
+
+    public void register(Routes routes) {
+        var guard = errors();
+        routes.post("/api/v1/login", guard.apply(this::login));
+        routes.post("/api/v1/tokens", guard.apply(this::issueToken));
+        routes.post("/api/v1/consultations", guard.apply(this::createConsultation));
+        routes.get("/api/v1/consultations", guard.apply(this::listConsultations));
+        routes.get("/api/v1/consultations/*", guard.apply(this::getConsultation));
+        routes.post("/api/v1/consultations/*", guard.apply(this::endConsultation));
+    }
+
+    // ---- sign-in and tokens
+
+    private CompletionStage<HttpResponse> login(HttpRequest request) {
+        LoginRequest body = read(request, LoginRequest.class);
+        if (body.login() == null || body.password() == null) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "login and password are required");
+        }
+        Login login = login(body.login());
+        return blocking(() -> {
+            User user = accounts.authenticate(login, body.password().toCharArray(), address(request))
+                    .orElseThrow(() -> new RestException(HttpResponseStatus.UNAUTHORIZED, "bad_credentials",
+                            "wrong login or password"));
+            IssuedToken token = tokens.issue(user.id(), user.roles(), Optional.empty());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("token", token.jwt());
+            answer.put("expiresAt", token.claims().expiresAt().toString());
+            answer.put("user", Map.of("id", user.id().value(), "displayName", user.displayName(),
+                    "roles", user.roles().stream().map(Role::wireName).sorted().toList()));
+            return respond(HttpResponseStatus.OK, answer);
+        });
+    }
+
+    private CompletionStage<HttpResponse> issueToken(HttpRequest request) {
+        TokenRequest body = read(request, TokenRequest.class);
+        if (body.user() == null) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "user is required");
+        }
+        Login login = login(body.user());
+        Optional<Duration> ttl = Optional.ofNullable(body.ttl()).map(RestApi::ttl);
+        return blocking(() -> {
+            Caller caller = authenticate(request);
+            if (!caller.apiKey()) {
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized", "tokens are issued to API keys");
+            }
+            User user = accounts.find(login).orElseThrow(() -> new RestException(HttpResponseStatus.NOT_FOUND,
+                    "user_not_found", "no such user"));
+            if (!user.enabled()) {
+                audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.DENIED)
+                        .subject(user.id().value()).reason("account_disabled"));
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "account_disabled", "the account is disabled");
+            }
+            IssuedToken token;
+            try {
+                token = tokens.issue(user.id(), user.roles(), ttl);
+            } catch (IllegalArgumentException e) {
+                throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "ttl: " + e.getMessage());
+            }
+            audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.OK)
+                    .subject(user.id().value()).remoteAddress(address(request)));
+            return respond(HttpResponseStatus.OK, Map.of("token", token.jwt(),
+                    "expiresAt", token.claims().expiresAt().toString(), "user", user.id().value()));
+        });
+    }
+
+    // ---- consultations
+
+    private CompletionStage<HttpResponse> createConsultation(HttpRequest request) {
+        CreateConsultation body = read(request, CreateConsultation.class);
+        Optional<Instant> scheduledFor;
+        try {
+            scheduledFor = Optional.ofNullable(body.scheduledFor()).map(Instant::parse);
+        } catch (DateTimeParseException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field",
+                    "scheduledFor must be an ISO-8601 instant, e.g. 2026-12-01T09:30:00Z");
+        }
+        List<ParticipantSpec> specs = body.participants() == null ? List.of() : body.participants();
+        if (specs.size() > 100) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "at most 100 participants");
+        }
+        return blocking(() -> {
+            Caller caller = authenticate(request);
+            Map<UserId, Role> participants = new LinkedHashMap<>();
+            for (ParticipantSpec spec : specs) {
+                if (spec == null || spec.user() == null || spec.role() == null) {
+                    throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field",
+                            "each participant needs user and role");
+                }
+                Role role = role(spec.role());
+                User user = accounts.find(login(spec.user())).orElseThrow(() -> new RestException(
+                        HttpResponseStatus.BAD_REQUEST, "user_not_found", "no such user: " + spec.user()));
+                participants.put(user.id(), role);
+            }
+            return join(consultations.create(caller.actor(), participants, scheduledFor,
+                    Optional.ofNullable(body.maxParticipants()), origin(request)));
+        }).thenApply(c -> respond(HttpResponseStatus.CREATED, view(c)));
+    }
+
+    private CompletionStage<HttpResponse> listConsultations(HttpRequest request) {
+        int offset = intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = intParameter(request, "limit", 50, 1, 500);
+        return blocking(() -> {
+            Caller caller = authenticate(request);
+            if (!caller.apiKey() && !caller.actor().hasAny(Role.STAFF, Role.ADMIN)) {
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "listing consultations is for staff, admins and API keys");
+            }
+            return join(consultations.list(offset, limit));
+        }).thenApply(list -> respond(HttpResponseStatus.OK,
+                Map.of("consultations", list.stream().map(RestApi::view).toList())));
+    }
+
+    private CompletionStage<HttpResponse> getConsultation(HttpRequest request) {
+        ConsultationId id = consultationPath(request, false);
+        return blocking(() -> join(consultations.get(authenticate(request).actor(), id)))
+                .thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
+    }
+
+    private CompletionStage<HttpResponse> endConsultation(HttpRequest request) {
+        ConsultationId id = consultationPath(request, true);
+        return blocking(() -> join(consultations.end(authenticate(request).actor(), id, origin(request))))
+                .thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
+    }
+
+    static Map<String, Object> view(Consultation c) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", c.id().value());
+        view.put("state", c.state().wireName());
+        view.put("createdAt", c.createdAt().toString());
+        c.scheduledFor().ifPresent(t -> view.put("scheduledFor", t.toString()));
+        c.endedAt().ifPresent(t -> view.put("endedAt", t.toString()));
+        view.put("maxParticipants", c.maxParticipants());
+        view.put("participants", c.listed().entrySet().stream()
+                .map(e -> Map.of("user", e.getKey().value(), "role", e.getValue().wireName()))
+                .sorted((x, y) -> x.get("user").compareTo(y.get("user"))).toList());
+        view.put("admitted", c.admitted().stream().map(a -> a.user().value()).toList());
+        view.put("waiting", c.waiting().stream().map(a -> a.user().value()).toList());
+        return view;
+    }
+
+    // ---- authentication
+
+    /** The caller named by {@code Authorization: Bearer}: an API key ({@code tsk_...}) or an access token. */
+    private Caller authenticate(HttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new RestException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                    "send Authorization: Bearer <API key or access token>");
+        }
+        String credential = header.substring(7).trim();
+        if (credential.startsWith("tsk_")) {
+            ApiKey key = apiKeys.authenticate(credential, address(request)).orElseThrow(() ->
+                    new RestException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "API key refused"));
+            return new Caller(new Actor(new UserId("apikey." + key.id()), "API key", Set.of(Role.STAFF)), true);
+        }
+        AccessToken token;
+        try {
+            token = tokens.verify(credential);
+        } catch (TokenRejectedException e) {
+            audit.recordNow(AuditEvent.of("auth.token", "unknown", Outcome.FAILED).remoteAddress(address(request))
+                    .reason(e.code()));
+            throw new RestException(HttpResponseStatus.UNAUTHORIZED, e.code(), "token refused");
+        }
+        User user = (token.external() ? accounts.find(new Login(token.subject()))
+                : accounts.find(new UserId(token.subject())))
+                .filter(User::enabled)
+                .orElseThrow(() -> new RestException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                        "the token's user is unknown or disabled"));
+        return new Caller(new Actor(user.id(), user.displayName(), user.roles()), false);
+    }
+
+    // ---- plumbing
+
+    private <T> CompletionStage<T> blocking(java.util.function.Supplier<T> work) {
+        return workers.submit(work);
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
+    /** Wraps every handler so that any failure becomes a JSON error with the right status. */
+    private Function<io.telesignal.net.http.HttpHandler, io.telesignal.net.http.HttpHandler> errors() {
+        return handler -> request -> {
+            CompletionStage<HttpResponse> stage;
+            try {
+                stage = handler.handle(request);
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            return stage.exceptionally(failure -> error(failure));
+        };
+    }
+
+    private HttpResponse error(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RestException rest) {
+            return HttpResponse.error(rest.status(), rest.code(), rest.getMessage());
+        }
+        if (cause instanceof BusyException busy) {
+            return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, busy.code(), "server busy, retry")
+                    .withHeader("Retry-After", "1");
+        }
+        if (cause instanceof ConsultationException ce) {
+            HttpResponseStatus status = switch (ce.reason()) {
+                case NOT_AUTHORIZED -> HttpResponseStatus.FORBIDDEN;
+                case CONSULTATION_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+                case CONSULTATION_ENDED, CONFLICT, CONSULTATION_FULL, NOT_WAITING, NOT_PARTICIPANT ->
+                        HttpResponseStatus.CONFLICT;
+            };
+            return HttpResponse.error(status, ce.code(), ce.getMessage());
+        }
+        if (cause instanceof DomainException domain) {
+            return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, domain.code(), domain.getMessage());
+        }
+        if (cause instanceof IllegalArgumentException invalid) {
+            return HttpResponse.error(HttpResponseStatus.BAD_REQUEST, "invalid_field", invalid.getMessage());
+        }
+        LOG.error("event=rest_request outcome=error", cause);
+        return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
+    }
+
+    private <T> T read(HttpRequest request, Class<T> type) {
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new RestException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "send Content-Type: application/json");
+        }
+        try {
+            T body = json.readValue(request.body(), type);
+            if (body == null) {
+                throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "a JSON object is required");
+            }
+            return body;
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "unknown_field", "unknown field " + e.getPropertyName());
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "a field has the wrong type");
+        } catch (JsonProcessingException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "malformed_json", "not a JSON object");
+        } catch (java.io.IOException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "malformed_json", "unreadable body");
+        }
+    }
+
+    private HttpResponse respond(HttpResponseStatus status, Object body) {
+        try {
+            return HttpResponse.json(status, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ConsultationId consultationPath(HttpRequest request, boolean end) {
+        Matcher m = CONSULTATION_PATH.matcher(request.path());
+        if (!m.matches() || (m.group(2) != null) != end) {
+            throw new RestException(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource");
+        }
+        return new ConsultationId(m.group(1));
+    }
+
+    private static Login login(String value) {
+        try {
+            return new Login(value);
+        } catch (IllegalArgumentException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", e.getMessage());
+        }
+    }
+
+    private static Role role(String value) {
+        try {
+            return Role.fromWireName(value);
+        } catch (IllegalArgumentException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", e.getMessage());
+        }
+    }
+
+    private static Duration ttl(String text) {
+        Matcher m = TTL.matcher(text);
+        if (!m.matches()) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "ttl must look like 90s, 15m, 2h, 1d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static int intParameter(HttpRequest request, String name, int fallback, int min, int max) {
+        Optional<String> raw = request.queryParameter(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", name + " must be " + min + "-" + max);
+        }
+    }
+
+    private static String address(HttpRequest request) {
+        return request.remoteAddress().getAddress().getHostAddress();
+    }
+
+    private static ConsultationService.Origin origin(HttpRequest request) {
+        return new ConsultationService.Origin(null, address(request));
+    }
+}
