@@ -25,6 +25,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcDirectory directory;
     private final JdbcAuditLog auditLog;
     private final JdbcApiKeyStore apiKeys;
+    private final JdbcChatStore chat;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
         this.settings = settings;
@@ -33,6 +34,7 @@ public final class JdbcStore implements AutoCloseable {
         this.directory = new JdbcDirectory(tx);
         this.auditLog = new JdbcAuditLog(tx);
         this.apiKeys = new JdbcApiKeyStore(tx);
+        this.chat = new JdbcChatStore(tx);
     }
 
     public static JdbcStore open(JdbcSettings settings) {
@@ -88,6 +90,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcApiKeyStore apiKeys() {
         return apiKeys;
+    }
+
+    public JdbcChatStore chat() {
+        return chat;
     }
 
     /** Throws when the database does not answer. */

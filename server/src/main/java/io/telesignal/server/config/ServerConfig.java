@@ -35,6 +35,8 @@ public record ServerConfig(
         int sdpMaxBytes,
         java.util.List<String> sdpCodecs,
         int maxParticipants,
+        Duration chatRetention,
+        int chatHistory,
         int auditQueue,
         Logging logging,
         Duration shutdownTimeout) {
@@ -124,7 +126,9 @@ public record ServerConfig(
         return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
                 r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),
                 r.integer("sdp.maxBytes", 1024, 1024 * 1024), r.list("sdp.codecs"),
-                r.integer("consultations.maxParticipants", 2, 100), r.integer("audit.queue", 1, 10_000_000),
+                r.integer("consultations.maxParticipants", 2, 100),
+                r.duration("chat.retention", Duration.ofHours(1), Duration.ofDays(3650)),
+                r.integer("chat.historyOnJoin", 0, 200), r.integer("audit.queue", 1, 10_000_000),
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)));
     }
 

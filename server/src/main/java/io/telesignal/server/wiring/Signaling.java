@@ -26,8 +26,14 @@ public final class Signaling implements AutoCloseable {
     private final SignalingFrontDoor frontDoor;
     private final io.telesignal.signaling.rest.RestApi restApi;
 
+    private final io.telesignal.core.chat.ChatService chat;
+    private final java.util.concurrent.ScheduledExecutorService jobs;
+
     private Signaling(Router router, ConsultationService consultations, SignalingFrontDoor frontDoor,
-            io.telesignal.signaling.rest.RestApi restApi) {
+            io.telesignal.signaling.rest.RestApi restApi, io.telesignal.core.chat.ChatService chat,
+            java.util.concurrent.ScheduledExecutorService jobs) {
+        this.chat = chat;
+        this.jobs = jobs;
         this.router = router;
         this.consultations = consultations;
         this.frontDoor = frontDoor;
@@ -46,14 +52,29 @@ public final class Signaling implements AutoCloseable {
         Router router = new Router(node, new InMemoryEndpointRegistry(), new LocalEndpoints(), new SingleNodeLink());
         ConsultationService consultations = new ConsultationService(new InMemoryConsultationStore(),
                 new ConsultationPolicy(), services.audit(), router, clock, config.maxParticipants());
+        io.telesignal.core.chat.ChatService chat = new io.telesignal.core.chat.ChatService(services.store().chat(),
+                consultations, router, services.audit(), workers, clock, config.chatRetention());
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
                 new io.telesignal.core.call.IceServers(config.ice().stunUrls(), config.ice().turnUrls(),
                         config.ice().turnSecret(), config.ice().turnTtl(), clock),
                 new io.telesignal.core.sdp.SdpParser(config.sdpMaxBytes()),
-                new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())));
+                new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())),
+                chat, config.chatHistory());
+        // retention: purge old chat every hour, on the worker pool like any other store work
+        java.util.concurrent.ScheduledExecutorService jobs = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                runnable -> {
+                    Thread thread = new Thread(runnable, "chat-retention");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        jobs.scheduleWithFixedDelay(() -> workers.submit(chat::purge).exceptionally(failure -> {
+            org.slf4j.LoggerFactory.getLogger(Signaling.class).warn("event=chat_purge outcome=failed kind={}",
+                    failure.getClass().getSimpleName());
+            return 0;
+        }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
         return new Signaling(router, consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
-                services.accounts(), services.apiKeys(), consultations, workers, services.audit()));
+                services.accounts(), services.apiKeys(), consultations, workers, services.audit()), chat, jobs);
     }
 
     public Router router() {
@@ -68,8 +89,13 @@ public final class Signaling implements AutoCloseable {
         return frontDoor;
     }
 
+    public io.telesignal.core.chat.ChatService chat() {
+        return chat;
+    }
+
     @Override
     public void close() {
+        jobs.shutdownNow();
         frontDoor.close();
     }
 }

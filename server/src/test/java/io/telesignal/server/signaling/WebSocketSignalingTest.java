@@ -166,6 +166,43 @@ class WebSocketSignalingTest {
     }
 
     @Test
+    void chatReachesTheOtherParticipantsAndComesBackAsHistory() {
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            join(doctor);
+            join(pat);
+            var earlyChat = WsClient.message("chat").put("consultation", consultation.id().value()).put("text", "hello?");
+            assertThat(pat.answer(pat.request(earlyChat)).path("code").asText()).isEqualTo("not_authorized");
+            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
+                    .put("user", patient.id().value())));
+            pat.next(m -> m.path("type").asText().equals("admission") && m.path("status").asText().equals("admitted"));
+
+            JsonNode sent = doctor.answer(doctor.request(WsClient.message("chat")
+                    .put("consultation", consultation.id().value()).put("text", "Good morning, how are you feeling? ✓")));
+            assertThat(sent.path("body").path("message").path("from").asText()).isEqualTo(provider.id().value());
+            JsonNode received = pat.next("chat");
+            assertThat(received.path("message").path("text").asText()).isEqualTo("Good morning, how are you feeling? ✓");
+            assertThat(received.path("message").path("displayName").asText()).isEqualTo("Dr Smith");
+
+            pat.answer(pat.request(WsClient.message("chat").put("consultation", consultation.id().value())
+                    .put("text", "Better, thanks")));
+            assertThat(doctor.next("chat").path("message").path("text").asText()).isEqualTo("Better, thanks");
+
+            JsonNode history = pat.answer(pat.request(WsClient.message("history")
+                    .put("consultation", consultation.id().value())));
+            assertThat(history.path("body").path("messages").size()).isEqualTo(2);
+            assertThat(history.path("body").path("messages").get(1).path("text").asText()).isEqualTo("Better, thanks");
+
+            try (WsClient secondTab = signIn(provider)) {
+                JsonNode rejoined = join(secondTab);
+                assertThat(rejoined.path("body").path("chat").size()).isEqualTo(2);
+            }
+            long chatAudits = server.services().store().auditLog().read(0, 200).stream()
+                    .filter(r -> r.event().type().equals("chat.sent")).count();
+            assertThat(chatAudits).isEqualTo(2);
+        }
+    }
+
+    @Test
     void denyIsToldToThePatient() {
         try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
             join(doctor);

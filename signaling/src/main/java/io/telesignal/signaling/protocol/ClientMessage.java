@@ -19,7 +19,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.Deny.class, name = "deny"),
     @JsonSubTypes.Type(value = ClientMessage.Remove.class, name = "remove"),
     @JsonSubTypes.Type(value = ClientMessage.End.class, name = "end"),
-    @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal")
+    @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal"),
+    @JsonSubTypes.Type(value = ClientMessage.Chat.class, name = "chat"),
+    @JsonSubTypes.Type(value = ClientMessage.History.class, name = "history")
 })
 public sealed interface ClientMessage {
     /** A request: answered with {@code result} or {@code error}. */
@@ -148,6 +150,29 @@ public sealed interface ClientMessage {
             Fields.optional("candidate.usernameFragment", usernameFragment, 256);
             if (sdpMLineIndex != null && (sdpMLineIndex < 0 || sdpMLineIndex > 1024)) {
                 throw new InvalidFieldException("candidate.sdpMLineIndex", "must be 0-1024");
+            }
+        }
+    }
+
+    /** A chat message to the consultation's admitted participants. */
+    record Chat(String id, String consultation, String text) implements Request {
+        public Chat {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            Fields.required("text", text, 4000);
+            if (text.isBlank()) {
+                throw new InvalidFieldException("text", "must not be blank");
+            }
+        }
+    }
+
+    /** The consultation's recent chat, for an admitted participant (after admission, or to catch up). */
+    record History(String id, String consultation, Integer limit) implements Request {
+        public History {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            if (limit != null && (limit < 1 || limit > 200)) {
+                throw new InvalidFieldException("limit", "must be 1-200");
             }
         }
     }

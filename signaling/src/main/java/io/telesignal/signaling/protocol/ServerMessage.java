@@ -19,7 +19,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.Participants.class, name = "participant"),
     @JsonSubTypes.Type(value = ServerMessage.WaitingRoom.class, name = "waiting-room"),
     @JsonSubTypes.Type(value = ServerMessage.Admission.class, name = "admission"),
-    @JsonSubTypes.Type(value = ServerMessage.SignalRelay.class, name = "signal")
+    @JsonSubTypes.Type(value = ServerMessage.SignalRelay.class, name = "signal"),
+    @JsonSubTypes.Type(value = ServerMessage.Chat.class, name = "chat")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerMessage {
@@ -41,7 +42,14 @@ public sealed interface ServerMessage {
     record ParticipantView(String user, String displayName, String role, String status, String since,
             List<String> endpoints) {}
 
-    record ConsultationView(String id, String state, List<ParticipantView> participants, List<ParticipantView> waiting) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ConsultationView(String id, String state, List<ParticipantView> participants, List<ParticipantView> waiting,
+            List<ChatView> chat) {}
+
+    record ChatView(String id, String from, String displayName, String text, String at) {}
+
+    /** A chat message from another participant. */
+    record Chat(String consultation, ChatView message) implements ServerMessage {}
 
     record Participants(String consultation, String state, List<ParticipantView> participants) implements ServerMessage {}
 

@@ -299,9 +299,14 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                         "invites are not accepted by this server version"));
             }
             ConsultationId id = consultationId(join.consultation());
-            return consultations.join(actor, id, s.endpoint(), Optional.empty(), origin).thenApply(c -> {
+            return consultations.join(actor, id, s.endpoint(), Optional.empty(), origin).thenCompose(c -> {
                 s.consultations().add(id);
-                return Views.consultation(c, actor.user());
+                if (!c.isAdmitted(actor.user())) {
+                    return CompletableFuture.completedFuture((Object) Views.consultation(c, actor.user()));
+                }
+                // admitted at once: the recent chat comes with the answer
+                return door.workers().submit(() -> (Object) Views.consultation(c, actor.user(),
+                        door.chat().history(id, door.historyOnJoin())));
             });
         }
         if (request instanceof ClientMessage.Leave leave) {
@@ -329,6 +334,17 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         }
         if (request instanceof ClientMessage.Signal signal) {
             return relay(s, signal, origin);
+        }
+        if (request instanceof ClientMessage.Chat chat) {
+            return door.chat().send(actor, consultationId(chat.consultation()), s.endpoint(), chat.text(), origin)
+                    .thenApply(message -> (Object) Map.of("message", Views.chat(message)));
+        }
+        if (request instanceof ClientMessage.History history) {
+            ConsultationId id = consultationId(history.consultation());
+            int limit = history.limit() == null ? door.historyOnJoin() : history.limit();
+            return consultations.authorize(actor, id, Action.CHAT, origin)
+                    .thenCompose(c -> door.workers().submit(() -> (Object) Map.of("messages",
+                            door.chat().history(id, limit).stream().map(Views::chat).toList())));
         }
         return CompletableFuture.failedFuture(new ProtocolRefusal("unknown_type", "unsupported request"));
     }

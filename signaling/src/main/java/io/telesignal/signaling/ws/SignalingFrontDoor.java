@@ -58,6 +58,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final io.telesignal.core.call.IceServers iceServers;
     private final io.telesignal.core.sdp.SdpParser sdp;
     private final io.telesignal.core.sdp.CodecPolicy codecs;
+    private final io.telesignal.core.chat.ChatService chat;
+    private final int historyOnJoin;
     private final SessionRegistry registry;
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
@@ -65,7 +67,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
             FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
-            io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs) {
+            io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
+            io.telesignal.core.chat.ChatService chat, int historyOnJoin) {
+        this.chat = chat;
+        this.historyOnJoin = historyOnJoin;
         this.iceServers = iceServers;
         this.sdp = sdp;
         this.codecs = codecs;
@@ -158,6 +163,14 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
 
     ProtocolCodec codec() {
         return codec;
+    }
+
+    io.telesignal.core.chat.ChatService chat() {
+        return chat;
+    }
+
+    int historyOnJoin() {
+        return historyOnJoin;
     }
 
     RateLimits rateLimits() {

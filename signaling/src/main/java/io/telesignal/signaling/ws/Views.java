@@ -32,7 +32,19 @@ public final class Views {
                 .orElse(c.listedRole(viewer).map(r -> r == Role.PROVIDER).orElse(false));
         return new ServerMessage.ConsultationView(c.id().value(), c.state().wireName(),
                 c.admitted().stream().map(Views::participant).toList(),
-                provider ? c.waiting().stream().map(Views::participant).toList() : List.of());
+                provider ? c.waiting().stream().map(Views::participant).toList() : List.of(), null);
+    }
+
+    /** The same, with the recent chat (for an admitted participant). */
+    public static ServerMessage.ConsultationView consultation(Consultation c, UserId viewer,
+            List<io.telesignal.core.chat.ChatMessage> chat) {
+        ServerMessage.ConsultationView view = consultation(c, viewer);
+        return new ServerMessage.ConsultationView(view.id(), view.state(), view.participants(), view.waiting(),
+                chat.stream().map(Views::chat).toList());
+    }
+
+    public static ServerMessage.ChatView chat(io.telesignal.core.chat.ChatMessage m) {
+        return new ServerMessage.ChatView(m.id(), m.from().value(), m.fromName(), m.text(), m.at().toString());
     }
 
     /** The message for a core event, or empty for events this front door does not show. */
@@ -47,6 +59,9 @@ public final class Views {
         }
         if (event instanceof AdmissionChanged a) {
             return Optional.of(new ServerMessage.Admission(a.consultation().value(), a.status().wireName()));
+        }
+        if (event instanceof io.telesignal.core.chat.ChatPosted posted) {
+            return Optional.of(new ServerMessage.Chat(posted.message().consultation().value(), chat(posted.message())));
         }
         if (event instanceof CallSignal s) {
             return Optional.of(new ServerMessage.SignalRelay(s.consultation().value(), s.from().value(),

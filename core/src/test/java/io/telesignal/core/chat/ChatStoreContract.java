@@ -1,0 +1,42 @@
+package io.telesignal.core.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telesignal.core.consultation.ConsultationId;
+import io.telesignal.core.identity.UserId;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ChatStore} must do. */
+public abstract class ChatStoreContract {
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123Z");
+    private static final ConsultationId C1 = new ConsultationId("c1");
+
+    protected abstract ChatStore store();
+
+    private static ChatMessage message(int n, ConsultationId consultation) {
+        return new ChatMessage("m" + n, consultation, new UserId("u1"), "Dr Ünïcode", "hello " + n + " ✓",
+                T0.plusSeconds(n));
+    }
+
+    @Test
+    void recentGivesTheNewestOldestFirstPerConsultation() {
+        for (int i = 1; i <= 5; i++) {
+            store().append(message(i, C1));
+        }
+        store().append(message(6, new ConsultationId("c2")));
+
+        assertThat(store().recent(C1, 3)).extracting(ChatMessage::id).containsExactly("m3", "m4", "m5");
+        assertThat(store().recent(C1, 10).get(0)).isEqualTo(message(1, C1));
+        assertThat(store().recent(new ConsultationId("c9"), 10)).isEmpty();
+    }
+
+    @Test
+    void purgeRemovesOnlyOlderMessages() {
+        for (int i = 1; i <= 4; i++) {
+            store().append(message(i, C1));
+        }
+        assertThat(store().purgeBefore(T0.plusSeconds(3))).isEqualTo(2);
+        assertThat(store().recent(C1, 10)).extracting(ChatMessage::id).containsExactly("m3", "m4");
+    }
+}
