@@ -26,6 +26,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcAuditLog auditLog;
     private final JdbcApiKeyStore apiKeys;
     private final JdbcChatStore chat;
+    private final JdbcInviteRedemptions inviteRedemptions;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
         this.settings = settings;
@@ -35,6 +36,7 @@ public final class JdbcStore implements AutoCloseable {
         this.auditLog = new JdbcAuditLog(tx);
         this.apiKeys = new JdbcApiKeyStore(tx);
         this.chat = new JdbcChatStore(tx);
+        this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
     public static JdbcStore open(JdbcSettings settings) {
@@ -94,6 +96,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcChatStore chat() {
         return chat;
+    }
+
+    public JdbcInviteRedemptions inviteRedemptions() {
+        return inviteRedemptions;
     }
 
     /** Throws when the database does not answer. */

@@ -146,6 +146,59 @@ public final class TokenService {
                 new AccessToken(settings.issuer(), user.value(), false, roles, now, expires, id));
     }
 
+    /** A signed invite: the compact JWT, its id and expiry. */
+    public record SignedInvite(String token, String id, Instant expiresAt) {}
+
+    /** What a verified invite says. */
+    public record InviteClaims(String id, String consultation, String role, Instant expiresAt) {}
+
+    private String inviteAudience() {
+        return settings.audience() + ":invite";
+    }
+
+    /**
+     * Signs an invite with the server's key for the audience {@code <audience>:invite}: it can never pass as an
+     * access token (wrong audience), nor an access token as an invite.
+     */
+    public SignedInvite issueInvite(String consultation, String role, Duration ttl) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        String id = UUID.randomUUID().toString();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(settings.issuer())
+                .audience(inviteAudience())
+                .subject("invite")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .jwtID(id)
+                .claim("consultation", consultation)
+                .claim("role", role)
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId)
+                .type(new com.nimbusds.jose.JOSEObjectType("invite+jwt")).build(), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing failed", e);
+        }
+        return new SignedInvite(jwt.serialize(), id, now.plus(ttl));
+    }
+
+    /** The invite's claims when it is this server's, unexpired and intact; empty otherwise. */
+    public Optional<InviteClaims> verifyInvite(String token) {
+        try {
+            SignedJWT jwt = parseSigned(token);
+            if (!algorithm.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = claims(jwt);
+            checkClaims(claims, settings.issuer(), inviteAudience());
+            return Optional.of(new InviteClaims(requireString(claims, "jti"), requireString(claims, "consultation"),
+                    requireString(claims, "role"), claims.getExpirationTime().toInstant()));
+        } catch (TokenRejectedException | JOSEException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * Verifies a compact JWT. May block on the first use of an external issuer's JWKS: call from a worker
      * thread when an external issuer is configured.

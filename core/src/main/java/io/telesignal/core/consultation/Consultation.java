@@ -89,6 +89,18 @@ public record Consultation(
         return attendees.values().stream().filter(a -> !a.admitted()).toList();
     }
 
+    /** Lists a participant with a role (an invite was redeemed); someone listed already keeps their role. */
+    public Consultation list(UserId user, Role role) {
+        requireNotEnded();
+        if (listed.containsKey(user)) {
+            return this;
+        }
+        Map<UserId, Role> next = new java.util.HashMap<>(listed);
+        next.put(user, role);
+        return new Consultation(id, state, next, attendees, maxParticipants, createdBy, createdAt, scheduledFor, endedAt,
+                version + 1);
+    }
+
     /** Joins from one more endpoint; someone already admitted stays admitted. */
     public Consultation join(Actor actor, Role role, EndpointId endpoint, Instant now) {
         requireNotEnded();

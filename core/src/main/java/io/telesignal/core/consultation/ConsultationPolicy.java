@@ -11,8 +11,8 @@ import java.util.Optional;
  *   <li>view: listed participants, attendees, staff, admins;</li>
  *   <li>join: listed participants, or holders of a valid invite for this consultation;</li>
  *   <li>leave: attendees;</li>
- *   <li>admit, deny, remove, invite: admitted attendees whose role here is provider;</li>
- *   <li>end: listed or admitted providers, staff, admins;</li>
+ *   <li>admit, deny, remove: admitted attendees whose role here is provider;</li>
+ *   <li>invite, end: listed or admitted providers, staff, admins;</li>
  *   <li>signal, chat: admitted attendees.</li>
  * </ul>
  */
@@ -31,8 +31,8 @@ public final class ConsultationPolicy {
             case VIEW -> listed || attending || actor.hasAny(Role.STAFF, Role.ADMIN);
             case JOIN -> listed || invitedAs.isPresent();
             case LEAVE -> attending;
-            case ADMIT, DENY, REMOVE, INVITE -> admitted && providerHere;
-            case END -> providerHere || actor.hasAny(Role.STAFF, Role.ADMIN);
+            case ADMIT, DENY, REMOVE -> admitted && providerHere;
+            case INVITE, END -> providerHere || actor.hasAny(Role.STAFF, Role.ADMIN);
             case SIGNAL, CHAT -> admitted;
         };
     }

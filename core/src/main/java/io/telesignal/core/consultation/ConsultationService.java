@@ -154,6 +154,32 @@ public final class ConsultationService {
         });
     }
 
+    /**
+     * Lists a user with a role, for an invite that was redeemed; the invite was the authorization. Audited by
+     * the caller.
+     */
+    public CompletionStage<Consultation> listParticipant(ConsultationId id, UserId user, Role role) {
+        return listAttempt(id, user, role, 1);
+    }
+
+    private CompletionStage<Consultation> listAttempt(ConsultationId id, UserId user, Role role, int attempt) {
+        return load(id).thenCompose(current -> {
+            Consultation updated = current.list(user, role);
+            if (updated == current) {
+                return CompletableFuture.completedFuture(current);
+            }
+            return store.replace(current.version(), updated).thenCompose(replaced -> {
+                if (replaced) {
+                    return CompletableFuture.completedFuture(updated);
+                }
+                if (attempt >= ATTEMPTS) {
+                    throw new ConsultationException(Reason.CONFLICT, "consultation " + id + " kept changing");
+                }
+                return listAttempt(id, user, role, attempt + 1);
+            });
+        });
+    }
+
     /** Whether the actor may do something that does not change the consultation (signal, chat, invite). */
     public CompletionStage<Consultation> authorize(Actor actor, ConsultationId id, Action action, Origin origin) {
         return load(id).thenCompose(c -> {

@@ -42,40 +42,40 @@ class ConsultationPolicyTest {
         return Stream.of(
                 row(Relation.OUTSIDER, Role.PATIENT),
                 row(Relation.OUTSIDER, Role.PROVIDER, Action.CREATE),
-                row(Relation.OUTSIDER, Role.STAFF, Action.CREATE, Action.VIEW, Action.END),
+                row(Relation.OUTSIDER, Role.STAFF, Action.CREATE, Action.VIEW, Action.INVITE, Action.END),
                 row(Relation.OUTSIDER, Role.INTERPRETER),
                 row(Relation.OUTSIDER, Role.GUEST),
                 row(Relation.OUTSIDER, Role.DEVICE),
-                row(Relation.OUTSIDER, Role.ADMIN, Action.CREATE, Action.VIEW, Action.END),
+                row(Relation.OUTSIDER, Role.ADMIN, Action.CREATE, Action.VIEW, Action.INVITE, Action.END),
 
                 row(Relation.INVITED, Role.GUEST, Action.JOIN),
                 row(Relation.INVITED, Role.INTERPRETER, Action.JOIN),
                 row(Relation.INVITED, Role.PATIENT, Action.JOIN),
 
                 row(Relation.LISTED, Role.PATIENT, Action.VIEW, Action.JOIN),
-                row(Relation.LISTED, Role.PROVIDER, Action.CREATE, Action.VIEW, Action.JOIN, Action.END),
-                row(Relation.LISTED, Role.STAFF, Action.CREATE, Action.VIEW, Action.JOIN, Action.END),
+                row(Relation.LISTED, Role.PROVIDER, Action.CREATE, Action.VIEW, Action.JOIN, Action.INVITE, Action.END),
+                row(Relation.LISTED, Role.STAFF, Action.CREATE, Action.VIEW, Action.JOIN, Action.INVITE, Action.END),
                 row(Relation.LISTED, Role.INTERPRETER, Action.VIEW, Action.JOIN),
                 row(Relation.LISTED, Role.GUEST, Action.VIEW, Action.JOIN),
                 row(Relation.LISTED, Role.DEVICE, Action.VIEW, Action.JOIN),
-                row(Relation.LISTED, Role.ADMIN, Action.CREATE, Action.VIEW, Action.JOIN, Action.END),
+                row(Relation.LISTED, Role.ADMIN, Action.CREATE, Action.VIEW, Action.JOIN, Action.INVITE, Action.END),
 
                 row(Relation.JOINED, Role.PATIENT, Action.VIEW, Action.JOIN, Action.LEAVE),
                 row(Relation.JOINED, Role.PROVIDER, Action.values()),
-                row(Relation.JOINED, Role.STAFF, Action.CREATE, Action.VIEW, Action.JOIN, Action.LEAVE, Action.END,
-                        Action.SIGNAL, Action.CHAT),
+                row(Relation.JOINED, Role.STAFF, Action.CREATE, Action.VIEW, Action.JOIN, Action.LEAVE, Action.INVITE,
+                        Action.END, Action.SIGNAL, Action.CHAT),
                 row(Relation.JOINED, Role.INTERPRETER, Action.VIEW, Action.JOIN, Action.LEAVE),
                 row(Relation.JOINED, Role.GUEST, Action.VIEW, Action.JOIN, Action.LEAVE),
                 row(Relation.JOINED, Role.DEVICE, Action.VIEW, Action.JOIN, Action.LEAVE),
-                row(Relation.JOINED, Role.ADMIN, Action.CREATE, Action.VIEW, Action.JOIN, Action.LEAVE, Action.END),
+                row(Relation.JOINED, Role.ADMIN, Action.CREATE, Action.VIEW, Action.JOIN, Action.LEAVE, Action.INVITE, Action.END),
 
                 row(Relation.ADMITTED, Role.PATIENT, Action.VIEW, Action.JOIN, Action.LEAVE, Action.SIGNAL, Action.CHAT),
                 row(Relation.ADMITTED, Role.INTERPRETER, Action.VIEW, Action.JOIN, Action.LEAVE, Action.SIGNAL,
                         Action.CHAT),
                 row(Relation.ADMITTED, Role.GUEST, Action.VIEW, Action.JOIN, Action.LEAVE, Action.SIGNAL, Action.CHAT),
                 row(Relation.ADMITTED, Role.DEVICE, Action.VIEW, Action.JOIN, Action.LEAVE, Action.SIGNAL, Action.CHAT),
-                row(Relation.ADMITTED, Role.ADMIN, Action.CREATE, Action.VIEW, Action.JOIN, Action.LEAVE, Action.END,
-                        Action.SIGNAL, Action.CHAT));
+                row(Relation.ADMITTED, Role.ADMIN, Action.CREATE, Action.VIEW, Action.JOIN, Action.LEAVE, Action.INVITE,
+                        Action.END, Action.SIGNAL, Action.CHAT));
     }
 
     private static Arguments row(Relation relation, Role role, Action... allowed) {
