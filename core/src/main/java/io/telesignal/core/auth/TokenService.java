@@ -118,6 +118,11 @@ public final class TokenService {
         return algorithm;
     }
 
+    /** The longest lifetime a token may be issued for. */
+    public Duration maxTtl() {
+        return settings.maxTtl();
+    }
+
     public IssuedToken issue(UserId user, Set<Role> roles, Optional<Duration> ttl) {
         Duration lifetime = ttl.orElse(settings.ttl());
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(settings.maxTtl()) > 0) {

@@ -60,6 +60,19 @@ public final class Accounts {
         return user;
     }
 
+    /**
+     * An account for someone who came through an invite: login {@code guest-<random>}, role guest, a random
+     * password nobody is told (guests sign in with the token the invite gave them).
+     */
+    public User addGuest(String displayName, String actor) {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder suffix = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            suffix.append("abcdefghijkmnpqrstuvwxyz23456789".charAt(random.nextInt(32)));
+        }
+        return add(new Login("guest-" + suffix), displayName, Set.of(Role.GUEST), GeneratedPassword.generate(random), actor);
+    }
+
     public void setPassword(Login login, char[] password, String actor) {
         User user = require(login);
         Credentials credentials;

@@ -36,6 +36,7 @@ public record ServerConfig(
         java.util.List<String> sdpCodecs,
         int maxParticipants,
         Duration chatRetention,
+        Duration inviteTtl,
         int chatHistory,
         int auditQueue,
         Logging logging,
@@ -128,6 +129,7 @@ public record ServerConfig(
                 r.integer("sdp.maxBytes", 1024, 1024 * 1024), r.list("sdp.codecs"),
                 r.integer("consultations.maxParticipants", 2, 100),
                 r.duration("chat.retention", Duration.ofHours(1), Duration.ofDays(3650)),
+                r.duration("invites.ttl", Duration.ofMinutes(1), Duration.ofDays(30)),
                 r.integer("chat.historyOnJoin", 0, 200), r.integer("audit.queue", 1, 10_000_000),
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)));
     }

@@ -54,13 +54,15 @@ public final class Signaling implements AutoCloseable {
                 new ConsultationPolicy(), services.audit(), router, clock, config.maxParticipants());
         io.telesignal.core.chat.ChatService chat = new io.telesignal.core.chat.ChatService(services.store().chat(),
                 consultations, router, services.audit(), workers, clock, config.chatRetention());
+        io.telesignal.core.invite.InviteService invites = new io.telesignal.core.invite.InviteService(services.tokens(),
+                consultations, services.store().inviteRedemptions(), services.audit(), workers, clock, config.inviteTtl());
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
                 new io.telesignal.core.call.IceServers(config.ice().stunUrls(), config.ice().turnUrls(),
                         config.ice().turnSecret(), config.ice().turnTtl(), clock),
                 new io.telesignal.core.sdp.SdpParser(config.sdpMaxBytes()),
                 new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())),
-                chat, config.chatHistory());
+                chat, config.chatHistory(), invites);
         // retention: purge old chat every hour, on the worker pool like any other store work
         java.util.concurrent.ScheduledExecutorService jobs = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 runnable -> {
@@ -73,8 +75,10 @@ public final class Signaling implements AutoCloseable {
                     failure.getClass().getSimpleName());
             return 0;
         }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        jobs.scheduleWithFixedDelay(() -> workers.submit(invites::purgeExpired).exceptionally(failure -> 0),
+                5, 60, java.util.concurrent.TimeUnit.MINUTES);
         return new Signaling(router, consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
-                services.accounts(), services.apiKeys(), consultations, workers, services.audit()), chat, jobs);
+                services.accounts(), services.apiKeys(), consultations, workers, services.audit(), invites, clock), chat, jobs);
     }
 
     public Router router() {

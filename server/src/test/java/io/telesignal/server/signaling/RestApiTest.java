@@ -151,6 +151,40 @@ class RestApiTest {
     }
 
     @Test
+    void guestInviteIsRedeemedOnceAndTheGuestCanSignIn() throws Exception {
+        String doctorToken = loginToken("drsmith", "a long password");
+        String id = body(post("/api/v1/consultations", doctorToken, "{\"participants\":[{\"user\":\"pat\",\"role\":\"patient\"}]}"))
+                .path("id").asText();
+        HttpResponse<String> invite = post("/api/v1/consultations/" + id + "/invites", doctorToken, "{\"role\":\"guest\",\"ttl\":\"2h\"}");
+        assertThat(invite.statusCode()).as(invite.body()).isEqualTo(201);
+        String token = body(invite).path("invite").asText();
+
+        HttpResponse<String> redeemed = post("/api/v1/invites/redeem", null,
+                "{\"invite\":\"" + token + "\",\"displayName\":\"Aunt May\"}");
+        assertThat(redeemed.statusCode()).as(redeemed.body()).isEqualTo(200);
+        JsonNode guest = body(redeemed);
+        assertThat(guest.path("consultation").asText()).isEqualTo(id);
+        assertThat(guest.path("user").path("roles").get(0).asText()).isEqualTo("guest");
+        var access = server.services().tokens().verify(guest.path("token").asText());
+        assertThat(access.roles()).containsExactly(Role.GUEST);
+        assertThat(body(get("/api/v1/consultations/" + id, apiKey)).path("participants").toString())
+                .contains(guest.path("user").path("id").asText());
+
+        HttpResponse<String> again = post("/api/v1/invites/redeem", null,
+                "{\"invite\":\"" + token + "\",\"displayName\":\"Mallory\"}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(code(again)).isEqualTo("invite_used");
+        assertThat(server.services().accounts().list(0, 100)).extracting(u -> u.displayName()).doesNotContain("Mallory");
+
+        assertThat(code(post("/api/v1/invites/redeem", null, "{\"invite\":\"forged.invite.token\",\"displayName\":\"X\"}")))
+                .isEqualTo("invite_invalid");
+        assertThat(code(post("/api/v1/consultations/" + id + "/invites", loginToken("pat", "pat's long password"),
+                "{\"role\":\"guest\"}"))).isEqualTo("not_authorized");
+        assertThat(code(post("/api/v1/consultations/" + id + "/invites", doctorToken, "{\"role\":\"provider\"}")))
+                .isEqualTo("invalid_field");
+    }
+
+    @Test
     void badRequestsGetClearErrors() throws Exception {
         assertThat(code(post("/api/v1/consultations", apiKey, "{\"participants\":[],\"colour\":\"red\"}")))
                 .isEqualTo("unknown_field");

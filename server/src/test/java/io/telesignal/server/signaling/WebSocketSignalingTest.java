@@ -203,6 +203,33 @@ class WebSocketSignalingTest {
     }
 
     @Test
+    void interpreterJoinsByInviteAndTheInviteWorksOnce() {
+        User interpreter = server.services().accounts().add(new Login("ivan"), "Ivan", Set.of(Role.INTERPRETER),
+                "a long password".toCharArray(), "test");
+        try (WsClient doctor = signIn(provider); WsClient ivan = signIn(interpreter); WsClient eve = signIn(stranger)) {
+            join(doctor);
+            JsonNode invite = doctor.answer(doctor.request(WsClient.message("invite")
+                    .put("consultation", consultation.id().value()).put("role", "interpreter")));
+            assertThat(invite.path("type").asText()).as(invite.toString()).isEqualTo("result");
+            String token = invite.path("body").path("invite").asText();
+
+            JsonNode joined = ivan.answer(ivan.request(WsClient.message("join")
+                    .put("consultation", consultation.id().value()).put("invite", token)));
+            assertThat(joined.path("type").asText()).as(joined.toString()).isEqualTo("result");
+            assertThat(ivan.next("admission").path("status").asText()).isEqualTo("waiting");
+            JsonNode waiting = doctor.next(m -> m.path("type").asText().equals("waiting-room") && m.path("waiting").size() == 1);
+            assertThat(waiting.path("waiting").get(0).path("role").asText()).isEqualTo("interpreter");
+
+            JsonNode reused = eve.answer(eve.request(WsClient.message("join")
+                    .put("consultation", consultation.id().value()).put("invite", token)));
+            assertThat(reused.path("code").asText()).isEqualTo("invite_used");
+            JsonNode forged = eve.answer(eve.request(WsClient.message("join")
+                    .put("consultation", consultation.id().value()).put("invite", "x.y.z")));
+            assertThat(forged.path("code").asText()).isEqualTo("invite_invalid");
+        }
+    }
+
+    @Test
     void denyIsToldToThePatient() {
         try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
             join(doctor);

@@ -21,7 +21,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.End.class, name = "end"),
     @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal"),
     @JsonSubTypes.Type(value = ClientMessage.Chat.class, name = "chat"),
-    @JsonSubTypes.Type(value = ClientMessage.History.class, name = "history")
+    @JsonSubTypes.Type(value = ClientMessage.History.class, name = "history"),
+    @JsonSubTypes.Type(value = ClientMessage.Invite.class, name = "invite")
 })
 public sealed interface ClientMessage {
     /** A request: answered with {@code result} or {@code error}. */
@@ -174,6 +175,16 @@ public sealed interface ClientMessage {
             if (limit != null && (limit < 1 || limit > 200)) {
                 throw new InvalidFieldException("limit", "must be 1-200");
             }
+        }
+    }
+
+    /** A provider asks for an invite to the consultation for someone with a role. */
+    record Invite(String id, String consultation, String role, String ttl) implements Request {
+        public Invite {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.required("consultation", consultation, 64);
+            Fields.required("role", role, 16);
+            Fields.optional("ttl", ttl, 16);
         }
     }
 

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
-    private static final Pattern CONSULTATION_PATH = Pattern.compile("/api/v1/consultations/([A-Za-z0-9._-]{1,64})(/end)?");
+    private static final Pattern CONSULTATION_PATH = Pattern.compile(
+            "/api/v1/consultations/([A-Za-z0-9._-]{1,64})(/end|/invites)?");
     private static final Pattern TTL = Pattern.compile("(\\d{1,9})(s|m|h|d)");
 
     private final TokenService tokens;
@@ -66,6 +67,8 @@ public final class RestApi {
     private final ConsultationService consultations;
     private final WorkerPool workers;
     private final AuditTrail audit;
+    private final io.telesignal.core.invite.InviteService invites;
+    private final java.time.Clock clock;
     private final ObjectMapper json = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -74,7 +77,9 @@ public final class RestApi {
             .build();
 
     public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
-            WorkerPool workers, AuditTrail audit) {
+            WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock) {
+        this.invites = invites;
+        this.clock = clock;
         this.tokens = tokens;
         this.accounts = accounts;
         this.apiKeys = apiKeys;
@@ -91,6 +96,10 @@ public final class RestApi {
 
     record CreateConsultation(List<ParticipantSpec> participants, String scheduledFor, Integer maxParticipants) {}
 
+    record CreateInvite(String role, String ttl) {}
+
+    record RedeemInvite(String invite, String displayName) {}
+
     public void register(Routes routes) {
         var guard = errors();
         routes.post("/api/v1/login", guard.apply(this::login));
@@ -98,7 +107,8 @@ public final class RestApi {
         routes.post("/api/v1/consultations", guard.apply(this::createConsultation));
         routes.get("/api/v1/consultations", guard.apply(this::listConsultations));
         routes.get("/api/v1/consultations/*", guard.apply(this::getConsultation));
-        routes.post("/api/v1/consultations/*", guard.apply(this::endConsultation));
+        routes.post("/api/v1/consultations/*", guard.apply(this::consultationAction));
+        routes.post("/api/v1/invites/redeem", guard.apply(this::redeemInvite));
     }
 
     // ---- sign-in and tokens
@@ -208,6 +218,72 @@ public final class RestApi {
                 .thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
     }
 
+    private CompletionStage<HttpResponse> consultationAction(HttpRequest request) {
+        Matcher m = CONSULTATION_PATH.matcher(request.path());
+        if (m.matches() && "/invites".equals(m.group(2))) {
+            return createInvite(request, new ConsultationId(m.group(1)));
+        }
+        return endConsultation(request);
+    }
+
+    private CompletionStage<HttpResponse> createInvite(HttpRequest request, ConsultationId id) {
+        CreateInvite body = read(request, CreateInvite.class);
+        if (body.role() == null) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "role is required");
+        }
+        Role role = role(body.role());
+        Optional<Duration> ttl = Optional.ofNullable(body.ttl()).map(RestApi::ttl);
+        return blocking(() -> join(invites.create(authenticate(request).actor(), id, role, ttl, origin(request))))
+                .thenApply(created -> respond(HttpResponseStatus.CREATED, Map.of("invite", created.token(),
+                        "consultation", id.value(), "role", role.wireName(),
+                        "expiresAt", created.invite().expiresAt().toString())));
+    }
+
+    /**
+     * Redeems an invite. With a user's token the invite lists that user (an interpreter with an account); without
+     * one a guest account is made for the display name given. Either way the answer carries an access token that
+     * lives as long as the invite would have, so the holder can resume after a dropped connection.
+     */
+    private CompletionStage<HttpResponse> redeemInvite(HttpRequest request) {
+        RedeemInvite body = read(request, RedeemInvite.class);
+        if (body.invite() == null) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "invite is required");
+        }
+        boolean hasCredential = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
+        if (!hasCredential && (body.displayName() == null || body.displayName().isBlank()
+                || body.displayName().length() > User.MAX_DISPLAY_NAME)) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field",
+                    "displayName (1-128 characters) is required to join as a guest");
+        }
+        io.telesignal.core.invite.Invite invite = invites.verify(body.invite());
+        return blocking(() -> {
+            User user;
+            if (hasCredential) {
+                Caller caller = authenticate(request);
+                if (caller.apiKey()) {
+                    throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized", "API keys do not join");
+                }
+                user = accounts.find(caller.actor().user()).orElseThrow();
+                join(invites.claim(body.invite(), user.id().value(), origin(request)));
+            } else {
+                join(invites.claim(body.invite(), "guest", origin(request)));
+                user = accounts.addGuest(body.displayName(), "invite:" + invite.id());
+            }
+            join(invites.admitToList(invite, user.id()));
+            Duration left = Duration.between(clock.instant(), invite.expiresAt());
+            IssuedToken token = tokens.issue(user.id(), user.roles(), Optional.of(left.isNegative() || left.isZero()
+                    ? Duration.ofMinutes(1) : left.compareTo(tokens.maxTtl()) > 0 ? tokens.maxTtl() : left));
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("token", token.jwt());
+            answer.put("expiresAt", token.claims().expiresAt().toString());
+            answer.put("consultation", invite.consultation().value());
+            answer.put("role", invite.role().wireName());
+            answer.put("user", Map.of("id", user.id().value(), "displayName", user.displayName(),
+                    "roles", user.roles().stream().map(Role::wireName).sorted().toList()));
+            return respond(HttpResponseStatus.OK, answer);
+        });
+    }
+
     private CompletionStage<HttpResponse> endConsultation(HttpRequest request) {
         ConsultationId id = consultationPath(request, true);
         return blocking(() -> join(consultations.end(authenticate(request).actor(), id, origin(request))))
@@ -312,6 +388,10 @@ public final class RestApi {
             };
             return HttpResponse.error(status, ce.code(), ce.getMessage());
         }
+        if (cause instanceof io.telesignal.core.invite.InviteException invite) {
+            return HttpResponse.error(invite.code().equals("invite_used") ? HttpResponseStatus.CONFLICT
+                    : HttpResponseStatus.BAD_REQUEST, invite.code(), invite.getMessage());
+        }
         if (cause instanceof DomainException domain) {
             return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, domain.code(), domain.getMessage());
         }
@@ -355,7 +435,7 @@ public final class RestApi {
 
     private static ConsultationId consultationPath(HttpRequest request, boolean end) {
         Matcher m = CONSULTATION_PATH.matcher(request.path());
-        if (!m.matches() || (m.group(2) != null) != end) {
+        if (!m.matches() || (end ? !"/end".equals(m.group(2)) : m.group(2) != null)) {
             throw new RestException(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource");
         }
         return new ConsultationId(m.group(1));

@@ -294,12 +294,17 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         ConsultationService consultations = door.consultations();
         ConsultationService.Origin origin = new ConsultationService.Origin(s.endpoint().value(), remoteAddress);
         if (request instanceof ClientMessage.Join join) {
-            if (join.invite() != null) {
-                return CompletableFuture.failedFuture(new ProtocolRefusal("invite_invalid",
-                        "invites are not accepted by this server version"));
-            }
             ConsultationId id = consultationId(join.consultation());
-            return consultations.join(actor, id, s.endpoint(), Optional.empty(), origin).thenCompose(c -> {
+            CompletionStage<?> listed = CompletableFuture.completedFuture(null);
+            if (join.invite() != null) {
+                // an invite for this consultation lists the joiner first; then the join is like anyone's
+                if (!door.invites().verify(join.invite()).consultation().equals(id)) {
+                    throw io.telesignal.core.invite.InviteException.invalid();
+                }
+                listed = door.invites().redeem(join.invite(), actor, origin);
+            }
+            return listed.thenCompose(ignored -> consultations.join(actor, id, s.endpoint(), Optional.empty(), origin))
+                    .thenCompose(c -> {
                 s.consultations().add(id);
                 if (!c.isAdmitted(actor.user())) {
                     return CompletableFuture.completedFuture((Object) Views.consultation(c, actor.user()));
@@ -338,6 +343,13 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         if (request instanceof ClientMessage.Chat chat) {
             return door.chat().send(actor, consultationId(chat.consultation()), s.endpoint(), chat.text(), origin)
                     .thenApply(message -> (Object) Map.of("message", Views.chat(message)));
+        }
+        if (request instanceof ClientMessage.Invite invite) {
+            Role role = Role.fromWireName(invite.role());
+            Optional<java.time.Duration> ttl = Optional.ofNullable(invite.ttl()).map(SignalingConnection::duration);
+            return door.invites().create(actor, consultationId(invite.consultation()), role, ttl, origin)
+                    .thenApply(created -> (Object) Map.of("invite", created.token(),
+                            "expiresAt", created.invite().expiresAt().toString(), "role", role.wireName()));
         }
         if (request instanceof ClientMessage.History history) {
             ConsultationId id = consultationId(history.consultation());
@@ -408,6 +420,20 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
 
     private static EndpointId endpointId(String value) {
         return new EndpointId(value);
+    }
+
+    private static java.time.Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h|d)").matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("ttl must look like 90s, 15m, 2h, 1d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
     }
 
     private static Throwable unwrap(Throwable failure) {

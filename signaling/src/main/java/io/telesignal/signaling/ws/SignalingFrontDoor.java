@@ -60,6 +60,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final io.telesignal.core.sdp.CodecPolicy codecs;
     private final io.telesignal.core.chat.ChatService chat;
     private final int historyOnJoin;
+    private final io.telesignal.core.invite.InviteService invites;
     private final SessionRegistry registry;
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
@@ -68,7 +69,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
             FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
             io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
-            io.telesignal.core.chat.ChatService chat, int historyOnJoin) {
+            io.telesignal.core.chat.ChatService chat, int historyOnJoin, io.telesignal.core.invite.InviteService invites) {
+        this.invites = invites;
         this.chat = chat;
         this.historyOnJoin = historyOnJoin;
         this.iceServers = iceServers;
@@ -167,6 +169,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
 
     io.telesignal.core.chat.ChatService chat() {
         return chat;
+    }
+
+    io.telesignal.core.invite.InviteService invites() {
+        return invites;
     }
 
     int historyOnJoin() {
