@@ -80,6 +80,11 @@ public final class ConsultationService {
                 : refuse(actor, "consultation.viewed", id, Origin.NONE));
     }
 
+    /** Open consultations that list or seat the user. */
+    public CompletionStage<List<Consultation>> involving(UserId user) {
+        return store.involving(user);
+    }
+
     public CompletionStage<List<Consultation>> list(int offset, int limit) {
         return store.list(offset, limit);
     }

@@ -17,6 +17,9 @@ public interface ConsultationStore {
     /** Stores {@code updated} if the stored version equals {@code expectedVersion}; answers whether it did. */
     CompletionStage<Boolean> replace(long expectedVersion, Consultation updated);
 
+    /** Consultations that are not ended and list or seat this user. */
+    CompletionStage<List<Consultation>> involving(io.telesignal.core.identity.UserId user);
+
     /** Consultations, newest first. */
     CompletionStage<List<Consultation>> list(int offset, int limit);
 }

@@ -39,6 +39,13 @@ public final class InMemoryConsultationStore implements ConsultationStore {
     }
 
     @Override
+    public CompletionStage<List<Consultation>> involving(io.telesignal.core.identity.UserId user) {
+        return CompletableFuture.completedFuture(consultations.values().stream()
+                .filter(c -> !c.ended() && (c.listed().containsKey(user) || c.attendees().containsKey(user)))
+                .toList());
+    }
+
+    @Override
     public CompletionStage<List<Consultation>> list(int offset, int limit) {
         return CompletableFuture.completedFuture(consultations.values().stream()
                 .sorted(Comparator.comparing(Consultation::createdAt).reversed())

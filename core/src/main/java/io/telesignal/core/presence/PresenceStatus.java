@@ -12,6 +12,8 @@ public enum PresenceStatus {
     BUSY,
     AVAILABLE,
     AWAY,
+    /** The endpoint's connection dropped and it may resume: not reachable now, probably soon. */
+    RECONNECTING,
     OFFLINE;
 
     public String wireName() {

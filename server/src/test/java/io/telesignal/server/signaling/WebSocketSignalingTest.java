@@ -230,6 +230,45 @@ class WebSocketSignalingTest {
     }
 
     @Test
+    void watchersSeePresenceChangesReconnectingAndOffline() {
+        server.stop();
+        start(Map.of("dataDir", dataDir.resolve("presence").toString(), "signaling.resumeWindow", "2s"));
+        try (WsClient doctor = signIn(provider)) {
+            WsClient pat = signIn(patient);
+            JsonNode watched = doctor.answer(doctor.request(watch(patient.id().value(), stranger.id().value())));
+            assertThat(watched.path("body").path("presence").get(0).path("status").asText()).isEqualTo("available");
+            assertThat(watched.path("body").path("refused").get(0).asText()).isEqualTo(stranger.id().value());
+
+            JsonNode set = pat.answer(pat.request(WsClient.message("presence").put("status", "busy").put("note", "in a call")));
+            assertThat(set.path("body").path("status").asText()).isEqualTo("busy");
+            JsonNode busy = doctor.next("presence");
+            assertThat(busy.path("status").asText()).isEqualTo("busy");
+            assertThat(busy.path("note").asText()).isEqualTo("in a call");
+
+            pat.abort();
+            assertThat(doctor.next("presence").path("status").asText()).isEqualTo("reconnecting");
+            assertThat(doctor.next("presence").path("status").asText()).isEqualTo("offline");
+
+            try (WsClient patAgain = signIn(patient)) {
+                JsonNode refused = patAgain.answer(patAgain.request(watch(provider.id().value())));
+                assertThat(refused.path("body").path("refused").get(0).asText()).isEqualTo(provider.id().value());
+                assertThat(doctor.next("presence").path("status").asText()).isEqualTo("available");
+                JsonNode invalid = patAgain.answer(patAgain.request(WsClient.message("presence").put("status", "offline")));
+                assertThat(invalid.path("code").asText()).isEqualTo("invalid_field");
+            }
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode watch(String... users) {
+        var message = WsClient.message("watch");
+        var list = message.putArray("users");
+        for (String user : users) {
+            list.add(user);
+        }
+        return message;
+    }
+
+    @Test
     void denyIsToldToThePatient() {
         try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
             join(doctor);

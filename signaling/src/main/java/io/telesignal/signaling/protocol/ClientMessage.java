@@ -22,7 +22,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal"),
     @JsonSubTypes.Type(value = ClientMessage.Chat.class, name = "chat"),
     @JsonSubTypes.Type(value = ClientMessage.History.class, name = "history"),
-    @JsonSubTypes.Type(value = ClientMessage.Invite.class, name = "invite")
+    @JsonSubTypes.Type(value = ClientMessage.Invite.class, name = "invite"),
+    @JsonSubTypes.Type(value = ClientMessage.PresenceUpdate.class, name = "presence"),
+    @JsonSubTypes.Type(value = ClientMessage.Watch.class, name = "watch")
 })
 public sealed interface ClientMessage {
     /** A request: answered with {@code result} or {@code error}. */
@@ -185,6 +187,35 @@ public sealed interface ClientMessage {
             Fields.required("consultation", consultation, 64);
             Fields.required("role", role, 16);
             Fields.optional("ttl", ttl, 16);
+        }
+    }
+
+    /** Sets this endpoint's presence: available, away, busy or dnd, with an optional note (at most 256). */
+    record PresenceUpdate(String id, String status, String note) implements Request {
+        static final List<String> STATUSES = List.of("available", "away", "busy", "dnd");
+
+        public PresenceUpdate {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.present("status", status);
+            if (!STATUSES.contains(status)) {
+                throw new InvalidFieldException("status", "must be one of " + STATUSES);
+            }
+            Fields.optional("note", note, 256);
+        }
+    }
+
+    /** Start receiving presence changes of these users (1-100 user ids), as far as one may see them. */
+    record Watch(String id, List<String> users) implements Request {
+        public Watch {
+            Fields.required("id", id, Fields.MAX_ID);
+            Fields.present("users", users);
+            if (users.isEmpty() || users.size() > 100) {
+                throw new InvalidFieldException("users", "must list 1-100 user ids");
+            }
+            for (String user : users) {
+                Fields.required("users[]", user, 64);
+            }
+            users = List.copyOf(users);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.WaitingRoom.class, name = "waiting-room"),
     @JsonSubTypes.Type(value = ServerMessage.Admission.class, name = "admission"),
     @JsonSubTypes.Type(value = ServerMessage.SignalRelay.class, name = "signal"),
-    @JsonSubTypes.Type(value = ServerMessage.Chat.class, name = "chat")
+    @JsonSubTypes.Type(value = ServerMessage.Chat.class, name = "chat"),
+    @JsonSubTypes.Type(value = ServerMessage.PresenceNotice.class, name = "presence")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerMessage {
@@ -47,6 +48,9 @@ public sealed interface ServerMessage {
             List<ChatView> chat) {}
 
     record ChatView(String id, String from, String displayName, String text, String at) {}
+
+    /** A watched user's aggregated presence: available, away, busy, dnd, reconnecting or offline. */
+    record PresenceNotice(String user, String status, String note) implements ServerMessage {}
 
     /** A chat message from another participant. */
     record Chat(String consultation, ChatView message) implements ServerMessage {}

@@ -138,6 +138,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 door.registry().end(session);
             } else {
                 door.registry().detach(session, this);
+                if (!session.ended()) {
+                    door.presence().dropped(session);
+                }
             }
         }
     }
@@ -215,6 +218,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         session = opened;
         state = State.ACTIVE;
         door.registry().attach(opened, this, 0, welcome(opened, false, null));
+        door.presence().opened(opened);
         door.audit().record(io.telesignal.core.audit.AuditEvent.of("session.opened", actor.user().value(),
                 io.telesignal.core.audit.Outcome.OK).endpoint(opened.endpoint().value()).remoteAddress(remoteAddress));
         LOG.info("event=ws_session_opened session={} user={}", opened.id(), actor.user());
@@ -227,6 +231,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             state = State.ACTIVE;
             int replayed = door.registry().attach(found, this, resume.lastSeq(),
                     welcome(found, true, resume.lastSeq() + 1));
+            door.presence().resumed(found);
             LOG.info("event=ws_session_resumed session={} user={} replayed={}", found.id(), actor.user(), replayed);
         } catch (ResumeException e) {
             session = null;
@@ -350,6 +355,12 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             return door.invites().create(actor, consultationId(invite.consultation()), role, ttl, origin)
                     .thenApply(created -> (Object) Map.of("invite", created.token(),
                             "expiresAt", created.invite().expiresAt().toString(), "role", role.wireName()));
+        }
+        if (request instanceof ClientMessage.PresenceUpdate update) {
+            return door.presence().set(s, update.status(), update.note());
+        }
+        if (request instanceof ClientMessage.Watch watch) {
+            return door.presence().watch(s, watch.users());
         }
         if (request instanceof ClientMessage.History history) {
             ConsultationId id = consultationId(history.consultation());

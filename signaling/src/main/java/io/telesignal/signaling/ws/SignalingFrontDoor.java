@@ -61,6 +61,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final io.telesignal.core.chat.ChatService chat;
     private final int historyOnJoin;
     private final io.telesignal.core.invite.InviteService invites;
+    private final PresenceWatch presence;
     private final SessionRegistry registry;
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
@@ -69,8 +70,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
             FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
             io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
-            io.telesignal.core.chat.ChatService chat, int historyOnJoin, io.telesignal.core.invite.InviteService invites) {
+            io.telesignal.core.chat.ChatService chat, int historyOnJoin, io.telesignal.core.invite.InviteService invites,
+            io.telesignal.core.presence.PresenceService presence) {
         this.invites = invites;
+        this.presence = new PresenceWatch(presence, accounts, consultations, workers);
         this.chat = chat;
         this.historyOnJoin = historyOnJoin;
         this.iceServers = iceServers;
@@ -131,6 +134,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     }
 
     private void ended(SignalingSession session) {
+        presence.ended(session);
         router.disconnect(session.endpoint());
         for (ConsultationId consultation : session.consultations()) {
             consultations.leave(session.actor(), consultation, session.endpoint(),
@@ -169,6 +173,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
 
     io.telesignal.core.chat.ChatService chat() {
         return chat;
+    }
+
+    PresenceWatch presence() {
+        return presence;
     }
 
     io.telesignal.core.invite.InviteService invites() {

@@ -1,0 +1,136 @@
+package io.telesignal.signaling.ws;
+
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.Consultation;
+import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.directory.Accounts;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.presence.Presence;
+import io.telesignal.core.presence.PresenceChanged;
+import io.telesignal.core.presence.PresencePolicy;
+import io.telesignal.core.presence.PresenceService;
+import io.telesignal.core.presence.PresenceStatus;
+import io.telesignal.core.presence.UserPresence;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.signaling.protocol.ServerMessage;
+import io.telesignal.signaling.session.SignalingSession;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Presence for {@code /ws} sessions: every session is an endpoint whose presence is {@code available} when it
+ * opens, {@code reconnecting} while its connection is down, and gone when it ends; {@code presence} sets it; and
+ * {@code watch} subscribes a session to other users' aggregated presence as far as {@link PresencePolicy} allows.
+ *
+ * <p>Hazard: change events arrive on whatever thread completed the store's future; each carries a version, and
+ * an event older than the last one sent for that user is dropped, so watchers never see a stale status last.
+ */
+final class PresenceWatch {
+    private final PresenceService presence;
+    private final PresencePolicy policy = new PresencePolicy();
+    private final Accounts accounts;
+    private final ConsultationService consultations;
+    private final WorkerPool workers;
+    private final Map<UserId, Set<SignalingSession>> watchers = new ConcurrentHashMap<>();
+    private final Map<UserId, Long> lastVersion = new ConcurrentHashMap<>();
+    private final Map<SignalingSession, Presence> chosen = new ConcurrentHashMap<>();
+
+    PresenceWatch(PresenceService presence, Accounts accounts, ConsultationService consultations, WorkerPool workers) {
+        this.presence = presence;
+        this.accounts = accounts;
+        this.consultations = consultations;
+        this.workers = workers;
+        presence.addListener(this::changed);
+    }
+
+    void opened(SignalingSession session) {
+        Presence initial = new Presence(PresenceStatus.AVAILABLE, "");
+        chosen.put(session, initial);
+        presence.update(session.actor().user(), session.endpoint(), initial);
+    }
+
+    void resumed(SignalingSession session) {
+        presence.update(session.actor().user(), session.endpoint(),
+                chosen.getOrDefault(session, new Presence(PresenceStatus.AVAILABLE, "")));
+    }
+
+    void dropped(SignalingSession session) {
+        presence.update(session.actor().user(), session.endpoint(), new Presence(PresenceStatus.RECONNECTING, ""));
+    }
+
+    void ended(SignalingSession session) {
+        chosen.remove(session);
+        watchers.values().forEach(set -> set.remove(session));
+        presence.endpointGone(session.actor().user(), session.endpoint());
+    }
+
+    CompletionStage<Object> set(SignalingSession session, String status, String note) {
+        Presence next = new Presence(PresenceStatus.fromWireName(status), note == null ? "" : note);
+        chosen.put(session, next);
+        return presence.update(session.actor().user(), session.endpoint(), next)
+                .thenApply(aggregate -> (Object) notice(aggregate));
+    }
+
+    /** Subscribes; answers the current presence of the users allowed and the ids refused. */
+    CompletionStage<Object> watch(SignalingSession session, List<String> ids) {
+        Actor watcher = session.actor();
+        return workers.submit(() -> {
+            List<Consultation> mine = consultations.involving(watcher.user()).toCompletableFuture().join();
+            Map<UserId, Boolean> decisions = new LinkedHashMap<>();
+            for (String id : ids) {
+                UserId target;
+                try {
+                    target = new UserId(id);
+                } catch (IllegalArgumentException e) {
+                    decisions.put(null, false);
+                    continue;
+                }
+                Set<Role> roles = accounts.find(target).map(User::roles).orElse(Set.of());
+                decisions.put(target, policy.mayWatch(watcher, target, roles, mine));
+            }
+            return decisions;
+        }).thenCompose(decisions -> {
+            List<String> refused = new ArrayList<>();
+            List<CompletableFuture<UserPresence>> current = new ArrayList<>();
+            decisions.forEach((target, allowed) -> {
+                if (target == null || !allowed) {
+                    refused.add(target == null ? "(invalid)" : target.value());
+                    return;
+                }
+                watchers.computeIfAbsent(target, t -> ConcurrentHashMap.newKeySet()).add(session);
+                current.add(presence.get(target).toCompletableFuture());
+            });
+            return CompletableFuture.allOf(current.toArray(CompletableFuture[]::new)).thenApply(done -> (Object) Map.of(
+                    "presence", current.stream().map(CompletableFuture::join).map(PresenceWatch::notice).toList(),
+                    "refused", refused));
+        });
+    }
+
+    private void changed(PresenceChanged event) {
+        UserId user = event.after().user();
+        Long previous = lastVersion.merge(user, event.version(), Math::max);
+        if (previous != event.version()) {
+            return; // a newer change was sent already
+        }
+        Set<SignalingSession> sessions = watchers.get(user);
+        if (sessions == null) {
+            return;
+        }
+        ServerMessage.PresenceNotice notice = notice(event.after());
+        for (SignalingSession session : sessions) {
+            session.send(notice);
+        }
+    }
+
+    private static ServerMessage.PresenceNotice notice(UserPresence p) {
+        return new ServerMessage.PresenceNotice(p.user().value(), p.presence().status().wireName(), p.presence().note());
+    }
+}
