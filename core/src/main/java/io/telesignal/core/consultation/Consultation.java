@@ -159,16 +159,23 @@ public record Consultation(
         return with(next, now);
     }
 
-    /** Removes an admitted attendee. */
+    /**
+     * Removes an admitted attendee and takes them off the list, so that they cannot simply join again (a provider
+     * or staff member would otherwise be admitted at once). Someone waiting is denied, not removed.
+     */
     public Consultation remove(UserId user, Instant now) {
         requireNotEnded();
         Attendee attendee = attendees.get(user);
-        if (attendee == null) {
-            throw new ConsultationException(Reason.NOT_PARTICIPANT, "not in consultation " + id);
+        if (attendee == null || !attendee.admitted()) {
+            throw new ConsultationException(Reason.NOT_PARTICIPANT, "not admitted in consultation " + id);
         }
         Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
         next.remove(user);
-        return with(next, now);
+        Map<UserId, Role> unlisted = new java.util.HashMap<>(listed);
+        unlisted.remove(user);
+        Consultation changed = with(next, now);
+        return new Consultation(id, changed.state(), unlisted, changed.attendees(), maxParticipants, createdBy, createdAt,
+                scheduledFor, endedAt, changed.version());
     }
 
     public Consultation end(Instant now) {

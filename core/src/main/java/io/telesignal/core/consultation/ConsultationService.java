@@ -80,6 +80,11 @@ public final class ConsultationService {
                 : refuse(actor, "consultation.viewed", id, Origin.NONE));
     }
 
+    /** The consultation, without any authorization: for core services that decided already. */
+    public CompletionStage<Optional<Consultation>> find(ConsultationId id) {
+        return store.find(id);
+    }
+
     /** Open consultations that list or seat the user. */
     public CompletionStage<List<Consultation>> involving(UserId user) {
         return store.involving(user);

@@ -101,7 +101,12 @@ public final class InviteService {
      */
     public CompletionStage<Invite> claim(String token, String actor, ConsultationService.Origin origin) {
         Invite invite = verify(token);
-        return workers.submit(() -> redemptions.redeem(invite.id(), clock.instant(), invite.expiresAt()))
+        // an invite to an ended or unknown consultation is refused before it is used up
+        return consultations.find(invite.consultation()).thenCompose(c -> {
+            if (c.isEmpty() || c.get().ended()) {
+                throw InviteException.invalid();
+            }
+            return workers.submit(() -> redemptions.redeem(invite.id(), clock.instant(), invite.expiresAt()))
                 .thenCompose(fresh -> audit.record(AuditEvent.of("invite.redeemed", actor,
                         fresh ? Outcome.OK : Outcome.DENIED).consultation(invite.consultation().value())
                         .subject("invite:" + invite.id()).reason(fresh ? null : "invite_used")
@@ -112,6 +117,7 @@ public final class InviteService {
                             }
                             return invite;
                         }));
+        });
     }
 
     /** Lists a user in the invite's consultation with its role (after {@link #claim}). */
@@ -119,7 +125,11 @@ public final class InviteService {
         return consultations.listParticipant(invite.consultation(), user, invite.role());
     }
 
+    /**
+     * Forgets redemptions of long-expired invites. The margin exceeds any clock skew verification tolerates, so
+     * an invite can never verify again after its redemption was forgotten.
+     */
     public int purgeExpired() {
-        return redemptions.purgeExpired(clock.instant());
+        return redemptions.purgeExpired(clock.instant().minus(Duration.ofHours(1)));
     }
 }

@@ -76,6 +76,17 @@ class ConsultationTest {
     }
 
     @Test
+    void removeTakesAnAdmittedAttendeeOffTheListAndRefusesSomeoneWaiting() {
+        Consultation waiting = fresh.join(patient, Role.PATIENT, ep("p1"), NOW);
+        assertThatThrownBy(() -> waiting.remove(patient.user(), NOW))
+                .isInstanceOfSatisfying(ConsultationException.class, e -> assertThat(e.code()).isEqualTo("not_participant"));
+
+        Consultation removed = waiting.admit(patient.user(), NOW).remove(patient.user(), NOW);
+        assertThat(removed.attendee(patient.user())).isEmpty();
+        assertThat(removed.listedRole(patient.user())).isEmpty();
+    }
+
+    @Test
     void participantLimitCountsEveryoneWhoJoined() {
         Map<UserId, Role> listed = new HashMap<>(fresh.listed());
         Consultation c = fresh.join(doctor, Role.PROVIDER, ep("d1"), NOW).join(patient, Role.PATIENT, ep("p1"), NOW)

@@ -21,19 +21,22 @@ import java.net.InetSocketAddress;
  * The last handler of an upgraded connection: turns frames into {@link WebSocketHandler} calls and is the
  * connection's {@link WebSocketConnection}.
  *
- * <p>Heartbeat: when nothing was written for the ping interval the server pings; when nothing was read for
- * the idle timeout the connection is closed 1001. Binary frames are refused with 1003 (the protocols here are
+ * <p>Heartbeat: when nothing was read for a ping interval the server pings (a client that only listens is pinged
+ * too); when the silence reaches the idle timeout the connection is closed 1001. Binary frames are refused with 1003 (the protocols here are
  * text). Oversized messages are closed 1009 by the decoder or the aggregator before they reach this handler.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements WebSocketConnection {
     private final FrontDoorMetrics metrics;
+    private final WebSocketSettings settings;
+    private int quietIntervals;
     private ChannelHandlerContext ctx;
     private WebSocketHandler handler;
     private boolean closeNotified;
     private int closeCode = CloseCodes.ABNORMAL;
 
-    WebSocketFrameHandler(FrontDoorMetrics metrics) {
+    WebSocketFrameHandler(FrontDoorMetrics metrics, WebSocketSettings settings) {
         this.metrics = metrics;
+        this.settings = settings;
     }
 
     void attach(WebSocketHandler webSocketHandler) {
@@ -48,6 +51,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     protected void channelRead0(ChannelHandlerContext context, WebSocketFrame frame) {
+        quietIntervals = 0;
         if (frame instanceof TextWebSocketFrame text) {
             metrics.messageReceived();
             handler.onText(text.text());
@@ -66,10 +70,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
-        if (event instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE) {
+        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            // nothing read for a ping interval: ping, and give up once the silence reaches the idle timeout
+            quietIntervals++;
+            if (settings.pingInterval().multipliedBy(quietIntervals).compareTo(settings.idleTimeout()) >= 0) {
                 close(CloseCodes.GOING_AWAY, "idle timeout");
-            } else if (idle.state() == IdleState.WRITER_IDLE) {
+            } else {
                 context.writeAndFlush(new PingWebSocketFrame());
             }
             return;
@@ -104,13 +110,19 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         }
     }
 
+    /**
+     * Queues the message as a task on the connection's event loop, even when called on that loop: tasks run in
+     * the order they were queued, so messages leave in the order callers chose (under their own locks) whatever
+     * thread each came from. Writing directly when on the loop would let it overtake messages queued earlier
+     * from other threads.
+     */
     @Override
     public boolean send(String text) {
         if (!ctx.channel().isActive()) {
             return false;
         }
         metrics.messageSent();
-        ctx.writeAndFlush(new TextWebSocketFrame(text));
+        ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(new TextWebSocketFrame(text)));
         return true;
     }
 
@@ -119,13 +131,18 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         return ctx.channel().isWritable();
     }
 
+    /** Queued behind the messages sent before it, like {@link #send}, so they reach the client first. */
     @Override
     public void close(int code, String reason) {
         if (!ctx.channel().isActive()) {
             return;
         }
-        closeCode = code;
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        ctx.channel().eventLoop().execute(() -> {
+            if (ctx.channel().isActive()) {
+                closeCode = code;
+                ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+            }
+        });
     }
 
     @Override

@@ -76,9 +76,9 @@ public final class WebSocketUpgrade {
         HttpRequest upgradeRequest = new HttpRequest(request.method(), uri.path(), uri.parameters(),
                 request.headers().copy(), new byte[0], (InetSocketAddress) ctx.channel().remoteAddress());
         ChannelPipeline pipeline = ctx.pipeline();
-        WebSocketFrameHandler frames = new WebSocketFrameHandler(route.metrics());
-        pipeline.replace("idle", "ws-idle", new IdleStateHandler(route.settings().idleTimeout().toMillis(),
-                route.settings().pingInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
+        WebSocketFrameHandler frames = new WebSocketFrameHandler(route.metrics(), route.settings());
+        pipeline.replace("idle", "ws-idle", new IdleStateHandler(route.settings().pingInterval().toMillis(), 0, 0,
+                TimeUnit.MILLISECONDS));
         pipeline.addBefore("ws-idle", "ws-aggregate", new WebSocketFrameAggregator(route.settings().maxMessageBytes()));
         pipeline.replace(ctx.name(), "ws-frames", frames);
         try {

@@ -216,4 +216,58 @@ class WebSocketEndpointTest {
             assertThat(((all[close + 2] & 0xff) << 8) | (all[close + 3] & 0xff)).isEqualTo(CloseCodes.GOING_AWAY);
         }
     }
+
+    @Test
+    void messagesLeaveInTheOrderChosenWhateverThreadSendsThem() throws Exception {
+        listener.drain(Duration.ofSeconds(1));
+        Object lock = new Object();
+        int[] counter = {0};
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        WebSocketEndpoint numbered = (connection, upgrade) -> new WebSocketHandler() {
+            @Override
+            public void onText(String text) {
+                // the same pattern as a session: a number chosen under a lock, then send, from three kinds of thread
+                Runnable one = () -> {
+                    synchronized (lock) {
+                        connection.send(String.valueOf(counter[0]++));
+                    }
+                };
+                for (int i = 0; i < 300; i++) {
+                    threads.execute(one);
+                    one.run();
+                }
+            }
+
+            @Override
+            public void onClose(int code) {
+            }
+        };
+        Routes routes = new Routes().webSocket(new WebSocketRoute("/ws", "test.v1",
+                new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)), numbered,
+                new FrontDoorMetrics(registry, "websocket")));
+        listener = new HttpListener("ordered", new ListenerSettings("127.0.0.1", 0, false, 100, 100, 4096,
+                Duration.ofSeconds(30)), Optional.empty(), routes, loops, new FrontDoorMetrics(registry, "http"));
+        address = listener.bind();
+        try {
+            Client client = new Client();
+            WebSocket ws = connect(client, "test.v1");
+            ws.sendText("go", true).join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.messages.size() == 600);
+            for (int i = 0; i < 600; i++) {
+                assertThat(client.messages.get(i)).isEqualTo(String.valueOf(i));
+            }
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    @Test
+    void aClientThatOnlyListensIsPingedAndStaysOpen() {
+        start(new WebSocketSettings(1024, Duration.ofMillis(100), Duration.ofMillis(400)));
+        Client client = new Client();
+        connect(client, "test.v1");
+        // the JDK client answers the server's pings, which is all the traffic there is
+        await().pollDelay(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(client.closed).isNotDone();
+    }
 }

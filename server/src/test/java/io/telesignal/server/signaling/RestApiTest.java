@@ -113,6 +113,10 @@ class RestApiTest {
         assertThat(withJwt.statusCode()).isEqualTo(403);
         assertThat(code(post("/api/v1/tokens", apiKey, "{\"user\":\"ghost\"}"))).isEqualTo("user_not_found");
         assertThat(post("/api/v1/tokens", apiKey, "{\"user\":\"pat\",\"ttl\":\"30d\"}").statusCode()).isEqualTo(400);
+        server.services().accounts().add(new Login("root"), "Root", Set.of(Role.ADMIN), "a long password".toCharArray(), "test");
+        HttpResponse<String> admin = post("/api/v1/tokens", apiKey, "{\"user\":\"root\"}");
+        assertThat(admin.statusCode()).isEqualTo(403);
+        assertThat(code(admin)).isEqualTo("not_authorized");
     }
 
     @Test
@@ -182,6 +186,13 @@ class RestApiTest {
                 "{\"role\":\"guest\"}"))).isEqualTo("not_authorized");
         assertThat(code(post("/api/v1/consultations/" + id + "/invites", doctorToken, "{\"role\":\"provider\"}")))
                 .isEqualTo("invalid_field");
+
+        String unused = body(post("/api/v1/consultations/" + id + "/invites", doctorToken, "{\"role\":\"guest\"}"))
+                .path("invite").asText();
+        post("/api/v1/consultations/" + id + "/end", doctorToken, "{}");
+        assertThat(code(post("/api/v1/invites/redeem", null, "{\"invite\":\"" + unused + "\",\"displayName\":\"Late\"}")))
+                .isEqualTo("invite_invalid");
+        assertThat(server.services().accounts().list(0, 100)).extracting(u -> u.displayName()).doesNotContain("Late");
     }
 
     @Test

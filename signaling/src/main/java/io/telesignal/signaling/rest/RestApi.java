@@ -147,6 +147,13 @@ public final class RestApi {
             }
             User user = accounts.find(login).orElseThrow(() -> new RestException(HttpResponseStatus.NOT_FOUND,
                     "user_not_found", "no such user"));
+            if (user.hasRole(Role.ADMIN)) {
+                // a platform backend signs its users in; it never gets to act as a telesignal administrator
+                audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.DENIED)
+                        .subject(user.id().value()).reason("not_authorized"));
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "API keys do not issue tokens for administrators");
+            }
             if (!user.enabled()) {
                 audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.DENIED)
                         .subject(user.id().value()).reason("account_disabled"));

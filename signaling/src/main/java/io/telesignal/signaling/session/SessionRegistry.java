@@ -56,14 +56,14 @@ public final class SessionRegistry {
         }
     }
 
-    public SignalingSession open(Actor actor) {
+    public synchronized SignalingSession open(Actor actor) {
         long mine = sessions.values().stream().filter(s -> s.actor().user().equals(actor.user()) && !s.ended()).count();
         if (mine >= settings.maxSessionsPerUser()) {
             throw new TooManySessionsException(settings.maxSessionsPerUser());
         }
         String id = "s" + token(12);
         SignalingSession session = new SignalingSession(id, token(24), actor, new EndpointId("websocket-" + id), codec,
-                translate, settings, clock.instant());
+                translate, settings, clock);
         sessions.put(id, session);
         return session;
     }
@@ -98,14 +98,15 @@ public final class SessionRegistry {
     /** Ends every session detached for longer than the resume window; answers how many. */
     public int expire() {
         Instant now = clock.instant();
-        List<SignalingSession> lapsed = new ArrayList<>();
+        int ended = 0;
         for (SignalingSession session : sessions.values()) {
-            if (lapsed(session, now)) {
-                lapsed.add(session);
+            // decided under the session's lock: a resume that attached meanwhile wins
+            if (session.endIfLapsed(now, settings.resumeWindow()) && sessions.remove(session.id(), session)) {
+                onEnded.accept(session);
+                ended++;
             }
         }
-        lapsed.forEach(this::end);
-        return lapsed.size();
+        return ended;
     }
 
     /** Ends every session (shutdown). */

@@ -41,6 +41,7 @@ public final class SignalingSession implements EndpointSink {
     private final Map<String, ServerMessage> answered;
     private final Set<ConsultationId> consultations = ConcurrentHashMap.newKeySet();
     private final Set<String> running = new java.util.HashSet<>();
+    private final java.time.Clock clock;
     private long nextSeq = 1;
     private Outlet outlet;
     private Instant detachedAt;
@@ -48,7 +49,8 @@ public final class SignalingSession implements EndpointSink {
     private boolean ended;
 
     SignalingSession(String id, String resumeToken, Actor actor, EndpointId endpoint, ProtocolCodec codec,
-            Function<CoreEvent, Optional<ServerMessage>> translate, SessionSettings settings, Instant now) {
+            Function<CoreEvent, Optional<ServerMessage>> translate, SessionSettings settings, java.time.Clock clock) {
+        this.clock = clock;
         this.id = id;
         this.resumeToken = resumeToken;
         this.actor = actor;
@@ -65,7 +67,7 @@ public final class SignalingSession implements EndpointSink {
                 return size() > remember;
             }
         };
-        this.detachedAt = now;
+        this.detachedAt = clock.instant();
     }
 
     public String id() {
@@ -98,6 +100,8 @@ public final class SignalingSession implements EndpointSink {
                 outlet.close(CLOSE_OVERFLOW, "unacknowledged messages exceeded the buffer");
                 outlet = null;
             }
+            // it can never be resumed; the sweeper ends it after the window like any detached session
+            detachedAt = detachedAt == null ? clock.instant() : detachedAt;
             return false;
         }
         if (outlet != null) {
@@ -190,7 +194,24 @@ public final class SignalingSession implements EndpointSink {
 
     synchronized void end() {
         ended = true;
-        outlet = null;
+        if (outlet != null) {
+            outlet.close(1001, "session ended");
+            outlet = null;
+        }
+    }
+
+    /** Whether this connection is the one attached (and not one the session moved away from). */
+    public synchronized boolean attachedTo(Outlet candidate) {
+        return outlet == candidate;
+    }
+
+    /** Ends the session if it is still detached past {@code deadline}; answers whether it did (sweeper). */
+    synchronized boolean endIfLapsed(Instant now, java.time.Duration window) {
+        if (ended || detachedAt == null || now.isBefore(detachedAt.plus(window))) {
+            return false;
+        }
+        ended = true;
+        return true;
     }
 
     public synchronized boolean ended() {

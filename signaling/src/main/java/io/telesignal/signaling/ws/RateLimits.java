@@ -70,16 +70,18 @@ final class RateLimits {
             this.shared = shared;
         }
 
-        /** Takes one token from both buckets, or none. */
-        boolean tryConsume() {
+        enum Verdict { PASS, CONNECTION_LIMIT, ADDRESS_LIMIT }
+
+        /** Takes one token from both buckets, or none, and says which bucket was empty. */
+        Verdict tryConsume() {
             if (!connection.tryConsume(1)) {
-                return false;
+                return Verdict.CONNECTION_LIMIT;
             }
             if (!shared.tryConsume(1)) {
                 connection.addTokens(1);
-                return false;
+                return Verdict.ADDRESS_LIMIT;
             }
-            return true;
+            return Verdict.PASS;
         }
 
         void release() {

@@ -90,8 +90,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         if (state == State.CLOSED) {
             return;
         }
-        if (!rate.tryConsume()) {
-            limited(text);
+        RateLimits.Lease.Verdict verdict = rate.tryConsume();
+        if (verdict != RateLimits.Lease.Verdict.PASS) {
+            limited(text, verdict == RateLimits.Lease.Verdict.CONNECTION_LIMIT);
             return;
         }
         dropped = 0;
@@ -109,8 +110,11 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
      * Over the rate: the message is dropped unread and answered {@code rate_limited}; a client that goes on
      * sending a whole burst's worth of dropped messages is abusive and closed with 4429.
      */
-    private void limited(String text) {
-        dropped++;
+    private void limited(String text, boolean ownLimit) {
+        // only this connection's own excess counts toward closing it: a neighbour behind the same address is not abusive
+        if (ownLimit) {
+            dropped++;
+        }
         if (dropped > door.rateLimits().burst()) {
             LOG.warn("event=ws_rate_limited action=close remote={}", remoteAddress);
             connection.close(CloseCode.RATE_LIMITED, "rate limited");
@@ -134,7 +138,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         rate.release();
         helloTimer.cancel(false);
         if (session != null && (was == State.ACTIVE || was == State.CLOSED)) {
-            if (code == CloseCodes.NORMAL) {
+            if (code == CloseCodes.NORMAL && session.attachedTo(this)) {
                 door.registry().end(session);
             } else {
                 door.registry().detach(session, this);
@@ -308,9 +312,13 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 }
                 listed = door.invites().redeem(join.invite(), actor, origin);
             }
+            // recorded before the join, so a session that ends meanwhile still leaves it
+            s.consultations().add(id);
             return listed.thenCompose(ignored -> consultations.join(actor, id, s.endpoint(), Optional.empty(), origin))
                     .thenCompose(c -> {
-                s.consultations().add(id);
+                if (s.ended()) {
+                    consultations.leave(actor, id, s.endpoint(), origin);
+                }
                 if (!c.isAdmitted(actor.user())) {
                     return CompletableFuture.completedFuture((Object) Views.consultation(c, actor.user()));
                 }

@@ -59,6 +59,7 @@ class ProtocolCodecTest {
         "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"restart\":true,\"hangup\":{}}|invalid_field|4",
         "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"bogus\",\"sdp\":\"x\"}}|invalid_field|4",
         "{\"type\":\"hello\",\"token\":\"\"}|invalid_field|",
+        "{\"type\":\"signal\",\"id\":\"5\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"rollback\",\"sdp\":\"v=0\"}}|invalid_field|5",
     })
     void badInputGetsAStableCode(String json, String code, String re) {
         Decoded decoded = codec.decode(json);

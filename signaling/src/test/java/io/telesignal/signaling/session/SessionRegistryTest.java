@@ -146,6 +146,49 @@ class SessionRegistryTest {
     }
 
     @Test
+    void aSessionClosedForOverflowStillExpiresAndFreesItsSlot() {
+        SignalingSession session = registry.open(alice);
+        Recorder connection = new Recorder();
+        registry.attach(session, connection, 0, "hi");
+        for (int i = 1; i <= 6; i++) {
+            session.send(note(i));
+        }
+        registry.detach(session, connection);
+        clock.advance(Duration.ofSeconds(60));
+
+        assertThat(registry.expire()).isEqualTo(1);
+        assertThat(ended).containsExactly(session);
+        registry.open(alice);
+        registry.open(alice);
+    }
+
+    @Test
+    void aResumeThatAttachedBeforeTheSweepWins() {
+        SignalingSession session = registry.open(alice);
+        Recorder first = new Recorder();
+        registry.attach(session, first, 0, "hi");
+        registry.detach(session, first);
+        clock.advance(Duration.ofSeconds(61));
+        Recorder back = new Recorder();
+        registry.attach(session, back, 0, "again");
+
+        assertThat(registry.expire()).isZero();
+        assertThat(session.ended()).isFalse();
+        session.send(note(1));
+        assertThat(back.sent).hasSize(2);
+    }
+
+    @Test
+    void endingASessionClosesItsConnection() {
+        SignalingSession session = registry.open(alice);
+        Recorder connection = new Recorder();
+        registry.attach(session, connection, 0, "hi");
+        registry.end(session);
+        assertThat(connection.closedWith).isEqualTo(1001);
+        assertThat(session.send(note(1))).isFalse();
+    }
+
+    @Test
     void ackingKeepsTheBufferSmall() {
         SignalingSession session = registry.open(alice);
         registry.attach(session, new Recorder(), 0, "hi");

@@ -15,12 +15,12 @@ class RateLimitsTest {
     void connectionBucketAllowsItsBurstThenItsRate() throws Exception {
         RateLimits.Lease lease = limits.open(InetAddress.getByName("192.0.2.1"));
         for (int i = 0; i < 4; i++) {
-            assertThat(lease.tryConsume()).isTrue();
+            assertThat(lease.tryConsume()).isEqualTo(RateLimits.Lease.Verdict.PASS);
         }
-        assertThat(lease.tryConsume()).isFalse();
+        assertThat(lease.tryConsume()).isEqualTo(RateLimits.Lease.Verdict.CONNECTION_LIMIT);
         clock.advance(Duration.ofMillis(500));
-        assertThat(lease.tryConsume()).isTrue();
-        assertThat(lease.tryConsume()).isFalse();
+        assertThat(lease.tryConsume()).isEqualTo(RateLimits.Lease.Verdict.PASS);
+        assertThat(lease.tryConsume()).isEqualTo(RateLimits.Lease.Verdict.CONNECTION_LIMIT);
     }
 
     @Test
@@ -30,12 +30,12 @@ class RateLimitsTest {
         RateLimits.Lease second = limits.open(address);
         int passed = 0;
         for (int i = 0; i < 4; i++) {
-            passed += first.tryConsume() ? 1 : 0;
-            passed += second.tryConsume() ? 1 : 0;
+            passed += first.tryConsume() == RateLimits.Lease.Verdict.PASS ? 1 : 0;
+            passed += second.tryConsume() == RateLimits.Lease.Verdict.PASS ? 1 : 0;
         }
         assertThat(passed).isEqualTo(6);
         RateLimits.Lease elsewhere = limits.open(InetAddress.getByName("192.0.2.3"));
-        assertThat(elsewhere.tryConsume()).isTrue();
+        assertThat(elsewhere.tryConsume()).isEqualTo(RateLimits.Lease.Verdict.PASS);
     }
 
     @Test
