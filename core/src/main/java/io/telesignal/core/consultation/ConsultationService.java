@@ -270,8 +270,10 @@ public final class ConsultationService {
 
     /** Participants to every admitted attendee; the waiting room to admitted providers. */
     private void broadcast(Consultation c) {
-        ParticipantsChanged participants = new ParticipantsChanged(c.id(), c.state(), c.admitted());
-        WaitingRoomChanged waitingRoom = new WaitingRoomChanged(c.id(), c.waiting());
+        // snapshots carry the consultation's version: fan-out order follows the audit queue, not the store, so a
+        // receiver keeps the highest version it has seen
+        ParticipantsChanged participants = new ParticipantsChanged(c.id(), c.state(), c.admitted(), c.version());
+        WaitingRoomChanged waitingRoom = new WaitingRoomChanged(c.id(), c.waiting(), c.version());
         for (Attendee attendee : c.admitted()) {
             send(attendee, participants);
             if (attendee.role() == Role.PROVIDER) {

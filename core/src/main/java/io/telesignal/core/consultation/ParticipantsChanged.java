@@ -4,8 +4,8 @@ import io.telesignal.core.routing.CoreEvent;
 import java.util.List;
 
 /** Sent to every admitted attendee: who is in the consultation now. */
-public record ParticipantsChanged(ConsultationId consultation, ConsultationState state, List<Attendee> admitted)
-        implements CoreEvent {
+public record ParticipantsChanged(ConsultationId consultation, ConsultationState state, List<Attendee> admitted,
+        long version) implements CoreEvent {
     public ParticipantsChanged {
         admitted = List.copyOf(admitted);
     }

@@ -81,14 +81,14 @@ class ConsultationServiceTest {
                 new ConsultationService.Origin("ws-patient", "10.0.0.7")));
         assertThat(waiting.waiting()).extracting(Attendee::user).containsExactly(patient.user());
         assertThat(inbox.get(patientTab)).containsExactly(new AdmissionChanged(c.id(), AdmissionChanged.Status.WAITING));
-        assertThat(inbox.get(doctorTab)).last().isEqualTo(new WaitingRoomChanged(c.id(), waiting.waiting()));
+        assertThat(inbox.get(doctorTab)).last().isEqualTo(new WaitingRoomChanged(c.id(), waiting.waiting(), waiting.version()));
 
         Consultation admitted = join(service.admit(doctor, c.id(), patient.user(), ConsultationService.Origin.NONE));
         assertThat(admitted.state()).isEqualTo(ConsultationState.IN_PROGRESS);
         assertThat(inbox.get(patientTab)).contains(new AdmissionChanged(c.id(), AdmissionChanged.Status.ADMITTED))
                 .last().isInstanceOfSatisfying(ParticipantsChanged.class,
                         p -> assertThat(p.admitted()).extracting(Attendee::user).containsExactly(doctor.user(), patient.user()));
-        assertThat(inbox.get(doctorTab)).last().isEqualTo(new WaitingRoomChanged(c.id(), List.of()));
+        assertThat(inbox.get(doctorTab)).last().isEqualTo(new WaitingRoomChanged(c.id(), List.of(), admitted.version()));
 
         List<AuditRecord> records = log.read(0, 20);
         assertThat(records).extracting(r -> r.event().type()).containsExactly("consultation.created",
@@ -111,7 +111,7 @@ class ConsultationServiceTest {
 
         assertThat(after.attendee(patient.user())).isEmpty();
         assertThat(inbox.get(patientTab)).last().isEqualTo(new AdmissionChanged(c.id(), AdmissionChanged.Status.DENIED));
-        assertThat(inbox.get(doctorTab)).last().isEqualTo(new WaitingRoomChanged(c.id(), List.of()));
+        assertThat(inbox.get(doctorTab)).last().isEqualTo(new WaitingRoomChanged(c.id(), List.of(), after.version()));
     }
 
     @Test

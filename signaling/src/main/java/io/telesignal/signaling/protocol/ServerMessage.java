@@ -55,9 +55,11 @@ public sealed interface ServerMessage {
     /** A chat message from another participant. */
     record Chat(String consultation, ChatView message) implements ServerMessage {}
 
-    record Participants(String consultation, String state, List<ParticipantView> participants) implements ServerMessage {}
+    /** {@code version} orders snapshots of one consultation; the session never sends an older one after a newer. */
+    record Participants(String consultation, String state, List<ParticipantView> participants, long version)
+            implements ServerMessage {}
 
-    record WaitingRoom(String consultation, List<ParticipantView> waiting) implements ServerMessage {}
+    record WaitingRoom(String consultation, List<ParticipantView> waiting, long version) implements ServerMessage {}
 
     /** Where the receiving user stands: waiting, admitted, denied, removed, ended. */
     record Admission(String consultation, String status) implements ServerMessage {}

@@ -41,6 +41,7 @@ public final class SignalingSession implements EndpointSink {
     private final Map<String, ServerMessage> answered;
     private final Set<ConsultationId> consultations = ConcurrentHashMap.newKeySet();
     private final Set<String> running = new java.util.HashSet<>();
+    private final Map<String, Long> snapshotVersions = new java.util.HashMap<>();
     private final java.time.Clock clock;
     private long nextSeq = 1;
     private Outlet outlet;
@@ -141,7 +142,31 @@ public final class SignalingSession implements EndpointSink {
 
     @Override
     public boolean offer(CoreEvent event) {
+        if (stale(event)) {
+            return true;
+        }
         return translate.apply(event).map(this::send).orElse(true);
+    }
+
+    /** A consultation snapshot older than one already sent (fan-out may reorder them) is dropped. */
+    private synchronized boolean stale(CoreEvent event) {
+        String key;
+        long version;
+        if (event instanceof io.telesignal.core.consultation.ParticipantsChanged p) {
+            key = "participant:" + p.consultation();
+            version = p.version();
+        } else if (event instanceof io.telesignal.core.consultation.WaitingRoomChanged w) {
+            key = "waiting-room:" + w.consultation();
+            version = w.version();
+        } else {
+            return false;
+        }
+        Long last = snapshotVersions.get(key);
+        if (last != null && last >= version) {
+            return true;
+        }
+        snapshotVersions.put(key, version);
+        return false;
     }
 
     /**

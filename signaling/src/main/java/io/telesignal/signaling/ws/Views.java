@@ -51,11 +51,11 @@ public final class Views {
     public static Optional<ServerMessage> event(CoreEvent event) {
         if (event instanceof ParticipantsChanged p) {
             return Optional.of(new ServerMessage.Participants(p.consultation().value(), p.state().wireName(),
-                    p.admitted().stream().map(Views::participant).toList()));
+                    p.admitted().stream().map(Views::participant).toList(), p.version()));
         }
         if (event instanceof WaitingRoomChanged w) {
             return Optional.of(new ServerMessage.WaitingRoom(w.consultation().value(),
-                    w.waiting().stream().map(Views::participant).toList()));
+                    w.waiting().stream().map(Views::participant).toList(), w.version()));
         }
         if (event instanceof AdmissionChanged a) {
             return Optional.of(new ServerMessage.Admission(a.consultation().value(), a.status().wireName()));

@@ -189,6 +189,25 @@ class SessionRegistryTest {
     }
 
     @Test
+    void olderConsultationSnapshotsAreDroppedAfterNewerOnes() {
+        SessionRegistry withViews = new SessionRegistry(new SessionSettings(Duration.ofSeconds(60), 50, 100_000, 3, 2),
+                new ProtocolCodec(), io.telesignal.signaling.ws.Views::event, clock, ended::add);
+        SignalingSession session = withViews.open(alice);
+        Recorder connection = new Recorder();
+        withViews.attach(session, connection, 0, "hi");
+        var id = new io.telesignal.core.consultation.ConsultationId("c1");
+        session.offer(new io.telesignal.core.consultation.ParticipantsChanged(id,
+                io.telesignal.core.consultation.ConsultationState.OPEN, java.util.List.of(), 5));
+        session.offer(new io.telesignal.core.consultation.ParticipantsChanged(id,
+                io.telesignal.core.consultation.ConsultationState.OPEN, java.util.List.of(), 4));
+        session.offer(new io.telesignal.core.consultation.WaitingRoomChanged(id, java.util.List.of(), 4));
+
+        assertThat(connection.sent).hasSize(3);
+        assertThat(connection.sent.get(1)).contains("\"version\":5");
+        assertThat(connection.sent.get(2)).contains("waiting-room").contains("\"version\":4");
+    }
+
+    @Test
     void ackingKeepsTheBufferSmall() {
         SignalingSession session = registry.open(alice);
         registry.attach(session, new Recorder(), 0, "hi");
