@@ -98,6 +98,11 @@ public final class JdbcStore implements AutoCloseable {
         return chat;
     }
 
+    /** Consultations; blocking work goes to {@code workers}. */
+    public JdbcConsultationStore consultations(io.telesignal.core.work.WorkerPool workers) {
+        return new JdbcConsultationStore(new Transactions(dataSource), workers);
+    }
+
     public JdbcInviteRedemptions inviteRedemptions() {
         return inviteRedemptions;
     }

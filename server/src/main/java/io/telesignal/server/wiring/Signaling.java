@@ -3,7 +3,6 @@ package io.telesignal.server.wiring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.telesignal.core.consultation.ConsultationPolicy;
 import io.telesignal.core.consultation.ConsultationService;
-import io.telesignal.core.consultation.InMemoryConsultationStore;
 import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.routing.InMemoryEndpointRegistry;
 import io.telesignal.core.routing.LocalEndpoints;
@@ -50,7 +49,7 @@ public final class Signaling implements AutoCloseable {
             Clock clock) {
         NodeId node = new NodeId(config.nodeId());
         Router router = new Router(node, new InMemoryEndpointRegistry(), new LocalEndpoints(), new SingleNodeLink());
-        ConsultationService consultations = new ConsultationService(new InMemoryConsultationStore(),
+        ConsultationService consultations = new ConsultationService(services.store().consultations(workers),
                 new ConsultationPolicy(), services.audit(), router, clock, config.maxParticipants());
         io.telesignal.core.chat.ChatService chat = new io.telesignal.core.chat.ChatService(services.store().chat(),
                 consultations, router, services.audit(), workers, clock, config.chatRetention());

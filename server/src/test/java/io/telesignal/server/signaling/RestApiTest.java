@@ -142,6 +142,23 @@ class RestApiTest {
     }
 
     @Test
+    void consultationsSurviveARestart() throws Exception {
+        HttpResponse<String> created = post("/api/v1/consultations", apiKey,
+                "{\"participants\":[{\"user\":\"drsmith\",\"role\":\"provider\"},{\"user\":\"pat\",\"role\":\"patient\"}]}");
+        String id = body(created).path("id").asText();
+        server.stop();
+        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
+                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s")),
+                Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+
+        HttpResponse<String> again = get("/api/v1/consultations/" + id, apiKey);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(body(again).path("participants").size()).isEqualTo(2);
+        assertThat(body(again).path("admitted").size()).isZero();
+    }
+
+    @Test
     void providersCreateConsultationsTheyRunAndPatientsCannot() throws Exception {
         HttpResponse<String> created = post("/api/v1/consultations", loginToken("drsmith", "a long password"),
                 "{\"participants\":[{\"user\":\"pat\",\"role\":\"patient\"}],\"scheduledFor\":\"2099-01-01T09:00:00Z\"}");
