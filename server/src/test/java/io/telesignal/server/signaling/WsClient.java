@@ -107,6 +107,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             try {
                 JsonNode message = inbox.poll(50, TimeUnit.MILLISECONDS);
                 if (message != null) {
+                    // every message the server sends must match its published schema
+                    ProtocolSchemas.assertValid("server", message);
                     seen.add(message);
                     if (match.test(message)) {
                         return message;

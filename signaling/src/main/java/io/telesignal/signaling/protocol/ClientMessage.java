@@ -189,6 +189,9 @@ public sealed interface ClientMessage {
             Fields.required("id", id, Fields.MAX_ID);
             Fields.required("consultation", consultation, 64);
             Fields.required("role", role, 16);
+            if (!List.of("guest", "interpreter", "patient", "device").contains(role)) {
+                throw new InvalidFieldException("role", "must be guest, interpreter, patient or device");
+            }
             Fields.optional("ttl", ttl, 16);
         }
     }

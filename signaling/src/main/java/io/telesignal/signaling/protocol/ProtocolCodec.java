@@ -39,6 +39,8 @@ public final class ProtocolCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // absent, not null: the published schemas have no nullable fields
+                .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                 .build();
         jsonMapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(16).maxStringLength(128 * 1024).maxNumberLength(32).build());
