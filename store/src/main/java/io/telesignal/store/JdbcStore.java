@@ -103,6 +103,10 @@ public final class JdbcStore implements AutoCloseable {
         return new JdbcConsultationStore(new Transactions(dataSource), workers);
     }
 
+    public JdbcCallRecordStore callRecords() {
+        return new JdbcCallRecordStore(new Transactions(dataSource));
+    }
+
     public JdbcInviteRedemptions inviteRedemptions() {
         return inviteRedemptions;
     }

@@ -62,7 +62,8 @@ public final class Signaling implements AutoCloseable {
                 new io.telesignal.core.sdp.SdpParser(config.sdpMaxBytes()),
                 new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())),
                 chat, config.chatHistory(), invites, new io.telesignal.core.presence.PresenceService(
-                        new io.telesignal.core.presence.InMemoryPresenceStore(), clock));
+                        new io.telesignal.core.presence.InMemoryPresenceStore(), clock),
+                new io.telesignal.core.call.CallTracker(services.store().callRecords(), services.audit(), workers, clock));
         // retention: purge old chat every hour, on the worker pool like any other store work
         java.util.concurrent.ScheduledExecutorService jobs = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 runnable -> {

@@ -127,6 +127,18 @@ class WebSocketSignalingTest {
             hangup.putObject("hangup").put("reason", "done");
             doctor.answer(doctor.request(hangup));
             assertThat(pat.next("signal").path("hangup").path("reason").asText()).isEqualTo("done");
+
+            // the call is on record: offered by the doctor, answered, hung up
+            var records = server.services().store().callRecords();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                    records.forConsultation(consultation.id()).stream()
+                            .anyMatch(r -> r.state() == io.telesignal.core.call.CallState.ENDED));
+            var call = records.forConsultation(consultation.id()).get(0);
+            assertThat(call.callerUser()).isEqualTo(provider.id());
+            assertThat(call.connectedAt()).isPresent();
+            assertThat(call.endReason()).contains("hangup");
+            assertThat(server.services().store().auditLog().read(0, 200)).extracting(r -> r.event().type())
+                    .contains("call.started", "call.ended");
         }
     }
 

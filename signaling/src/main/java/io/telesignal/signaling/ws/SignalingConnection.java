@@ -331,6 +331,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             ConsultationId id = consultationId(leave.consultation());
             return consultations.leave(actor, id, s.endpoint(), origin).thenApply(c -> {
                 s.consultations().remove(id);
+                door.calls().endpointGone(s.endpoint());
                 return Views.consultation(c, actor.user());
             });
         }
@@ -401,10 +402,12 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                             signal.candidate().usernameFragment()),
                     Boolean.TRUE.equals(signal.restart()),
                     signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()));
+            UserId toUser = c.admittedEndpoint(to).orElseThrow().user();
             return door.router().deliver(to, event).thenApply(outcome -> {
                 if (outcome != DeliveryOutcome.DELIVERED) {
                     throw new ProtocolRefusal("peer_unavailable", "the peer could not be reached");
                 }
+                door.calls().relayed(event, toUser, to);
                 return (Object) null;
             });
         });

@@ -62,6 +62,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final int historyOnJoin;
     private final io.telesignal.core.invite.InviteService invites;
     private final PresenceWatch presence;
+    private final io.telesignal.core.call.CallTracker calls;
     private final SessionRegistry registry;
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
@@ -71,7 +72,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
             io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
             io.telesignal.core.chat.ChatService chat, int historyOnJoin, io.telesignal.core.invite.InviteService invites,
-            io.telesignal.core.presence.PresenceService presence) {
+            io.telesignal.core.presence.PresenceService presence, io.telesignal.core.call.CallTracker calls) {
+        this.calls = calls;
         this.invites = invites;
         this.presence = new PresenceWatch(presence, accounts, consultations, workers);
         this.chat = chat;
@@ -134,6 +136,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     }
 
     private void ended(SignalingSession session) {
+        calls.endpointGone(session.endpoint());
         presence.ended(session);
         router.disconnect(session.endpoint());
         for (ConsultationId consultation : session.consultations()) {
@@ -173,6 +176,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
 
     io.telesignal.core.chat.ChatService chat() {
         return chat;
+    }
+
+    io.telesignal.core.call.CallTracker calls() {
+        return calls;
     }
 
     PresenceWatch presence() {

@@ -1,0 +1,82 @@
+package io.telesignal.store;
+
+import io.telesignal.core.call.CallRecord;
+import io.telesignal.core.call.CallRecordStore;
+import io.telesignal.core.call.CallState;
+import io.telesignal.core.consultation.ConsultationId;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.UserId;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Call records in table {@code call_records}. */
+public final class JdbcCallRecordStore implements CallRecordStore {
+    private final Transactions tx;
+
+    JdbcCallRecordStore(Transactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public void save(CallRecord r) {
+        tx.inTransaction("save call record", c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE call_records SET state = ?, connected_at = ?,"
+                    + " ended_at = ?, end_reason = ? WHERE id = ?")) {
+                update.setString(1, r.state().wireName());
+                update.setObject(2, r.connectedAt().map(JdbcDirectory::utc).orElse(null));
+                update.setObject(3, r.endedAt().map(JdbcDirectory::utc).orElse(null));
+                update.setString(4, r.endReason().orElse(null));
+                update.setString(5, r.id());
+                if (update.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO call_records (id, consultation, caller_user,"
+                    + " caller_endpoint, callee_user, callee_endpoint, state, started_at, connected_at, ended_at, end_reason)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, r.id());
+                insert.setString(2, r.consultation().value());
+                insert.setString(3, r.callerUser().value());
+                insert.setString(4, r.caller().value());
+                insert.setString(5, r.calleeUser().value());
+                insert.setString(6, r.callee().value());
+                insert.setString(7, r.state().wireName());
+                insert.setObject(8, JdbcDirectory.utc(r.startedAt()));
+                insert.setObject(9, r.connectedAt().map(JdbcDirectory::utc).orElse(null));
+                insert.setObject(10, r.endedAt().map(JdbcDirectory::utc).orElse(null));
+                insert.setString(11, r.endReason().orElse(null));
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<CallRecord> forConsultation(ConsultationId consultation) {
+        return tx.read("read call records", c -> {
+            try (PreparedStatement query = c.prepareStatement("SELECT id, caller_user, caller_endpoint, callee_user,"
+                    + " callee_endpoint, state, started_at, connected_at, ended_at, end_reason FROM call_records"
+                    + " WHERE consultation = ? ORDER BY started_at, id")) {
+                query.setString(1, consultation.value());
+                List<CallRecord> records = new ArrayList<>();
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        records.add(new CallRecord(rs.getString(1), consultation, new UserId(rs.getString(2)),
+                                new EndpointId(rs.getString(3)), new UserId(rs.getString(4)), new EndpointId(rs.getString(5)),
+                                CallState.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)),
+                                rs.getObject(7, OffsetDateTime.class).toInstant(),
+                                Optional.ofNullable(rs.getObject(8, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                                Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                                Optional.ofNullable(rs.getString(10))));
+                    }
+                }
+                return records;
+            }
+        });
+    }
+}
