@@ -25,6 +25,16 @@ public final class SdpException extends DomainException {
         return new SdpException("sdp_codec_not_allowed", "the " + media + " section offers no allowed codec");
     }
 
+    /** RFC 3264 §6: an answer must match the offer it answers, m-line for m-line. */
+    public static SdpException answerMismatch(String rule) {
+        return new SdpException("sdp_answer_mismatch", rule);
+    }
+
+    /** An answer with no offer from that peer outstanding. */
+    public static SdpException unexpectedAnswer() {
+        return new SdpException("sdp_unexpected_answer", "no offer from that peer is waiting for an answer");
+    }
+
     @Override
     public String code() {
         return code;

@@ -104,6 +104,10 @@ class WebSocketSignalingTest {
 
             String patientEndpoint = endpointOf(participants, patient.id().value());
             String doctorEndpoint = endpointOf(participants, provider.id().value());
+            var early = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", doctorEndpoint);
+            early.putObject("description").put("type", "answer").put("sdp", OFFER);
+            assertThat(pat.answer(pat.request(early)).path("code").asText()).isEqualTo("sdp_unexpected_answer");
+
             var offer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
             offer.putObject("description").put("type", "offer").put("sdp", OFFER);
             assertThat(doctor.answer(doctor.request(offer)).path("type").asText()).isEqualTo("result");

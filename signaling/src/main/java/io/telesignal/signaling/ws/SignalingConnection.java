@@ -386,13 +386,14 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             ConsultationService.Origin origin) {
         ConsultationId id = consultationId(signal.consultation());
         EndpointId to = endpointId(signal.to());
-        if (signal.description() != null && !signal.description().type().equals("rollback")) {
-            // RFC 8866 grammar, size and codec policy, before anyone else sees it
-            door.checkDescription(signal.description().sdp());
-        }
         return door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin).thenCompose(c -> {
             if (to.equals(s.endpoint()) || c.admittedEndpoint(to).isEmpty()) {
                 throw new ProtocolRefusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
+            }
+            if (signal.description() != null) {
+                // RFC 8866 grammar, size, codec policy and RFC 3264 offer/answer, before the peer sees it
+                door.checkDescription(id.value(), s.endpoint().value(), to.value(), signal.description().type(),
+                        signal.description().sdp());
             }
             CallSignal event = new CallSignal(id, s.actor().user(), s.endpoint(),
                     signal.description() == null ? null

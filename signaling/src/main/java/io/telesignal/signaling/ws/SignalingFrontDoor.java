@@ -137,6 +137,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
 
     private void ended(SignalingSession session) {
         calls.endpointGone(session.endpoint());
+        offerAnswer.forget(session.endpoint().value());
         presence.ended(session);
         router.disconnect(session.endpoint());
         for (ConsultationId consultation : session.consultations()) {
@@ -157,9 +158,19 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         }
     }
 
-    /** Parses and checks a session description against the codec policy; throws SdpException when refused. */
-    void checkDescription(String text) {
-        codecs.check(sdp.parse(text));
+    private final io.telesignal.core.sdp.OfferAnswer offerAnswer = new io.telesignal.core.sdp.OfferAnswer();
+
+    /**
+     * Parses a session description (unless a rollback), checks it against the codec policy and RFC 3264
+     * offer/answer with the peer; throws SdpException when refused.
+     */
+    void checkDescription(String consultation, String from, String to, String type, String text) {
+        io.telesignal.core.sdp.SessionDescription parsed = null;
+        if (!type.equals("rollback")) {
+            parsed = sdp.parse(text);
+            codecs.check(parsed);
+        }
+        offerAnswer.described(consultation, from, to, type, parsed);
     }
 
     io.telesignal.core.call.IceServers iceServers() {

@@ -1,0 +1,62 @@
+package io.telesignal.core.sdp;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * RFC 3264 offer/answer between endpoints: remembers the outstanding offer of each direction and holds answers
+ * to it — an answer (or provisional answer) needs an offer from the peer it answers, and has exactly the offer's
+ * m-lines, in order, of the same media types (RFC 3264 §6). A final answer settles the offer; a rollback
+ * (RFC 8829 §4.1.8.2) drops the outstanding offers of both directions. Keys are opaque endpoint ids.
+ */
+public final class OfferAnswer {
+    private record Direction(String scope, String from, String to) {}
+
+    private final Map<Direction, List<String>> outstanding = new ConcurrentHashMap<>();
+
+    /** Checks and records a description sent {@code from} one endpoint {@code to} another within {@code scope}. */
+    public void described(String scope, String from, String to, String type, SessionDescription description) {
+        Objects.requireNonNull(type, "type");
+        switch (type) {
+            case "offer" -> outstanding.put(new Direction(scope, from, to), mediaTypes(description));
+            case "answer", "pranswer" -> answer(scope, from, to, type.equals("answer"), description);
+            case "rollback" -> {
+                outstanding.remove(new Direction(scope, from, to));
+                outstanding.remove(new Direction(scope, to, from));
+            }
+            default -> throw new IllegalArgumentException("unknown description type " + type);
+        }
+    }
+
+    /** Forgets an endpoint's negotiations (it left). */
+    public void forget(String endpoint) {
+        outstanding.keySet().removeIf(d -> d.from().equals(endpoint) || d.to().equals(endpoint));
+    }
+
+    private void answer(String scope, String from, String to, boolean settles, SessionDescription description) {
+        Direction offered = new Direction(scope, to, from);
+        List<String> offer = outstanding.get(offered);
+        if (offer == null) {
+            throw SdpException.unexpectedAnswer();
+        }
+        List<String> answer = mediaTypes(description);
+        if (answer.size() != offer.size()) {
+            throw SdpException.answerMismatch("the answer has " + answer.size() + " m-lines, the offer " + offer.size());
+        }
+        for (int i = 0; i < offer.size(); i++) {
+            if (!offer.get(i).equals(answer.get(i))) {
+                throw SdpException.answerMismatch("m-line " + (i + 1) + " is " + answer.get(i) + " in the answer, "
+                        + offer.get(i) + " in the offer");
+            }
+        }
+        if (settles) {
+            outstanding.remove(offered);
+        }
+    }
+
+    private static List<String> mediaTypes(SessionDescription description) {
+        return description.media().stream().map(SessionDescription.Media::type).toList();
+    }
+}
