@@ -90,7 +90,11 @@ public final class ConsultationService {
         return store.involving(user);
     }
 
-    public CompletionStage<List<Consultation>> list(int offset, int limit) {
+    /** All consultations, newest first: for staff and admins (API keys act as staff). */
+    public CompletionStage<List<Consultation>> list(Actor actor, int offset, int limit) {
+        if (!actor.hasAny(Role.STAFF, Role.ADMIN)) {
+            return refuse(actor, "consultation.listed", null, Origin.NONE);
+        }
         return store.list(offset, limit);
     }
 

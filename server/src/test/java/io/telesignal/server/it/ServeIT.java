@@ -76,7 +76,10 @@ class ServeIT {
             for (String line : lines) {
                 JsonNode event = json.readTree(line);
                 assertThat(event.path("level").asText()).as(line).isNotEmpty();
-                assertThat(event.path("formattedMessage").asText()).as(line).startsWith("event=").doesNotContain("{}");
+                // telesignal's own lines are events with their values; libraries (pool, migrations) speak their own way
+                if (event.path("loggerName").asText().startsWith("io.telesignal")) {
+                    assertThat(event.path("formattedMessage").asText()).as(line).startsWith("event=").doesNotContain("{}");
+                }
             }
             assertThat(lines).anyMatch(line -> line.matches(".*tls_fingerprint_sha256=([0-9A-F]{2}:){31}[0-9A-F]{2}.*"));
         }

@@ -209,12 +209,7 @@ public final class RestApi {
         int offset = intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = intParameter(request, "limit", 50, 1, 500);
         return blocking(() -> {
-            Caller caller = authenticate(request);
-            if (!caller.apiKey() && !caller.actor().hasAny(Role.STAFF, Role.ADMIN)) {
-                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
-                        "listing consultations is for staff, admins and API keys");
-            }
-            return join(consultations.list(offset, limit));
+            return join(consultations.list(authenticate(request).actor(), offset, limit));
         }).thenApply(list -> respond(HttpResponseStatus.OK,
                 Map.of("consultations", list.stream().map(RestApi::view).toList())));
     }

@@ -26,6 +26,8 @@ import java.util.function.Function;
  */
 public final class SessionRegistry {
     private final Map<String, SignalingSession> sessions = new ConcurrentHashMap<>();
+    /** Sessions per user, kept with every open and end, so the limit costs no scan. */
+    private final Map<io.telesignal.core.identity.UserId, Integer> perUser = new java.util.HashMap<>();
     private final SessionSettings settings;
     private final ProtocolCodec codec;
     private final Function<CoreEvent, Optional<ServerMessage>> translate;
@@ -57,10 +59,11 @@ public final class SessionRegistry {
     }
 
     public synchronized SignalingSession open(Actor actor) {
-        long mine = sessions.values().stream().filter(s -> s.actor().user().equals(actor.user()) && !s.ended()).count();
+        int mine = perUser.getOrDefault(actor.user(), 0);
         if (mine >= settings.maxSessionsPerUser()) {
             throw new TooManySessionsException(settings.maxSessionsPerUser());
         }
+        perUser.merge(actor.user(), 1, Integer::sum);
         String id = "s" + token(12);
         SignalingSession session = new SignalingSession(id, token(24), actor, new EndpointId("websocket-" + id), codec,
                 translate, settings, clock);
@@ -91,8 +94,13 @@ public final class SessionRegistry {
     public void end(SignalingSession session) {
         if (sessions.remove(session.id(), session)) {
             session.end();
+            released(session);
             onEnded.accept(session);
         }
+    }
+
+    private synchronized void released(SignalingSession session) {
+        perUser.computeIfPresent(session.actor().user(), (user, count) -> count <= 1 ? null : count - 1);
     }
 
     /** Ends every session detached for longer than the resume window; answers how many. */
@@ -102,6 +110,7 @@ public final class SessionRegistry {
         for (SignalingSession session : sessions.values()) {
             // decided under the session's lock: a resume that attached meanwhile wins
             if (session.endIfLapsed(now, settings.resumeWindow()) && sessions.remove(session.id(), session)) {
+                released(session);
                 onEnded.accept(session);
                 ended++;
             }

@@ -197,8 +197,10 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         } else if (cause instanceof AuthenticationRefused refused) {
             sendDirect(new ServerMessage.Error(null, refused.code(), refused.getMessage()));
             connection.close(refused.closeCode(), refused.code());
-        } else if (cause instanceof BusyException busy) {
-            sendDirect(new ServerMessage.Error(null, busy.code(), "server busy, retry shortly"));
+        } else if (cause instanceof BusyException || cause instanceof io.telesignal.core.audit.AuditUnavailableException) {
+            // the server cannot take the sign-in now (workers saturated, audit trail unable to record): retry later
+            String code = ((DomainException) cause).code();
+            sendDirect(new ServerMessage.Error(null, code, "server busy, retry shortly"));
             connection.close(1013, "try again later");
         } else {
             LOG.error("event=ws_hello outcome=error", cause);
