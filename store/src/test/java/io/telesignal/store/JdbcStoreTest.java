@@ -47,6 +47,20 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aMigrationHistoryThatDoesNotMatchIsReportedAsSuch() throws Exception {
+        try (StoreFixture fixture = new StoreFixture(StoreFixture.Kind.H2, dir)) {
+            try (var c = fixture.store().dataSource().getConnection(); var s = c.createStatement()) {
+                s.executeUpdate("UPDATE \"flyway_schema_history\" SET \"checksum\" = 42 WHERE \"version\" = '1'");
+            }
+            assertThatThrownBy(() -> fixture.store().migrate())
+                    .isInstanceOfSatisfying(StoreException.class, e -> {
+                        assertThat(e.code()).isEqualTo("store_migration_failed");
+                        assertThat(e.getMessage()).contains("migration history does not match");
+                    });
+        }
+    }
+
+    @Test
     void unreachablePostgresFailsFastWithStoreUnavailable() {
         JdbcSettings nowhere = new JdbcSettings("jdbc:postgresql://127.0.0.1:1/test", "postgres", "", Optional.empty(),
                 1, Duration.ofMillis(500));

@@ -173,9 +173,7 @@ public record Consultation(
         next.remove(user);
         Map<UserId, Role> unlisted = new java.util.HashMap<>(listed);
         unlisted.remove(user);
-        Consultation changed = with(next, now);
-        return new Consultation(id, changed.state(), unlisted, changed.attendees(), maxParticipants, createdBy, createdAt,
-                scheduledFor, endedAt, changed.version());
+        return with(unlisted, next, now);
     }
 
     public Consultation end(Instant now) {
@@ -199,6 +197,10 @@ public record Consultation(
     }
 
     private Consultation with(Map<UserId, Attendee> next, Instant now) {
+        return with(listed, next, now);
+    }
+
+    private Consultation with(Map<UserId, Role> nextListed, Map<UserId, Attendee> next, Instant now) {
         long admittedCount = next.values().stream().filter(Attendee::admitted).count();
         ConsultationState nextState;
         if (admittedCount >= 2) {
@@ -208,7 +210,7 @@ public record Consultation(
         } else {
             nextState = ConsultationState.OPEN;
         }
-        return new Consultation(id, nextState, listed, next, maxParticipants, createdBy, createdAt, scheduledFor,
+        return new Consultation(id, nextState, nextListed, next, maxParticipants, createdBy, createdAt, scheduledFor,
                 endedAt, version + 1);
     }
 }

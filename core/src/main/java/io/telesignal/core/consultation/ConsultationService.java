@@ -173,25 +173,7 @@ public final class ConsultationService {
      * the caller.
      */
     public CompletionStage<Consultation> listParticipant(ConsultationId id, UserId user, Role role) {
-        return listAttempt(id, user, role, 1);
-    }
-
-    private CompletionStage<Consultation> listAttempt(ConsultationId id, UserId user, Role role, int attempt) {
-        return load(id).thenCompose(current -> {
-            Consultation updated = current.list(user, role);
-            if (updated == current) {
-                return CompletableFuture.completedFuture(current);
-            }
-            return store.replace(current.version(), updated).thenCompose(replaced -> {
-                if (replaced) {
-                    return CompletableFuture.completedFuture(updated);
-                }
-                if (attempt >= ATTEMPTS) {
-                    throw new ConsultationException(Reason.CONFLICT, "consultation " + id + " kept changing");
-                }
-                return listAttempt(id, user, role, attempt + 1);
-            });
-        });
+        return compareAndSet(id, current -> current.list(user, role), 1);
     }
 
     /** Whether the actor may do something that does not change the consultation (signal, chat, invite). */
@@ -210,7 +192,7 @@ public final class ConsultationService {
     private CompletionStage<Consultation> transition(Actor actor, ConsultationId id, Action action,
             Optional<Role> invitedAs, String auditType, UserId subject, Origin origin,
             UnaryOperator<Consultation> change) {
-        return attempt(actor, id, action, invitedAs, change, 1)
+        return compareAndSet(id, authorized(actor, id, action, invitedAs, change), 1)
                 .handle((updated, failure) -> {
                     Throwable cause = unwrap(failure);
                     AuditEvent.Builder event = AuditEvent.of(auditType, actor.user().value(),
@@ -228,16 +210,32 @@ public final class ConsultationService {
                 .thenCompose(stage -> stage);
     }
 
-    private CompletionStage<Consultation> attempt(Actor actor, ConsultationId id, Action action,
-            Optional<Role> invitedAs, UnaryOperator<Consultation> change, int attempt) {
-        return load(id).thenCompose(current -> {
+    /** The change, behind the policy's decision on the current value. */
+    private UnaryOperator<Consultation> authorized(Actor actor, ConsultationId id, Action action,
+            Optional<Role> invitedAs, UnaryOperator<Consultation> change) {
+        return current -> {
             if (action == Action.JOIN && current.ended()) {
                 throw new ConsultationException(Reason.CONSULTATION_ENDED, "consultation " + id + " has ended");
             }
             if (!policy.allows(actor, action, current, invitedAs)) {
                 throw new ConsultationException(Reason.NOT_AUTHORIZED, action.wireName() + " not allowed");
             }
-            Consultation updated = change.apply(current);
+            return change.apply(current);
+        };
+    }
+
+    /**
+     * Reads, decides and stores with compare-and-set on the version; on a conflict reads and decides again (the
+     * decision may differ on the newer value), up to {@value #ATTEMPTS} times. A change that changes nothing is
+     * not stored.
+     */
+    private CompletionStage<Consultation> compareAndSet(ConsultationId id, UnaryOperator<Consultation> decide,
+            int attempt) {
+        return load(id).thenCompose(current -> {
+            Consultation updated = decide.apply(current);
+            if (updated == current) {
+                return CompletableFuture.completedFuture(current);
+            }
             return store.replace(current.version(), updated).thenCompose(replaced -> {
                 if (replaced) {
                     return CompletableFuture.completedFuture(updated);
@@ -245,7 +243,7 @@ public final class ConsultationService {
                 if (attempt >= ATTEMPTS) {
                     throw new ConsultationException(Reason.CONFLICT, "consultation " + id + " kept changing");
                 }
-                return attempt(actor, id, action, invitedAs, change, attempt + 1);
+                return compareAndSet(id, decide, attempt + 1);
             });
         });
     }

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -139,16 +138,9 @@ public final class Certificates {
             X509Certificate certificate = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
 
-            Files.createDirectories(certFile.getParent());
-            // both written aside, then moved in place; a crash in between leaves a pair that keyMatches refuses
-            Path keyTemp = certFile.resolveSibling(keyFile.getFileName() + ".tmp");
-            Path certTemp = certFile.resolveSibling(certFile.getFileName() + ".tmp");
-            writeOwnerOnly(keyTemp, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            Files.writeString(certTemp, pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
-            Files.move(keyTemp, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.move(certTemp, certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // each written whole; a crash between the two leaves a pair that keyMatches refuses on the next start
+            io.telesignal.core.secrets.SecretFiles.write(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            io.telesignal.core.secrets.SecretFiles.write(certFile, pem("CERTIFICATE", certificate.getEncoded()));
             LOG.info("event=tls_certificate source=self_signed_generated file={} names={}", certFile, names);
             return new ServerCertificate(List.of(certificate), certFile, keyFile, true);
         } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
@@ -181,16 +173,6 @@ public final class Certificates {
 
     private static boolean isIpLiteral(String name) {
         return IPV4.matcher(name).matches() || name.contains(":");
-    }
-
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content, StandardCharsets.US_ASCII);
     }
 
     static String pem(String type, byte[] der) {

@@ -1,12 +1,9 @@
 package io.telesignal.server.wiring;
 
+import io.telesignal.core.secrets.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,25 +19,9 @@ final class DataDirectory {
 
     static void prepare(Path dir) {
         try {
-            if (!Files.exists(dir)) {
-                try {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
-                } catch (UnsupportedOperationException e) {
-                    Files.createDirectories(dir);
-                }
-                return;
-            }
-            try {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
-                if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)
-                        || permissions.contains(PosixFilePermission.GROUP_EXECUTE)
-                        || permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    LOG.warn("event=data_dir_permissions outcome=too_open dir={} mode={} advice=chmod_700",
-                            dir.toAbsolutePath(), PosixFilePermissions.toString(permissions));
-                }
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: nothing to check
+            SecretFiles.createDirectory(dir);
+            if (SecretFiles.openToOthers(dir)) {
+                LOG.warn("event=data_dir_permissions outcome=too_open dir={} advice=chmod_700", dir.toAbsolutePath());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + dir, e);

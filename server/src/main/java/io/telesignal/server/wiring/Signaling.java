@@ -20,7 +20,6 @@ import java.time.Clock;
  * here and nowhere else.
  */
 public final class Signaling implements AutoCloseable {
-    private final Router router;
     private final ConsultationService consultations;
     private final SignalingFrontDoor frontDoor;
     private final io.telesignal.signaling.rest.RestApi restApi;
@@ -28,12 +27,11 @@ public final class Signaling implements AutoCloseable {
     private final io.telesignal.core.chat.ChatService chat;
     private final java.util.concurrent.ScheduledExecutorService jobs;
 
-    private Signaling(Router router, ConsultationService consultations, SignalingFrontDoor frontDoor,
+    private Signaling(ConsultationService consultations, SignalingFrontDoor frontDoor,
             io.telesignal.signaling.rest.RestApi restApi, io.telesignal.core.chat.ChatService chat,
             java.util.concurrent.ScheduledExecutorService jobs) {
         this.chat = chat;
         this.jobs = jobs;
-        this.router = router;
         this.consultations = consultations;
         this.frontDoor = frontDoor;
         this.restApi = restApi;
@@ -78,12 +76,8 @@ public final class Signaling implements AutoCloseable {
         }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
         jobs.scheduleWithFixedDelay(() -> workers.submit(invites::purgeExpired).exceptionally(failure -> 0),
                 5, 60, java.util.concurrent.TimeUnit.MINUTES);
-        return new Signaling(router, consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
+        return new Signaling(consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
                 services.accounts(), services.apiKeys(), consultations, workers, services.audit(), invites, clock), chat, jobs);
-    }
-
-    public Router router() {
-        return router;
     }
 
     public ConsultationService consultations() {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.SecureRandom;
@@ -58,13 +57,7 @@ final class TokenKeys {
             }
             byte[] secret = new byte[32];
             random.nextBytes(secret);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, Base64.getEncoder().encodeToString(secret) + "\n", StandardCharsets.US_ASCII);
+            io.telesignal.core.secrets.SecretFiles.write(file, Base64.getEncoder().encodeToString(secret) + "\n");
             LOG.info("event=token_secret source=generated file={}", file);
             return secret;
         } catch (IllegalArgumentException e) {

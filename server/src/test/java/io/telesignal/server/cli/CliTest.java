@@ -251,6 +251,15 @@ class CliTest {
     }
 
     @Test
+    void aDataDirectoryThatIsAFileIsAClearFailure() throws Exception {
+        Path file = Files.writeString(dataDir.resolve("not-a-dir"), "x");
+        CliRunner.Result result = cli.run("user", "list", "--data-dir", file.toString());
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err().trim()).startsWith("telesignal: cannot create data directory").endsWith(
+                "(FileAlreadyExistsException)");
+    }
+
+    @Test
     void auditVerifyDoesNotChangeTheStore() throws Exception {
         Path empty = Files.createDirectory(dataDir.resolve("empty"));
         CliRunner.Result result = cli.run("audit", "verify", "--data-dir", empty.toString());

@@ -11,13 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real WebSocket client (the JDK's) speaking telesignal.v1, as a test drives it. */
-final class WsClient implements WebSocket.Listener, AutoCloseable {
+final class WsClient implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -25,42 +24,27 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     /** Messages received but skipped by an earlier {@link #next}; looked at first, in order. */
     private final java.util.Deque<JsonNode> backlog = new java.util.ArrayDeque<>();
     final List<JsonNode> seen = new ArrayList<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
+    final CompletableFuture<Integer> closed;
     private WebSocket socket;
     private int requests;
 
     static WsClient connect(int port) {
         WsClient client = new WsClient();
         client.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("telesignal.v1")
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client).join();
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client.listener).join();
         return client;
     }
 
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            try {
-                inbox.add(JSON.readTree(partial.toString()));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            partial.setLength(0);
+    private final io.telesignal.net.websocket.TextMessages listener = new io.telesignal.net.websocket.TextMessages(text -> {
+        try {
+            inbox.add(JSON.readTree(text));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
-        webSocket.request(1);
-        return null;
-    }
+    });
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed.complete(statusCode);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closed.complete(1006);
+    private WsClient() {
+        this.closed = listener.closed;
     }
 
     void send(String json) {

@@ -204,10 +204,6 @@ public final class SignalingSession implements EndpointSink {
         }
     }
 
-    synchronized boolean attached() {
-        return outlet != null;
-    }
-
     synchronized Optional<Instant> detachedSince() {
         return Optional.ofNullable(detachedAt);
     }
