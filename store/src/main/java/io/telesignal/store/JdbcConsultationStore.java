@@ -1,6 +1,5 @@
 package io.telesignal.store;
 
-import io.telesignal.core.consultation.Attendee;
 import io.telesignal.core.consultation.Consultation;
 import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.consultation.ConsultationState;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,7 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JdbcConsultationStore implements ConsultationStore {
     private final Transactions tx;
     private final WorkerPool workers;
-    private final Map<ConsultationId, Map<UserId, Attendee>> live = new ConcurrentHashMap<>();
+    /**
+     * The latest value of every consultation someone attends on this node: its live attendance exists only here,
+     * and signaling reads it on every relayed message, so those reads never touch the database. Entries go when
+     * the last attendee leaves, so the map is bounded by the consultations in progress.
+     */
+    private final Map<ConsultationId, Consultation> hot = new ConcurrentHashMap<>();
 
     JdbcConsultationStore(Transactions tx, WorkerPool workers) {
         this.tx = tx;
@@ -57,13 +62,17 @@ public final class JdbcConsultationStore implements ConsultationStore {
                 insert.executeUpdate();
             }
             writeParticipants(conn, c);
-            live.put(c.id(), new HashMap<>(c.attendees()));
+            remember(c);
             return null;
         }));
     }
 
     @Override
     public CompletionStage<Optional<Consultation>> find(ConsultationId id) {
+        Consultation cached = hot.get(id);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(Optional.of(cached));
+        }
         return workers.submit(() -> tx.read("find consultation", conn -> load(conn, id)));
     }
 
@@ -92,7 +101,7 @@ public final class JdbcConsultationStore implements ConsultationStore {
                     return true;
                 });
                 if (replaced) {
-                    live.put(updated.id(), new HashMap<>(updated.attendees()));
+                    remember(updated);
                 }
                 return replaced;
             }
@@ -113,8 +122,8 @@ public final class JdbcConsultationStore implements ConsultationStore {
                     }
                 }
             }
-            live.forEach((id, attendees) -> {
-                if (attendees.containsKey(user) && !ids.contains(id.value())) {
+            hot.forEach((id, c) -> {
+                if (c.attendees().containsKey(user) && !ids.contains(id.value())) {
                     ids.add(id.value());
                 }
             });
@@ -149,6 +158,10 @@ public final class JdbcConsultationStore implements ConsultationStore {
     }
 
     private Optional<Consultation> load(Connection conn, ConsultationId id) throws SQLException {
+        Consultation cached = hot.get(id);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
         try (PreparedStatement query = conn.prepareStatement("SELECT state, max_participants, created_by, created_at,"
                 + " scheduled_for, ended_at, version FROM consultations WHERE id = ?")) {
             query.setString(1, id.value());
@@ -166,17 +179,22 @@ public final class JdbcConsultationStore implements ConsultationStore {
                         }
                     }
                 }
-                Map<UserId, Attendee> attendees;
-                synchronized (lockFor(id)) {
-                    attendees = live.getOrDefault(id, Map.of());
-                }
                 return Optional.of(new Consultation(id, ConsultationState.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)),
-                        listed, attendees, rs.getInt(2), new UserId(rs.getString(3)),
+                        listed, Map.of(), rs.getInt(2), new UserId(rs.getString(3)),
                         rs.getObject(4, OffsetDateTime.class).toInstant(),
                         Optional.ofNullable(rs.getObject(5, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
                         Optional.ofNullable(rs.getObject(6, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
                         rs.getLong(7)));
             }
+        }
+    }
+
+    /** Called under the consultation's lock after its row is written. */
+    private void remember(Consultation c) {
+        if (c.attendees().isEmpty()) {
+            hot.remove(c.id());
+        } else {
+            hot.put(c.id(), c);
         }
     }
 

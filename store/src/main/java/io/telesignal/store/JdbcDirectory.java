@@ -37,7 +37,7 @@ public final class JdbcDirectory implements Directory {
     }
 
     @Override
-    public void create(User user, Credentials credentials) {
+    public void create(User user, Optional<Credentials> credentials) {
         tx.inTransaction("create user", c -> {
             if (loginExists(c, user.login())) {
                 throw new LoginTakenException(user.login().value());
@@ -63,7 +63,9 @@ public final class JdbcDirectory implements Directory {
                 throw e;
             }
             writeRoles(c, user);
-            insertCredentials(c, user.id(), credentials);
+            if (credentials.isPresent()) {
+                insertCredentials(c, user.id(), credentials.get());
+            }
             return null;
         });
     }

@@ -42,27 +42,28 @@ public final class Accounts {
     }
 
     public User add(Login login, String displayName, Set<Role> roles, char[] password, String actor) {
-        User user;
         Credentials credentials;
         try {
             policy.check(password);
             credentials = deriver.derive(login, password);
-            if (directory.findByLogin(login).isPresent()) {
-                throw new LoginTakenException(login.value());
-            }
-            user = new User(UserId.random(), login, displayName, roles, true, clock.instant());
-        } catch (LoginTakenException | InvalidPasswordException e) {
+        } catch (InvalidPasswordException e) {
             audit.recordNow(AuditEvent.of("user.created", actor, Outcome.FAILED).reason(e.code()));
             throw e;
         }
-        recordThenApply(AuditEvent.of("user.created", actor, Outcome.OK).subject(user.id().value()),
-                () -> directory.create(user, credentials));
-        return user;
+        return create(login, displayName, roles, Optional.of(credentials), actor);
     }
 
     /**
-     * An account for someone who came through an invite: login {@code guest-<random>}, role guest, a random
-     * password nobody is told (guests sign in with the token the invite gave them).
+     * A token-only account: no password, so no hash to derive (cheap enough to provision thousands at once); it
+     * signs in with tokens the server issues for it, and a password sign-in for it always fails.
+     */
+    public User addWithoutPassword(Login login, String displayName, Set<Role> roles, String actor) {
+        return create(login, displayName, roles, Optional.empty(), actor);
+    }
+
+    /**
+     * An account for someone who came through an invite: login {@code guest-<random>}, role guest, token-only
+     * (guests sign in with the token the invite gave them).
      */
     public User addGuest(String displayName, String actor) {
         java.security.SecureRandom random = new java.security.SecureRandom();
@@ -70,7 +71,24 @@ public final class Accounts {
         for (int i = 0; i < 12; i++) {
             suffix.append("abcdefghijkmnpqrstuvwxyz23456789".charAt(random.nextInt(32)));
         }
-        return add(new Login("guest-" + suffix), displayName, Set.of(Role.GUEST), GeneratedPassword.generate(random), actor);
+        return addWithoutPassword(new Login("guest-" + suffix), displayName, Set.of(Role.GUEST), actor);
+    }
+
+    private User create(Login login, String displayName, Set<Role> roles, Optional<Credentials> credentials,
+            String actor) {
+        User user;
+        try {
+            if (directory.findByLogin(login).isPresent()) {
+                throw new LoginTakenException(login.value());
+            }
+            user = new User(UserId.random(), login, displayName, roles, true, clock.instant());
+        } catch (LoginTakenException e) {
+            audit.recordNow(AuditEvent.of("user.created", actor, Outcome.FAILED).reason(e.code()));
+            throw e;
+        }
+        recordThenApply(AuditEvent.of("user.created", actor, Outcome.OK).subject(user.id().value()),
+                () -> directory.create(user, credentials));
+        return user;
     }
 
     public void setPassword(Login login, char[] password, String actor) {
@@ -121,9 +139,11 @@ public final class Accounts {
     /** The user when the password is right and the account enabled; empty otherwise. Audited either way. */
     public Optional<User> authenticate(Login login, char[] password, String remoteAddress) {
         Optional<User> user = directory.findByLogin(login);
-        String stored = user.flatMap(u -> directory.credentials(u.id())).map(Credentials::passwordHash)
-                .orElse(unknownUserHash);
-        boolean matches = hashes.verify(password, stored) && user.isPresent();
+        Optional<String> stored = user.flatMap(u -> directory.credentials(u.id())).map(Credentials::passwordHash);
+        // an unknown login or a token-only account is checked against a fixed hash (same time) and never matches,
+        // even when the password given is the fixed hash's own
+        boolean verified = hashes.verify(password, stored.orElse(unknownUserHash));
+        boolean matches = verified && stored.isPresent();
         String reason = user.isEmpty() || !matches ? "bad_credentials"
                 : !user.get().enabled() ? "account_disabled" : null;
         String actor = user.map(u -> u.id().value()).orElse("unknown");

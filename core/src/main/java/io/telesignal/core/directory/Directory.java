@@ -11,8 +11,15 @@ import java.util.Optional;
  * Implementations: {@link InMemoryDirectory} here, {@code JdbcDirectory} in store.
  */
 public interface Directory {
-    /** Stores a new user with its first credentials, atomically. */
-    void create(User user, Credentials credentials) throws LoginTakenException;
+    /**
+     * Stores a new user with its first credentials, atomically. Without credentials the account is token-only:
+     * it signs in with tokens the server issues (a platform's users, invite guests), never with a password.
+     */
+    void create(User user, Optional<Credentials> credentials) throws LoginTakenException;
+
+    default void create(User user, Credentials credentials) throws LoginTakenException {
+        create(user, Optional.of(credentials));
+    }
 
     Optional<User> findById(UserId id);
 

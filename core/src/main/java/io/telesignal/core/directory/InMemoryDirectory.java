@@ -16,7 +16,7 @@ public final class InMemoryDirectory implements Directory {
     private final Map<UserId, Credentials> credentials = new HashMap<>();
 
     @Override
-    public synchronized void create(User user, Credentials userCredentials) {
+    public synchronized void create(User user, Optional<Credentials> userCredentials) {
         if (byLogin.containsKey(user.login())) {
             throw new LoginTakenException(user.login().value());
         }
@@ -25,7 +25,7 @@ public final class InMemoryDirectory implements Directory {
         }
         users.put(user.id(), user);
         byLogin.put(user.login(), user.id());
-        credentials.put(user.id(), userCredentials);
+        userCredentials.ifPresent(c -> credentials.put(user.id(), c));
     }
 
     @Override

@@ -52,6 +52,33 @@ class AccountsTest {
     }
 
     @Test
+    void tokenOnlyAccountNeverSignsInWithAPasswordUntilItGetsOne() {
+        User dora = accounts.addWithoutPassword(new Login("dora"), "Dora", Set.of(Role.PATIENT), "apikey.k1");
+
+        assertThat(directory.credentials(dora.id())).isEmpty();
+        assertThat(accounts.authenticate(new Login("dora"), "".toCharArray(), "127.0.0.1")).isEmpty();
+        assertThat(accounts.authenticate(new Login("dora"), "not-a-real-password".toCharArray(), "127.0.0.1")).isEmpty();
+        assertThatThrownBy(() -> accounts.addWithoutPassword(new Login("DORA"), "Other", Set.of(Role.PATIENT), "cli"))
+                .isInstanceOf(LoginTakenException.class);
+        accounts.setPassword(new Login("dora"), "doras new password".toCharArray(), "cli");
+        assertThat(accounts.authenticate(new Login("dora"), "doras new password".toCharArray(), "127.0.0.1")).contains(dora);
+
+        assertThat(log.read(0, 10)).extracting(r -> r.event().type() + ":" + r.event().outcome() + ":" + r.event().reason())
+                .containsExactly("user.created:OK:null", "auth.password:FAILED:bad_credentials",
+                        "auth.password:FAILED:bad_credentials", "user.created:FAILED:login_taken",
+                        "user.password_changed:OK:null", "auth.password:OK:null");
+    }
+
+    @Test
+    void guestsAreTokenOnly() {
+        User guest = accounts.addGuest("Visitor", "invite:i1");
+
+        assertThat(guest.login().value()).startsWith("guest-");
+        assertThat(guest.roles()).containsExactly(Role.GUEST);
+        assertThat(directory.credentials(guest.id())).isEmpty();
+    }
+
+    @Test
     void wrongPasswordUnknownLoginAndDisabledAccountAreRefusedAndAudited() {
         accounts.add(new Login("bob"), "Bob", Set.of(Role.PROVIDER), "bobs password1".toCharArray(), "cli");
 
@@ -109,7 +136,7 @@ class AccountsTest {
     void changesAreRecordedBeforeTheyAreMadeAndFailuresFollow() {
         Directory failing = new Directory() {
             @Override
-            public void create(User user, Credentials credentials) {
+            public void create(User user, java.util.Optional<Credentials> credentials) {
                 throw new IllegalStateException("disk full");
             }
 

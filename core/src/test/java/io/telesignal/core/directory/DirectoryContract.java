@@ -34,6 +34,18 @@ public abstract class DirectoryContract {
     }
 
     @Test
+    void tokenOnlyUserHasNoCredentialsUntilOneIsStored() {
+        User carol = user("carol", Role.PATIENT);
+        directory().create(carol, java.util.Optional.empty());
+
+        assertThat(directory().findByLogin(new Login("carol"))).contains(carol);
+        assertThat(directory().credentials(carol.id())).isEmpty();
+        Credentials later = TestCredentials.sample("c", T0);
+        directory().storeCredentials(carol.id(), later);
+        assertThat(directory().credentials(carol.id())).isPresent();
+    }
+
+    @Test
     void secondUserWithSameLoginIsRefused() {
         directory().create(user("alice", Role.PATIENT), TestCredentials.sample("a", T0));
 

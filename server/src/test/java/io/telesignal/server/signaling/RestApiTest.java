@@ -120,6 +120,91 @@ class RestApiTest {
     }
 
     @Test
+    void platformsProvisionTokenOnlyUsersWithAnApiKey() throws Exception {
+        HttpResponse<String> created = post("/api/v1/users", apiKey,
+                "{\"login\":\"Patient-42\",\"displayName\":\"P 42\",\"roles\":[\"patient\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode user = body(created);
+        assertThat(user.path("login").asText()).isEqualTo("patient-42");
+        assertThat(user.path("roles").toString()).isEqualTo("[\"patient\"]");
+        assertThat(user.path("password").asBoolean()).isFalse();
+
+        // token-only: tokens yes, password sign-in never
+        HttpResponse<String> token = post("/api/v1/tokens", apiKey, "{\"user\":\"patient-42\"}");
+        assertThat(server.services().tokens().verify(body(token).path("token").asText()).subject())
+                .isEqualTo(user.path("id").asText());
+        assertThat(code(post("/api/v1/login", null, "{\"login\":\"patient-42\",\"password\":\"\"}")))
+                .isEqualTo("bad_credentials");
+
+        HttpResponse<String> taken = post("/api/v1/users", apiKey,
+                "{\"login\":\"patient-42\",\"displayName\":\"Other\",\"roles\":[\"patient\"]}");
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(code(taken)).isEqualTo("login_taken");
+        HttpResponse<String> admin = post("/api/v1/users", apiKey,
+                "{\"login\":\"boss\",\"displayName\":\"Boss\",\"roles\":[\"staff\",\"admin\"]}");
+        assertThat(admin.statusCode()).isEqualTo(403);
+        assertThat(code(admin)).isEqualTo("not_authorized");
+        assertThat(server.services().accounts().find(new Login("boss"))).isEmpty();
+    }
+
+    @Test
+    void usersAreCreatedByAdministratorsWithPasswordsAndBadBodiesAreRefused() throws Exception {
+        server.services().accounts().add(new Login("root"), "Root", Set.of(Role.ADMIN), "a long password".toCharArray(), "test");
+        String adminToken = loginToken("root", "a long password");
+        HttpResponse<String> created = post("/api/v1/users", adminToken,
+                "{\"login\":\"nurse\",\"displayName\":\"Nurse\",\"roles\":[\"staff\"],\"password\":\"nurse password 1\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(body(created).path("password").asBoolean()).isTrue();
+        loginToken("nurse", "nurse password 1");
+
+        String patientToken = loginToken("pat", "pat's long password");
+        HttpResponse<String> notAdmin = post("/api/v1/users", patientToken,
+                "{\"login\":\"x1\",\"displayName\":\"X\",\"roles\":[\"patient\"]}");
+        assertThat(notAdmin.statusCode()).isEqualTo(403);
+        assertThat(code(notAdmin)).isEqualTo("not_authorized");
+        assertThat(post("/api/v1/users", null, "{\"login\":\"x1\",\"displayName\":\"X\",\"roles\":[\"patient\"]}")
+                .statusCode()).isEqualTo(401);
+        assertThat(code(post("/api/v1/users", apiKey, "{\"login\":\"x1\",\"displayName\":\"X\",\"roles\":[\"wizard\"]}")))
+                .isEqualTo("invalid_field");
+        assertThat(code(post("/api/v1/users", apiKey, "{\"login\":\"x1\",\"displayName\":\"X\",\"roles\":[]}")))
+                .isEqualTo("invalid_field");
+        assertThat(code(post("/api/v1/users", apiKey, "{\"login\":\"no spaces\",\"displayName\":\"X\",\"roles\":[\"patient\"]}")))
+                .isEqualTo("invalid_field");
+        assertThat(code(post("/api/v1/users", apiKey, "{\"login\":\"x1\",\"displayName\":\" \",\"roles\":[\"patient\"]}")))
+                .isEqualTo("invalid_field");
+        assertThat(code(post("/api/v1/users", apiKey, "{\"login\":\"x1\",\"displayName\":\"X\",\"roles\":[\"patient\"],\"password\":\"short\"}")))
+                .isEqualTo("invalid_password");
+        assertThat(code(post("/api/v1/users", apiKey, "{\"login\":\"x1\",\"displayName\":\"X\",\"roles\":[\"patient\"],\"age\":3}")))
+                .isEqualTo("unknown_field");
+        assertThat(server.services().accounts().find(new Login("x1"))).isEmpty();
+    }
+
+    @Test
+    void concurrentRequestsNeverStarveTheWorkerPool() throws Exception {
+        // a handler that waited on a worker for work queued behind it deadlocked once every worker did so
+        server.stop();
+        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
+                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s",
+                "workers.threads", "2")), Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String path = i % 3 == 0 ? "/api/v1/consultations" : i % 3 == 1 ? "/api/v1/users" : "/api/v1/consultations";
+            String body = i % 3 == 1 ? "{\"login\":\"load-" + i + "\",\"displayName\":\"L\",\"roles\":[\"patient\"]}"
+                    : "{\"participants\":[{\"user\":\"drsmith\",\"role\":\"provider\"}]}";
+            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + apiKey).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        java.util.concurrent.CompletableFuture.allOf(calls.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(calls).allSatisfy(call -> assertThat(call.join().statusCode()).as(call.join().body()).isEqualTo(201));
+        String id = body(calls.get(0).join()).path("id").asText();
+        assertThat(get("/api/v1/consultations/" + id, apiKey).statusCode()).isEqualTo(200);
+        assertThat(body(get("/api/v1/consultations?limit=100", apiKey)).path("consultations").size()).isEqualTo(16);
+    }
+
+    @Test
     void consultationsAreCreatedViewedListedAndEnded() throws Exception {
         HttpResponse<String> created = post("/api/v1/consultations", apiKey,
                 "{\"participants\":[{\"user\":\"drsmith\",\"role\":\"provider\"},{\"user\":\"pat\",\"role\":\"patient\"}]}");

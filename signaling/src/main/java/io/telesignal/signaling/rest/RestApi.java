@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.telesignal.core.DomainException;
 import io.telesignal.core.apikey.ApiKey;
+import io.telesignal.core.apikey.ApiKeyPolicy;
 import io.telesignal.core.apikey.ApiKeys;
 import io.telesignal.core.audit.AuditEvent;
 import io.telesignal.core.audit.AuditTrail;
@@ -98,12 +99,15 @@ public final class RestApi {
 
     record CreateInvite(String role, String ttl) {}
 
+    record CreateUser(String login, String displayName, List<String> roles, String password) {}
+
     record RedeemInvite(String invite, String displayName) {}
 
     public void register(Routes routes) {
         var guard = errors();
         routes.post("/api/v1/login", guard.apply(this::login));
         routes.post("/api/v1/tokens", guard.apply(this::issueToken));
+        routes.post("/api/v1/users", guard.apply(this::createUser));
         routes.post("/api/v1/consultations", guard.apply(this::createConsultation));
         routes.get("/api/v1/consultations", guard.apply(this::listConsultations));
         routes.get("/api/v1/consultations/*", guard.apply(this::getConsultation));
@@ -147,17 +151,12 @@ public final class RestApi {
             }
             User user = accounts.find(login).orElseThrow(() -> new RestException(HttpResponseStatus.NOT_FOUND,
                     "user_not_found", "no such user"));
-            if (user.hasRole(Role.ADMIN)) {
-                // a platform backend signs its users in; it never gets to act as a telesignal administrator
+            try {
+                ApiKeyPolicy.checkTokenFor(user);
+            } catch (ApiKeyPolicy.Refused refused) {
                 audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.DENIED)
-                        .subject(user.id().value()).reason("not_authorized"));
-                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
-                        "API keys do not issue tokens for administrators");
-            }
-            if (!user.enabled()) {
-                audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.DENIED)
-                        .subject(user.id().value()).reason("account_disabled"));
-                throw new RestException(HttpResponseStatus.FORBIDDEN, "account_disabled", "the account is disabled");
+                        .subject(user.id().value()).reason(refused.code()));
+                throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
             }
             IssuedToken token;
             try {
@@ -169,6 +168,65 @@ public final class RestApi {
                     .subject(user.id().value()).remoteAddress(address(request)));
             return respond(HttpResponseStatus.OK, Map.of("token", token.jwt(),
                     "expiresAt", token.claims().expiresAt().toString(), "user", user.id().value()));
+        });
+    }
+
+    // ---- users
+
+    /**
+     * Provisions a user: by a platform backend's API key (any role but admin) or an administrator's token.
+     * Without a password the account is token-only; it signs in with tokens issued for it.
+     */
+    private CompletionStage<HttpResponse> createUser(HttpRequest request) {
+        CreateUser body = read(request, CreateUser.class);
+        if (body.login() == null || body.displayName() == null || body.roles() == null || body.roles().isEmpty()) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field",
+                    "login, displayName and roles (at least one) are required");
+        }
+        Login login = login(body.login());
+        if (body.displayName().isBlank() || body.displayName().length() > User.MAX_DISPLAY_NAME) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field",
+                    "displayName must be 1-" + User.MAX_DISPLAY_NAME + " characters");
+        }
+        Set<Role> roles = new java.util.HashSet<>();
+        for (String name : body.roles()) {
+            if (name == null) {
+                throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "roles must be role names");
+            }
+            roles.add(role(name));
+        }
+        return blocking(() -> {
+            Caller caller = authenticate(request);
+            String actor = caller.actor().user().value();
+            if (caller.apiKey()) {
+                try {
+                    ApiKeyPolicy.checkProvision(roles);
+                } catch (ApiKeyPolicy.Refused refused) {
+                    audit.recordNow(AuditEvent.of("user.created", actor, Outcome.DENIED).reason(refused.code()));
+                    throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
+                }
+            } else if (!caller.actor().roles().contains(Role.ADMIN)) {
+                audit.recordNow(AuditEvent.of("user.created", actor, Outcome.DENIED).reason("not_authorized"));
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "users are created with an API key or by an administrator");
+            }
+            User user;
+            try {
+                user = body.password() == null
+                        ? accounts.addWithoutPassword(login, body.displayName(), roles, actor)
+                        : accounts.add(login, body.displayName(), roles, body.password().toCharArray(), actor);
+            } catch (io.telesignal.core.directory.LoginTakenException e) {
+                throw new RestException(HttpResponseStatus.CONFLICT, e.code(), "the login is taken");
+            } catch (io.telesignal.core.directory.InvalidPasswordException e) {
+                throw new RestException(HttpResponseStatus.BAD_REQUEST, e.code(), e.getMessage());
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("id", user.id().value());
+            answer.put("login", user.login().value());
+            answer.put("displayName", user.displayName());
+            answer.put("roles", user.roles().stream().map(Role::wireName).sorted().toList());
+            answer.put("password", body.password() != null);
+            return respond(HttpResponseStatus.CREATED, answer);
         });
     }
 
@@ -200,24 +258,23 @@ public final class RestApi {
                         HttpResponseStatus.BAD_REQUEST, "user_not_found", "no such user: " + spec.user()));
                 participants.put(user.id(), role);
             }
-            return join(consultations.create(caller.actor(), participants, scheduledFor,
-                    Optional.ofNullable(body.maxParticipants()), origin(request)));
-        }).thenApply(c -> respond(HttpResponseStatus.CREATED, view(c)));
+            return consultations.create(caller.actor(), participants, scheduledFor,
+                    Optional.ofNullable(body.maxParticipants()), origin(request));
+        }).thenCompose(created -> created).thenApply(c -> respond(HttpResponseStatus.CREATED, view(c)));
     }
 
     private CompletionStage<HttpResponse> listConsultations(HttpRequest request) {
         int offset = intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = intParameter(request, "limit", 50, 1, 500);
-        return blocking(() -> {
-            return join(consultations.list(authenticate(request).actor(), offset, limit));
-        }).thenApply(list -> respond(HttpResponseStatus.OK,
+        return blocking(() -> consultations.list(authenticate(request).actor(), offset, limit))
+                .thenCompose(listed -> listed).thenApply(list -> respond(HttpResponseStatus.OK,
                 Map.of("consultations", list.stream().map(RestApi::view).toList())));
     }
 
     private CompletionStage<HttpResponse> getConsultation(HttpRequest request) {
         ConsultationId id = consultationPath(request, false);
-        return blocking(() -> join(consultations.get(authenticate(request).actor(), id)))
-                .thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
+        return blocking(() -> consultations.get(authenticate(request).actor(), id))
+                .thenCompose(found -> found).thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
     }
 
     private CompletionStage<HttpResponse> consultationAction(HttpRequest request) {
@@ -235,8 +292,8 @@ public final class RestApi {
         }
         Role role = role(body.role());
         Optional<Duration> ttl = Optional.ofNullable(body.ttl()).map(RestApi::ttl);
-        return blocking(() -> join(invites.create(authenticate(request).actor(), id, role, ttl, origin(request))))
-                .thenApply(created -> respond(HttpResponseStatus.CREATED, Map.of("invite", created.token(),
+        return blocking(() -> invites.create(authenticate(request).actor(), id, role, ttl, origin(request)))
+                .thenCompose(creating -> creating).thenApply(created -> respond(HttpResponseStatus.CREATED, Map.of("invite", created.token(),
                         "consultation", id.value(), "role", role.wireName(),
                         "expiresAt", created.invite().expiresAt().toString())));
     }
@@ -258,20 +315,23 @@ public final class RestApi {
                     "displayName (1-128 characters) is required to join as a guest");
         }
         io.telesignal.core.invite.Invite invite = invites.verify(body.invite());
-        return blocking(() -> {
-            User user;
-            if (hasCredential) {
+        // the claim, the guest account and the listing each run on the worker pool; they are chained, never awaited
+        // on a worker (that would starve the pool under load)
+        CompletionStage<User> redeemer;
+        if (hasCredential) {
+            redeemer = blocking(() -> {
                 Caller caller = authenticate(request);
                 if (caller.apiKey()) {
                     throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized", "API keys do not join");
                 }
-                user = accounts.find(caller.actor().user()).orElseThrow();
-                join(invites.claim(body.invite(), user.id().value(), origin(request)));
-            } else {
-                join(invites.claim(body.invite(), "guest", origin(request)));
-                user = accounts.addGuest(body.displayName(), "invite:" + invite.id());
-            }
-            join(invites.admitToList(invite, user.id()));
+                return accounts.find(caller.actor().user()).orElseThrow();
+            }).thenCompose(user -> invites.claim(body.invite(), user.id().value(), origin(request)).thenApply(i -> user));
+        } else {
+            redeemer = invites.claim(body.invite(), "guest", origin(request))
+                    .thenCompose(claimed -> blocking(() -> accounts.addGuest(body.displayName(), "invite:" + invite.id())));
+        }
+        return redeemer.thenCompose(user -> invites.admitToList(invite, user.id()).thenApply(listed -> user))
+                .thenApply(user -> {
             Duration left = Duration.between(clock.instant(), invite.expiresAt());
             IssuedToken token = tokens.issue(user.id(), user.roles(), Optional.of(left.isNegative() || left.isZero()
                     ? Duration.ofMinutes(1) : left.compareTo(tokens.maxTtl()) > 0 ? tokens.maxTtl() : left));
@@ -288,8 +348,8 @@ public final class RestApi {
 
     private CompletionStage<HttpResponse> endConsultation(HttpRequest request) {
         ConsultationId id = consultationPath(request, true);
-        return blocking(() -> join(consultations.end(authenticate(request).actor(), id, origin(request))))
-                .thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
+        return blocking(() -> consultations.end(authenticate(request).actor(), id, origin(request)))
+                .thenCompose(ending -> ending).thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
     }
 
     static Map<String, Object> view(Consultation c) {
@@ -343,17 +403,6 @@ public final class RestApi {
 
     private <T> CompletionStage<T> blocking(java.util.function.Supplier<T> work) {
         return workers.submit(work);
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
     }
 
     /** Wraps every handler so that any failure becomes a JSON error with the right status. */

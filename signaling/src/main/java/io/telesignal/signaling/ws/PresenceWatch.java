@@ -82,8 +82,8 @@ final class PresenceWatch {
     /** Subscribes; answers the current presence of the users allowed and the ids refused. */
     CompletionStage<Object> watch(SignalingSession session, List<String> ids) {
         Actor watcher = session.actor();
-        return workers.submit(() -> {
-            List<Consultation> mine = consultations.involving(watcher.user()).toCompletableFuture().join();
+        // the consultations come from the worker pool themselves: chained, not awaited on a worker
+        return consultations.involving(watcher.user()).thenCompose(mine -> workers.submit(() -> {
             Map<UserId, Boolean> decisions = new LinkedHashMap<>();
             for (String id : ids) {
                 UserId target;
@@ -97,7 +97,7 @@ final class PresenceWatch {
                 decisions.put(target, policy.mayWatch(watcher, target, roles, mine));
             }
             return decisions;
-        }).thenCompose(decisions -> {
+        })).thenCompose(decisions -> {
             List<String> refused = new ArrayList<>();
             List<CompletableFuture<UserPresence>> current = new ArrayList<>();
             decisions.forEach((target, allowed) -> {
