@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
  * and get a future; a single writer thread appends to the {@link AuditLog} in arrival order, which is what
  * a hash chain needs and keeps blocking JDBC off the caller's thread.
  *
+ * <p>Futures complete on a second thread, in the order the records were written, so what callers chain on them
+ * (a consultation's fan-out to its participants) never holds up the next write. That thread's queue is bounded
+ * too: when callers' continuations fall behind, the writer waits for them, and the full event queue then refuses
+ * new events.
+ *
  * <p>Hazard: the queue is bounded. When it is full the future fails at once with
  * {@link AuditUnavailableException}; callers refuse the audited action instead of waiting, so a slow store
  * slows admissions, never an event loop. {@link #close} drains what was accepted before it returns.
@@ -24,6 +29,7 @@ public final class AuditTrail implements AutoCloseable {
     private final AuditLog log;
     private final Clock clock;
     private final ThreadPoolExecutor writer;
+    private final ThreadPoolExecutor completions;
 
     public AuditTrail(AuditLog log, Clock clock, int queueCapacity) {
         this.log = log;
@@ -34,6 +40,24 @@ public final class AuditTrail implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
+        this.completions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+                    Thread thread = new Thread(runnable, "audit-completions");
+                    thread.setDaemon(true);
+                    return thread;
+                }, (task, executor) -> {
+                    // full: the writer waits (order kept, memory bounded); after close, complete right here
+                    try {
+                        if (executor.isShutdown()) {
+                            task.run();
+                        } else {
+                            executor.getQueue().put(task);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        task.run();
+                    }
+                });
     }
 
     public CompletableFuture<AuditRecord> record(AuditEvent.Builder event) {
@@ -42,10 +66,12 @@ public final class AuditTrail implements AutoCloseable {
         try {
             writer.execute(() -> {
                 try {
-                    result.complete(log.append(stamped));
+                    AuditRecord written = log.append(stamped);
+                    completions.execute(() -> result.complete(written));
                 } catch (RuntimeException e) {
                     LOG.error("event=audit_append outcome=failed type={}", stamped.type(), e);
-                    result.completeExceptionally(new AuditUnavailableException("audit store failed", e));
+                    completions.execute(() -> result.completeExceptionally(
+                            new AuditUnavailableException("audit store failed", e)));
                 } catch (Error e) {
                     result.completeExceptionally(new AuditUnavailableException("audit writer failed", e));
                     throw e;
@@ -82,10 +108,15 @@ public final class AuditTrail implements AutoCloseable {
 
     /** Stops taking events and waits at most {@code timeout} for the accepted ones to be written. */
     public void close(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         writer.shutdown();
         try {
             if (!writer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.error("event=audit_close outcome=timeout pending={}", writer.getQueue().size());
+            }
+            completions.shutdown();
+            if (!completions.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.error("event=audit_close outcome=timeout pending_completions={}", completions.getQueue().size());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -76,9 +76,13 @@ public record Consultation(
 
     /** Whether the endpoint belongs to an admitted attendee; answers that attendee. */
     public Optional<Attendee> admittedEndpoint(EndpointId endpoint) {
-        return attendees.values().stream()
-                .filter(a -> a.admitted() && a.endpoints().contains(endpoint))
-                .findFirst();
+        // on every relayed signal: a plain loop over a handful of attendees
+        for (Attendee attendee : attendees.values()) {
+            if (attendee.admitted() && attendee.endpoints().contains(endpoint)) {
+                return Optional.of(attendee);
+            }
+        }
+        return Optional.empty();
     }
 
     public List<Attendee> admitted() {

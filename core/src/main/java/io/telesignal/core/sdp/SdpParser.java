@@ -16,7 +16,14 @@ import java.util.regex.Pattern;
 public final class SdpParser {
     private static final Pattern MEDIA = Pattern.compile("([a-z]+) (\\d{1,5})(/\\d{1,5})? ([A-Za-z0-9/._-]+)((?: [^ ]+)+)");
     private static final Pattern ORIGIN = Pattern.compile("(\\S+) (\\d{1,20}) (\\d{1,20}) (\\S+) (\\S+) (\\S+)");
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`{|}~-]+");
+    /** RFC 8866 token-char, as a lookup table (attribute names are checked on every relayed description). */
+    private static final boolean[] TOKEN_CHAR = new boolean[128];
+
+    static {
+        for (char c : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+.^_`{|}~-".toCharArray()) {
+            TOKEN_CHAR[c] = true;
+        }
+    }
     private static final String SESSION_TYPES = "iuepcbtrzka";
     private static final String MEDIA_TYPES = "icbka";
     public static final int MAX_LINES = 4096;
@@ -27,11 +34,34 @@ public final class SdpParser {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * The lines, split at LF with a CR before it dropped (as {@code split("\r?\n", -1)} would, without a regex:
+     * this runs for every relayed description). Refuses more than {@link #MAX_LINES} as soon as it sees them.
+     */
+    private static List<String> lines(String sdp) {
+        List<String> lines = new ArrayList<>(64);
+        int start = 0;
+        while (true) {
+            int lf = sdp.indexOf('\n', start);
+            int end = lf < 0 ? sdp.length() : lf;
+            int trimmed = lf > start && sdp.charAt(lf - 1) == '\r' ? end - 1 : end;
+            lines.add(sdp.substring(start, trimmed));
+            if (lines.size() > MAX_LINES + 1) {
+                throw SdpException.invalid(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
+            }
+            if (lf < 0) {
+                return lines;
+            }
+            start = lf + 1;
+        }
+    }
+
     public SessionDescription parse(String sdp) {
         if (sdp.length() > maxBytes || sdp.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
             throw SdpException.tooLarge(maxBytes);
         }
-        String[] lines = sdp.split("\r?\n", -1);
+        List<String> split = lines(sdp);
+        String[] lines = split.toArray(String[]::new);
         int count = lines.length;
         if (count > 0 && lines[count - 1].isEmpty()) {
             count--;
@@ -123,11 +153,24 @@ public final class SdpParser {
         return line.charAt(0);
     }
 
+    private static boolean isToken(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 128 || !TOKEN_CHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static SessionDescription.Attribute attribute(String line, int number) {
         String body = line.substring(2);
         int colon = body.indexOf(':');
         String name = colon < 0 ? body : body.substring(0, colon);
-        if (!TOKEN.matcher(name).matches()) {
+        if (!isToken(name)) {
             throw SdpException.invalid(number, "attribute name must be a token");
         }
         return new SessionDescription.Attribute(name, colon < 0 ? Optional.empty() : Optional.of(body.substring(colon + 1)));

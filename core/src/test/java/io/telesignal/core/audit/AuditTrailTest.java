@@ -14,30 +14,13 @@ import org.junit.jupiter.api.Test;
 class AuditTrailTest {
     private final MutableClock clock = MutableClock.atEpochDay();
 
-    @Test
-    void recordsInArrivalOrderStampedWithTheClock() {
-        InMemoryAuditLog log = new InMemoryAuditLog();
-        try (AuditTrail trail = new AuditTrail(log, clock, 100)) {
-            trail.record(AuditEvent.of("user.created", "cli", Outcome.OK).subject("u1"));
-            clock.advance(Duration.ofSeconds(5));
-            AuditRecord second = trail.record(AuditEvent.of("user.disabled", "cli", Outcome.OK).subject("u1")).join();
-
-            assertThat(second.seq()).isEqualTo(2);
-            assertThat(second.event().at()).isEqualTo(clock.instant());
-        }
-        List<AuditRecord> records = log.read(0, 10);
-        assertThat(records).extracting(r -> r.event().type()).containsExactly("user.created", "user.disabled");
-    }
-
-    @Test
-    void fullQueueFailsFastInsteadOfBlocking() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        InMemoryAuditLog inner = new InMemoryAuditLog();
-        AuditLog slow = new AuditLog() {
+    /** A log whose appends wait (at most 10 s) for the latch. */
+    private static AuditLog waitingFor(CountDownLatch latch, InMemoryAuditLog inner) {
+        return new AuditLog() {
             @Override
             public AuditRecord append(AuditEvent event) {
                 try {
-                    release.await(10, TimeUnit.SECONDS);
+                    latch.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -54,6 +37,56 @@ class AuditTrailTest {
                 return inner.head();
             }
         };
+    }
+
+    @Test
+    void recordsInArrivalOrderStampedWithTheClock() {
+        InMemoryAuditLog log = new InMemoryAuditLog();
+        try (AuditTrail trail = new AuditTrail(log, clock, 100)) {
+            trail.record(AuditEvent.of("user.created", "cli", Outcome.OK).subject("u1"));
+            clock.advance(Duration.ofSeconds(5));
+            AuditRecord second = trail.record(AuditEvent.of("user.disabled", "cli", Outcome.OK).subject("u1")).join();
+
+            assertThat(second.seq()).isEqualTo(2);
+            assertThat(second.event().at()).isEqualTo(clock.instant());
+        }
+        List<AuditRecord> records = log.read(0, 10);
+        assertThat(records).extracting(r -> r.event().type()).containsExactly("user.created", "user.disabled");
+    }
+
+    @Test
+    void continuationsRunOffTheWriterInWriteOrderAndNeverHoldUpWriting() throws Exception {
+        InMemoryAuditLog inner = new InMemoryAuditLog();
+        CountDownLatch attached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AuditLog gated = waitingFor(attached, inner); // nothing completes before the test has chained on it
+        List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (AuditTrail trail = new AuditTrail(gated, clock, 100)) {
+            CompletableFuture<Void> first = trail.record(AuditEvent.of("a.first", "x", Outcome.OK)).thenAccept(r -> {
+                seen.add(Thread.currentThread().getName() + ":" + r.seq());
+                try {
+                    release.await(10, TimeUnit.SECONDS); // a slow fan-out
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<Void> second = trail.record(AuditEvent.of("a.second", "x", Outcome.OK))
+                    .thenAccept(r -> seen.add(Thread.currentThread().getName() + ":" + r.seq()));
+            attached.countDown();
+            // the second event is written while the first one's continuation is still busy
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> inner.read(0, 10).size() == 2);
+            assertThat(second).isNotDone();
+            release.countDown();
+            CompletableFuture.allOf(first, second).get(5, TimeUnit.SECONDS);
+        }
+        assertThat(seen).containsExactly("audit-completions:1", "audit-completions:2");
+    }
+
+    @Test
+    void fullQueueFailsFastInsteadOfBlocking() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        InMemoryAuditLog inner = new InMemoryAuditLog();
+        AuditLog slow = waitingFor(release, inner);
         try (AuditTrail trail = new AuditTrail(slow, clock, 1)) {
             CompletableFuture<AuditRecord> running = trail.record(AuditEvent.of("a.b", "x", Outcome.OK));
             // wait until the writer has taken the first event, leaving the one-slot queue empty

@@ -1,5 +1,6 @@
 package io.telesignal.net.websocket;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -32,6 +33,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private ChannelHandlerContext ctx;
     private WebSocketHandler handler;
     private boolean closeNotified;
+    /** A flush task is queued on the loop behind the writes of this turn (loop-confined). */
+    private boolean flushQueued;
     private int closeCode = CloseCodes.ABNORMAL;
 
     WebSocketFrameHandler(FrontDoorMetrics metrics, WebSocketSettings settings) {
@@ -122,8 +125,20 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             return false;
         }
         metrics.messageSent();
-        ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(new TextWebSocketFrame(text)));
+        ctx.channel().eventLoop().execute(() -> {
+            // UTF-8 straight into a pooled buffer; one flush for all the messages queued in this turn of the loop
+            ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text)));
+            if (!flushQueued) {
+                flushQueued = true;
+                ctx.channel().eventLoop().execute(this::flushQueued);
+            }
+        });
         return true;
+    }
+
+    private void flushQueued() {
+        flushQueued = false;
+        ctx.flush();
     }
 
     @Override

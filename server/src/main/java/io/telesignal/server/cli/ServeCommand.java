@@ -37,16 +37,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config = options.load(context);
         LoggingSetup.configure(config.logging().format(), config.logging().level(), LoggingSetup.Target.STDOUT);
-        TelesignalServer server;
-        try {
-            server = TelesignalServer.start(config, context.clock(), demo, context.out());
-        } catch (ListenerBindException e) {
-            context.err().println("telesignal: cannot listen on " + config.http().host() + ":" + config.http().port()
-                    + " (http.host/http.port): address in use or not available");
-            return Cli.FAILED;
-        }
+        // the hook goes in before the server starts: a SIGTERM that arrives while it starts, or just after it said
+        // it had, still gets a graceful stop and exit 0 (before, the JVM could die with 143 in that gap)
+        java.util.concurrent.atomic.AtomicReference<TelesignalServer> running = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch startDone = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             Thread watchdog = new Thread(() -> {
                 try {
                     Thread.sleep(config.shutdownTimeout().toMillis() + 10_000);
@@ -58,12 +54,31 @@ final class ServeCommand implements Callable<Integer> {
             }, "shutdown-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
+            try {
+                startDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            TelesignalServer server = running.get();
+            if (server == null) {
+                return; // it never started; call() reports why
+            }
             server.stop();
             stopped.countDown();
             context.out().flush();
             // a JVM ended by SIGTERM exits 143 once its hooks return; a completed graceful stop is a success
             Runtime.getRuntime().halt(Cli.OK);
-        }, "shutdown"));
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            running.set(TelesignalServer.start(config, context.clock(), demo, context.out()));
+        } catch (ListenerBindException e) {
+            context.err().println("telesignal: cannot listen on " + config.http().host() + ":" + config.http().port()
+                    + " (http.host/http.port): address in use or not available");
+            return Cli.FAILED;
+        } finally {
+            startDone.countDown();
+        }
         stopped.await();
         return Cli.OK;
     }

@@ -51,7 +51,7 @@ public record ServerConfig(
     public record Tokens(String algorithm, Path secretFile, Optional<Path> privateKey, Optional<Path> publicKey,
             TokenSettings settings) {}
 
-    /** @param ioThreads Netty I/O threads; 0 for two per core */
+    /** @param ioThreads Netty I/O threads; 0 for one per core */
     public record Workers(int threads, int queue, int ioThreads) {}
 
     public record Logging(String format, String level) {}

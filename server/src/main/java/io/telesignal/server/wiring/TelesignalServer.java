@@ -84,8 +84,10 @@ public final class TelesignalServer {
             signaling = Signaling.start(config, services, workers, metrics.registry(), clock);
             signaling.register(routes);
 
+            // one loop per core: a relayed message crosses from the sender's loop to the receiver's, and more loops
+            // than cores turn those hand-offs into context switches (measured: docs/performance.md)
             int ioThreads = config.workers().ioThreads() == 0
-                    ? 2 * Runtime.getRuntime().availableProcessors() : config.workers().ioThreads();
+                    ? Runtime.getRuntime().availableProcessors() : config.workers().ioThreads();
             loops = new EventLoops(ioThreads);
             HttpListener http = new HttpListener("http", config.http(), sslContext, routes, loops,
                     new FrontDoorMetrics(metrics.registry(), "http"));

@@ -81,6 +81,17 @@ class WebSocketErrorCodesTest {
     }
 
     @Test
+    void aSessionTheAuditTrailCannotRecordIsEndedWith1013() {
+        server.services().audit().close(); // from now on every record is refused at once
+        try (WsClient client = WsClient.connect(port)) {
+            assertThat(client.hello(token(provider)).path("type").asText()).isEqualTo("welcome");
+            assertThat(client.next("error").path("code").asText()).isEqualTo("audit_unavailable");
+            assertThat(client.closed.join()).isEqualTo(1013);
+        }
+        org.awaitility.Awaitility.await().until(() -> server.signaling().frontDoor().sessions() == 0);
+    }
+
+    @Test
     void tokenForAnUnknownUserIs4401() {
         String orphan = server.services().tokens().issue(new UserId("u-gone"), Set.of(Role.PATIENT), Optional.empty()).jwt();
         try (WsClient client = WsClient.connect(port)) {

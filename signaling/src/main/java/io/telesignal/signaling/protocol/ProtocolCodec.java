@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 public final class ProtocolCodec {
     private final ObjectMapper mapper;
     private final ObjectReader reader;
+    private final com.fasterxml.jackson.databind.ObjectWriter writer;
 
     public ProtocolCodec() {
         JsonMapper jsonMapper = JsonMapper.builder()
@@ -58,6 +59,7 @@ public final class ProtocolCodec {
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert);
         this.mapper = jsonMapper;
         this.reader = jsonMapper.readerFor(ClientMessage.class);
+        this.writer = jsonMapper.writerFor(ServerMessage.class);
     }
 
     public Decoded decode(String text) {
@@ -105,10 +107,11 @@ public final class ProtocolCodec {
     /** Writes a server message with its sequence number (0 for connection-level messages). */
     public String encode(long seq, ServerMessage message) {
         try {
-            // the type id comes from ServerMessage's @JsonTypeInfo, which Jackson applies to every subtype
-            ObjectNode node = mapper.valueToTree(message);
-            node.put("seq", seq);
-            return mapper.writeValueAsString(node);
+            // the type id comes from ServerMessage's @JsonTypeInfo, which Jackson applies to every subtype; seq goes
+            // last, spliced in place of the closing brace (no intermediate tree: this runs for every message sent)
+            String json = writer.writeValueAsString(message);
+            return new StringBuilder(json.length() + 24).append(json, 0, json.length() - 1)
+                    .append(",\"seq\":").append(seq).append('}').toString();
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IllegalStateException("server message not serializable: " + message.getClass().getSimpleName(), e);
         }

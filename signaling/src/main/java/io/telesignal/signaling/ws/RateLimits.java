@@ -12,12 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token buckets (Bucket4j) for messages: one per connection, one per remote address shared by that address's
- * connections. A message passes when both have a token. Address buckets live while the address has a connection
- * (reference counted), so the map stays as small as the set of connected addresses. Single node: in cluster mode
- * the address buckets move behind the rate-limit SPI.
+ * connections. A message passes when both have a token. An address's bucket outlives its last connection until it
+ * would have refilled ({@link #evictIdle}), so reconnecting does not buy a fresh burst; the map stays as small as
+ * the set of addresses connected or recently seen. Single node: in cluster mode the address buckets move behind
+ * the rate-limit SPI.
  */
 final class RateLimits {
-    private record Shared(Bucket bucket, int connections) {}
+    /** {@code idleSince}: when the last connection closed, in the bucket's time; meaningless while connected. */
+    private record Shared(Bucket bucket, int connections, long idleSince) {}
 
     private final RateLimitSettings settings;
     private final TimeMeter time;
@@ -42,8 +44,8 @@ final class RateLimits {
     /** The buckets of one new connection; {@link Lease#release} when it closes. */
     Lease open(InetAddress address) {
         Shared shared = byAddress.compute(address, (a, current) -> current == null
-                ? new Shared(bucket(settings.addressPerSecond(), settings.addressBurst()), 1)
-                : new Shared(current.bucket(), current.connections() + 1));
+                ? new Shared(bucket(settings.addressPerSecond(), settings.addressBurst()), 1, 0)
+                : new Shared(current.bucket(), current.connections() + 1, 0));
         return new Lease(address, bucket(settings.connectionPerSecond(), settings.connectionBurst()), shared.bucket());
     }
 
@@ -89,9 +91,27 @@ final class RateLimits {
                 return;
             }
             released = true;
-            byAddress.computeIfPresent(address, (a, current) -> current.connections() <= 1 ? null
-                    : new Shared(current.bucket(), current.connections() - 1));
+            byAddress.computeIfPresent(address, (a, current) ->
+                    new Shared(current.bucket(), current.connections() - 1, time.currentTimeNanos()));
         }
+    }
+
+    /**
+     * Forgets the buckets of addresses with no connection that have been idle long enough to be full again (a
+     * fresh bucket would be the same); answers how many. Called by the front door's periodic sweep.
+     */
+    int evictIdle() {
+        long now = time.currentTimeNanos();
+        long refill = (long) Math.ceil((double) settings.addressBurst() / settings.addressPerSecond() * 1e9);
+        int[] evicted = {0};
+        byAddress.keySet().forEach(address -> byAddress.computeIfPresent(address, (a, current) -> {
+            if (current.connections() <= 0 && now - current.idleSince() >= refill) {
+                evicted[0]++;
+                return null;
+            }
+            return current;
+        }));
+        return evicted[0];
     }
 
     int addresses() {

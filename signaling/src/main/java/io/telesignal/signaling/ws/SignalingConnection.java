@@ -226,8 +226,27 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         door.registry().attach(opened, this, 0, welcome(opened, false, null));
         door.presence().opened(opened);
         door.audit().record(io.telesignal.core.audit.AuditEvent.of("session.opened", actor.user().value(),
-                io.telesignal.core.audit.Outcome.OK).endpoint(opened.endpoint().value()).remoteAddress(remoteAddress));
+                io.telesignal.core.audit.Outcome.OK).endpoint(opened.endpoint().value()).remoteAddress(remoteAddress))
+                .whenComplete((recorded, failure) -> {
+                    if (failure != null) {
+                        // no session goes unaudited: one the trail could not record is ended at once
+                        connection.eventLoop().execute(() -> auditFailed(opened));
+                    }
+                });
         LOG.info("event=ws_session_opened session={} user={}", opened.id(), actor.user());
+    }
+
+    private void auditFailed(SignalingSession opened) {
+        LOG.error("event=ws_session_opened outcome=audit_failed session={}", opened.id());
+        if (session == opened && state == State.ACTIVE) {
+            opened.send(new ServerMessage.Error(null, "audit_unavailable", "the audit trail cannot record; retry shortly"));
+            state = State.CLOSED;
+            connection.close(1013, "try again later");
+            door.registry().detach(opened, this); // so that ending it does not close this connection a second time
+            door.registry().end(opened);
+        } else if (!opened.ended()) {
+            door.registry().end(opened);
+        }
     }
 
     private void resume(ClientMessage.Resume resume, Actor actor) {

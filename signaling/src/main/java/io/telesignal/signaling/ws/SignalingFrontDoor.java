@@ -1,5 +1,7 @@
 package io.telesignal.signaling.ws;
 
+import io.telesignal.core.DomainException;
+
 import io.telesignal.core.audit.AuditEvent;
 import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.audit.Outcome;
@@ -143,8 +145,17 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         for (ConsultationId consultation : session.consultations()) {
             consultations.leave(session.actor(), consultation, session.endpoint(),
                     new ConsultationService.Origin(session.endpoint().value(), null))
-                    .exceptionally(failure -> null);
+                    .exceptionally(failure -> {
+                        // not an error when the consultation ended or the user was removed meanwhile
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure;
+                        LOG.warn("event=ws_session_leave outcome=failed session={} consultation={} code={}",
+                                session.id(), consultation, cause instanceof DomainException domain
+                                        ? domain.code() : cause.getClass().getSimpleName());
+                        return null;
+                    });
         }
+        // a failure to record is logged by the audit trail; the session is over either way
         audit.record(AuditEvent.of("session.ended", session.actor().user().value(), Outcome.OK)
                 .endpoint(session.endpoint().value()));
         LOG.info("event=ws_session_ended session={} user={}", session.id(), session.actor().user());
@@ -153,6 +164,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private void sweep() {
         try {
             registry.expire();
+            rateLimits.evictIdle();
         } catch (RuntimeException e) {
             LOG.error("event=ws_session_sweep outcome=error", e);
         }

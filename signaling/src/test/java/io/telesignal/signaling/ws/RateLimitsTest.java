@@ -39,14 +39,42 @@ class RateLimitsTest {
     }
 
     @Test
-    void addressBucketsLiveAsLongAsTheirConnections() throws Exception {
+    void addressBucketsOutliveTheirLastConnectionUntilTheyWouldBeFull() throws Exception {
         InetAddress address = InetAddress.getByName("192.0.2.4");
         RateLimits.Lease first = limits.open(address);
         RateLimits.Lease second = limits.open(address);
         first.release();
         first.release();
-        assertThat(limits.addresses()).isEqualTo(1);
         second.release();
+        assertThat(limits.addresses()).isEqualTo(1);
+        // address bucket: 6 burst at 5/s, so full again 1.2 s after its last use
+        clock.advance(Duration.ofMillis(1100));
+        assertThat(limits.evictIdle()).isZero();
+        clock.advance(Duration.ofMillis(100));
+        assertThat(limits.evictIdle()).isEqualTo(1);
         assertThat(limits.addresses()).isZero();
+    }
+
+    @Test
+    void reconnectingDoesNotBuyAFreshBurst() throws Exception {
+        InetAddress address = InetAddress.getByName("192.0.2.5");
+        int passed = 0;
+        for (int connection = 0; connection < 3; connection++) {
+            RateLimits.Lease lease = limits.open(address);
+            for (int i = 0; i < 4; i++) {
+                passed += lease.tryConsume() == RateLimits.Lease.Verdict.PASS ? 1 : 0;
+            }
+            lease.release();
+            assertThat(limits.evictIdle()).isZero();
+        }
+        assertThat(passed).isEqualTo(6); // the address's burst, not three connections' worth
+    }
+
+    @Test
+    void connectedAddressesAreNeverEvicted() throws Exception {
+        limits.open(InetAddress.getByName("192.0.2.6"));
+        clock.advance(Duration.ofHours(1));
+        assertThat(limits.evictIdle()).isZero();
+        assertThat(limits.addresses()).isEqualTo(1);
     }
 }

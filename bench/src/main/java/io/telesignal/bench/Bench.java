@@ -1,0 +1,161 @@
+package io.telesignal.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar bench/target/telesignal-bench.jar}: starts the packaged server with a heap limit, provisions
+ * users and consultations over its REST API, opens the sessions, and measures relayed call signaling in three
+ * phases: warm-up, a fixed rate (latency), and as fast as a per-pair window allows (throughput). Exit status 0
+ * when nothing was lost, duplicated, reordered or refused; 1 otherwise.
+ */
+@Command(name = "telesignal-bench", mixinStandardHelpOptions = true,
+        description = "Relay load against a real telesignal server (see docs/performance.md).")
+public final class Bench implements Callable<Integer> {
+    @Option(names = "--sessions", description = "WebSocket sessions, two per consultation (default ${DEFAULT-VALUE})")
+    int sessions = 19_800;
+    @Option(names = "--server-jar", description = "the server to start (default ${DEFAULT-VALUE})")
+    Path serverJar = Path.of("server/target/telesignal.jar");
+    @Option(names = "--heap", description = "the server's -Xms and -Xmx (default ${DEFAULT-VALUE})")
+    String heap = "1g";
+    @Option(names = "--server-jvm-option", description = "more JVM options for the server")
+    List<String> serverJvmOptions = new ArrayList<>();
+    @Option(names = "--client-threads", description = "the generator's event loops (default ${DEFAULT-VALUE})")
+    int clientThreads = 2;
+    @Option(names = "--warmup", description = "warm-up at --rate, not measured (default ${DEFAULT-VALUE})")
+    Duration warmup = Duration.ofSeconds(10);
+    @Option(names = "--rate", description = "signals per second of the latency phase (default ${DEFAULT-VALUE})")
+    double rate = 10_000;
+    @Option(names = "--duration", description = "length of the latency phase (default ${DEFAULT-VALUE})")
+    Duration duration = Duration.ofSeconds(30);
+    @Option(names = "--window", description = "signals on their way per pair in the throughput phase (default ${DEFAULT-VALUE})")
+    int window = 4;
+    @Option(names = "--throughput-duration", description = "length of the throughput phase; 0s skips it (default ${DEFAULT-VALUE})")
+    Duration throughputDuration = Duration.ofSeconds(30);
+    @Option(names = "--work-dir", description = "the server's data directory (default: a new temporary one)")
+    Path workDir;
+    @Option(names = "--report", description = "also write the figures as JSON here")
+    Path report;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Bench()).registerConverter(Duration.class, Bench::duration);
+    }
+
+    static Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(text);
+        if (!m.matches()) {
+            throw new CommandLine.TypeConversionException("durations look like 500ms, 30s, 2m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (sessions < 2 || sessions % 2 != 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--sessions must be even and at least 2");
+        }
+        int pairs = sessions / 2;
+        Path dataDir = workDir != null ? workDir : Files.createTempDirectory("telesignal-bench");
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("sessions", sessions);
+        figures.put("serverHeap", heap);
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        out.printf("telesignal bench: %d sessions (%d consultations), server -Xmx%s, data in %s%n",
+                sessions, pairs, heap, dataDir);
+
+        boolean clean;
+        try (ServerProcess server = ServerProcess.start(serverJar, dataDir, heap, sessions, serverJvmOptions)) {
+            long t0 = System.nanoTime();
+            List<Provisioning.PairSetup> setups = new Provisioning(server.base(), server.apiKey(), 16)
+                    .pairs(pairs, "b" + Long.toString(System.currentTimeMillis() % 1_000_000, 36));
+            double provisioned = seconds(t0);
+            out.printf("provisioned %d users, %d consultations, %d tokens over REST in %.1f s%n",
+                    sessions, pairs, sessions, provisioned);
+            figures.put("provisioningSeconds", round(provisioned));
+
+            try (LoadRun run = new LoadRun(server.webSocket(), clientThreads)) {
+                long t1 = System.nanoTime();
+                run.setUp(setups, Duration.ofMinutes(10));
+                double opened = seconds(t1);
+                out.printf("opened %d sessions, joined and admitted %d consultations in %.1f s (%.0f sessions/s)%n",
+                        sessions, pairs, opened, sessions / opened);
+                figures.put("setupSeconds", round(opened));
+                long heapIdle = server.liveHeapBytes();
+                out.printf("server live heap after full GC with %d sessions: %d MiB%n", sessions, heapIdle >> 20);
+                figures.put("liveHeapMiBWithSessions", heapIdle >> 20);
+
+                List<LoadRun.PhaseResult> results = new ArrayList<>();
+                if (!warmup.isZero()) {
+                    results.add(measured(server, () -> run.phase("warm-up", rate, 0, warmup, Duration.ofSeconds(30), false)));
+                }
+                results.add(measured(server, () -> run.phase("latency", rate, 0, duration, Duration.ofSeconds(30), true)));
+                if (!throughputDuration.isZero()) {
+                    results.add(measured(server, () -> run.phase("throughput", 0, window, throughputDuration,
+                            Duration.ofSeconds(30), true)));
+                }
+                long heapAfter = server.liveHeapBytes();
+                out.printf("server live heap after full GC at the end: %d MiB; peak RSS %d MiB%n", heapAfter >> 20,
+                        server.peakRssBytes() >> 20);
+                figures.put("liveHeapMiBAtEnd", heapAfter >> 20);
+                figures.put("serverPeakRssMiB", server.peakRssBytes() >> 20);
+                List<Map<String, Object>> phases = new ArrayList<>();
+                clean = server.alive();
+                for (LoadRun.PhaseResult result : results) {
+                    phases.add(result.asMap());
+                    clean &= result.clean();
+                }
+                figures.put("phases", phases);
+                run.closeSessions();
+            }
+        }
+        figures.put("clean", clean);
+        if (report != null) {
+            Files.createDirectories(report.toAbsolutePath().getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), figures);
+        }
+        out.println(clean ? "result: nothing lost, duplicated, reordered or refused"
+                : "result: FAILED (see the counts above; the server log is in " + dataDir + ")");
+        return clean ? 0 : 1;
+    }
+
+    private LoadRun.PhaseResult measured(ServerProcess server, Callable<LoadRun.PhaseResult> phase) throws Exception {
+        long self = ProcessHandle.current().pid();
+        Duration server0 = server.cpu();
+        Duration bench0 = ProcessStats.cpu(self);
+        LoadRun.PhaseResult result = phase.call().withCpu(
+                server.cpu().minus(server0).toMillis() / 1000.0, ProcessStats.cpu(self).minus(bench0).toMillis() / 1000.0);
+        out.println(result.describe());
+        return result;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

@@ -1,0 +1,304 @@
+package io.telesignal.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The client side of a run: opens two WebSocket sessions per pair, joins and admits them, then drives phases of
+ * relayed signaling. Pairs are spread over the client's event loops, each pair on one loop, so a loop's pairs,
+ * peers and counters are never shared.
+ */
+final class LoadRun implements AutoCloseable {
+    private static final int CONNECTS_IN_FLIGHT = 256;
+    static final Duration ACK_DELAY = Duration.ofMillis(200);
+
+    private final EventLoopGroup group;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final List<LoopStats> stats = new ArrayList<>();
+    private final List<List<Pair>> pairsByLoop = new ArrayList<>();
+    private final URI uri;
+
+    LoadRun(URI uri, int clientThreads) {
+        this.uri = uri;
+        this.group = new MultiThreadIoEventLoopGroup(clientThreads, NioIoHandler.newFactory());
+        group.forEach(executor -> {
+            loops.add((EventLoop) executor);
+            stats.add(new LoopStats());
+            pairsByLoop.add(new ArrayList<>());
+        });
+    }
+
+    int pairs() {
+        return pairsByLoop.stream().mapToInt(List::size).sum();
+    }
+
+    /** Connects, says hello, joins, admits: every pair ready to call. Fails on the first setup error. */
+    void setUp(List<Provisioning.PairSetup> setups, Duration timeout) throws Exception {
+        Semaphore connects = new Semaphore(CONNECTS_IN_FLIGHT);
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (int i = 0; i < setups.size(); i++) {
+            Provisioning.PairSetup setup = setups.get(i);
+            int index = i % loops.size();
+            Pair pair = new Pair(setup.consultation(), loops.get(index), stats.get(index));
+            pair.provider = new Peer(pair, true, setup.providerToken());
+            pair.patient = new Peer(pair, false, setup.patientToken());
+            pairsByLoop.get(index).add(pair);
+            connects.acquire(2);
+            connect(pair.provider).whenComplete((p, f) -> connects.release());
+            connect(pair.patient).whenComplete((p, f) -> connects.release());
+            ready.add(pair.provider.welcomed.thenCombine(pair.patient.welcomed, (a, b) -> pair)
+                    .thenCompose(p -> join(p, setup)));
+        }
+        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // like a browser client: what arrived is acknowledged within ACK_DELAY, on a message going out anyway when
+        // there is one, else on its own; the server then drops it from the session's resume buffer
+        for (int i = 0; i < loops.size(); i++) {
+            List<Pair> pairs = pairsByLoop.get(i);
+            loops.get(i).scheduleAtFixedRate(() -> pairs.forEach(p -> {
+                p.provider.ackIfBehind();
+                p.patient.ackIfBehind();
+            }), ACK_DELAY.toMillis(), ACK_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private CompletableFuture<Peer> connect(Peer peer) {
+        EventLoop loop = peer.pair.loop;
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri)
+                .subprotocol("telesignal.v1").maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000)
+                .build();
+        ChannelFuture connected = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
+                                new WebSocketClientProtocolHandler(config), peer);
+                    }
+                }).connect(uri.getHost(), uri.getPort());
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                peer.welcomed.completeExceptionally(f.cause());
+            }
+        });
+        return peer.welcomed;
+    }
+
+    /** The provider joins (admitted at once), then the patient (waiting room), then the provider admits them. */
+    private static CompletableFuture<Void> join(Pair pair, Provisioning.PairSetup setup) {
+        String consultation = "\"consultation\":\"" + pair.consultation + "\"";
+        return pair.provider.request("join", consultation)
+                .thenCompose(joined -> {
+                    pair.provider.endpoint = endpointOf(joined, setup.providerId());
+                    return pair.patient.request("join", consultation);
+                })
+                .thenCompose(waiting -> pair.provider.request("admit", consultation + ",\"user\":\"" + setup.patientId() + "\""))
+                .thenAccept(admitted -> pair.patient.endpoint = endpointOf(admitted, setup.patientId()));
+    }
+
+    /** The first endpoint of a user in a consultation view: {@code {"user":"<id>",...,"endpoints":["<ep>"]}}. */
+    static String endpointOf(String view, String user) {
+        int at = view.indexOf("\"user\":\"" + user + "\"");
+        int endpoints = at < 0 ? -1 : view.indexOf("\"endpoints\":[\"", at);
+        if (endpoints < 0) {
+            throw new IllegalStateException("no endpoint for " + user + " in the consultation view");
+        }
+        int start = endpoints + "\"endpoints\":[\"".length();
+        return view.substring(start, view.indexOf('"', start));
+    }
+
+    /**
+     * Relays at {@code rate} signals per second (0: as fast as the window allows) for {@code duration}, then waits
+     * until everything sent has arrived (at most {@code drain}). With a window, a pair never has more than that
+     * many signals on their way.
+     */
+    PhaseResult phase(String name, double rate, int window, Duration duration, Duration drain, boolean record)
+            throws Exception {
+        onEachLoop(i -> stats.get(i).reset(record));
+        List<Future<?>> tickers = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        for (int i = 0; i < loops.size(); i++) {
+            int index = i;
+            double share = rate / loops.size();
+            Ticker ticker = new Ticker(pairsByLoop.get(index), share, window, start, end);
+            tickers.add(loops.get(index).scheduleAtFixedRate(ticker, 0, 1, TimeUnit.MILLISECONDS));
+        }
+        Thread.sleep(duration.toMillis());
+        tickers.forEach(t -> t.cancel(false));
+        long sendingEnded = System.nanoTime();
+        long drainDeadline = sendingEnded + drain.toNanos();
+        while (System.nanoTime() < drainDeadline && !drained()) {
+            Thread.sleep(20);
+        }
+        long elapsedNanos = sendingEnded - start;
+        onEachLoop(i -> pairsByLoop.get(i).forEach(p -> {
+            p.provider.ackIfBehind();
+            p.patient.ackIfBehind();
+        }));
+        LoopStats total = new LoopStats();
+        for (int i = 0; i < loops.size(); i++) {
+            total.add(loops.get(i).submit(stats.get(i)::snapshot).get());
+        }
+        return new PhaseResult(name, rate, window, elapsedNanos / 1e9, total, 0, 0);
+    }
+
+    private boolean drained() throws Exception {
+        for (int i = 0; i < loops.size(); i++) {
+            List<Pair> pairs = pairsByLoop.get(i);
+            if (!loops.get(i).submit(() -> pairs.stream().allMatch(Pair::drained)).get()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void onEachLoop(Consumer<Integer> work) throws Exception {
+        for (int i = 0; i < loops.size(); i++) {
+            int index = i;
+            loops.get(i).submit(() -> work.accept(index)).get();
+        }
+    }
+
+    /** One loop's sender: spreads its share of the rate over its pairs, round robin, every millisecond. */
+    private static final class Ticker implements Runnable {
+        private final List<Pair> pairs;
+        private final double perNano;
+        private final int window;
+        private final long start;
+        private final long end;
+        private long issued;
+        private int cursor;
+
+        Ticker(List<Pair> pairs, double perSecond, int window, long start, long end) {
+            this.pairs = pairs;
+            this.perNano = perSecond / 1e9;
+            this.window = window;
+            this.start = start;
+            this.end = end;
+        }
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            if (now >= end || pairs.isEmpty()) {
+                return;
+            }
+            // open loop: what the rate allows by now; closed loop (rate 0): one pass over the pairs
+            long budget = perNano > 0 ? (long) ((now - start) * perNano) - issued : Long.MAX_VALUE;
+            if (perNano > 0 && budget > pairs.size()) {
+                issued += budget - pairs.size(); // fell behind by more than a round: do not burst to catch up
+                budget = pairs.size();
+            }
+            int scanned = 0;
+            while (budget > 0 && scanned < pairs.size()) {
+                Pair pair = pairs.get(cursor);
+                cursor = (cursor + 1) % pairs.size();
+                scanned++;
+                while (budget > 0 && (window <= 0 || pair.inFlight() < window) && pair.sendNext()) {
+                    budget--;
+                    issued++;
+                    if (perNano > 0) {
+                        break; // at a set rate, one signal per pair per pass spreads the load evenly
+                    }
+                }
+            }
+        }
+    }
+
+    /** Ends every session cleanly (close 1000). */
+    void closeSessions() throws Exception {
+        onEachLoop(i -> pairsByLoop.get(i).forEach(p -> {
+            p.provider.close();
+            p.patient.close();
+        }));
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** What one phase measured; CPU seconds of the server and of the generator over the phase and its drain. */
+    record PhaseResult(String name, double targetRate, int window, double seconds, LoopStats stats,
+            double serverCpuSeconds, double benchCpuSeconds) {
+        PhaseResult withCpu(double server, double bench) {
+            return new PhaseResult(name, targetRate, window, seconds, stats, server, bench);
+        }
+
+        double deliveredPerSecond() {
+            return stats.delivered / seconds;
+        }
+
+        long lost() {
+            return stats.sent - stats.delivered;
+        }
+
+        boolean clean() {
+            return lost() == 0 && stats.duplicated == 0 && stats.outOfOrder == 0 && stats.errors.isEmpty()
+                    && stats.unexpectedCloses == 0 && stats.connectionsLost == 0;
+        }
+
+        String describe() {
+            var h = stats.latencyMicros;
+            String target = targetRate > 0 ? String.format("%.0f/s", targetRate) : "window " + window;
+            String latency = h.getTotalCount() == 0 ? "" : String.format(
+                    "; latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f",
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
+            return String.format("%-10s (%s, %.1f s): sent %d, delivered %d (%.0f/s), lost %d, duplicated %d, out of order %d,"
+                    + " results %d, errors %s, closes %d; CPU s server %.1f bench %.1f%s",
+                    name, target, seconds, stats.sent, stats.delivered, deliveredPerSecond(), lost(), stats.duplicated,
+                    stats.outOfOrder, stats.answered, stats.errors, stats.unexpectedCloses + stats.connectionsLost,
+                    serverCpuSeconds, benchCpuSeconds, latency);
+        }
+
+        java.util.Map<String, Object> asMap() {
+            var h = stats.latencyMicros;
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+            map.put("name", name);
+            map.put("targetRate", targetRate);
+            map.put("window", window);
+            map.put("seconds", seconds);
+            map.put("sent", stats.sent);
+            map.put("delivered", stats.delivered);
+            map.put("deliveredPerSecond", Math.round(deliveredPerSecond()));
+            map.put("lost", lost());
+            map.put("duplicated", stats.duplicated);
+            map.put("outOfOrder", stats.outOfOrder);
+            map.put("results", stats.answered);
+            map.put("errors", stats.errors);
+            map.put("closes", stats.unexpectedCloses + stats.connectionsLost);
+            map.put("serverCpuSeconds", serverCpuSeconds);
+            map.put("benchCpuSeconds", benchCpuSeconds);
+            if (h.getTotalCount() > 0) {
+                for (double p : new double[] {50, 90, 99, 99.9}) {
+                    map.put("latencyMsP" + (p == 99.9 ? "99_9" : Integer.toString((int) p)), h.getValueAtPercentile(p) / 1000.0);
+                }
+                map.put("latencyMsMax", h.getMaxValue() / 1000.0);
+            }
+            return map;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.telesignal.bench;
+
+import io.netty.channel.EventLoop;
+
+/**
+ * A provider and a patient in one consultation, negotiating a call over and over: the provider offers, the
+ * patient answers once the offer has reached it, then each side trickles candidates; then a renegotiation
+ * starts the cycle again. Each direction numbers its signals 0, 1, 2...; the receiving side checks that they
+ * arrive in order, once each, and measures how long each took from its send. Confined to its event loop.
+ */
+final class Pair {
+    static final int CANDIDATES_PER_CYCLE = 8;
+    private static final int RING = 1 << 14;
+    private static final int TO_PATIENT = 0;
+    private static final int TO_PROVIDER = 1;
+
+    private enum Step { OFFER, AWAIT_OFFER, ANSWER, AWAIT_ANSWER, CANDIDATES }
+
+    final String consultation;
+    final EventLoop loop;
+    private final LoopStats stats;
+    Peer provider;
+    Peer patient;
+    private Step step = Step.OFFER;
+    private int candidates;
+    private final long[] sent = new long[2];
+    private final long[] expected = new long[2];
+    private final long[][] sentAt = new long[2][RING];
+
+    Pair(String consultation, EventLoop loop, LoopStats stats) {
+        this.consultation = consultation;
+        this.loop = loop;
+        this.stats = stats;
+    }
+
+    LoopStats stats() {
+        return stats;
+    }
+
+    /** Signals sent and not yet delivered, both directions. */
+    long inFlight() {
+        return sent[0] - expected[0] + sent[1] - expected[1];
+    }
+
+    /** Sends the next signal of the cycle, if the cycle is not waiting for a delivery; answers whether it did. */
+    boolean sendNext() {
+        switch (step) {
+            case OFFER -> {
+                send(TO_PATIENT, "description", "{\"type\":\"offer\",\"sdp\":\"" + Signals.sdp("offer", sent[TO_PATIENT]) + "\"}");
+                step = Step.AWAIT_OFFER;
+                return true;
+            }
+            case ANSWER -> {
+                send(TO_PROVIDER, "description", "{\"type\":\"answer\",\"sdp\":\"" + Signals.sdp("answer", sent[TO_PROVIDER]) + "\"}");
+                step = Step.AWAIT_ANSWER;
+                return true;
+            }
+            case CANDIDATES -> {
+                int direction = candidates % 2;
+                send(direction, "candidate", "{\"candidate\":\"" + Signals.candidate(sent[direction])
+                        + "\",\"sdpMid\":\"" + direction + "\",\"sdpMLineIndex\":" + direction + "}");
+                if (++candidates == CANDIDATES_PER_CYCLE) {
+                    step = Step.OFFER;
+                }
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private void send(int direction, String field, String value) {
+        long number = sent[direction]++;
+        sentAt[direction][(int) (number & (RING - 1))] = System.nanoTime();
+        Peer from = direction == TO_PATIENT ? provider : patient;
+        Peer to = direction == TO_PATIENT ? patient : provider;
+        from.signal(to.endpoint, "\"" + field + "\":" + value);
+        stats.sent();
+    }
+
+    /** A relayed signal reached {@code receiver}. */
+    void delivered(Peer receiver, String text) {
+        int direction = receiver == patient ? TO_PATIENT : TO_PROVIDER;
+        long number = Signals.numberIn(text);
+        if (number < 0) {
+            stats.error("bench_unnumbered_signal");
+            return;
+        }
+        if (number < expected[direction]) {
+            stats.duplicated++;
+            return;
+        }
+        if (number > expected[direction]) {
+            stats.outOfOrder++;
+        }
+        expected[direction] = number + 1;
+        stats.delivered(System.nanoTime() - sentAt[direction][(int) (number & (RING - 1))]);
+        if (Signals.isDescription(text)) {
+            if (step == Step.AWAIT_OFFER && direction == TO_PATIENT) {
+                step = Step.ANSWER;
+            } else if (step == Step.AWAIT_ANSWER && direction == TO_PROVIDER) {
+                step = Step.CANDIDATES;
+                candidates = 0;
+            }
+        }
+    }
+
+    /** Everything sent has been delivered. */
+    boolean drained() {
+        return expected[0] == sent[0] && expected[1] == sent[1];
+    }
+
+    long sentTotal() {
+        return sent[0] + sent[1];
+    }
+
+    long deliveredTotal() {
+        return expected[0] + expected[1];
+    }
+}

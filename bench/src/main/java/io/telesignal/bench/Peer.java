@@ -1,0 +1,153 @@
+package io.telesignal.bench;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One bench session: a WebSocket speaking telesignal.v1 as a browser would (hello, join, signal, ack). Every
+ * method runs on the channel's event loop, which it shares with its pair's other peer, so nothing is locked.
+ */
+final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
+    final Pair pair;
+    final boolean provider;
+    final String token;
+    final CompletableFuture<Peer> welcomed = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<String>> pending = new HashMap<>();
+    Channel channel;
+    String endpoint;
+    private long lastSeq;
+    private long ackedSeq;
+    private long requests;
+    private boolean closing;
+
+    Peer(Pair pair, boolean provider, String token) {
+        this.pair = pair;
+        this.provider = provider;
+        this.token = token;
+    }
+
+    // ---- setup: request and answer
+
+    /** Sends a request and completes with the text of its result; an error fails it with the error's code. */
+    CompletableFuture<String> request(String type, String fields) {
+        String id = "s" + (++requests);
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        write("{\"type\":\"" + type + "\",\"id\":\"" + id + "\"," + fields + ackField() + "}");
+        return answer;
+    }
+
+    // ---- the load: one signal, numbered in its direction
+
+    void signal(String to, String body) {
+        write("{\"type\":\"signal\",\"id\":\"r" + (++requests) + "\",\"consultation\":\"" + pair.consultation
+                + "\",\"to\":\"" + to + "\"," + body + ackField() + "}");
+    }
+
+    /** Acknowledges what arrived when nothing else was sent to carry it. */
+    void ackIfBehind() {
+        if (lastSeq > ackedSeq && channel != null && channel.isActive()) {
+            ackedSeq = lastSeq;
+            channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ack\",\"seq\":" + lastSeq + "}"));
+        }
+    }
+
+    private String ackField() {
+        if (lastSeq > ackedSeq) {
+            ackedSeq = lastSeq;
+            return ",\"ack\":" + lastSeq;
+        }
+        return "";
+    }
+
+    private void write(String text) {
+        channel.writeAndFlush(new TextWebSocketFrame(io.netty.buffer.ByteBufUtil.writeUtf8(channel.alloc(), text)));
+    }
+
+    void close() {
+        closing = true;
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
+        }
+    }
+
+    // ---- Netty
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            channel = ctx.channel();
+            write("{\"type\":\"hello\",\"token\":\"" + token + "\"}");
+        } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            welcomed.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            onText(text.text());
+        } else if (frame instanceof CloseWebSocketFrame close && !closing) {
+            pair.stats().unexpectedClose(close.statusCode());
+        }
+    }
+
+    private void onText(String text) {
+        long seq = Signals.seq(text);
+        if (seq > lastSeq) {
+            lastSeq = seq;
+        }
+        String type = Signals.field(text, "type");
+        if ("signal".equals(type)) {
+            pair.delivered(this, text);
+        } else if ("result".equals(type)) {
+            CompletableFuture<String> waiting = pending.remove(Signals.field(text, "re"));
+            if (waiting != null) {
+                waiting.complete(text);
+            } else {
+                pair.stats().answered();
+            }
+        } else if ("error".equals(type)) {
+            String code = Signals.field(text, "code");
+            String re = Signals.field(text, "re");
+            CompletableFuture<String> waiting = re == null ? null : pending.remove(re);
+            if (waiting != null) {
+                waiting.completeExceptionally(new IllegalStateException("error " + code));
+            } else if (re == null && !welcomed.isDone()) {
+                welcomed.completeExceptionally(new IllegalStateException("hello refused: " + code));
+            } else {
+                pair.stats().error(code);
+            }
+        } else if ("welcome".equals(type)) {
+            welcomed.complete(this);
+        }
+        if (lastSeq - ackedSeq >= 64) {
+            ackIfBehind();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!closing) {
+            pair.stats().connectionLost();
+            welcomed.completeExceptionally(new IllegalStateException("connection closed"));
+            pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection closed")));
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        welcomed.completeExceptionally(cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,196 @@
+package io.telesignal.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server under test: the packaged {@code telesignal.jar} in a child JVM with its own heap limit, on a fresh
+ * data directory (embedded H2) and a plain-HTTP loopback listener. The limits that would refuse a load coming
+ * from one address are raised in its configuration; everything else keeps its documented default.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern API_KEY = Pattern.compile("(tsk_[A-Za-z0-9_-]+)");
+
+    private final Path dataDir;
+    private final Process process;
+    private final int port;
+    private final String apiKey;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ServerProcess(Path dataDir, Process process, int port, String apiKey) {
+        this.dataDir = dataDir;
+        this.process = process;
+        this.port = port;
+        this.apiKey = apiKey;
+    }
+
+    /** Writes the configuration, creates an API key with the CLI, starts {@code serve} and waits for readiness. */
+    static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no server jar at " + jar + " (build it: ./mvnw -B -q package -DskipTests)");
+        }
+        Files.createDirectories(dataDir);
+        int port = freePort();
+        Path config = dataDir.resolve("bench.yaml");
+        Files.writeString(config, configuration(dataDir, port, sessions));
+
+        Path keyOut = dataDir.resolve("apikey.out");
+        Process cli = new ProcessBuilder(java(), "-jar", jar.toString(), "apikey", "create", "--name", "bench",
+                "--config", config.toString())
+                .redirectOutput(keyOut.toFile()).redirectError(dataDir.resolve("apikey.err").toFile()).start();
+        if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+            throw new IllegalStateException("apikey create failed: " + Files.readString(dataDir.resolve("apikey.err")));
+        }
+        Matcher key = API_KEY.matcher(Files.readString(keyOut));
+        if (!key.find()) {
+            throw new IllegalStateException("apikey create printed no key");
+        }
+
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms" + heap, "-Xmx" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
+        Process server = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("server.log").toFile()).start();
+        ServerProcess started = new ServerProcess(dataDir, server, port, key.group(1));
+        started.awaitReady(Duration.ofSeconds(60));
+        return started;
+    }
+
+    private static String configuration(Path dataDir, int port, int sessions) {
+        int connections = sessions + 1000;
+        return String.join("\n",
+                "dataDir: \"" + dataDir.toAbsolutePath() + "\"",
+                "http:",
+                "  host: 127.0.0.1",
+                "  port: " + port,
+                "  tls: false",
+                // every bench connection comes from 127.0.0.1
+                "  maxConnections: " + connections,
+                "  maxConnectionsPerIp: " + connections,
+                "signaling:",
+                "  maxSessionsPerUser: 2",
+                // a closed-loop phase over few sessions sends far more per connection than a browser would
+                "  rateLimit:",
+                "    connectionPerSecond: 100000",
+                "    connectionBurst: 100000",
+                "    addressPerSecond: 1000000",
+                "    addressBurst: 1000000",
+                "logging:",
+                "  level: warn",
+                "");
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + "; see " + log());
+            }
+            try {
+                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(base() + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the server was not ready within " + timeout + "; see " + log());
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    URI webSocket() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    String apiKey() {
+        return apiKey;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return dataDir.resolve("server.log");
+    }
+
+    /** CPU time (user + system) the server has used so far. */
+    Duration cpu() {
+        return ProcessStats.cpu(process.pid());
+    }
+
+    /** Peak resident set size of the server, from /proc. */
+    long peakRssBytes() {
+        return ProcessStats.peakRss(process.pid());
+    }
+
+    /** Live heap: a full GC through jcmd, then the heap in use as the server's own /metrics reports it. */
+    long liveHeapBytes() throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder(jcmd(), Long.toString(process.pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gc.waitFor(60, TimeUnit.SECONDS);
+        return heapUsedBytes();
+    }
+
+    long heapUsedBytes() throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return (long) sum;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String jcmd() {
+        Path beside = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        return Files.isExecutable(beside) ? beside.toString() : "jcmd";
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
