@@ -41,6 +41,7 @@ public final class Signaling implements AutoCloseable {
     public void register(io.telesignal.net.http.Routes routes) {
         frontDoor.register(routes);
         restApi.register(routes);
+        new io.telesignal.signaling.web.StaticAssets().register(routes);
     }
 
     static Signaling start(ServerConfig config, StoreServices services, WorkerPool workers, MeterRegistry registry,

@@ -1,0 +1,456 @@
+// telesignal.js: the browser SDK for telesignal's JSON signaling protocol (telesignal.v1, docs/protocol.md).
+// A plain ES module with JSDoc types and no dependencies; the server serves it at /sdk/telesignal.js.
+// Status: the signaling client (connect, resume, requests, events) and the call API (perfect negotiation)
+// are written; the browser tests that prove them in Chromium are the next step (issue 4).
+
+/** The WebSocket subprotocol the server requires. */
+export const PROTOCOL = 'telesignal.v1';
+
+/** Close codes after which reconnecting with the same session is pointless (docs/protocol.md). */
+const FATAL_CLOSES = new Set([4400, 4401, 4403, 4409]);
+
+/**
+ * An error with the protocol's stable code (`not_authorized`, `consultation_ended`, `resume_expired`, ...).
+ * @property {string} code
+ * @property {string|undefined} request the id of the request it answers, when it answers one
+ * @property {number|undefined} closeCode the WebSocket close code, when the connection closed
+ */
+export class TelesignalError extends Error {
+  /** @param {string} code @param {string} message @param {{request?: string, closeCode?: number}} [details] */
+  constructor(code, message, details = {}) {
+    super(message);
+    this.name = 'TelesignalError';
+    this.code = code;
+    this.request = details.request;
+    this.closeCode = details.closeCode;
+  }
+}
+
+/**
+ * @typedef {object} ClientOptions
+ * @property {string} [url] the /ws URL; default: this page's host, wss: on https pages
+ * @property {string | (() => Promise<string>)} token an access token, or a function that fetches a fresh one
+ * @property {number} [minDelay] first reconnect delay in ms (default 500), doubled each attempt
+ * @property {number} [maxDelay] longest reconnect delay in ms (default 15000)
+ * @property {number} [ackDelay] acknowledge at most this long after a message arrived, in ms (default 200)
+ * @property {typeof WebSocket} [WebSocket] a WebSocket implementation (default: the global one)
+ */
+
+/**
+ * One signaling session, kept across dropped connections. Events (all `CustomEvent`, data in `detail`):
+ * `state` ({state: 'connecting'|'open'|'reconnecting'|'closed'}), `welcome`, `participant`, `waiting-room`,
+ * `admission`, `signal`, `chat`, `presence`, `session-lost` (the server could not resume: rejoin what you had
+ * joined), `error` (a {@link TelesignalError} that no request was waiting for).
+ */
+export class Client extends EventTarget {
+  /** @param {ClientOptions} options */
+  constructor(options) {
+    super();
+    this.options = { minDelay: 500, maxDelay: 15000, ackDelay: 200, ...options };
+    this.state = 'closed';
+    /** @type {{session: string, resumeToken: string} | null} */
+    this.session = null;
+    /** @type {any} the user from the last welcome */
+    this.user = null;
+    /** @type {any[]} RTCIceServer dictionaries from the last welcome */
+    this.iceServers = [];
+    this.lastSeq = 0;
+    this.ackedSeq = 0;
+    this.requests = 0;
+    /** @type {Map<string, {resolve: Function, reject: Function, text: string}>} */
+    this.pending = new Map();
+    this.attempt = 0;
+    this.socket = null;
+    this.ackTimer = null;
+    this.wanted = false;
+  }
+
+  /** Opens the session; resolves with the welcome. */
+  connect() {
+    this.wanted = true;
+    return this.open(false);
+  }
+
+  /** Ends the session (close 1000): the server ends it at once and the user leaves their consultations. */
+  close() {
+    this.wanted = false;
+    clearTimeout(this.reconnectTimer);
+    this.flushAck();
+    if (this.socket) {
+      this.socket.close(1000, 'bye');
+    }
+    this.setState('closed');
+    for (const [, waiting] of this.pending) {
+      waiting.reject(new TelesignalError('closed', 'the client was closed'));
+    }
+    this.pending.clear();
+  }
+
+  /**
+   * Sends a request and resolves with the result's body, or rejects with a {@link TelesignalError}. A request
+   * still unanswered when the connection drops is sent again after the resume, with the same id: the server
+   * answers it once.
+   * @param {string} type @param {object} [fields] @returns {Promise<any>}
+   */
+  request(type, fields = {}) {
+    const id = 'c' + (++this.requests);
+    const text = JSON.stringify({ type, id, ...fields });
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, text });
+      this.sendText(text, true);
+    });
+  }
+
+  join(consultation, invite) { return this.request('join', invite ? { consultation, invite } : { consultation }); }
+  leave(consultation) { return this.request('leave', { consultation }); }
+  admit(consultation, user) { return this.request('admit', { consultation, user }); }
+  deny(consultation, user) { return this.request('deny', { consultation, user }); }
+  remove(consultation, user) { return this.request('remove', { consultation, user }); }
+  end(consultation) { return this.request('end', { consultation }); }
+  chat(consultation, text) { return this.request('chat', { consultation, text }); }
+  history(consultation, limit) { return this.request('history', limit ? { consultation, limit } : { consultation }); }
+  invite(consultation, role, ttl) { return this.request('invite', ttl ? { consultation, role, ttl } : { consultation, role }); }
+  presence(status, note) { return this.request('presence', note === undefined ? { status } : { status, note }); }
+  watch(users) { return this.request('watch', { users }); }
+
+  /**
+   * Call signaling to one peer endpoint: exactly one of `description`, `candidate`, `restart`, `hangup`.
+   * @param {string} consultation @param {string} to @param {object} payload
+   */
+  signal(consultation, to, payload) { return this.request('signal', { consultation, to, ...payload }); }
+
+  /** @param {string} name @param {any} detail */
+  emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail })); }
+
+  setState(state) {
+    if (this.state !== state) {
+      this.state = state;
+      this.emit('state', { state });
+    }
+  }
+
+  async token() {
+    const t = this.options.token;
+    return typeof t === 'function' ? t() : t;
+  }
+
+  url() {
+    if (this.options.url) return this.options.url;
+    const secure = globalThis.location && globalThis.location.protocol === 'https:';
+    return (secure ? 'wss://' : 'ws://') + globalThis.location.host + '/ws';
+  }
+
+  /** @param {boolean} resuming */
+  open(resuming) {
+    this.setState(resuming ? 'reconnecting' : 'connecting');
+    return new Promise((resolve, reject) => {
+      const Impl = this.options.WebSocket || globalThis.WebSocket;
+      const socket = new Impl(this.url(), PROTOCOL);
+      this.socket = socket;
+      let welcomed = false;
+      socket.onopen = async () => {
+        const hello = { type: 'hello', token: await this.token() };
+        if (resuming && this.session) {
+          hello.resume = { session: this.session.session, resumeToken: this.session.resumeToken, lastSeq: this.lastSeq };
+        }
+        socket.send(JSON.stringify(hello));
+      };
+      socket.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.type === 'welcome') {
+          welcomed = true;
+          this.welcomed(message);
+          resolve(message);
+          return;
+        }
+        if (!welcomed && message.type === 'error' && message.code && message.code.startsWith('resume_')) {
+          // the old session is gone (expired, overflowed, unknown): start a new one on this connection
+          this.session = null;
+          this.lastSeq = 0;
+          this.ackedSeq = 0;
+          this.emit('session-lost', { code: message.code });
+          this.token().then((token) => socket.send(JSON.stringify({ type: 'hello', token })));
+          return;
+        }
+        if (!welcomed && message.type === 'error') {
+          reject(new TelesignalError(message.code, message.message));
+          return;
+        }
+        this.received(message);
+      };
+      socket.onclose = (event) => {
+        if (this.socket !== socket) return;
+        this.socket = null;
+        if (!welcomed) reject(new TelesignalError('connection_failed', 'no welcome', { closeCode: event.code }));
+        this.closed(event.code, event.reason);
+      };
+      socket.onerror = () => { /* onclose follows */ };
+    });
+  }
+
+  welcomed(welcome) {
+    const resumed = welcome.resumed === true;
+    this.session = { session: welcome.session, resumeToken: welcome.resumeToken };
+    this.user = welcome.user;
+    this.iceServers = welcome.iceServers || [];
+    if (!resumed) {
+      this.lastSeq = 0;
+      this.ackedSeq = 0;
+    }
+    this.attempt = 0;
+    this.setState('open');
+    this.emit('welcome', welcome);
+    // what was asked and not answered goes again; the server answers a repeated id once
+    for (const [, waiting] of this.pending) {
+      this.sendText(waiting.text, false);
+    }
+  }
+
+  received(message) {
+    if (message.seq > 0) {
+      if (message.seq <= this.lastSeq) return; // already seen (a replay overlapping what arrived)
+      this.lastSeq = message.seq;
+      this.scheduleAck();
+    }
+    if (message.type === 'result' || (message.type === 'error' && message.re)) {
+      const waiting = this.pending.get(message.re);
+      if (waiting) {
+        this.pending.delete(message.re);
+        if (message.type === 'result') waiting.resolve(message.body);
+        else waiting.reject(new TelesignalError(message.code, message.message, { request: message.re }));
+        return;
+      }
+    }
+    if (message.type === 'error') {
+      this.emit('error', new TelesignalError(message.code, message.message, { request: message.re }));
+      return;
+    }
+    this.emit(message.type, message);
+  }
+
+  closed(code, reason) {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    if (!this.wanted || code === 1000) {
+      this.setState('closed');
+      return;
+    }
+    if (FATAL_CLOSES.has(code)) {
+      this.wanted = false;
+      this.setState('closed');
+      this.emit('error', new TelesignalError('closed', reason || 'closed by the server', { closeCode: code }));
+      return;
+    }
+    if (code === 4413) {
+      // the buffer overflowed: the session cannot be resumed
+      this.session = null;
+    }
+    this.setState('reconnecting');
+    // exponential backoff with full jitter
+    const ceiling = Math.min(this.options.maxDelay, this.options.minDelay * 2 ** this.attempt++);
+    const delay = Math.random() * ceiling;
+    this.reconnectTimer = setTimeout(() => {
+      this.open(this.session !== null).catch(() => { /* closed() schedules the next attempt */ });
+    }, delay);
+  }
+
+  /** @param {string} text @param {boolean} piggyBack */
+  sendText(text, piggyBack) {
+    if (!this.socket || this.socket.readyState !== 1 || this.state !== 'open') return; // sent again on welcome
+    if (piggyBack && this.lastSeq > this.ackedSeq) {
+      this.ackedSeq = this.lastSeq;
+      text = text.slice(0, -1) + ',"ack":' + this.lastSeq + '}';
+    }
+    this.socket.send(text);
+  }
+
+  scheduleAck() {
+    if (this.ackTimer === null) {
+      this.ackTimer = setTimeout(() => { this.ackTimer = null; this.flushAck(); }, this.options.ackDelay);
+    }
+  }
+
+  flushAck() {
+    if (this.lastSeq > this.ackedSeq && this.socket && this.socket.readyState === 1) {
+      this.ackedSeq = this.lastSeq;
+      this.socket.send(JSON.stringify({ type: 'ack', seq: this.lastSeq }));
+    }
+  }
+}
+
+/**
+ * A call with one peer endpoint of a consultation. Owns its RTCPeerConnection and negotiates with the
+ * perfect-negotiation pattern: the side whose endpoint id sorts lower is polite (docs/protocol.md), so both
+ * may offer at any time and glare resolves itself. Events: `track` ({streams, track}), `state`
+ * ({connectionState}), `quality` ({rttMs, packetLoss, inboundKbps, outboundKbps, framesDecoded}), `ended`
+ * ({reason}), `error` (an Error).
+ */
+export class Call extends EventTarget {
+  /**
+   * @param {Client} client
+   * @param {{consultation: string, peer: string, self: string, stream?: MediaStream, statsInterval?: number}} options
+   */
+  constructor(client, options) {
+    super();
+    this.client = client;
+    this.consultation = options.consultation;
+    this.peer = options.peer;
+    this.polite = options.self < options.peer;
+    this.pc = new RTCPeerConnection({ iceServers: client.iceServers });
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.ended = false;
+    this.pc.onnegotiationneeded = () => this.negotiate();
+    this.pc.onicecandidate = ({ candidate }) => {
+      // null marks the end of candidates: sent as an empty candidate (RFC 8838)
+      const c = candidate ? candidate.toJSON() : { candidate: '' };
+      const payload = { candidate: { candidate: c.candidate } };
+      if (c.sdpMid != null) payload.candidate.sdpMid = c.sdpMid;
+      if (c.sdpMLineIndex != null) payload.candidate.sdpMLineIndex = c.sdpMLineIndex;
+      if (c.usernameFragment != null) payload.candidate.usernameFragment = c.usernameFragment;
+      this.send(payload);
+    };
+    this.pc.ontrack = ({ track, streams }) => this.emit('track', { track, streams });
+    this.pc.onconnectionstatechange = () => {
+      const state = this.pc.connectionState;
+      this.emit('state', { connectionState: state });
+      if (state === 'failed') this.restart();
+    };
+    this.onSignal = (event) => this.signalled(event.detail);
+    client.addEventListener('signal', this.onSignal);
+    if (options.stream) this.setStream(options.stream);
+    this.statsTimer = setInterval(() => this.measure(), options.statsInterval || 2000);
+    this.lastStats = null;
+  }
+
+  emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail })); }
+
+  /** Sends the local camera and microphone (or replaces what was sent). @param {MediaStream} stream */
+  setStream(stream) {
+    this.stream = stream;
+    for (const track of stream.getTracks()) {
+      const sender = this.pc.getSenders().find((s) => s.track && s.track.kind === track.kind);
+      if (sender) sender.replaceTrack(track);
+      else this.pc.addTrack(track, stream);
+    }
+  }
+
+  /** @param {boolean} muted */
+  setMuted(muted) { this.tracks('audio').forEach((t) => { t.enabled = !muted; }); }
+
+  /** @param {boolean} on */
+  setCamera(on) { this.tracks('video').forEach((t) => { t.enabled = on; }); }
+
+  /** Switches the camera or microphone to another device. @param {'audio'|'video'} kind @param {string} deviceId */
+  async switchDevice(kind, deviceId) {
+    const media = await navigator.mediaDevices.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
+    const track = media.getTracks()[0];
+    const sender = this.pc.getSenders().find((s) => s.track && s.track.kind === kind);
+    if (sender) await sender.replaceTrack(track);
+    if (this.stream) {
+      this.stream.getTracks().filter((t) => t.kind === kind).forEach((t) => { this.stream.removeTrack(t); t.stop(); });
+      this.stream.addTrack(track);
+    }
+    return track;
+  }
+
+  tracks(kind) { return this.stream ? this.stream.getTracks().filter((t) => t.kind === kind) : []; }
+
+  /** Restarts ICE (after a network change or a failed connection); the peer is told to do the same. */
+  restart() {
+    if (this.ended) return;
+    this.pc.restartIce();
+    this.send({ restart: true });
+  }
+
+  /** Ends the call and tells the peer. @param {string} [reason] */
+  hangup(reason = 'hangup') {
+    if (this.ended) return;
+    this.send({ hangup: { reason } });
+    this.finish(reason);
+  }
+
+  async negotiate() {
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      await this.send({ description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
+    } catch (e) {
+      this.emit('error', e);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  async signalled(message) {
+    if (this.ended || message.consultation !== this.consultation || message.fromEndpoint !== this.peer) return;
+    try {
+      if (message.description) {
+        const description = message.description;
+        const collision = description.type === 'offer'
+            && (this.makingOffer || this.pc.signalingState !== 'stable');
+        this.ignoreOffer = !this.polite && collision;
+        if (this.ignoreOffer) return;
+        await this.pc.setRemoteDescription(description);
+        if (description.type === 'offer') {
+          await this.pc.setLocalDescription();
+          await this.send({ description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
+        }
+      } else if (message.candidate) {
+        try {
+          await this.pc.addIceCandidate(message.candidate.candidate === '' ? null : message.candidate);
+        } catch (e) {
+          if (!this.ignoreOffer) throw e;
+        }
+      } else if (message.restart) {
+        this.pc.restartIce();
+      } else if (message.hangup) {
+        this.finish(message.hangup.reason || 'hangup');
+      }
+    } catch (e) {
+      this.emit('error', e);
+    }
+  }
+
+  send(payload) {
+    return this.client.signal(this.consultation, this.peer, payload).catch((e) => this.emit('error', e));
+  }
+
+  async measure() {
+    if (this.ended) return;
+    const report = await this.pc.getStats();
+    const now = { at: performance.now(), inBytes: 0, outBytes: 0, lost: 0, received: 0, framesDecoded: 0, rttMs: null };
+    report.forEach((s) => {
+      if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime !== undefined) now.rttMs = s.currentRoundTripTime * 1000;
+      if (s.type === 'inbound-rtp') {
+        now.inBytes += s.bytesReceived || 0;
+        now.lost += s.packetsLost || 0;
+        now.received += s.packetsReceived || 0;
+        now.framesDecoded += s.framesDecoded || 0;
+      }
+      if (s.type === 'outbound-rtp') now.outBytes += s.bytesSent || 0;
+    });
+    const last = this.lastStats;
+    this.lastStats = now;
+    if (!last) return;
+    const seconds = (now.at - last.at) / 1000;
+    const lost = now.lost - last.lost;
+    const received = now.received - last.received;
+    this.emit('quality', {
+      rttMs: now.rttMs,
+      packetLoss: lost + received > 0 ? lost / (lost + received) : 0,
+      inboundKbps: ((now.inBytes - last.inBytes) * 8) / 1000 / seconds,
+      outboundKbps: ((now.outBytes - last.outBytes) * 8) / 1000 / seconds,
+      framesDecoded: now.framesDecoded,
+    });
+  }
+
+  finish(reason) {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.statsTimer);
+    this.client.removeEventListener('signal', this.onSignal);
+    this.pc.close();
+    this.emit('ended', { reason });
+  }
+}
