@@ -1,7 +1,6 @@
 // telesignal.js: the browser SDK for telesignal's JSON signaling protocol (telesignal.v1, docs/protocol.md).
 // A plain ES module with JSDoc types and no dependencies; the server serves it at /sdk/telesignal.js.
-// Status: the signaling client (connect, resume, requests, events) and the call API (perfect negotiation)
-// are written; the browser tests that prove them in Chromium are the next step (issue 4).
+// Guide and status: docs/sdk.md.
 
 /** The WebSocket subprotocol the server requires. */
 export const PROTOCOL = 'telesignal.v1';
@@ -50,6 +49,8 @@ export class Client extends EventTarget {
     this.state = 'closed';
     /** @type {{session: string, resumeToken: string} | null} */
     this.session = null;
+    /** @type {string|null} this session's endpoint id, from the welcome */
+    this.endpoint = null;
     /** @type {any} the user from the last welcome */
     this.user = null;
     /** @type {any[]} RTCIceServer dictionaries from the last welcome */
@@ -57,6 +58,8 @@ export class Client extends EventTarget {
     this.lastSeq = 0;
     this.ackedSeq = 0;
     this.requests = 0;
+    /** requests sent, by type (signals by what they carry), for diagnostics */
+    this.counts = {};
     /** @type {Map<string, {resolve: Function, reject: Function, text: string}>} */
     this.pending = new Map();
     this.attempt = 0;
@@ -94,6 +97,8 @@ export class Client extends EventTarget {
    */
   request(type, fields = {}) {
     const id = 'c' + (++this.requests);
+    const kind = type === 'signal' ? 'signal.' + (Object.keys(fields).find((k) => k !== 'consultation' && k !== 'to') || '?') : type;
+    this.counts[kind] = (this.counts[kind] || 0) + 1;
     const text = JSON.stringify({ type, id, ...fields });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, text });
@@ -191,6 +196,8 @@ export class Client extends EventTarget {
   welcomed(welcome) {
     const resumed = welcome.resumed === true;
     this.session = { session: welcome.session, resumeToken: welcome.resumeToken };
+    /** this session's endpoint id: what peers address signals to, and `self` for a {@link Call} or {@link Mesh} */
+    this.endpoint = welcome.endpoint;
     this.user = welcome.user;
     this.iceServers = welcome.iceServers || [];
     if (!resumed) {
@@ -288,7 +295,8 @@ export class Client extends EventTarget {
 export class Call extends EventTarget {
   /**
    * @param {Client} client
-   * @param {{consultation: string, peer: string, self: string, stream?: MediaStream, statsInterval?: number}} options
+   * @param {{consultation: string, peer: string, self: string, stream?: MediaStream, statsInterval?: number,
+   *   listen?: boolean}} options `listen: false` when something else (a {@link Mesh}) hands it its signals
    */
   constructor(client, options) {
     super();
@@ -317,7 +325,7 @@ export class Call extends EventTarget {
       if (state === 'failed') this.restart();
     };
     this.onSignal = (event) => this.signalled(event.detail);
-    client.addEventListener('signal', this.onSignal);
+    if (options.listen !== false) client.addEventListener('signal', this.onSignal);
     if (options.stream) this.setStream(options.stream);
     this.statsTimer = setInterval(() => this.measure(), options.statsInterval || 2000);
     this.lastStats = null;
@@ -452,5 +460,80 @@ export class Call extends EventTarget {
     this.client.removeEventListener('signal', this.onSignal);
     this.pc.close();
     this.emit('ended', { reason });
+  }
+}
+
+/**
+ * Every call of one consultation: a {@link Call} with each other admitted endpoint (a mesh), created when the
+ * participants list shows the endpoint or its first signal arrives, ended when it leaves. Events: `call`
+ * ({call, peer, user}) when a call is created, `ended` ({peer}) when one ends.
+ */
+export class Mesh extends EventTarget {
+  /** @param {Client} client @param {{consultation: string, self: string, stream?: MediaStream}} options */
+  constructor(client, options) {
+    super();
+    this.client = client;
+    this.consultation = options.consultation;
+    this.self = options.self;
+    this.stream = options.stream;
+    /** @type {Map<string, Call>} */
+    this.calls = new Map();
+    this.users = new Map();
+    this.onParticipants = (e) => { if (e.detail.consultation === this.consultation) this.update(e.detail.participants); };
+    this.onSignal = (e) => this.route(e.detail);
+    client.addEventListener('participant', this.onParticipants);
+    client.addEventListener('signal', this.onSignal);
+  }
+
+  /** Calls every admitted endpoint but our own; hangs up on the ones gone. @param {any[]} participants */
+  update(participants) {
+    const present = new Set();
+    for (const p of participants) {
+      for (const endpoint of p.endpoints || []) {
+        if (endpoint === this.self || p.status !== 'admitted') continue;
+        present.add(endpoint);
+        this.users.set(endpoint, p);
+        this.ensure(endpoint);
+      }
+    }
+    for (const [peer, call] of this.calls) {
+      if (!present.has(peer)) {
+        call.finish('left');
+      }
+    }
+  }
+
+  ensure(peer) {
+    let call = this.calls.get(peer);
+    if (!call || call.ended) {
+      call = new Call(this.client, { consultation: this.consultation, self: this.self, peer, stream: this.stream, listen: false });
+      this.calls.set(peer, call);
+      call.addEventListener('ended', () => {
+        if (this.calls.get(peer) === call) this.calls.delete(peer);
+        this.dispatchEvent(new CustomEvent('ended', { detail: { peer } }));
+      });
+      this.dispatchEvent(new CustomEvent('call', { detail: { call, peer, user: this.users.get(peer) } }));
+    }
+    return call;
+  }
+
+  route(message) {
+    if (message.consultation !== this.consultation || message.fromEndpoint === this.self) return;
+    if (message.hangup && !this.calls.has(message.fromEndpoint)) return;
+    this.ensure(message.fromEndpoint).signalled(message);
+  }
+
+  setMuted(muted) { this.calls.forEach((c) => c.setMuted(muted)); this.tracks('audio').forEach((t) => { t.enabled = !muted; }); }
+
+  setCamera(on) { this.calls.forEach((c) => c.setCamera(on)); this.tracks('video').forEach((t) => { t.enabled = on; }); }
+
+  tracks(kind) { return this.stream ? this.stream.getTracks().filter((t) => t.kind === kind) : []; }
+
+  /** Hangs up every call and stops listening. */
+  close() {
+    this.client.removeEventListener('participant', this.onParticipants);
+    this.client.removeEventListener('signal', this.onSignal);
+    this.calls.forEach((c) => c.hangup('left'));
+    this.calls.clear();
   }
 }

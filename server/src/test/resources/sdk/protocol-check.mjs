@@ -23,7 +23,8 @@ const patient = new Client({ url, token: () => Promise.resolve(patientToken), mi
 try {
   findings.welcome = (await provider.connect()).type;
   await patient.connect();
-  await provider.join(consultation);
+  const providerView = await provider.join(consultation);
+  findings.endpointMatches = providerView.participants.some((p) => p.endpoints.includes(provider.endpoint));
   const waiting = next(provider, 'waiting-room', (m) => m.waiting.some((w) => w.user === patientId));
   const joined = await patient.join(consultation);
   findings.patientWaits = joined.participants.every((p) => p.user !== patientId);

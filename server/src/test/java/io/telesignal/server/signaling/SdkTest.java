@@ -67,7 +67,7 @@ class SdkTest {
     }
 
     @Test
-    void theSdkIsServedFromTheJarWithAnEtag() throws Exception {
+    void theSdkAndTheWebAppAreServedFromTheJarWithEtags() throws Exception {
         HttpResponse<byte[]> response = sdk(null);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).contains("text/javascript; charset=utf-8");
@@ -75,6 +75,17 @@ class SdkTest {
         String etag = response.headers().firstValue("ETag").orElseThrow();
         assertThat(sdk(etag).statusCode()).isEqualTo(304);
         assertThat(sdk("\"other\"").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/?c=abc")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");
+        assertThat(page.body()).contains("<script type=\"module\" src=\"/app.js\">");
+        for (String asset : new String[] {"/app.js", "/app.css"}) {
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + asset)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).as(asset).isEqualTo(200);
+        }
     }
 
     @Test
@@ -110,6 +121,7 @@ class SdkTest {
         JsonNode findings = new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
 
         assertThat(findings.path("welcome").asText()).isEqualTo("welcome");
+        assertThat(findings.path("endpointMatches").asBoolean()).isTrue();
         assertThat(findings.path("patientWaits").asBoolean()).isTrue();
         assertThat(findings.path("admission").asText()).isEqualTo("admitted");
         assertThat(findings.path("chatToPatient").asText()).isEqualTo("hello from the provider");

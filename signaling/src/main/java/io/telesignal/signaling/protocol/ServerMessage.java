@@ -26,11 +26,11 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerMessage {
     /**
-     * The session is open. On a resume, {@code resumed} is true and the messages the client missed follow at
+     * The session is open; {@code endpoint} is its endpoint id (what peers address signals to). On a resume, {@code resumed} is true and the messages the client missed follow at
      * once, in order, from {@code replayFrom}.
      */
-    record Welcome(String session, String resumeToken, boolean resumed, Long replayFrom, long heartbeatMs,
-            UserView user, List<Map<String, Object>> iceServers) implements ServerMessage {}
+    record Welcome(String session, String endpoint, String resumeToken, boolean resumed, Long replayFrom,
+            long heartbeatMs, UserView user, List<Map<String, Object>> iceServers) implements ServerMessage {}
 
     record UserView(String id, String displayName, List<String> roles) {}
 

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The files the server hands to browsers, from its own jar (never a CDN): today the SDK at
- * {@code /sdk/telesignal.js}. Each is read once at start and answered from memory with a strong ETag, so a
+ * The files the server hands to browsers, from its own jar (never a CDN): the SDK at {@code /sdk/telesignal.js}
+ * and the web app at {@code /} ({@code /app.js}, {@code /app.css}). Each is read once at start and answered from memory with a strong ETag, so a
  * browser revalidates cheaply ({@code 304}) and always runs the SDK of the server it talks to.
  */
 public final class StaticAssets {
@@ -31,7 +31,11 @@ public final class StaticAssets {
     private final Map<String, Asset> assets;
 
     public StaticAssets() {
-        this.assets = Map.of("/sdk/telesignal.js", load("/sdk/telesignal.js"));
+        this.assets = Map.of(
+                "/sdk/telesignal.js", load("/sdk/telesignal.js"),
+                "/", load("/app/index.html"),
+                "/app.js", load("/app/app.js"),
+                "/app.css", load("/app/app.css"));
     }
 
     public void register(Routes routes) {
@@ -46,7 +50,11 @@ public final class StaticAssets {
                     new byte[0], Map.of("ETag", asset.etag(), "Cache-Control", "no-cache")));
         }
         return CompletableFuture.completedFuture(new HttpResponse(HttpResponseStatus.OK, asset.contentType(), asset.body(),
-                Map.of("ETag", asset.etag(), "Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff")));
+                Map.of("ETag", asset.etag(), "Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff",
+                        // the app runs only its own scripts; media and WebSockets go to this server
+                        "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; media-src 'self' blob:;"
+                                + " connect-src 'self' ws: wss:; frame-ancestors 'none'",
+                        "Referrer-Policy", "no-referrer")));
     }
 
     private static Asset load(String path) {

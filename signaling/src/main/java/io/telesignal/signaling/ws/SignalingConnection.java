@@ -269,7 +269,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         Actor actor = s.actor();
         ServerMessage.UserView user = new ServerMessage.UserView(actor.user().value(), actor.displayName(),
                 actor.roles().stream().map(Role::wireName).sorted().toList());
-        return door.codec().encode(0, new ServerMessage.Welcome(s.id(), resumeTokenOf(s), resumed, replayFrom,
+        return door.codec().encode(0, new ServerMessage.Welcome(s.id(), s.endpoint().value(), resumeTokenOf(s), resumed, replayFrom,
                 door.settings().webSocket().pingInterval().toMillis(), user, iceServers(actor)));
     }
 

@@ -83,7 +83,7 @@ class ProtocolCodecTest {
 
     @Test
     void writesServerMessagesWithTypeAndSeq() throws Exception {
-        String json = codec.encode(5, new ServerMessage.Welcome("s1", "rt", false, null, 20000,
+        String json = codec.encode(5, new ServerMessage.Welcome("s1", "websocket-e1", "rt", false, null, 20000,
                 new ServerMessage.UserView("u1", "Alice", List.of("patient")), List.of(Map.of("urls", "stun:x"))));
         JsonNode node = new ObjectMapper().readTree(json);
         assertThat(node.path("type").asText()).isEqualTo("welcome");

@@ -1,0 +1,116 @@
+package io.telesignal.it;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One headless Debian Chromium, driven by Debian's ChromeDriver (no driver download), with a fake camera and
+ * microphone and the permission prompt answered yes. Under CI a missing browser fails the test; elsewhere it
+ * is skipped with a loud message.
+ */
+final class Browser implements AutoCloseable {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    final ChromeDriver driver;
+    private final Path profile;
+
+    private Browser(ChromeDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    static boolean available() {
+        boolean there = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!there && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("chromium and chromium-driver are required under CI (.ci/run installs them)");
+        }
+        if (!there) {
+            System.err.println("!!! browser tests skipped: install chromium and chromium-driver (Debian) to run them !!!");
+        }
+        return there;
+    }
+
+    static Browser open() throws Exception {
+        Path profile = Files.createTempDirectory("telesignal-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--window-size=1000,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        return new Browser(new ChromeDriver(service, options), profile);
+    }
+
+    void get(String url) {
+        driver.get(url);
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    void type(String css, String text) {
+        WebElement field = until(d -> d.findElement(By.cssSelector(css)).isDisplayed() ? d.findElement(By.cssSelector(css)) : null);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** Clicks once the element is shown; a list re-rendered meanwhile is looked up again. */
+    void click(String css) {
+        until(d -> {
+            WebElement element = d.findElement(By.cssSelector(css));
+            if (!element.isDisplayed() || !element.isEnabled()) {
+                return null;
+            }
+            element.click();
+            return Boolean.TRUE;
+        });
+    }
+
+    /** Waits until the section with this id is the one shown. */
+    void shows(String section) {
+        until(d -> d.findElement(By.id(section)).isDisplayed() ? Boolean.TRUE : null);
+    }
+
+    <T> T until(Function<WebDriver, T> condition) {
+        return until(Duration.ofSeconds(30), condition);
+    }
+
+    <T> T until(Duration timeout, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout).ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
+    }
+
+    Object script(String js, Object... args) {
+        return driver.executeScript(js, args);
+    }
+
+    void screenshot(Path to) throws Exception {
+        Files.createDirectories(to.getParent());
+        File shot = driver.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void close() throws Exception {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,312 @@
+// The telesignal web app: a patient-provider video consultation on top of the SDK (/sdk/telesignal.js).
+// Everything comes from this server; no CDN. Patient: sign in, check camera and microphone, wait, talk.
+// Provider: sign in, start a consultation, admit or deny, invite an interpreter or family member, end.
+import { Client, Mesh, TelesignalError } from '/sdk/telesignal.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const app = { client: null, user: null, token: null, consultation: params.get('c'), mesh: null, stream: null,
+  provider: false, self: null, tiles: new Map() };
+window.telesignalApp = app; // for the browser tests and for debugging
+
+const SECTIONS = ['signin', 'guest', 'start', 'precall', 'waiting', 'call', 'done'];
+function show(section) {
+  for (const id of SECTIONS) $(id).hidden = id !== section;
+  const heading = $(section).querySelector('h2');
+  if (heading) { heading.tabIndex = -1; heading.focus(); }
+}
+
+function status(text, problem = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('problem', problem);
+}
+
+async function api(path, body, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new TelesignalError(json.error.code, json.error.message);
+  return json;
+}
+
+const EXPLAIN = {
+  bad_credentials: 'That login and password do not match.',
+  invite_used: 'This invite link has already been used. Ask your provider for a new one.',
+  invite_invalid: 'This invite link is not valid or has expired.',
+  consultation_ended: 'This consultation has ended.',
+  not_authorized: 'You are not on the list for this consultation.',
+  consultation_full: 'This consultation is full.',
+};
+const explain = (e) => EXPLAIN[e.code] || e.message || String(e);
+
+// ---- sign-in
+
+$('password-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const answer = await api('/api/v1/login', { login: $('login').value, password: $('password').value });
+    await signedIn(answer.token);
+  } catch (e) {
+    status(explain(e), true);
+  }
+});
+
+$('token-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  await signedIn($('token').value.trim()).catch((e) => status(explain(e), true));
+});
+
+$('guest-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const answer = await api('/api/v1/invites/redeem', { invite: params.get('invite'), displayName: $('guest-name').value });
+    app.consultation = answer.consultation;
+    await signedIn(answer.token);
+  } catch (e) {
+    status(explain(e), true);
+  }
+});
+
+async function signedIn(token) {
+  app.token = token;
+  app.client = new Client({ token });
+  app.client.addEventListener('state', ({ detail }) => {
+    if (detail.state === 'reconnecting') status('Connection lost. Restoring it…', true);
+    if (detail.state === 'open' && app.user) status('Connected.');
+  });
+  app.client.addEventListener('session-lost', () => { if (app.consultation && app.joined) join(); });
+  app.client.addEventListener('admission', ({ detail }) => admission(detail.status));
+  app.client.addEventListener('waiting-room', ({ detail }) => waitingList(detail.waiting));
+  app.client.addEventListener('participant', ({ detail }) => { if (detail.state === 'ended') finished('The provider has ended the consultation.'); });
+  app.client.addEventListener('chat', ({ detail }) => chatLine(detail.message));
+  app.client.addEventListener('error', ({ detail }) => status(explain(detail), true));
+  const welcome = await app.client.connect();
+  app.user = welcome.user;
+  app.provider = welcome.user.roles.includes('provider');
+  $('who').textContent = 'Signed in as ' + welcome.user.displayName;
+  status('');
+  if (app.provider && !app.consultation) show('start');
+  else await precall();
+}
+
+// ---- provider: start a consultation
+
+$('start-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const created = await api('/api/v1/consultations',
+        { participants: [{ user: $('patient-login').value.trim(), role: 'patient' }] }, app.token);
+    app.consultation = created.id;
+    history.replaceState(null, '', '?c=' + created.id);
+    await precall();
+  } catch (e) {
+    status(explain(e), true);
+  }
+});
+
+// ---- pre-call check
+
+async function precall() {
+  show('precall');
+  await openMedia();
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  fill($('camera'), devices.filter((d) => d.kind === 'videoinput'));
+  fill($('microphone'), devices.filter((d) => d.kind === 'audioinput'));
+}
+
+function fill(select, devices) {
+  select.replaceChildren(...devices.map((d, i) => new Option(d.label || `Device ${i + 1}`, d.deviceId)));
+}
+
+async function openMedia() {
+  const camera = $('camera').value;
+  const microphone = $('microphone').value;
+  try {
+    if (app.stream) app.stream.getTracks().forEach((t) => t.stop());
+    app.stream = await navigator.mediaDevices.getUserMedia({
+      video: camera ? { deviceId: { exact: camera } } : true,
+      audio: microphone ? { deviceId: { exact: microphone } } : true,
+    });
+    $('preview').srcObject = app.stream;
+    $('media-problem').hidden = true;
+  } catch (e) {
+    const text = e.name === 'NotAllowedError'
+      ? 'The browser was not allowed to use your camera or microphone. Allow them in the address bar, then reload.'
+      : e.name === 'NotFoundError' ? 'No camera or microphone was found. Connect one and reload.'
+        : 'Your camera or microphone could not be started (' + e.name + '). Close other apps that use it.';
+    $('media-problem').textContent = text;
+    $('media-problem').hidden = false;
+  }
+}
+$('camera').addEventListener('change', openMedia);
+$('microphone').addEventListener('change', openMedia);
+
+$('join').addEventListener('click', () => join());
+
+async function join() {
+  try {
+    const view = await app.client.join(app.consultation);
+    app.joined = true;
+    const admitted = view.participants.some((p) => p.user === app.user.id);
+    if (admitted) enterCall(view);
+    else { app.phase = 'waiting'; show('waiting'); status('You are in the waiting room.'); }
+  } catch (e) {
+    status(explain(e), true);
+    if (e.code === 'consultation_ended') finished(explain(e));
+  }
+}
+
+function admission(state) {
+  if (state === 'admitted') {
+    // a provider admitted us from the waiting room (anyone joining gets this too: only the waiting act on it)
+    if (app.phase !== 'waiting') return;
+    app.phase = 'joining';
+    app.client.join(app.consultation).then(enterCall).catch((e) => status(explain(e), true));
+  } else if (state === 'denied') {
+    finished('The provider could not admit you to this consultation.');
+  } else if (state === 'removed') {
+    finished('You were removed from the consultation.');
+  } else if (state === 'ended') {
+    finished('The provider has ended the consultation.');
+  }
+}
+
+// ---- the call
+
+function enterCall(view) {
+  app.phase = 'call';
+  app.self = app.client.endpoint;
+  show('call');
+  status('In the consultation.');
+  $('local').srcObject = app.stream;
+  $('provider-tools').hidden = !app.provider;
+  $('end').hidden = !app.provider;
+  if (app.provider) {
+    $('share').hidden = false;
+    $('share-link').href = location.origin + '/?c=' + app.consultation;
+    $('share-link').textContent = location.origin + '/?c=' + app.consultation;
+    waitingList(view.waiting || []);
+  }
+  (view.chat || []).forEach(chatLine);
+  if (!app.mesh) {
+    app.mesh = new Mesh(app.client, { consultation: app.consultation, self: app.self, stream: app.stream });
+    app.mesh.addEventListener('call', ({ detail }) => addTile(detail.peer, detail.call, detail.user));
+    app.mesh.addEventListener('ended', ({ detail }) => removeTile(detail.peer));
+  }
+  app.mesh.update(view.participants);
+}
+
+function addTile(peer, call, user) {
+  removeTile(peer);
+  const figure = document.createElement('figure');
+  figure.className = 'tile';
+  figure.dataset.peer = peer;
+  const video = document.createElement('video');
+  video.autoplay = true;
+  video.playsInline = true;
+  const name = user ? user.displayName : 'Participant';
+  video.setAttribute('aria-label', name);
+  const caption = document.createElement('figcaption');
+  caption.textContent = name;
+  figure.append(video, caption);
+  $('videos').append(figure);
+  app.tiles.set(peer, figure);
+  call.addEventListener('track', ({ detail }) => { video.srcObject = detail.streams[0]; });
+  call.addEventListener('state', ({ detail }) => { figure.dataset.connectionState = detail.connectionState; });
+  call.addEventListener('quality', ({ detail }) => {
+    figure.dataset.framesDecoded = detail.framesDecoded;
+    caption.textContent = `${name} · ${detail.rttMs == null ? '–' : Math.round(detail.rttMs) + ' ms'}`
+        + ` · ${Math.round(detail.inboundKbps)} kbit/s · ${(detail.packetLoss * 100).toFixed(1)}% lost`;
+  });
+}
+
+function removeTile(peer) {
+  const tile = app.tiles.get(peer);
+  if (tile) { tile.remove(); app.tiles.delete(peer); }
+}
+
+function waitingList(waiting) {
+  $('waiting-list').replaceChildren(...waiting.map((w) => {
+    const li = document.createElement('li');
+    li.append(document.createTextNode(w.displayName + ' '));
+    const admit = document.createElement('button');
+    admit.type = 'button';
+    admit.textContent = 'Admit ' + w.displayName;
+    admit.addEventListener('click', () => app.client.admit(app.consultation, w.user).catch((e) => status(explain(e), true)));
+    const deny = document.createElement('button');
+    deny.type = 'button';
+    deny.textContent = 'Deny ' + w.displayName;
+    deny.addEventListener('click', () => app.client.deny(app.consultation, w.user).catch((e) => status(explain(e), true)));
+    li.append(admit, deny);
+    return li;
+  }));
+}
+
+function chatLine(message) {
+  const li = document.createElement('li');
+  li.textContent = `${message.displayName}: ${message.text}`;
+  $('chat-log').append(li);
+  li.scrollIntoView({ block: 'nearest' });
+}
+
+$('chat-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = $('chat-text').value;
+  try {
+    const sent = await app.client.chat(app.consultation, text);
+    chatLine(sent.message);
+    $('chat-text').value = '';
+  } catch (e) {
+    status(explain(e), true);
+  }
+});
+
+$('mute').addEventListener('click', () => {
+  const muted = $('mute').getAttribute('aria-pressed') !== 'true';
+  app.mesh.setMuted(muted);
+  $('mute').setAttribute('aria-pressed', String(muted));
+  $('mute').textContent = muted ? 'Unmute' : 'Mute';
+});
+
+$('camera-toggle').addEventListener('click', () => {
+  const off = $('camera-toggle').getAttribute('aria-pressed') !== 'true';
+  app.mesh.setCamera(!off);
+  $('camera-toggle').setAttribute('aria-pressed', String(off));
+  $('camera-toggle').textContent = off ? 'Camera on' : 'Camera off';
+});
+
+$('invite').addEventListener('click', async () => {
+  try {
+    const created = await app.client.invite(app.consultation, $('invite-role').value);
+    const link = location.origin + '/?invite=' + encodeURIComponent(created.invite);
+    $('invite-link').textContent = 'Send this link: ' + link;
+    $('invite-link').dataset.link = link;
+    $('invite-link').hidden = false;
+  } catch (e) {
+    status(explain(e), true);
+  }
+});
+
+$('leave').addEventListener('click', async () => {
+  await app.client.leave(app.consultation).catch(() => {});
+  finished('You left the consultation.');
+});
+
+$('end').addEventListener('click', async () => {
+  await app.client.end(app.consultation).catch((e) => status(explain(e), true));
+  finished('You ended the consultation.');
+});
+
+function finished(reason) {
+  if (app.mesh) { app.mesh.close(); app.mesh = null; }
+  if (app.stream) app.stream.getTracks().forEach((t) => t.stop());
+  $('done-reason').textContent = reason;
+  show('done');
+  status(reason);
+}
+
+// ---- start
+
+if (params.get('invite')) show('guest');
+else show('signin');
