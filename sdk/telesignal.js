@@ -296,7 +296,8 @@ export class Call extends EventTarget {
   /**
    * @param {Client} client
    * @param {{consultation: string, peer: string, self: string, stream?: MediaStream, statsInterval?: number,
-   *   listen?: boolean}} options `listen: false` when something else (a {@link Mesh}) hands it its signals
+   *   listen?: boolean, awaitOffer?: boolean}} options `listen: false` when something else (a {@link Mesh}) hands
+   *   it its signals; `awaitOffer: true` on the answering side: the stream is added with the answer
    */
   constructor(client, options) {
     super();
@@ -326,7 +327,9 @@ export class Call extends EventTarget {
     };
     this.onSignal = (event) => this.signalled(event.detail);
     if (options.listen !== false) client.addEventListener('signal', this.onSignal);
-    if (options.stream) this.setStream(options.stream);
+    // the answering side of a new call adds its media once the offer is applied: no glare on the first exchange
+    if (options.stream && options.awaitOffer) this.pendingStream = options.stream;
+    else if (options.stream) this.setStream(options.stream);
     this.statsTimer = setInterval(() => this.measure(), options.statsInterval || 2000);
     this.lastStats = null;
   }
@@ -390,8 +393,15 @@ export class Call extends EventTarget {
     }
   }
 
-  async signalled(message) {
-    if (this.ended || message.consultation !== this.consultation || message.fromEndpoint !== this.peer) return;
+  /** Handles the peer's signals one at a time, in arrival order (a candidate must wait for its description). */
+  signalled(message) {
+    if (this.ended || message.consultation !== this.consultation || message.fromEndpoint !== this.peer) return this.queue;
+    this.queue = (this.queue || Promise.resolve()).then(() => this.handle(message));
+    return this.queue;
+  }
+
+  async handle(message) {
+    if (this.ended) return;
     try {
       if (message.description) {
         const description = message.description;
@@ -400,6 +410,10 @@ export class Call extends EventTarget {
         this.ignoreOffer = !this.polite && collision;
         if (this.ignoreOffer) return;
         await this.pc.setRemoteDescription(description);
+        if (description.type === 'offer' && this.pendingStream) {
+          this.setStream(this.pendingStream);
+          this.pendingStream = null;
+        }
         if (description.type === 'offer') {
           await this.pc.setLocalDescription();
           await this.send({ description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
@@ -493,7 +507,8 @@ export class Mesh extends EventTarget {
         if (endpoint === this.self || p.status !== 'admitted') continue;
         present.add(endpoint);
         this.users.set(endpoint, p);
-        this.ensure(endpoint);
+        // one side starts each call: the impolite one (the higher endpoint id); the other answers its offer
+        if (this.self > endpoint) this.ensure(endpoint, false);
       }
     }
     for (const [peer, call] of this.calls) {
@@ -503,10 +518,11 @@ export class Mesh extends EventTarget {
     }
   }
 
-  ensure(peer) {
+  ensure(peer, answering) {
     let call = this.calls.get(peer);
     if (!call || call.ended) {
-      call = new Call(this.client, { consultation: this.consultation, self: this.self, peer, stream: this.stream, listen: false });
+      call = new Call(this.client, { consultation: this.consultation, self: this.self, peer, stream: this.stream,
+        listen: false, awaitOffer: answering });
       this.calls.set(peer, call);
       call.addEventListener('ended', () => {
         if (this.calls.get(peer) === call) this.calls.delete(peer);
@@ -520,7 +536,7 @@ export class Mesh extends EventTarget {
   route(message) {
     if (message.consultation !== this.consultation || message.fromEndpoint === this.self) return;
     if (message.hangup && !this.calls.has(message.fromEndpoint)) return;
-    this.ensure(message.fromEndpoint).signalled(message);
+    this.ensure(message.fromEndpoint, true).signalled(message);
   }
 
   setMuted(muted) { this.calls.forEach((c) => c.setMuted(muted)); this.tracks('audio').forEach((t) => { t.enabled = !muted; }); }

@@ -144,7 +144,17 @@ $('microphone').addEventListener('change', openMedia);
 
 $('join').addEventListener('click', () => join());
 
+/** The mesh exists before we are admitted: peers may offer the moment they see us, before our join returns. */
+function ensureMesh() {
+  if (!app.mesh) {
+    app.mesh = new Mesh(app.client, { consultation: app.consultation, self: app.client.endpoint, stream: app.stream });
+    app.mesh.addEventListener('call', ({ detail }) => addTile(detail.peer, detail.call, detail.user));
+    app.mesh.addEventListener('ended', ({ detail }) => removeTile(detail.peer));
+  }
+}
+
 async function join() {
+  ensureMesh();
   try {
     const view = await app.client.join(app.consultation);
     app.joined = true;
@@ -189,11 +199,7 @@ function enterCall(view) {
     waitingList(view.waiting || []);
   }
   (view.chat || []).forEach(chatLine);
-  if (!app.mesh) {
-    app.mesh = new Mesh(app.client, { consultation: app.consultation, self: app.self, stream: app.stream });
-    app.mesh.addEventListener('call', ({ detail }) => addTile(detail.peer, detail.call, detail.user));
-    app.mesh.addEventListener('ended', ({ detail }) => removeTile(detail.peer));
-  }
+  ensureMesh();
   app.mesh.update(view.participants);
 }
 

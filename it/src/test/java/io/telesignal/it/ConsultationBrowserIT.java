@@ -136,6 +136,56 @@ class ConsultationBrowserIT {
         }
     }
 
+    /** Remote tiles whose calls are connected and decode video. */
+    private static long tilesReceivingVideo(Browser browser) {
+        Object n = browser.script("return [...document.querySelectorAll('#videos figure[data-peer]')].filter(f =>"
+                + " f.dataset.connectionState === 'connected' && Number(f.dataset.framesDecoded || 0) > 0).length;");
+        return ((Number) n).longValue();
+    }
+
+    @Test
+    void anInterpreterJoinsByInviteLinkAndAllThreeSeeEachOther() throws Exception {
+        try (Browser provider = Browser.open(); Browser patient = Browser.open(); Browser interpreter = Browser.open()) {
+            providerStartsAndPatientWaits(provider, patient);
+            provider.click("#waiting-list button:first-of-type");
+            patient.shows("call");
+
+            provider.click("#invite");
+            String invite = provider.until(d -> d.findElement(org.openqa.selenium.By.id("invite-link")).getAttribute("data-link"));
+            interpreter.get(invite);
+            interpreter.shows("guest");
+            interpreter.type("#guest-name", "Ines Interpreter");
+            interpreter.click("#guest-form button[type=submit]");
+            interpreter.shows("precall");
+            interpreter.click("#join");
+            interpreter.shows("waiting");
+            provider.until(d -> d.findElement(org.openqa.selenium.By.id("waiting-list")).getText().contains("Ines Interpreter")
+                    ? Boolean.TRUE : null);
+            provider.click("#waiting-list button:first-of-type");
+            interpreter.shows("call");
+
+            Duration media = Duration.ofSeconds(60);
+            for (Browser browser : new Browser[] {provider, patient, interpreter}) {
+                try {
+                    browser.until(media, d -> tilesReceivingVideo(browser) == 2 ? Boolean.TRUE : null);
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    throw new AssertionError("no three-way video; provider: " + calls(provider) + "; patient: "
+                            + calls(patient) + "; interpreter: " + calls(interpreter), e);
+                }
+            }
+            interpreter.screenshot(ARTIFACTS.resolve("interpreter-three-way.png"));
+
+            // the same invite link works once only
+            try (Browser again = Browser.open()) {
+                again.get(invite);
+                again.type("#guest-name", "Someone Else");
+                again.click("#guest-form button[type=submit]");
+                again.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().contains("already been used")
+                        ? Boolean.TRUE : null);
+            }
+        }
+    }
+
     @Test
     void aDeniedPatientIsToldSo() throws Exception {
         try (Browser provider = Browser.open(); Browser patient = Browser.open()) {
