@@ -108,8 +108,11 @@ $('start-form').addEventListener('submit', async (event) => {
 // ---- pre-call check
 
 async function precall() {
+  // joining waits for the camera and microphone: calls made without them would carry no media
+  $('join').disabled = true;
   show('precall');
   await openMedia();
+  $('join').disabled = false;
   const devices = await navigator.mediaDevices.enumerateDevices();
   fill($('camera'), devices.filter((d) => d.kind === 'videoinput'));
   fill($('microphone'), devices.filter((d) => d.kind === 'audioinput'));
