@@ -6,7 +6,7 @@
 export const PROTOCOL = 'telesignal.v1';
 
 /** Close codes after which reconnecting with the same session is pointless (docs/protocol.md). */
-const FATAL_CLOSES = new Set([4400, 4401, 4403, 4409]);
+const FATAL_CLOSES = new Set([4400, 4401, 4403, 4409, 4410]);
 
 /**
  * An error with the protocol's stable code (`not_authorized`, `consultation_ended`, `resume_expired`, ...).

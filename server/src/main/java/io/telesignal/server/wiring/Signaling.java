@@ -78,7 +78,8 @@ public final class Signaling implements AutoCloseable {
         jobs.scheduleWithFixedDelay(() -> workers.submit(invites::purgeExpired).exceptionally(failure -> 0),
                 5, 60, java.util.concurrent.TimeUnit.MINUTES);
         return new Signaling(consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
-                services.accounts(), services.apiKeys(), consultations, workers, services.audit(), invites, clock), chat, jobs);
+                services.accounts(), services.apiKeys(), consultations, workers, services.audit(), invites, clock,
+                frontDoor.registry()), chat, jobs);
     }
 
     public ConsultationService consultations() {

@@ -315,4 +315,73 @@ class RestApiTest {
         assertThat(code(get("/api/v1/consultations", "not-a-token"))).isEqualTo("token_malformed");
         assertThat(get("/api/v1/consultations/c1/oops", apiKey).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void operatorsListDisconnectAndEndSessionsAndNobodyElseMay() throws Exception {
+        server.services().accounts().add(new Login("root"), "Root", Set.of(Role.ADMIN), "a long password".toCharArray(), "test");
+        String admin = loginToken("root", "a long password");
+        String patToken = loginToken("pat", "pat's long password");
+        int port = server.httpAddress().getPort();
+        String session;
+        String resumeToken;
+        long lastSeq;
+        try (WsClient pat = WsClient.connect(port)) {
+            JsonNode welcome = pat.hello(patToken);
+            session = welcome.path("session").asText();
+            resumeToken = welcome.path("resumeToken").asText();
+
+            HttpResponse<String> refused = get("/api/v1/sessions", loginToken("drsmith", "a long password"));
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(code(refused)).isEqualTo("not_authorized");
+            assertThat(get("/api/v1/sessions", null).statusCode()).isEqualTo(401);
+            assertThat(code(post("/api/v1/sessions/" + session + "/end", patToken, "{}"))).isEqualTo("not_authorized");
+
+            JsonNode listed = body(get("/api/v1/sessions?user=pat", admin)).path("sessions");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).path("id").asText()).isEqualTo(session);
+            assertThat(listed.get(0).path("user").asText()).isEqualTo(patient.id().value());
+            assertThat(listed.get(0).path("endpoint").asText()).isEqualTo(welcome.path("endpoint").asText());
+            assertThat(listed.get(0).path("connected").asBoolean()).isTrue();
+            assertThat(listed.get(0).has("resumeToken")).isFalse();
+            assertThat(body(get("/api/v1/sessions?user=drsmith", admin)).path("sessions")).isEmpty();
+            assertThat(code(get("/api/v1/sessions?user=ghost", admin))).isEqualTo("user_not_found");
+            assertThat(code(get("/api/v1/sessions?limit=0", admin))).isEqualTo("invalid_field");
+
+            // disconnect: 1012, the session stays and the client resumes it
+            HttpResponse<String> cut = post("/api/v1/sessions/" + session + "/disconnect", admin, "{}");
+            assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
+            assertThat(body(cut).path("ended").asBoolean()).isFalse();
+            assertThat(pat.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1012);
+            lastSeq = pat.lastSeq();
+            JsonNode detached = body(get("/api/v1/sessions?user=pat", apiKey)).path("sessions").get(0);
+            assertThat(detached.path("connected").asBoolean()).isFalse();
+            assertThat(detached.path("detachedSince").asText()).isNotEmpty();
+        }
+        try (WsClient back = WsClient.connect(port)) {
+            back.send(resume(patToken, session, resumeToken, lastSeq));
+            JsonNode welcome = back.next(m -> m.path("type").asText().equals("welcome")
+                    || m.path("type").asText().equals("error"));
+            assertThat(welcome.path("type").asText()).as(welcome.toString()).isEqualTo("welcome");
+            assertThat(welcome.path("resumed").asBoolean()).isTrue();
+
+            // end: 4410, the session is gone and cannot be resumed
+            HttpResponse<String> ended = post("/api/v1/sessions/" + session + "/end", apiKey, "{}");
+            assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+            assertThat(body(ended).path("ended").asBoolean()).isTrue();
+            assertThat(back.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4410);
+            assertThat(body(get("/api/v1/sessions?user=pat", apiKey)).path("sessions")).isEmpty();
+            assertThat(code(post("/api/v1/sessions/" + session + "/end", apiKey, "{}"))).isEqualTo("session_not_found");
+            assertThat(code(post("/api/v1/sessions/" + session + "/pause", apiKey, "{}"))).isEqualTo("not_found");
+        }
+        try (WsClient again = WsClient.connect(port)) {
+            again.send(resume(patToken, session, resumeToken, lastSeq));
+            assertThat(again.next("error").path("code").asText()).isEqualTo("resume_expired");
+        }
+    }
+
+    private static String resume(String token, String session, String resumeToken, long lastSeq) {
+        var hello = WsClient.message("hello").put("token", token);
+        hello.putObject("resume").put("session", session).put("resumeToken", resumeToken).put("lastSeq", lastSeq);
+        return hello.toString();
+    }
 }

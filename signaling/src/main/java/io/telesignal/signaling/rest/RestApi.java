@@ -34,6 +34,9 @@ import io.telesignal.core.work.WorkerPool;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import io.telesignal.net.http.Routes;
+import io.telesignal.signaling.session.SessionRegistry;
+import io.telesignal.signaling.session.SignalingSession;
+import io.telesignal.signaling.ws.CloseCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -60,6 +63,7 @@ public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final Pattern CONSULTATION_PATH = Pattern.compile(
             "/api/v1/consultations/([A-Za-z0-9._-]{1,64})(/end|/invites)?");
+    private static final Pattern SESSION_PATH = Pattern.compile("/api/v1/sessions/([A-Za-z0-9_-]{1,64})/(disconnect|end)");
     private static final Pattern TTL = Pattern.compile("(\\d{1,9})(s|m|h|d)");
 
     private final TokenService tokens;
@@ -70,6 +74,7 @@ public final class RestApi {
     private final AuditTrail audit;
     private final io.telesignal.core.invite.InviteService invites;
     private final java.time.Clock clock;
+    private final SessionRegistry sessions;
     private final ObjectMapper json = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -78,7 +83,9 @@ public final class RestApi {
             .build();
 
     public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
-            WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock) {
+            WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock,
+            SessionRegistry sessions) {
+        this.sessions = sessions;
         this.invites = invites;
         this.clock = clock;
         this.tokens = tokens;
@@ -113,6 +120,8 @@ public final class RestApi {
         routes.get("/api/v1/consultations/*", guard.apply(this::getConsultation));
         routes.post("/api/v1/consultations/*", guard.apply(this::consultationAction));
         routes.post("/api/v1/invites/redeem", guard.apply(this::redeemInvite));
+        routes.get("/api/v1/sessions", guard.apply(this::listSessions));
+        routes.post("/api/v1/sessions/*", guard.apply(this::sessionAction));
     }
 
     // ---- sign-in and tokens
@@ -350,6 +359,81 @@ public final class RestApi {
         ConsultationId id = consultationPath(request, true);
         return blocking(() -> consultations.end(authenticate(request).actor(), id, origin(request)))
                 .thenCompose(ending -> ending).thenApply(c -> respond(HttpResponseStatus.OK, view(c)));
+    }
+
+    // ---- sessions (this node's)
+
+    /** An administrator's token or an API key; anyone else is refused and the refusal audited. */
+    private Caller operator(HttpRequest request, String action) {
+        Caller caller = authenticate(request);
+        if (!caller.apiKey() && !caller.actor().roles().contains(Role.ADMIN)) {
+            audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.DENIED).reason("not_authorized"));
+            throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                    "sessions are managed with an API key or by an administrator");
+        }
+        return caller;
+    }
+
+    private CompletionStage<HttpResponse> listSessions(HttpRequest request) {
+        int offset = intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = intParameter(request, "limit", 50, 1, 500);
+        Optional<Login> login = request.queryParameter("user").map(RestApi::login);
+        return blocking(() -> {
+            operator(request, "session.listed");
+            Optional<UserId> user = login.map(l -> accounts.find(l).orElseThrow(() -> new RestException(
+                    HttpResponseStatus.NOT_FOUND, "user_not_found", "no such user")).id());
+            List<Map<String, Object>> page = sessions.list(user).stream().skip(offset).limit(limit)
+                    .map(RestApi::view).toList();
+            return respond(HttpResponseStatus.OK, Map.of("sessions", page));
+        });
+    }
+
+    /**
+     * {@code disconnect} cuts the session's connection with 1012 and keeps the session, so the client resumes and
+     * misses nothing (to move clients off a node, or to test a client's resume); {@code end} ends it with 4410: the
+     * client leaves its consultations and must not resume.
+     */
+    private CompletionStage<HttpResponse> sessionAction(HttpRequest request) {
+        Matcher m = SESSION_PATH.matcher(request.path());
+        if (!m.matches()) {
+            throw new RestException(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource");
+        }
+        String id = m.group(1);
+        boolean end = m.group(2).equals("end");
+        String action = end ? "session.terminated" : "session.disconnected";
+        return blocking(() -> {
+            Caller caller = operator(request, action);
+            SignalingSession session = sessions.find(id).orElseThrow(() -> new RestException(
+                    HttpResponseStatus.NOT_FOUND, "session_not_found", "no such session on this node"));
+            boolean cut;
+            if (end) {
+                sessions.end(session, CloseCode.ENDED, "session ended by an operator");
+                cut = true;
+            } else {
+                cut = sessions.disconnect(session, CloseCode.RECONNECT, "reconnect");
+            }
+            audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.OK)
+                    .subject(session.actor().user().value()).endpoint(session.endpoint().value())
+                    .remoteAddress(address(request)));
+            LOG.info("event=rest_session_{} session={} by={} connected={}", m.group(2), id,
+                    caller.actor().user().value(), cut);
+            Map<String, Object> answer = view(session);
+            answer.put("ended", end);
+            return respond(HttpResponseStatus.OK, answer);
+        });
+    }
+
+    static Map<String, Object> view(SignalingSession s) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", s.id());
+        view.put("user", s.actor().user().value());
+        view.put("endpoint", s.endpoint().value());
+        view.put("openedAt", s.openedAt().toString());
+        Optional<Instant> detached = s.detachedSince();
+        view.put("connected", detached.isEmpty());
+        detached.ifPresent(since -> view.put("detachedSince", since.toString()));
+        view.put("consultations", s.consultations().stream().map(ConsultationId::value).sorted().toList());
+        return view;
     }
 
     static Map<String, Object> view(Consultation c) {

@@ -90,10 +90,15 @@ public final class SessionRegistry {
         session.detach(outlet, clock.instant());
     }
 
-    /** Ends a session now (the client said goodbye). */
+    /** Ends a session now (the client said goodbye, or the server is stopping): an attached client gets 1001. */
     public void end(SignalingSession session) {
+        end(session, 1001, "session ended");
+    }
+
+    /** Ends a session now and closes its connection, if one is attached, with {@code code}. */
+    public void end(SignalingSession session, int code, String reason) {
         if (sessions.remove(session.id(), session)) {
-            session.end();
+            session.end(code, reason);
             released(session);
             onEnded.accept(session);
         }
@@ -101,6 +106,21 @@ public final class SessionRegistry {
 
     private synchronized void released(SignalingSession session) {
         perUser.computeIfPresent(session.actor().user(), (user, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** Cuts a session's connection and keeps the session for the client to resume; false when none was attached. */
+    public boolean disconnect(SignalingSession session, int code, String reason) {
+        return session.disconnect(code, reason, clock.instant());
+    }
+
+    public Optional<SignalingSession> find(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    /** This node's sessions, those of {@code user} only when given, ordered by id. */
+    public List<SignalingSession> list(Optional<UserId> user) {
+        return sessions.values().stream().filter(s -> user.isEmpty() || s.actor().user().equals(user.get()))
+                .sorted(java.util.Comparator.comparing(SignalingSession::id)).toList();
     }
 
     /** Ends every session detached for longer than the resume window; answers how many. */

@@ -43,6 +43,7 @@ public final class SignalingSession implements EndpointSink {
     private final Set<String> running = new java.util.HashSet<>();
     private final Map<String, Long> snapshotVersions = new java.util.HashMap<>();
     private final java.time.Clock clock;
+    private final Instant openedAt;
     private long nextSeq = 1;
     private Outlet outlet;
     private Instant detachedAt;
@@ -68,7 +69,8 @@ public final class SignalingSession implements EndpointSink {
                 return size() > remember;
             }
         };
-        this.detachedAt = clock.instant();
+        this.openedAt = clock.instant();
+        this.detachedAt = openedAt;
     }
 
     public String id() {
@@ -204,7 +206,26 @@ public final class SignalingSession implements EndpointSink {
         }
     }
 
-    synchronized Optional<Instant> detachedSince() {
+    /**
+     * Cuts the attached connection with {@code code} and keeps the session, so the client resumes it; answers
+     * false when no connection was attached.
+     */
+    synchronized boolean disconnect(int code, String reason, Instant now) {
+        if (ended || outlet == null) {
+            return false;
+        }
+        outlet.close(code, reason);
+        outlet = null;
+        detachedAt = now;
+        return true;
+    }
+
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    /** Since when no connection has been attached; empty while one is. */
+    public synchronized Optional<Instant> detachedSince() {
         return Optional.ofNullable(detachedAt);
     }
 
@@ -213,10 +234,10 @@ public final class SignalingSession implements EndpointSink {
                 offered.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
-    synchronized void end() {
+    synchronized void end(int code, String reason) {
         ended = true;
         if (outlet != null) {
-            outlet.close(1001, "session ended");
+            outlet.close(code, reason);
             outlet = null;
         }
     }

@@ -221,7 +221,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         return rateLimits;
     }
 
-    SessionRegistry registry() {
+    /** This node's sessions (the REST API lists, disconnects and ends them). */
+    public SessionRegistry registry() {
         return registry;
     }
 
