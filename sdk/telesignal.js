@@ -332,6 +332,11 @@ export class Call extends EventTarget {
     else if (options.stream) this.setStream(options.stream);
     this.statsTimer = setInterval(() => this.measure(), options.statsInterval || 2000);
     this.lastStats = null;
+    /** ICE restarts this call asked for */
+    this.restarts = 0;
+    this.lastRestart = null;
+    this.onNetwork = () => this.networkChanged();
+    networkEvents(this.onNetwork, true);
   }
 
   emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail })); }
@@ -352,17 +357,22 @@ export class Call extends EventTarget {
   /** @param {boolean} on */
   setCamera(on) { this.tracks('video').forEach((t) => { t.enabled = on; }); }
 
-  /** Switches the camera or microphone to another device. @param {'audio'|'video'} kind @param {string} deviceId */
+  /**
+   * Switches the camera or microphone to another device; the new track keeps the old one's mute or camera-off
+   * state, and the old one is stopped. Answers the new track.
+   * @param {'audio'|'video'} kind @param {string} deviceId
+   */
   async switchDevice(kind, deviceId) {
-    const media = await navigator.mediaDevices.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
-    const track = media.getTracks()[0];
-    const sender = this.pc.getSenders().find((s) => s.track && s.track.kind === kind);
-    if (sender) await sender.replaceTrack(track);
-    if (this.stream) {
-      this.stream.getTracks().filter((t) => t.kind === kind).forEach((t) => { this.stream.removeTrack(t); t.stop(); });
-      this.stream.addTrack(track);
-    }
+    const track = await openTrack(kind, deviceId, this.tracks(kind));
+    await this.replaceTrack(track);
+    if (this.stream) swapTrack(this.stream, track);
     return track;
+  }
+
+  /** Sends `track` instead of the one of its kind sent now (no renegotiation). @param {MediaStreamTrack} track */
+  async replaceTrack(track) {
+    const sender = this.pc.getSenders().find((s) => s.track && s.track.kind === track.kind);
+    if (sender) await sender.replaceTrack(track);
   }
 
   tracks(kind) { return this.stream ? this.stream.getTracks().filter((t) => t.kind === kind) : []; }
@@ -370,8 +380,21 @@ export class Call extends EventTarget {
   /** Restarts ICE (after a network change or a failed connection); the peer is told to do the same. */
   restart() {
     if (this.ended) return;
+    this.restarts++;
+    this.lastRestart = performance.now();
     this.pc.restartIce();
     this.send({ restart: true });
+  }
+
+  /**
+   * The device went online again or changed network (`online`, `navigator.connection` `change`): the old
+   * candidate pairs may be dead, so ICE restarts at once instead of waiting for `failed`. Changes within two
+   * seconds of a restart are one change.
+   */
+  networkChanged() {
+    if (this.ended || this.pc.connectionState === 'new' || this.pc.connectionState === 'closed') return;
+    if (this.lastRestart !== null && performance.now() - this.lastRestart < 2000) return;
+    this.restart();
   }
 
   /** Ends the call and tells the peer. @param {string} [reason] */
@@ -471,6 +494,7 @@ export class Call extends EventTarget {
     if (this.ended) return;
     this.ended = true;
     clearInterval(this.statsTimer);
+    networkEvents(this.onNetwork, false);
     this.client.removeEventListener('signal', this.onSignal);
     this.pc.close();
     this.emit('ended', { reason });
@@ -543,6 +567,18 @@ export class Mesh extends EventTarget {
 
   setCamera(on) { this.calls.forEach((c) => c.setCamera(on)); this.tracks('video').forEach((t) => { t.enabled = on; }); }
 
+  /**
+   * Switches the camera or microphone of every call to another device (one new track, sent on each call); the
+   * mute or camera-off state is kept and the old track stopped. Answers the new track.
+   * @param {'audio'|'video'} kind @param {string} deviceId
+   */
+  async switchDevice(kind, deviceId) {
+    const track = await openTrack(kind, deviceId, this.tracks(kind));
+    await Promise.all([...this.calls.values()].map((c) => c.replaceTrack(track)));
+    if (this.stream) swapTrack(this.stream, track);
+    return track;
+  }
+
   tracks(kind) { return this.stream ? this.stream.getTracks().filter((t) => t.kind === kind) : []; }
 
   /** Hangs up every call and stops listening. */
@@ -552,4 +588,26 @@ export class Mesh extends EventTarget {
     this.calls.forEach((c) => c.hangup('left'));
     this.calls.clear();
   }
+}
+
+/** A track from another device, enabled like the tracks it replaces. */
+async function openTrack(kind, deviceId, replacing) {
+  const media = await navigator.mediaDevices.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
+  const track = media.getTracks()[0];
+  if (replacing.length > 0) track.enabled = replacing[0].enabled;
+  return track;
+}
+
+/** Puts `track` in `stream` in place of (and stopping) the tracks of its kind. */
+function swapTrack(stream, track) {
+  stream.getTracks().filter((t) => t.kind === track.kind && t !== track).forEach((t) => { stream.removeTrack(t); t.stop(); });
+  if (!stream.getTracks().includes(track)) stream.addTrack(track);
+}
+
+/** Adds or removes a listener for network changes, where the platform has them (browsers; not Node). */
+function networkEvents(listener, add) {
+  const method = add ? 'addEventListener' : 'removeEventListener';
+  if (typeof globalThis[method] === 'function' && typeof window !== 'undefined') globalThis[method]('online', listener);
+  const connection = typeof navigator !== 'undefined' ? navigator.connection : undefined;
+  if (connection && typeof connection[method] === 'function') connection[method]('change', listener);
 }

@@ -114,13 +114,41 @@ async function precall() {
   await openMedia();
   $('join').disabled = false;
   const devices = await navigator.mediaDevices.enumerateDevices();
-  fill($('camera'), devices.filter((d) => d.kind === 'videoinput'));
-  fill($('microphone'), devices.filter((d) => d.kind === 'audioinput'));
+  fill($('camera'), devices.filter((d) => d.kind === 'videoinput'), deviceInUse('video'));
+  fill($('microphone'), devices.filter((d) => d.kind === 'audioinput'), deviceInUse('audio'));
 }
 
-function fill(select, devices) {
-  select.replaceChildren(...devices.map((d, i) => new Option(d.label || `Device ${i + 1}`, d.deviceId)));
+/** Lists devices in a select, the one in use (if any) selected. */
+function fill(select, devices, inUse) {
+  select.replaceChildren(...devices.map((d, i) => new Option(d.label || `Device ${i + 1}`, d.deviceId, false,
+      d.deviceId === inUse)));
 }
+
+/** The device id of the stream's track of a kind. @param {'audio'|'video'} kind */
+function deviceInUse(kind) {
+  const track = app.stream && app.stream.getTracks().find((t) => t.kind === kind);
+  return track ? track.getSettings().deviceId : undefined;
+}
+
+async function listCallDevices() {
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  fill($('call-camera'), devices.filter((d) => d.kind === 'videoinput'), deviceInUse('video'));
+  fill($('call-microphone'), devices.filter((d) => d.kind === 'audioinput'), deviceInUse('audio'));
+}
+
+/** Switches a device mid-call, on every call at once. @param {'audio'|'video'} kind @param {HTMLSelectElement} select */
+async function switchDevice(kind, select) {
+  try {
+    await app.mesh.switchDevice(kind, select.value);
+    $('local').srcObject = app.stream;
+    status(kind === 'video' ? 'Camera switched.' : 'Microphone switched.');
+  } catch (e) {
+    status((kind === 'video' ? 'The camera' : 'The microphone') + ' could not be switched (' + e.name + ').', true);
+    await listCallDevices();
+  }
+}
+$('call-camera').addEventListener('change', () => switchDevice('video', $('call-camera')));
+$('call-microphone').addEventListener('change', () => switchDevice('audio', $('call-microphone')));
 
 async function openMedia() {
   const camera = $('camera').value;
@@ -204,6 +232,7 @@ function enterCall(view) {
   (view.chat || []).forEach(chatLine);
   ensureMesh();
   app.mesh.update(view.participants);
+  listCallDevices().catch(() => { /* the selects stay empty; the call goes on */ });
 }
 
 function addTile(peer, call, user) {

@@ -100,6 +100,45 @@ final class Browser implements AutoCloseable {
         return driver.executeScript(js, args);
     }
 
+    /** A phone-sized window (390 x 844 CSS pixels, a common phone's viewport). */
+    void phoneSized() {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    }
+
+    /** Types into whatever has the keyboard focus, as a keyboard user would. */
+    void keys(CharSequence... keys) {
+        driver.switchTo().activeElement().sendKeys(keys);
+    }
+
+    /** The focused element's id ("" when it has none). */
+    String focused() {
+        return String.valueOf(script("return document.activeElement ? document.activeElement.id : '';"));
+    }
+
+    /**
+     * Runs the axe-core accessibility checker (WCAG 2.1 A and AA rules) on the page as it is now; answers one line
+     * per violation: rule, impact and the elements concerned. Empty means none found.
+     */
+    java.util.List<String> accessibilityViolations() throws Exception {
+        if (!Boolean.TRUE.equals(script("return typeof window.axe === 'object';"))) {
+            try (var in = Browser.class.getClassLoader().getResourceAsStream("axe.min.js")) {
+                if (in == null) {
+                    throw new AssertionError("axe.min.js is not on the test classpath (com.deque.html.axe-core:selenium)");
+                }
+                script(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        Object found = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): '"
+                + " + v.nodes.map(n => n.target.join(' ')).join(', '))), e => done(['axe failed: ' + e]));");
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (Object line : (java.util.List<?>) found) {
+            lines.add(String.valueOf(line));
+        }
+        return lines;
+    }
+
     void screenshot(Path to) throws Exception {
         Files.createDirectories(to.getParent());
         File shot = driver.getScreenshotAs(OutputType.FILE);
