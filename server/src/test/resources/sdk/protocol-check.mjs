@@ -1,5 +1,5 @@
 // Drives the real SDK (sdk/telesignal.js) under Node against a running server: join, waiting room, admission,
-// chat both ways, and a dropped connection that the SDK resumes without losing what was sent meanwhile.
+// presence, chat both ways, and a dropped connection that the SDK resumes without losing what was sent meanwhile.
 // Usage: node --experimental-websocket protocol-check.mjs <sdk path> <ws url> <consultation> <provider token>
 //        <patient token> <patient user id>. Prints one JSON line of findings; exits 1 on any failure.
 const [sdkPath, url, consultation, providerToken, patientToken, patientId] = process.argv.slice(2);
@@ -32,6 +32,14 @@ try {
   const admitted = next(patient, 'admission', (m) => m.status === 'admitted');
   await provider.admit(consultation, patientId);
   findings.admission = (await admitted).status;
+
+  // presence: the provider watches the patient and sees the patient's status change
+  const watched = await provider.watch([patientId]);
+  findings.watchedStatus = watched.presence.map((p) => p.status).join();
+  const away = next(provider, 'presence', (m) => m.user === patientId && m.status === 'busy');
+  await patient.presence('busy', 'on another call');
+  const seen = await away;
+  findings.presenceSeen = seen.status + '/' + seen.note;
 
   const toPatient = next(patient, 'chat');
   await provider.chat(consultation, 'hello from the provider');

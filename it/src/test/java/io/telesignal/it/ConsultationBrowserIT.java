@@ -267,7 +267,7 @@ class ConsultationBrowserIT {
     }
 
     @Test
-    void anInterpreterJoinsByInviteLinkAndAllThreeSeeEachOther() throws Exception {
+    void anInterpreterJoinsByInviteLinkAllThreeSeeEachOtherAndTheProviderEndsIt() throws Exception {
         try (Browser provider = Browser.open(); Browser patient = Browser.open(); Browser interpreter = Browser.open()) {
             providerStartsAndPatientWaits(provider, patient);
             provider.click("#waiting-list button:first-of-type");
@@ -305,6 +305,15 @@ class ConsultationBrowserIT {
                 again.click("#guest-form button[type=submit]");
                 again.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().contains("already been used")
                         ? Boolean.TRUE : null);
+            }
+
+            // the provider ends the consultation: everyone is told, and the calls are over
+            provider.click("#end");
+            provider.shows("done");
+            for (Browser browser : new Browser[] {patient, interpreter}) {
+                browser.shows("done");
+                assertThat(browser.find("#done-reason").getText()).contains("The provider has ended the consultation");
+                assertThat(browser.script("return telesignalApp.mesh;")).isNull();
             }
         }
     }

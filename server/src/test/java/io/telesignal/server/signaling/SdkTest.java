@@ -124,6 +124,8 @@ class SdkTest {
         assertThat(findings.path("endpointMatches").asBoolean()).isTrue();
         assertThat(findings.path("patientWaits").asBoolean()).isTrue();
         assertThat(findings.path("admission").asText()).isEqualTo("admitted");
+        assertThat(findings.path("watchedStatus").asText()).isEqualTo("available");
+        assertThat(findings.path("presenceSeen").asText()).isEqualTo("busy/on another call");
         assertThat(findings.path("chatToPatient").asText()).isEqualTo("hello from the provider");
         assertThat(findings.path("chatToProvider").asText()).isEqualTo("hello from the patient");
         assertThat(findings.path("resumed").asBoolean()).isTrue();
