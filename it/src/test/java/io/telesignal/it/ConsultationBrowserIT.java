@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,10 +36,8 @@ class ConsultationBrowserIT {
     @BeforeEach
     void start() {
         Assumptions.assumeTrue(Browser.available(), "no chromium");
-        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
-                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s")),
-                Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
-        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+        server = LoopbackServer.start(dataDir);
+        base = LoopbackServer.base(server);
         var accounts = server.services().accounts();
         accounts.add(new Login("doc"), "Dr Doc", Set.of(Role.PROVIDER), "doc's long password".toCharArray(), "it");
         accounts.add(new Login("pat"), "Pat Patient", Set.of(Role.PATIENT), "pat's long password".toCharArray(), "it");

@@ -1,6 +1,6 @@
 package io.telesignal.core.apikey;
 
-import io.telesignal.core.DomainException;
+import io.telesignal.core.Refusal;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
 import java.util.Set;
@@ -12,36 +12,20 @@ import java.util.Set;
 public final class ApiKeyPolicy {
     private ApiKeyPolicy() {}
 
-    /** Throws unless an API key may have a token issued for this user. */
+    /** Throws a {@link Refusal} ({@code not_authorized}, {@code account_disabled}) unless an API key may have a token issued for this user. */
     public static void checkTokenFor(User user) {
         if (user.hasRole(Role.ADMIN)) {
-            throw new Refused("not_authorized", "API keys do not issue tokens for administrators");
+            throw new Refusal("not_authorized", "API keys do not issue tokens for administrators");
         }
         if (!user.enabled()) {
-            throw new Refused("account_disabled", "the account is disabled");
+            throw new Refusal("account_disabled", "the account is disabled");
         }
     }
 
-    /** Throws unless an API key may create a user with these roles. */
+    /** Throws a {@link Refusal} ({@code not_authorized}) unless an API key may create a user with these roles. */
     public static void checkProvision(Set<Role> roles) {
         if (roles.contains(Role.ADMIN)) {
-            throw new Refused("not_authorized", "API keys do not create administrators");
-        }
-    }
-
-    /** The key may not do this; {@link #code()} is {@code not_authorized} or {@code account_disabled}. */
-    public static final class Refused extends DomainException {
-        private static final long serialVersionUID = 1L;
-        private final String code;
-
-        Refused(String code, String message) {
-            super(message);
-            this.code = code;
-        }
-
-        @Override
-        public String code() {
-            return code;
+            throw new Refusal("not_authorized", "API keys do not create administrators");
         }
     }
 }

@@ -28,7 +28,7 @@ class ApiKeyPolicyTest {
     @Test
     void neverForAnAdministratorEvenAlongsideOtherRoles() {
         assertThatThrownBy(() -> ApiKeyPolicy.checkTokenFor(user(true, Role.PROVIDER, Role.ADMIN)))
-                .isInstanceOfSatisfying(ApiKeyPolicy.Refused.class,
+                .isInstanceOfSatisfying(io.telesignal.core.Refusal.class,
                         e -> org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo("not_authorized"));
         assertThatThrownBy(() -> ApiKeyPolicy.checkProvision(Set.of(Role.STAFF, Role.ADMIN)))
                 .hasMessageContaining("administrators");
@@ -37,7 +37,7 @@ class ApiKeyPolicyTest {
     @Test
     void noTokenForADisabledAccount() {
         assertThatThrownBy(() -> ApiKeyPolicy.checkTokenFor(user(false, Role.PATIENT)))
-                .isInstanceOfSatisfying(ApiKeyPolicy.Refused.class,
+                .isInstanceOfSatisfying(io.telesignal.core.Refusal.class,
                         e -> org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo("account_disabled"));
     }
 }

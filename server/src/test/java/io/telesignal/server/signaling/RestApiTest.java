@@ -8,6 +8,7 @@ import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
 import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.io.PrintStream;
 import java.net.URI;
@@ -38,10 +39,8 @@ class RestApiTest {
 
     @BeforeEach
     void start() {
-        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
-                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s")),
-                Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
-        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+        server = LoopbackServer.start(dataDir);
+        base = LoopbackServer.base(server);
         var accounts = server.services().accounts();
         provider = accounts.add(new Login("drsmith"), "Dr Smith", Set.of(Role.PROVIDER), "a long password".toCharArray(), "test");
         patient = accounts.add(new Login("pat"), "Pat Doe", Set.of(Role.PATIENT), "pat's long password".toCharArray(), "test");
@@ -183,10 +182,8 @@ class RestApiTest {
     void concurrentRequestsNeverStarveTheWorkerPool() throws Exception {
         // a handler that waited on a worker for work queued behind it deadlocked once every worker did so
         server.stop();
-        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
-                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s",
-                "workers.threads", "2")), Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
-        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+        server = LoopbackServer.start(dataDir, "workers.threads", "2");
+        base = LoopbackServer.base(server);
         java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
         for (int i = 0; i < 24; i++) {
             String path = i % 3 == 0 ? "/api/v1/consultations" : i % 3 == 1 ? "/api/v1/users" : "/api/v1/consultations";
@@ -232,10 +229,8 @@ class RestApiTest {
                 "{\"participants\":[{\"user\":\"drsmith\",\"role\":\"provider\"},{\"user\":\"pat\",\"role\":\"patient\"}]}");
         String id = body(created).path("id").asText();
         server.stop();
-        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
-                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s")),
-                Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
-        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+        server = LoopbackServer.start(dataDir);
+        base = LoopbackServer.base(server);
 
         HttpResponse<String> again = get("/api/v1/consultations/" + id, apiKey);
         assertThat(again.statusCode()).isEqualTo(200);

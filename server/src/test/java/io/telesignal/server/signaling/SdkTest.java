@@ -11,6 +11,7 @@ import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
 import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.io.PrintStream;
 import java.net.URI;
@@ -47,10 +48,8 @@ class SdkTest {
 
     @BeforeEach
     void start() {
-        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
-                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s")),
-                Clock.systemUTC(), false, new PrintStream(java.io.OutputStream.nullOutputStream()));
-        base = "http://127.0.0.1:" + server.httpAddress().getPort();
+        server = LoopbackServer.start(dataDir);
+        base = LoopbackServer.base(server);
     }
 
     @AfterEach

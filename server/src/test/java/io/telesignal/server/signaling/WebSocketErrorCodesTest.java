@@ -11,6 +11,7 @@ import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
 import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,11 +36,8 @@ class WebSocketErrorCodesTest {
 
     @BeforeEach
     void start() {
-        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(),
-                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s",
-                "signaling.helloTimeout", "500ms", "signaling.maxSessionsPerUser", "2", "signaling.bufferMessages", "4",
-                "consultations.maxParticipants", "2")), Clock.systemUTC(), false,
-                new PrintStream(java.io.OutputStream.nullOutputStream()));
+        server = LoopbackServer.start(dataDir, "signaling.helloTimeout", "500ms", "signaling.maxSessionsPerUser", "2", "signaling.bufferMessages", "4",
+                "consultations.maxParticipants", "2");
         port = server.httpAddress().getPort();
         var accounts = server.services().accounts();
         provider = accounts.add(new Login("doc"), "Doc", Set.of(Role.PROVIDER), "a long password".toCharArray(), "t");

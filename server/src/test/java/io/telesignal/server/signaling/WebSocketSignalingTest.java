@@ -10,6 +10,7 @@ import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
 import io.telesignal.server.config.ServerConfig;
+import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,11 +41,7 @@ class WebSocketSignalingTest {
     }
 
     private void start(Map<String, String> extra) {
-        Map<String, String> overrides = new HashMap<>(Map.of("dataDir", dataDir.toString(), "http.host", "127.0.0.1",
-                "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s"));
-        overrides.putAll(extra);
-        server = TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), overrides), Clock.systemUTC(),
-                false, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        server = LoopbackServer.start(dataDir, extra);
         port = server.httpAddress().getPort();
         var accounts = server.services().accounts();
         provider = accounts.add(new Login("drsmith"), "Dr Smith", Set.of(Role.PROVIDER), "a long password".toCharArray(), "test");

@@ -162,7 +162,7 @@ public final class RestApi {
                     "user_not_found", "no such user"));
             try {
                 ApiKeyPolicy.checkTokenFor(user);
-            } catch (ApiKeyPolicy.Refused refused) {
+            } catch (io.telesignal.core.Refusal refused) {
                 audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.DENIED)
                         .subject(user.id().value()).reason(refused.code()));
                 throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
@@ -210,7 +210,7 @@ public final class RestApi {
             if (caller.apiKey()) {
                 try {
                     ApiKeyPolicy.checkProvision(roles);
-                } catch (ApiKeyPolicy.Refused refused) {
+                } catch (io.telesignal.core.Refusal refused) {
                     audit.recordNow(AuditEvent.of("user.created", actor, Outcome.DENIED).reason(refused.code()));
                     throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
                 }

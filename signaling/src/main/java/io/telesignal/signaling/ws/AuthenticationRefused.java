@@ -1,25 +1,18 @@
 package io.telesignal.signaling.ws;
 
-import io.telesignal.core.DomainException;
+import io.telesignal.core.Refusal;
 
 /** A valid token that still does not let its bearer in, and the close code that says so. */
-final class AuthenticationRefused extends DomainException {
+final class AuthenticationRefused extends Refusal {
     private static final long serialVersionUID = 1L;
-    private final String code;
     private final int closeCode;
 
     AuthenticationRefused(String code, String message, int closeCode) {
-        super(message);
-        this.code = code;
+        super(code, message);
         this.closeCode = closeCode;
     }
 
     int closeCode() {
         return closeCode;
-    }
-
-    @Override
-    public String code() {
-        return code;
     }
 }

@@ -399,7 +399,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                     .thenCompose(c -> door.workers().submit(() -> (Object) Map.of("messages",
                             door.chat().history(id, limit).stream().map(Views::chat).toList())));
         }
-        return CompletableFuture.failedFuture(new ProtocolRefusal("unknown_type", "unsupported request"));
+        return CompletableFuture.failedFuture(new io.telesignal.core.Refusal("unknown_type", "unsupported request"));
     }
 
     /** Relays call signaling to an admitted peer endpoint of the same consultation. */
@@ -409,7 +409,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         EndpointId to = endpointId(signal.to());
         return door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin).thenCompose(c -> {
             if (to.equals(s.endpoint()) || c.admittedEndpoint(to).isEmpty()) {
-                throw new ProtocolRefusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
+                throw new io.telesignal.core.Refusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
             }
             if (signal.description() != null) {
                 // RFC 8866 grammar, size, codec policy and RFC 3264 offer/answer, before the peer sees it
@@ -427,7 +427,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             UserId toUser = c.admittedEndpoint(to).orElseThrow().user();
             return door.router().deliver(to, event).thenApply(outcome -> {
                 if (outcome != DeliveryOutcome.DELIVERED) {
-                    throw new ProtocolRefusal("peer_unavailable", "the peer could not be reached");
+                    throw new io.telesignal.core.Refusal("peer_unavailable", "the peer could not be reached");
                 }
                 door.calls().relayed(event, toUser, to);
                 return (Object) null;

@@ -146,12 +146,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             consultations.leave(session.actor(), consultation, session.endpoint(),
                     new ConsultationService.Origin(session.endpoint().value(), null))
                     .exceptionally(failure -> {
-                        // not an error when the consultation ended or the user was removed meanwhile
-                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                                && failure.getCause() != null ? failure.getCause() : failure;
-                        LOG.warn("event=ws_session_leave outcome=failed session={} consultation={} code={}",
-                                session.id(), consultation, cause instanceof DomainException domain
-                                        ? domain.code() : cause.getClass().getSimpleName());
+                        leaveFailed(session, consultation, failure);
                         return null;
                     });
         }
@@ -159,6 +154,23 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         audit.record(AuditEvent.of("session.ended", session.actor().user().value(), Outcome.OK)
                 .endpoint(session.endpoint().value()));
         LOG.info("event=ws_session_ended session={} user={}", session.id(), session.actor().user());
+    }
+
+    /**
+     * A leave at session end that failed: expected when the consultation ended or the user was denied or removed
+     * meanwhile (logged at debug), worth a warning otherwise (the attendance may be stale until it is cleaned).
+     */
+    static void leaveFailed(SignalingSession session, ConsultationId consultation, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof io.telesignal.core.consultation.ConsultationException ce
+                && ce.reason() != io.telesignal.core.consultation.ConsultationException.Reason.CONFLICT) {
+            LOG.debug("event=ws_session_leave outcome=moot session={} consultation={} code={}", session.id(),
+                    consultation, ce.code());
+            return;
+        }
+        LOG.warn("event=ws_session_leave outcome=failed session={} consultation={} code={}", session.id(), consultation,
+                cause instanceof DomainException domain ? domain.code() : cause.getClass().getSimpleName());
     }
 
     private void sweep() {

@@ -1,0 +1,6 @@
+/**
+ * Test fixtures other modules' tests reuse (published in the server's test-jar): {@link
+ * io.telesignal.server.testing.LoopbackServer} starts the composed server the way every in-process test does. Only
+ * fixtures live here, never tests, and nothing here is part of the shipped jar.
+ */
+package io.telesignal.server.testing;
