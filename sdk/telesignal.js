@@ -245,7 +245,11 @@ export class Client extends EventTarget {
     if (FATAL_CLOSES.has(code)) {
       this.wanted = false;
       this.setState('closed');
-      this.emit('error', new TelesignalError('closed', reason || 'closed by the server', { closeCode: code }));
+      const error = new TelesignalError('closed', reason || 'closed by the server', { closeCode: code });
+      // nothing unanswered will be answered now
+      for (const [, waiting] of this.pending) waiting.reject(error);
+      this.pending.clear();
+      this.emit('error', error);
       return;
     }
     if (code === 4413) {
@@ -335,7 +339,8 @@ export class Call extends EventTarget {
     /** ICE restarts this call asked for */
     this.restarts = 0;
     this.lastRestart = null;
-    this.onNetwork = () => this.networkChanged();
+    this.networkType = typeof navigator !== 'undefined' && navigator.connection ? navigator.connection.type : undefined;
+    this.onNetwork = (event) => this.networkChanged(event);
     networkEvents(this.onNetwork, true);
   }
 
@@ -387,11 +392,17 @@ export class Call extends EventTarget {
   }
 
   /**
-   * The device went online again or changed network (`online`, `navigator.connection` `change`): the old
-   * candidate pairs may be dead, so ICE restarts at once instead of waiting for `failed`. Changes within two
-   * seconds of a restart are one change.
+   * The device went online again or changed network (`online`, or a `navigator.connection` `change` to another
+   * connection type): the old candidate pairs may be dead, so ICE restarts at once instead of waiting for
+   * `failed`. Changes within two seconds of a restart are one change.
    */
-  networkChanged() {
+  networkChanged(event) {
+    if (event && event.type === 'change') {
+      // navigator.connection also fires 'change' when its bandwidth and rtt estimates move: only a new type counts
+      const type = navigator.connection.type;
+      if (type === this.networkType) return;
+      this.networkType = type;
+    }
     if (this.ended || this.pc.connectionState === 'new' || this.pc.connectionState === 'closed') return;
     if (this.lastRestart !== null && performance.now() - this.lastRestart < 2000) return;
     this.restart();
@@ -574,8 +585,14 @@ export class Mesh extends EventTarget {
    */
   async switchDevice(kind, deviceId) {
     const track = await openTrack(kind, deviceId, this.tracks(kind));
-    await Promise.all([...this.calls.values()].map((c) => c.replaceTrack(track)));
-    if (this.stream) swapTrack(this.stream, track);
+    if (!this.stream) {
+      track.stop();
+      throw new TelesignalError('no_media', 'the mesh has no camera or microphone stream to switch');
+    }
+    // every live call gets the new track; one that fails (its peer just left) does not stop the others, and the
+    // stream is switched whatever happens, so that mute and camera-off act on what peers now receive
+    await Promise.allSettled([...this.calls.values()].filter((c) => !c.ended).map((c) => c.replaceTrack(track)));
+    swapTrack(this.stream, track);
     return track;
   }
 

@@ -38,6 +38,14 @@ const EXPLAIN = {
   not_authorized: 'You are not on the list for this consultation.',
   consultation_full: 'This consultation is full.',
 };
+/** Why the server closed for good, by close code (docs/protocol.md). */
+const CLOSED = {
+  4400: 'The connection was refused. Reload the page to try again.',
+  4401: 'Your sign-in has expired. Reload the page and sign in again.',
+  4403: 'Your account cannot connect at the moment. Contact your provider.',
+  4409: 'This session continued in another window.',
+  4410: 'Your session was ended by the service. Reload the page to sign in again.',
+};
 const explain = (e) => EXPLAIN[e.code] || e.message || String(e);
 
 // ---- sign-in
@@ -80,7 +88,11 @@ async function signedIn(token) {
   app.client.addEventListener('waiting-room', ({ detail }) => waitingList(detail.waiting));
   app.client.addEventListener('participant', ({ detail }) => { if (detail.state === 'ended') finished('The provider has ended the consultation.'); });
   app.client.addEventListener('chat', ({ detail }) => chatLine(detail.message));
-  app.client.addEventListener('error', ({ detail }) => status(explain(detail), true));
+  app.client.addEventListener('error', ({ detail }) => {
+    // a close the client does not come back from ends the visit: calls, camera and microphone stop
+    if (detail.closeCode && CLOSED[detail.closeCode]) finished(CLOSED[detail.closeCode]);
+    else status(explain(detail), true);
+  });
   const welcome = await app.client.connect();
   app.user = welcome.user;
   app.provider = welcome.user.roles.includes('provider');

@@ -12,11 +12,21 @@ final class Signals {
 
     private Signals() {}
 
+    /** What precedes the number in an escaped description. */
+    private static final String HEAD = ("v=0\r\n" + ORIGIN_MARK).replace("\r\n", "\\r\\n");
+    /** What follows it, escaped, for an offer and for an answer: built once, the generator's time is the server's. */
+    private static final String OFFER_TAIL = tail("offer");
+    private static final String ANSWER_TAIL = tail("answer");
+
     /** An RFC 8866 description the server's parser and RFC 3264 checks accept, escaped for a JSON string. */
     static String sdp(String type, long number) {
+        return HEAD + number + (type.equals("offer") ? OFFER_TAIL : ANSWER_TAIL);
+    }
+
+    private static String tail(String type) {
         String setup = type.equals("offer") ? "actpass" : "active";
         StringBuilder sdp = new StringBuilder(2200);
-        sdp.append("v=0\r\n").append(ORIGIN_MARK).append(number).append(" IN IP4 127.0.0.1\r\n")
+        sdp.append(" IN IP4 127.0.0.1\r\n")
                 .append("s=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS bench\r\n")
                 .append("m=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126\r\nc=IN IP4 0.0.0.0\r\n")
                 .append("a=rtcp:9 IN IP4 0.0.0.0\r\na=ice-ufrag:Bx4r\r\na=ice-pwd:sXbTq8T6kH2yDQJcMRpaAq3m\r\n")

@@ -158,6 +158,9 @@ class ConsultationBrowserIT {
                         + " s.dispatchEvent(new Event('change')); return s.options.length;", device[0]);
                 assertThat(switched).as("devices in #" + device[0]).isInstanceOf(Number.class);
                 patient.until(d -> !sentTrack(patient, device[1]).equals(before) ? Boolean.TRUE : null);
+                assertThat(patient.script("const t = telesignalApp.stream.getTracks().find(t => t.kind === arguments[0]);"
+                        + " return t.getSettings().deviceId === document.getElementById(arguments[1]).value;", device[1],
+                        device[0])).as("the track comes from the device chosen in #" + device[0]).isEqualTo(Boolean.TRUE);
                 assertThat(patient.script("return telesignalApp.stream.getTracks().filter(t => t.kind === arguments[0])"
                         + ".map(t => t.readyState).join();", device[1])).isEqualTo("live");
             }
@@ -255,6 +258,18 @@ class ConsultationBrowserIT {
             assertThat(patient.script("return [...telesignalApp.mesh.calls.values()][0].restarts;")).isEqualTo(1L);
             long after = framesDecoded(provider);
             provider.until(d -> framesDecoded(provider) > after + 10 ? Boolean.TRUE : null);
+
+            // an operator ends the patient's session (4410): the page says so, and camera and calls stop
+            var ended = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/sessions/"
+                    + session + "/end")).header("Authorization", "Bearer " + apiKey)
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+            patient.shows("done");
+            assertThat(patient.find("#done-reason").getText()).contains("ended by the service");
+            assertThat(patient.script("return telesignalApp.mesh === null"
+                    + " && telesignalApp.stream.getTracks().every(t => t.readyState === 'ended');")).isEqualTo(Boolean.TRUE);
         }
     }
 

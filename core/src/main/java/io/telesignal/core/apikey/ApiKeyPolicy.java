@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * What a platform backend holding an API key may do for its users. It signs its users in and provisions them,
- * but it never acts as, or creates, a telesignal administrator, and it cannot sign in a disabled account.
+ * but it never acts as, or creates, a telesignal administrator, nor manages one's sessions, and it cannot sign in a
+ * disabled account.
  */
 public final class ApiKeyPolicy {
     private ApiKeyPolicy() {}
@@ -26,6 +27,18 @@ public final class ApiKeyPolicy {
     public static void checkProvision(Set<Role> roles) {
         if (roles.contains(Role.ADMIN)) {
             throw new Refusal("not_authorized", "API keys do not create administrators");
+        }
+    }
+
+    /** Whether an API key may see, disconnect and end a session of a user with these roles: not an administrator's. */
+    public static boolean managesSessionOf(Set<Role> roles) {
+        return !roles.contains(Role.ADMIN);
+    }
+
+    /** Throws a {@link Refusal} ({@code not_authorized}) unless {@link #managesSessionOf}. */
+    public static void checkSessionOf(Set<Role> roles) {
+        if (!managesSessionOf(roles)) {
+            throw new Refusal("not_authorized", "API keys do not manage administrators' sessions");
         }
     }
 }

@@ -71,7 +71,8 @@ public record Consultation(
     }
 
     public boolean isAdmitted(UserId user) {
-        return attendee(user).map(Attendee::admitted).orElse(false);
+        Attendee attendee = attendees.get(user); // on every relayed signal: no Optional
+        return attendee != null && attendee.admitted();
     }
 
     /** Whether the endpoint belongs to an admitted attendee; answers that attendee. */

@@ -1,6 +1,5 @@
 package io.telesignal.core.sdp;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +56,7 @@ public final class SdpParser {
     }
 
     public SessionDescription parse(String sdp) {
-        if (sdp.length() > maxBytes || sdp.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+        if (sdp.length() > maxBytes || utf8Exceeds(sdp, maxBytes)) {
             throw SdpException.tooLarge(maxBytes);
         }
         List<String> split = lines(sdp);
@@ -134,6 +133,31 @@ public final class SdpParser {
                 sessionAttributes, media);
     }
 
+    /** Whether {@code text} takes more than {@code limit} bytes as UTF-8, counted without encoding it. */
+    static boolean utf8Exceeds(String text, int limit) {
+        if ((long) text.length() * 3 <= limit) {
+            return false; // no character takes more than 3 bytes (a surrogate pair takes 4 for its 2)
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+            if (bytes > limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void expect(String line, char type, int number) {
         if (line.length() < 2 || line.charAt(0) != type || line.charAt(1) != '=') {
             throw SdpException.invalid(number, "expected " + type + "=");
@@ -166,13 +190,28 @@ public final class SdpParser {
         return true;
     }
 
+    /** Attribute names WebRTC sends in every description: taken from here instead of a new substring each time. */
+    private static final String[] COMMON_NAMES = {"rtpmap", "fmtp", "rtcp-fb", "extmap", "ssrc", "ssrc-group", "mid",
+        "msid", "ice-ufrag", "ice-pwd", "ice-options", "fingerprint", "setup", "rtcp", "rtcp-mux", "rtcp-rsize",
+        "sendrecv", "sendonly", "recvonly", "inactive", "group", "msid-semantic", "candidate", "end-of-candidates",
+        "extmap-allow-mixed"};
+
     private static SessionDescription.Attribute attribute(String line, int number) {
-        String body = line.substring(2);
-        int colon = body.indexOf(':');
-        String name = colon < 0 ? body : body.substring(0, colon);
-        if (!isToken(name)) {
-            throw SdpException.invalid(number, "attribute name must be a token");
+        int colon = line.indexOf(':', 2);
+        int end = colon < 0 ? line.length() : colon;
+        String name = null;
+        for (String common : COMMON_NAMES) {
+            if (common.length() == end - 2 && line.startsWith(common, 2)) {
+                name = common;
+                break;
+            }
         }
-        return new SessionDescription.Attribute(name, colon < 0 ? Optional.empty() : Optional.of(body.substring(colon + 1)));
+        if (name == null) {
+            name = line.substring(2, end);
+            if (!isToken(name)) {
+                throw SdpException.invalid(number, "attribute name must be a token");
+            }
+        }
+        return new SessionDescription.Attribute(name, colon < 0 ? Optional.empty() : Optional.of(line.substring(colon + 1)));
     }
 }

@@ -23,6 +23,8 @@ class ApiKeyPolicyTest {
     void tokensAndProvisioningForEveryRoleButAdmin(Role role) {
         assertThatCode(() -> ApiKeyPolicy.checkTokenFor(user(true, role))).doesNotThrowAnyException();
         assertThatCode(() -> ApiKeyPolicy.checkProvision(Set.of(role))).doesNotThrowAnyException();
+        assertThatCode(() -> ApiKeyPolicy.checkSessionOf(Set.of(role))).doesNotThrowAnyException();
+        org.assertj.core.api.Assertions.assertThat(ApiKeyPolicy.managesSessionOf(Set.of(role))).isTrue();
     }
 
     @Test
@@ -32,6 +34,9 @@ class ApiKeyPolicyTest {
                         e -> org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo("not_authorized"));
         assertThatThrownBy(() -> ApiKeyPolicy.checkProvision(Set.of(Role.STAFF, Role.ADMIN)))
                 .hasMessageContaining("administrators");
+        assertThatThrownBy(() -> ApiKeyPolicy.checkSessionOf(Set.of(Role.STAFF, Role.ADMIN)))
+                .hasMessageContaining("administrators' sessions");
+        org.assertj.core.api.Assertions.assertThat(ApiKeyPolicy.managesSessionOf(Set.of(Role.ADMIN))).isFalse();
     }
 
     @Test

@@ -107,6 +107,32 @@ class SdpParserTest {
     }
 
     @Test
+    void theSizeLimitCountsUtf8BytesNotCharacters() {
+        // "s=" with 40 two-byte characters: 80 bytes but 40 characters
+        String wide = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=" + "\u00e9".repeat(40) + "\r\nt=0 0\r\n";
+        int bytes = wide.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertThat(new SdpParser(bytes).parse(wide).sessionName()).hasSize(40);
+        assertThatThrownBy(() -> new SdpParser(bytes - 1).parse(wide))
+                .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.code()).isEqualTo("sdp_too_large"));
+        String emoji = "\ud83d\ude00".repeat(10); // 4 bytes each as UTF-8, 2 chars
+        assertThat(SdpParser.utf8Exceeds(emoji, 40)).isFalse();
+        assertThat(SdpParser.utf8Exceeds(emoji, 39)).isTrue();
+        assertThat(SdpParser.utf8Exceeds("a\u0800", 4)).isFalse();
+        assertThat(SdpParser.utf8Exceeds("a\u0800", 3)).isTrue();
+    }
+
+    @Test
+    void commonAndUncommonAttributeNamesAreReadAlike() {
+        SessionDescription offer = parser.parse(WEBRTC_OFFER.replace("a=rtcp-mux\n", "a=rtcp-mux\na=x-custom:1\na=rtcp:9\n"));
+        var names = offer.media().get(0).attributes().stream().map(SessionDescription.Attribute::name).toList();
+        assertThat(names).contains("rtcp-mux", "x-custom", "rtcp", "rtpmap", "mid");
+        assertThat(offer.media().get(0).attributes().stream().filter(a -> a.name().equals("x-custom")).findFirst()
+                .orElseThrow().value()).contains("1");
+        assertThatThrownBy(() -> parser.parse(WEBRTC_OFFER.replace("a=rtcp-mux\n", "a=rtc(p:1\n")))
+                .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.code()).isEqualTo("sdp_invalid"));
+    }
+
+    @Test
     void codecPolicyRefusesSectionsWithoutAnAllowedCodec() {
         SessionDescription offer = parser.parse(WEBRTC_OFFER);
         new CodecPolicy(Set.of("opus", "VP8")).check(offer);

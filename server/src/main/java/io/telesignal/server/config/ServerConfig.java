@@ -51,8 +51,11 @@ public record ServerConfig(
     public record Tokens(String algorithm, Path secretFile, Optional<Path> privateKey, Optional<Path> publicKey,
             TokenSettings settings) {}
 
-    /** @param ioThreads Netty I/O threads; 0 for one per core */
-    public record Workers(int threads, int queue, int ioThreads) {}
+    /**
+     * @param ioThreads Netty I/O threads; 0 for one per core
+     * @param ioTransport {@code auto} (epoll where it loads, else NIO), {@code epoll} or {@code nio}
+     */
+    public record Workers(int threads, int queue, int ioThreads, String ioTransport) {}
 
     public record Logging(String format, String level) {}
 
@@ -104,7 +107,7 @@ public record ServerConfig(
 
         Tokens tokens = tokens(r, dataDir);
         Workers workers = new Workers(r.integer("workers.threads", 1, 1024), r.integer("workers.queue", 1, 1_000_000),
-                r.integer("workers.ioThreads", 0, 1024));
+                r.integer("workers.ioThreads", 0, 1024), r.oneOf("workers.ioTransport", Set.of("auto", "epoll", "nio")));
         Logging logging = new Logging(r.oneOf("logging.format", Set.of("text", "json")),
                 r.oneOf("logging.level", Set.of("error", "warn", "info", "debug", "trace")));
 

@@ -88,17 +88,18 @@ public final class TelesignalServer {
             // than cores turn those hand-offs into context switches (measured: docs/performance.md)
             int ioThreads = config.workers().ioThreads() == 0
                     ? Runtime.getRuntime().availableProcessors() : config.workers().ioThreads();
-            loops = new EventLoops(ioThreads);
+            loops = new EventLoops(ioThreads, EventLoops.Transport.fromName(config.workers().ioTransport()));
             HttpListener http = new HttpListener("http", config.http(), sslContext, routes, loops,
                     new FrontDoorMetrics(metrics.registry(), "http"));
             InetSocketAddress bound = http.bind();
             self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, certificate, signaling);
 
             services.audit().recordNow(AuditEvent.of("server.started", "system", Outcome.OK).subject(config.nodeId()));
-            LOG.info("event=server_started version={} node={} listeners={}://{}:{} data_dir={} store={} tls_fingerprint_sha256={}",
+            LOG.info("event=server_started version={} node={} listeners={}://{}:{} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
                     version, config.nodeId(), config.http().tls() ? "https" : "http",
                     bound.getAddress().getHostAddress(), bound.getPort(), config.dataDir().toAbsolutePath(),
-                    config.store().isH2() ? "h2" : "postgresql",
+                    config.store().isH2() ? "h2" : "postgresql", loops.transport().name().toLowerCase(java.util.Locale.ROOT),
+                    ioThreads,
                     certificate.map(ServerCertificate::sha256Fingerprint).orElse("none"));
             return self[0];
         } catch (RuntimeException e) {

@@ -338,7 +338,17 @@ class RestApiTest {
             assertThat(listed.get(0).path("endpoint").asText()).isEqualTo(welcome.path("endpoint").asText());
             assertThat(listed.get(0).path("connected").asBoolean()).isTrue();
             assertThat(listed.get(0).has("resumeToken")).isFalse();
-            assertThat(body(get("/api/v1/sessions?user=drsmith", admin)).path("sessions")).isEmpty();
+            assertEmptyList(get("/api/v1/sessions?user=drsmith", admin));
+            // an API key does not see (or act on) administrators' sessions
+            try (WsClient root = WsClient.connect(port)) {
+                String rootSession = root.hello(admin).path("session").asText();
+                assertThat(body(get("/api/v1/sessions?user=root", admin)).path("sessions")).hasSize(1);
+                assertEmptyList(get("/api/v1/sessions?user=root", apiKey));
+                HttpResponse<String> notYours = post("/api/v1/sessions/" + rootSession + "/end", apiKey, "{}");
+                assertThat(notYours.statusCode()).isEqualTo(403);
+                assertThat(code(notYours)).isEqualTo("not_authorized");
+                assertThat(root.closed).isNotDone();
+            }
             assertThat(code(get("/api/v1/sessions?user=ghost", admin))).isEqualTo("user_not_found");
             assertThat(code(get("/api/v1/sessions?limit=0", admin))).isEqualTo("invalid_field");
 
@@ -363,8 +373,9 @@ class RestApiTest {
             HttpResponse<String> ended = post("/api/v1/sessions/" + session + "/end", apiKey, "{}");
             assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
             assertThat(body(ended).path("ended").asBoolean()).isTrue();
+            assertThat(body(ended).path("connected").asBoolean()).isFalse();
             assertThat(back.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4410);
-            assertThat(body(get("/api/v1/sessions?user=pat", apiKey)).path("sessions")).isEmpty();
+            assertEmptyList(get("/api/v1/sessions?user=pat", apiKey));
             assertThat(code(post("/api/v1/sessions/" + session + "/end", apiKey, "{}"))).isEqualTo("session_not_found");
             assertThat(code(post("/api/v1/sessions/" + session + "/pause", apiKey, "{}"))).isEqualTo("not_found");
         }
@@ -372,6 +383,12 @@ class RestApiTest {
             again.send(resume(patToken, session, resumeToken, lastSeq));
             assertThat(again.next("error").path("code").asText()).isEqualTo("resume_expired");
         }
+    }
+
+    private static void assertEmptyList(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(body(response).path("sessions").isArray()).isTrue();
+        assertThat(body(response).path("sessions")).isEmpty();
     }
 
     private static String resume(String token, String session, String resumeToken, long lastSeq) {

@@ -2,6 +2,7 @@ package io.telesignal.signaling.protocol;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,7 +17,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  * string), nesting at most 16 deep. Problems are told apart by exception type, never by message text.
  */
 public final class ProtocolCodec {
+    /** The attribute, and field, that carries a server message's sequence number. */
+    static final String SEQ = "seq";
     private final ObjectMapper mapper;
     private final ObjectReader reader;
     private final com.fasterxml.jackson.databind.ObjectWriter writer;
@@ -62,56 +64,132 @@ public final class ProtocolCodec {
         this.writer = jsonMapper.writerFor(ServerMessage.class);
     }
 
+    /**
+     * Reads one client message in a single streaming pass: the piggy-backed {@code ack} is taken out of the token
+     * stream on the way (see {@link AckCapture}), everything else is bound strictly. Only a refused message is
+     * looked at a second time, to find its {@code id} for the error's {@code re}.
+     */
     public Decoded decode(String text) {
-        JsonNode tree;
+        AckCapture parser;
         try {
-            tree = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
-        }
-        if (tree == null || !tree.isObject()) {
-            return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
-        }
-        ObjectNode object = (ObjectNode) tree;
-        String re = object.path("id").isTextual() && object.path("id").asText().length() <= Fields.MAX_ID
-                ? object.path("id").asText() : null;
-        Optional<Long> ack = Optional.empty();
-        JsonNode ackNode = object.remove("ack");
-        if (ackNode != null && !object.path("type").asText().equals("ack")) {
-            if (!ackNode.isIntegralNumber() || !ackNode.canConvertToLong() || ackNode.asLong() < 0) {
-                return Decoded.failed(new ProtocolError(ProtocolError.INVALID_FIELD, "ack must be a non-negative integer", re));
+            JsonParser raw = mapper.createParser(text);
+            if (raw.nextToken() != JsonToken.START_OBJECT) {
+                return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
             }
-            ack = Optional.of(ackNode.asLong());
-        } else if (ackNode != null) {
-            object.set("ack", ackNode);
-        }
-        if (!object.path("type").isTextual()) {
-            return Decoded.failed(new ProtocolError(ProtocolError.UNKNOWN_TYPE, "type is required and must be a string", re));
-        }
-        try {
-            return Decoded.of(reader.readValue(object), ack);
-        } catch (InvalidTypeIdException e) {
-            return Decoded.failed(new ProtocolError(ProtocolError.UNKNOWN_TYPE, "unknown message type", re));
-        } catch (UnrecognizedPropertyException e) {
-            return Decoded.failed(new ProtocolError(ProtocolError.UNKNOWN_FIELD, "unknown field " + path(e), re));
-        } catch (ValueInstantiationException e) {
-            String problem = e.getCause() instanceof InvalidFieldException invalid ? invalid.getMessage() : "invalid value";
-            return Decoded.failed(new ProtocolError(ProtocolError.INVALID_FIELD, problem, re));
-        } catch (MismatchedInputException e) {
-            return Decoded.failed(new ProtocolError(ProtocolError.INVALID_FIELD, path(e) + " has the wrong type", re));
+            parser = new AckCapture(raw);
         } catch (java.io.IOException e) {
+            return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
+        }
+        try (parser) {
+            ClientMessage message = reader.readValue(parser);
+            if (parser.delegate().nextToken() != null) {
+                return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
+            }
+            if (parser.invalidAck) {
+                return invalidAck(text);
+            }
+            return Decoded.of(message, parser.ack == null ? Optional.empty() : Optional.of(parser.ack));
+        } catch (java.io.IOException e) {
+            if (malformed(e)) {
+                return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
+            }
+            if (parser.invalidAck) {
+                return invalidAck(text);
+            }
+            String re = requestId(text);
+            if (e instanceof InvalidTypeIdException) {
+                return Decoded.failed(new ProtocolError(ProtocolError.UNKNOWN_TYPE, "type is required and must be a"
+                        + " known message type", re));
+            } else if (e instanceof UnrecognizedPropertyException unknown) {
+                return Decoded.failed(new ProtocolError(ProtocolError.UNKNOWN_FIELD, "unknown field " + path(unknown), re));
+            } else if (e instanceof ValueInstantiationException) {
+                String problem = e.getCause() instanceof InvalidFieldException invalid ? invalid.getMessage() : "invalid value";
+                return Decoded.failed(new ProtocolError(ProtocolError.INVALID_FIELD, problem, re));
+            } else if (e instanceof MismatchedInputException mismatched) {
+                return Decoded.failed(new ProtocolError(ProtocolError.INVALID_FIELD, path(mismatched) + " has the wrong type", re));
+            }
             return Decoded.failed(new ProtocolError(ProtocolError.INVALID_FIELD, "invalid message", re));
         }
     }
 
-    /** Writes a server message with its sequence number (0 for connection-level messages). */
+    /** Not JSON, or JSON past the reading limits (nesting, lengths), rather than a message that does not bind. */
+    private static boolean malformed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.exc.StreamReadException
+                    || t instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Decoded invalidAck(String text) {
+        return Decoded.failed(new ProtocolError(ProtocolError.INVALID_FIELD, "ack must be a non-negative integer",
+                requestId(text)));
+    }
+
+    /** The {@code id} of a refused message, if it has a usable one (the failure path only). */
+    private String requestId(String text) {
+        try {
+            JsonNode id = mapper.readTree(text).path("id");
+            return id.isTextual() && id.asText().length() <= Fields.MAX_ID ? id.asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Takes the top-level {@code ack} field out of the token stream as it goes by, so that binding never sees it:
+     * a valid one (a non-negative integer) is kept in {@link #ack}, anything else sets {@link #invalidAck}.
+     */
+    private static final class AckCapture extends com.fasterxml.jackson.core.util.JsonParserDelegate {
+        Long ack;
+        boolean invalidAck;
+
+        AckCapture(JsonParser raw) {
+            super(raw);
+        }
+
+        @Override
+        public JsonToken nextToken() throws java.io.IOException {
+            JsonToken token = delegate.nextToken();
+            while (token == JsonToken.FIELD_NAME && delegate.getParsingContext().getParent().inRoot()
+                    && "ack".equals(delegate.currentName())) {
+                JsonToken value = delegate.nextToken();
+                if (value == JsonToken.VALUE_NUMBER_INT && delegate.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                        && delegate.getLongValue() >= 0) {
+                    ack = delegate.getLongValue();
+                } else {
+                    invalidAck = true;
+                    delegate.skipChildren();
+                }
+                token = delegate.nextToken();
+            }
+            return token;
+        }
+
+        @Override
+        public String nextFieldName() throws java.io.IOException {
+            return nextToken() == JsonToken.FIELD_NAME ? delegate.currentName() : null;
+        }
+
+        @Override
+        public boolean nextFieldName(com.fasterxml.jackson.core.SerializableString name) throws java.io.IOException {
+            return nextToken() == JsonToken.FIELD_NAME && name.getValue().equals(delegate.currentName());
+        }
+
+        @Override
+        public JsonToken nextValue() throws java.io.IOException {
+            JsonToken token = nextToken();
+            return token == JsonToken.FIELD_NAME ? nextToken() : token;
+        }
+    }
+
+    /** Writes a server message with its sequence number (0 for connection-level messages), last. */
     public String encode(long seq, ServerMessage message) {
         try {
-            // the type id comes from ServerMessage's @JsonTypeInfo, which Jackson applies to every subtype; seq goes
-            // last, spliced in place of the closing brace (no intermediate tree: this runs for every message sent)
-            String json = writer.writeValueAsString(message);
-            return new StringBuilder(json.length() + 24).append(json, 0, json.length() - 1)
-                    .append(",\"seq\":").append(seq).append('}').toString();
+            // the type id comes from ServerMessage's @JsonTypeInfo, seq from its @JsonAppend attribute
+            return writer.withAttribute(SEQ, seq).writeValueAsString(message);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IllegalStateException("server message not serializable: " + message.getClass().getSimpleName(), e);
         }

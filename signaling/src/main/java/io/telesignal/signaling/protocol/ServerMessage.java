@@ -24,6 +24,9 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.PresenceNotice.class, name = "presence")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// seq is written last by the codec, from a per-call attribute: one pass, no splicing
+@com.fasterxml.jackson.databind.annotation.JsonAppend(attrs = @com.fasterxml.jackson.databind.annotation.JsonAppend.Attr(
+        value = ProtocolCodec.SEQ, include = JsonInclude.Include.ALWAYS))
 public sealed interface ServerMessage {
     /**
      * The session is open; {@code endpoint} is its endpoint id (what peers address signals to). On a resume, {@code resumed} is true and the messages the client missed follow at

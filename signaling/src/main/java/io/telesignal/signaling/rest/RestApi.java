@@ -379,11 +379,12 @@ public final class RestApi {
         int limit = intParameter(request, "limit", 50, 1, 500);
         Optional<Login> login = request.queryParameter("user").map(RestApi::login);
         return blocking(() -> {
-            operator(request, "session.listed");
+            Caller caller = operator(request, "session.listed");
             Optional<UserId> user = login.map(l -> accounts.find(l).orElseThrow(() -> new RestException(
                     HttpResponseStatus.NOT_FOUND, "user_not_found", "no such user")).id());
-            List<Map<String, Object>> page = sessions.list(user).stream().skip(offset).limit(limit)
-                    .map(RestApi::view).toList();
+            List<Map<String, Object>> page = sessions.list(user).stream()
+                    .filter(s -> !caller.apiKey() || ApiKeyPolicy.managesSessionOf(s.actor().roles()))
+                    .skip(offset).limit(limit).map(RestApi::view).toList();
             return respond(HttpResponseStatus.OK, Map.of("sessions", page));
         });
     }
@@ -405,6 +406,19 @@ public final class RestApi {
             Caller caller = operator(request, action);
             SignalingSession session = sessions.find(id).orElseThrow(() -> new RestException(
                     HttpResponseStatus.NOT_FOUND, "session_not_found", "no such session on this node"));
+            if (caller.apiKey()) {
+                try {
+                    ApiKeyPolicy.checkSessionOf(session.actor().roles());
+                } catch (io.telesignal.core.Refusal refused) {
+                    audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.DENIED)
+                            .subject(session.actor().user().value()).reason(refused.code()));
+                    throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
+                }
+            }
+            // recorded before it is done: when the audit trail cannot record, the session is left alone (503)
+            audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.OK)
+                    .subject(session.actor().user().value()).endpoint(session.endpoint().value())
+                    .remoteAddress(address(request)));
             boolean cut;
             if (end) {
                 sessions.end(session, CloseCode.ENDED, "session ended by an operator");
@@ -412,9 +426,6 @@ public final class RestApi {
             } else {
                 cut = sessions.disconnect(session, CloseCode.RECONNECT, "reconnect");
             }
-            audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.OK)
-                    .subject(session.actor().user().value()).endpoint(session.endpoint().value())
-                    .remoteAddress(address(request)));
             LOG.info("event=rest_session_{} session={} by={} connected={}", m.group(2), id,
                     caller.actor().user().value(), cut);
             Map<String, Object> answer = view(session);
@@ -430,7 +441,7 @@ public final class RestApi {
         view.put("endpoint", s.endpoint().value());
         view.put("openedAt", s.openedAt().toString());
         Optional<Instant> detached = s.detachedSince();
-        view.put("connected", detached.isEmpty());
+        view.put("connected", !s.ended() && detached.isEmpty());
         detached.ifPresent(since -> view.put("detachedSince", since.toString()));
         view.put("consultations", s.consultations().stream().map(ConsultationId::value).sorted().toList());
         return view;

@@ -408,7 +408,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         ConsultationId id = consultationId(signal.consultation());
         EndpointId to = endpointId(signal.to());
         return door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin).thenCompose(c -> {
-            if (to.equals(s.endpoint()) || c.admittedEndpoint(to).isEmpty()) {
+            var peer = to.equals(s.endpoint()) ? java.util.Optional.<io.telesignal.core.consultation.Attendee>empty()
+                    : c.admittedEndpoint(to);
+            if (peer.isEmpty()) {
                 throw new io.telesignal.core.Refusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
             }
             if (signal.description() != null) {
@@ -424,7 +426,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                             signal.candidate().usernameFragment()),
                     Boolean.TRUE.equals(signal.restart()),
                     signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()));
-            UserId toUser = c.admittedEndpoint(to).orElseThrow().user();
+            UserId toUser = peer.get().user();
             return door.router().deliver(to, event).thenApply(outcome -> {
                 if (outcome != DeliveryOutcome.DELIVERED) {
                     throw new io.telesignal.core.Refusal("peer_unavailable", "the peer could not be reached");

@@ -39,6 +39,20 @@ class ProtocolCodecTest {
         assertThat(decoded.ack()).contains(41L);
     }
 
+    @Test
+    void theAckIsFoundWhereverItIsAtTheTopLevelAndOnlyThere() {
+        Decoded first = codec.decode("{\"ack\":7,\"type\":\"leave\",\"id\":\"9\",\"consultation\":\"c1\"}");
+        assertThat(first.message()).isEqualTo(new ClientMessage.Leave("9", "c1"));
+        assertThat(first.ack()).contains(7L);
+        // an ack message may piggy-back one too (its own seq is the same kind of number)
+        Decoded onAck = codec.decode("{\"type\":\"ack\",\"seq\":3,\"ack\":5}");
+        assertThat(onAck.message()).isEqualTo(new ClientMessage.Ack(3L));
+        assertThat(onAck.ack()).contains(5L);
+        assertThat(codec.decode("{\"type\":\"ack\",\"seq\":3}").ack()).isEmpty();
+        assertThat(codec.decode("{\"type\":\"hello\",\"token\":\"tttttttt\",\"resume\":{\"session\":\"s\","
+                + "\"resumeToken\":\"r\",\"lastSeq\":1,\"ack\":2}}").error().code()).isEqualTo("unknown_field");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
         "not json at all|malformed_json|",
@@ -55,6 +69,11 @@ class ProtocolCodecTest {
         "{\"type\":\"ack\",\"seq\":-1}|invalid_field|",
         "{\"type\":\"ack\"}|invalid_field|",
         "{\"type\":\"leave\",\"id\":\"7\",\"consultation\":\"c1\",\"ack\":\"x\"}|invalid_field|7",
+        "{\"type\":\"leave\",\"id\":\"7\",\"consultation\":\"c1\",\"ack\":-3}|invalid_field|7",
+        "{\"type\":\"leave\",\"id\":\"7\",\"consultation\":\"c1\",\"ack\":1.5}|invalid_field|7",
+        "{\"type\":\"leave\",\"id\":\"7\",\"consultation\":\"c1\",\"ack\":9223372036854775808}|invalid_field|7",
+        "{\"type\":\"leave\",\"id\":\"7\",\"consultation\":\"c1\",\"ack\":{\"seq\":1}}|invalid_field|7",
+        "{\"type\":\"leave\",\"id\":\"7\",\"consultation\":\"c1\",\"ack\":1,\"ack\":2}|malformed_json|",
         "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\"}|invalid_field|4",
         "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"restart\":true,\"hangup\":{}}|invalid_field|4",
         "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"bogus\",\"sdp\":\"x\"}}|invalid_field|4",
@@ -90,6 +109,8 @@ class ProtocolCodecTest {
         assertThat(node.path("seq").asLong()).isEqualTo(5);
         assertThat(node.has("replayFrom")).isFalse();
         assertThat(node.path("user").path("displayName").asText()).isEqualTo("Alice");
+        assertThat(node.path("user").has("seq")).isFalse();
+        assertThat(json).startsWith("{\"type\":\"welcome\",").endsWith(",\"seq\":5}");
 
         JsonNode error = new ObjectMapper().readTree(codec.encode(0, new ServerMessage.Error("r1", "not_authorized", "no")));
         assertThat(error.path("type").asText()).isEqualTo("error");
