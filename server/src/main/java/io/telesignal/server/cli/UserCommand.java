@@ -121,7 +121,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a user: no sign-in, no tokens.")
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a user: no sign-in, no tokens. A running server's open sessions end only when disabled over its REST API.")
     static final class Disable implements Callable<Integer> {
         private final CliContext context;
         @Mixin ConfigOptions options;

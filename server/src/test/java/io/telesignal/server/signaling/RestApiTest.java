@@ -385,6 +385,43 @@ class RestApiTest {
         }
     }
 
+    @Test
+    void disablingAUserEndsTheirLiveSessionsAndLocksThemOutUntilEnabled() throws Exception {
+        server.services().accounts().add(new Login("root"), "Root", Set.of(Role.ADMIN), "a long password".toCharArray(), "test");
+        String admin = loginToken("root", "a long password");
+        String patToken = loginToken("pat", "pat's long password");
+        try (WsClient pat = WsClient.connect(server.httpAddress().getPort())) {
+            pat.hello(patToken);
+
+            assertThat(code(post("/api/v1/users/pat/disable", loginToken("drsmith", "a long password"), "{}")))
+                    .isEqualTo("not_authorized");
+            assertThat(code(post("/api/v1/users/root/disable", apiKey, "{}"))).isEqualTo("not_authorized");
+            HttpResponse<String> self = post("/api/v1/users/root/disable", admin, "{}");
+            assertThat(self.statusCode()).isEqualTo(409);
+            assertThat(code(post("/api/v1/users/ghost/disable", apiKey, "{}"))).isEqualTo("user_not_found");
+            assertThat(post("/api/v1/users/pat/suspend", apiKey, "{}").statusCode()).isEqualTo(404);
+            assertThat(pat.closed).isNotDone();
+
+            HttpResponse<String> disabled = post("/api/v1/users/pat/disable", apiKey, "{}");
+            assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+            assertThat(body(disabled).path("enabled").asBoolean()).isFalse();
+            assertThat(body(disabled).path("sessionsEnded").asInt()).isEqualTo(1);
+            assertThat(pat.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4403);
+        }
+        assertThat(code(post("/api/v1/login", null, "{\"login\":\"pat\",\"password\":\"pat's long password\"}")))
+                .isEqualTo("bad_credentials");
+        assertThat(code(post("/api/v1/tokens", apiKey, "{\"user\":\"pat\"}"))).isEqualTo("account_disabled");
+        try (WsClient again = WsClient.connect(server.httpAddress().getPort())) {
+            assertThat(again.hello(patToken).path("code").asText()).isEqualTo("account_disabled");
+        }
+
+        HttpResponse<String> enabled = post("/api/v1/users/pat/enable", admin, "{}");
+        assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(200);
+        assertThat(body(enabled).path("enabled").asBoolean()).isTrue();
+        assertThat(body(enabled).path("sessionsEnded").asInt()).isZero();
+        loginToken("pat", "pat's long password");
+    }
+
     private static void assertEmptyList(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(body(response).path("sessions").isArray()).isTrue();

@@ -63,6 +63,7 @@ public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final Pattern CONSULTATION_PATH = Pattern.compile(
             "/api/v1/consultations/([A-Za-z0-9._-]{1,64})(/end|/invites)?");
+    private static final Pattern USER_PATH = Pattern.compile("/api/v1/users/([^/]{1,128})/(disable|enable)");
     private static final Pattern SESSION_PATH = Pattern.compile("/api/v1/sessions/([A-Za-z0-9_-]{1,64})/(disconnect|end)");
     private static final Pattern TTL = Pattern.compile("(\\d{1,9})(s|m|h|d)");
 
@@ -115,6 +116,7 @@ public final class RestApi {
         routes.post("/api/v1/login", guard.apply(this::login));
         routes.post("/api/v1/tokens", guard.apply(this::issueToken));
         routes.post("/api/v1/users", guard.apply(this::createUser));
+        routes.post("/api/v1/users/*", guard.apply(this::userAction));
         routes.post("/api/v1/consultations", guard.apply(this::createConsultation));
         routes.get("/api/v1/consultations", guard.apply(this::listConsultations));
         routes.get("/api/v1/consultations/*", guard.apply(this::getConsultation));
@@ -236,6 +238,60 @@ public final class RestApi {
             answer.put("roles", user.roles().stream().map(Role::wireName).sorted().toList());
             answer.put("password", body.password() != null);
             return respond(HttpResponseStatus.CREATED, answer);
+        });
+    }
+
+    /**
+     * Disables or enables a user, by an administrator or (for anyone but administrators) an API key. Disabling
+     * also ends the user's sessions on this node at once (close 4403): the account signs in nowhere and gets no
+     * tokens, and whatever was open is closed rather than left to run.
+     */
+    private CompletionStage<HttpResponse> userAction(HttpRequest request) {
+        Matcher m = USER_PATH.matcher(request.path());
+        if (!m.matches()) {
+            throw new RestException(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource");
+        }
+        Login login = login(java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8));
+        boolean enable = m.group(2).equals("enable");
+        String action = enable ? "user.enabled" : "user.disabled";
+        return blocking(() -> {
+            Caller caller = authenticate(request);
+            String actor = caller.actor().user().value();
+            User target = accounts.find(login).orElseThrow(() -> new RestException(HttpResponseStatus.NOT_FOUND,
+                    "user_not_found", "no such user"));
+            if (caller.apiKey()) {
+                try {
+                    ApiKeyPolicy.checkProvision(target.roles());
+                } catch (io.telesignal.core.Refusal refused) {
+                    audit.recordNow(AuditEvent.of(action, actor, Outcome.DENIED).subject(target.id().value())
+                            .reason(refused.code()));
+                    throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
+                }
+            } else if (!caller.actor().roles().contains(Role.ADMIN)) {
+                audit.recordNow(AuditEvent.of(action, actor, Outcome.DENIED).subject(target.id().value())
+                        .reason("not_authorized"));
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "users are disabled and enabled with an API key or by an administrator");
+            } else if (!enable && target.id().equals(caller.actor().user())) {
+                throw new RestException(HttpResponseStatus.CONFLICT, "conflict",
+                        "administrators do not disable themselves (it would lock them out)");
+            }
+            User updated = accounts.setEnabled(login, enable, actor);
+            int ended = 0;
+            if (!enable) {
+                for (SignalingSession session : sessions.list(Optional.of(updated.id()))) {
+                    sessions.end(session, CloseCode.FORBIDDEN, "account disabled");
+                    ended++;
+                }
+            }
+            LOG.info("event=rest_user_{} user={} by={} sessions_ended={}", m.group(2), updated.id().value(), actor, ended);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("id", updated.id().value());
+            answer.put("login", updated.login().value());
+            answer.put("roles", updated.roles().stream().map(Role::wireName).sorted().toList());
+            answer.put("enabled", updated.enabled());
+            answer.put("sessionsEnded", ended);
+            return respond(HttpResponseStatus.OK, answer);
         });
     }
 
