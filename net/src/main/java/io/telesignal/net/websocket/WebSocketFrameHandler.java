@@ -57,7 +57,14 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         quietIntervals = 0;
         if (frame instanceof TextWebSocketFrame text) {
             metrics.messageReceived();
-            handler.onText(text.text());
+            String decoded = text.text();
+            // RFC 6455 §8.1: text that is not UTF-8 fails the connection (1007). Decoding replaced bad bytes with
+            // U+FFFD; only a message that holds one is checked strictly (an ASCII message answers at once)
+            if (decoded.indexOf('\uFFFD') >= 0 && !validUtf8(text.content())) {
+                close(CloseCodes.INVALID_PAYLOAD, "text is not UTF-8");
+                return;
+            }
+            handler.onText(decoded);
         } else if (frame instanceof PingWebSocketFrame ping) {
             context.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
         } else if (frame instanceof PongWebSocketFrame) {
@@ -68,6 +75,18 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                     : closeCode, "")).addListener(ChannelFutureListener.CLOSE);
         } else {
             close(CloseCodes.UNSUPPORTED_DATA, "text frames only");
+        }
+    }
+
+    private static boolean validUtf8(io.netty.buffer.ByteBuf bytes) {
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(bytes.nioBuffer());
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 

@@ -12,6 +12,7 @@ import io.telesignal.net.transport.EventLoops;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -24,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** WebSocket upgrade, limits and heartbeats, with the JDK's WebSocket client. */
 class WebSocketEndpointTest {
@@ -154,6 +157,49 @@ class WebSocketEndpointTest {
         WebSocket ws = connect(client, "test.v1");
         ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true);
         assertThat(client.closed.join()).isEqualTo(CloseCodes.UNSUPPORTED_DATA);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"c328,1007", "ed9fbf,-1", "eda080,1007", "efbfbd,-1", "f4908080,1007"})
+    void textThatIsNotUtf8FailsTheConnectionWith1007(String hex, int close) throws Exception {
+        // a raw socket: a well-behaved client cannot send invalid UTF-8 in a text frame
+        byte[] payload = java.util.HexFormat.of().parseHex(hex);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", address.getPort())) {
+            socket.setSoTimeout(5000);
+            var out = socket.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: test.v1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            var in = new java.io.DataInputStream(socket.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            byte[] mask = {1, 2, 3, 4};
+            byte[] frame = new byte[2 + 4 + payload.length];
+            frame[0] = (byte) 0x81; // FIN, text
+            frame[1] = (byte) (0x80 | payload.length); // masked
+            System.arraycopy(mask, 0, frame, 2, 4);
+            for (int i = 0; i < payload.length; i++) {
+                frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+            }
+            out.write(frame);
+            out.flush();
+            int opcode = in.readUnsignedByte() & 0x0f;
+            int length = in.readUnsignedByte() & 0x7f;
+            byte[] body = in.readNBytes(length);
+            if (close < 0) {
+                // valid UTF-8 (U+D7FF, U+FFFD itself): echoed upper-cased as text
+                assertThat(opcode).isEqualTo(1);
+                assertThat(body).isEqualTo(new String(payload, StandardCharsets.UTF_8)
+                        .toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            } else {
+                assertThat(opcode).as("a close frame").isEqualTo(8);
+                assertThat(((body[0] & 0xff) << 8) | (body[1] & 0xff)).isEqualTo(close);
+                assertThat(received).isEmpty();
+            }
+        }
     }
 
     @Test
