@@ -190,20 +190,30 @@ public final class SdpParser {
         return true;
     }
 
-    /** Attribute names WebRTC sends in every description: taken from here instead of a new substring each time. */
-    private static final String[] COMMON_NAMES = {"rtpmap", "fmtp", "rtcp-fb", "extmap", "ssrc", "ssrc-group", "mid",
-        "msid", "ice-ufrag", "ice-pwd", "ice-options", "fingerprint", "setup", "rtcp", "rtcp-mux", "rtcp-rsize",
-        "sendrecv", "sendonly", "recvonly", "inactive", "group", "msid-semantic", "candidate", "end-of-candidates",
-        "extmap-allow-mixed"};
+    /** Attribute names WebRTC sends in every description, by first letter: taken from here, not copied anew. */
+    private static final String[][] COMMON_NAMES = new String[26][];
+
+    static {
+        String[] names = {"rtpmap", "fmtp", "rtcp-fb", "extmap", "ssrc", "ssrc-group", "mid", "msid", "ice-ufrag",
+            "ice-pwd", "ice-options", "fingerprint", "setup", "rtcp", "rtcp-mux", "rtcp-rsize", "sendrecv", "sendonly",
+            "recvonly", "inactive", "group", "msid-semantic", "candidate", "end-of-candidates", "extmap-allow-mixed"};
+        for (char c = 'a'; c <= 'z'; c++) {
+            final char first = c;
+            COMMON_NAMES[c - 'a'] = java.util.Arrays.stream(names).filter(n -> n.charAt(0) == first).toArray(String[]::new);
+        }
+    }
 
     private static SessionDescription.Attribute attribute(String line, int number) {
         int colon = line.indexOf(':', 2);
         int end = colon < 0 ? line.length() : colon;
         String name = null;
-        for (String common : COMMON_NAMES) {
-            if (common.length() == end - 2 && line.startsWith(common, 2)) {
-                name = common;
-                break;
+        char first = end > 2 ? line.charAt(2) : 0;
+        if (first >= 'a' && first <= 'z') {
+            for (String common : COMMON_NAMES[first - 'a']) {
+                if (common.length() == end - 2 && line.startsWith(common, 2)) {
+                    name = common;
+                    break;
+                }
             }
         }
         if (name == null) {
