@@ -87,20 +87,29 @@ class ConsultationBrowserIT {
                 + " tiles: [...document.querySelectorAll('#videos figure[data-peer]')].map(f => ({...f.dataset}))});");
     }
 
-    /** The provider signs in, starts a consultation with pat and joins; pat opens its link, signs in and waits. */
-    private void providerStartsAndPatientWaits(Browser provider, Browser patient) {
+    /**
+     * The provider signs in, starts a consultation with pat (its pre-call view checked for accessibility) and
+     * joins; answers the link for the patient.
+     */
+    private String providerStarts(Browser provider) throws Exception {
         provider.get(base + "/");
         signIn(provider, "doc", "doc's long password");
         provider.shows("start");
         provider.type("#patient-login", "pat");
         provider.click("#start-form button[type=submit]");
         provider.shows("precall");
+        assertAccessible(provider, "pre-call check");
         provider.click("#join");
         provider.shows("call");
-        String link = provider.until(d -> {
+        return provider.until(d -> {
             String href = d.findElement(org.openqa.selenium.By.id("share-link")).getAttribute("href");
             return href != null && href.contains("?c=") ? href : null;
         });
+    }
+
+    /** The provider starts a consultation; pat opens its link, signs in and waits. */
+    private void providerStartsAndPatientWaits(Browser provider, Browser patient) throws Exception {
+        String link = providerStarts(provider);
         patient.get(link);
         signIn(patient, "pat", "pat's long password");
         patient.shows("precall");
@@ -335,19 +344,7 @@ class ConsultationBrowserIT {
     @Test
     void aDeniedPatientIsToldSoAndGetsThereWithTheKeyboardAlone() throws Exception {
         try (Browser provider = Browser.open(); Browser patient = Browser.open()) {
-            provider.get(base + "/");
-            signIn(provider, "doc", "doc's long password");
-            provider.shows("start");
-            provider.type("#patient-login", "pat");
-            provider.click("#start-form button[type=submit]");
-            provider.shows("precall");
-            assertAccessible(provider, "pre-call check");
-            provider.click("#join");
-            provider.shows("call");
-            String link = provider.until(d -> {
-                String href = d.findElement(org.openqa.selenium.By.id("share-link")).getAttribute("href");
-                return href != null && href.contains("?c=") ? href : null;
-            });
+            String link = providerStarts(provider);
 
             // the patient uses only the keyboard: focus starts on each section's heading, Tab goes to its controls
             patient.get(link);
