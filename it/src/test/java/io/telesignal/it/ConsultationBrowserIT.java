@@ -117,6 +117,15 @@ class ConsultationBrowserIT {
         patient.shows("waiting");
     }
 
+    /** An operator's call to the REST API with the API key; it must succeed. */
+    private void operator(String path) throws Exception {
+        var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+    }
+
     /** The patient is admitted and both pages receive video. */
     private void admitAndSeeEachOther(Browser provider, Browser patient) {
         provider.click("#waiting-list button:first-of-type");
@@ -219,12 +228,7 @@ class ConsultationBrowserIT {
                     + " c.addEventListener('welcome', e => resumes.push(e.detail.resumed));"
                     + " window.held = new Promise(r => window.release = r);"
                     + " c.open = (resuming) => window.held.then(() => open(resuming));");
-            var cut = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/sessions/"
-                    + session + "/disconnect")).header("Authorization", "Bearer " + apiKey)
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
+            operator("/api/v1/sessions/" + session + "/disconnect");
             patient.until(d -> patient.find("#status").getText().contains("Restoring") ? Boolean.TRUE : null);
 
             for (int i = 1; i <= 3; i++) {
@@ -269,12 +273,7 @@ class ConsultationBrowserIT {
             provider.until(d -> framesDecoded(provider) > after + 10 ? Boolean.TRUE : null);
 
             // an operator ends the patient's session (4410): the page says so, and camera and calls stop
-            var ended = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/sessions/"
-                    + session + "/end")).header("Authorization", "Bearer " + apiKey)
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+            operator("/api/v1/sessions/" + session + "/end");
             patient.shows("done");
             assertThat(patient.find("#done-reason").getText()).contains("ended by the service");
             assertThat(patient.script("return telesignalApp.mesh === null"
