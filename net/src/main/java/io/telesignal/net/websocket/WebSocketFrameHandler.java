@@ -35,8 +35,15 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private boolean closeNotified;
     /** A flush task is queued on the loop behind the writes of this turn (loop-confined). */
     private boolean flushQueued;
-    private final java.util.Queue<String> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Messages ({@code String}) and at most one {@link Closing}, in the order callers chose; drained on the loop. */
+    private final java.util.Queue<Object> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A close was asked for: frames read from now on are dropped, nothing more is queued. */
+    private volatile boolean closing;
+    /** The close frame was written (loop-confined): whatever the outbox still holds is dropped. */
+    private boolean closeWritten;
+
+    private record Closing(int code, String reason) {}
     private int closeCode = CloseCodes.ABNORMAL;
 
     WebSocketFrameHandler(FrontDoorMetrics metrics, WebSocketSettings settings) {
@@ -57,6 +64,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     protected void channelRead0(ChannelHandlerContext context, WebSocketFrame frame) {
         quietIntervals = 0;
+        if (closing) {
+            return; // the connection is being closed: what the client sends meanwhile is not acted on
+        }
         if (frame instanceof TextWebSocketFrame text) {
             metrics.messageReceived();
             String decoded = text.text();
@@ -142,28 +152,53 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
      */
     @Override
     public boolean send(String text) {
-        if (!ctx.channel().isActive()) {
+        if (closing || !ctx.channel().isActive()) {
             return false;
         }
         metrics.messageSent();
-        outbox.offer(text);
-        if (draining.compareAndSet(false, true)) {
-            ctx.channel().eventLoop().execute(this::drain);
-        }
+        enqueue(text);
         return true;
     }
 
-    /** On the loop: writes what is queued (UTF-8 straight into pooled buffers), then asks for one flush. */
+    private void enqueue(Object item) {
+        outbox.offer(item);
+        if (draining.compareAndSet(false, true)) {
+            try {
+                ctx.channel().eventLoop().execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the loop is shutting down with the server: nothing will be written any more
+                outbox.clear();
+                draining.set(false);
+            }
+        }
+    }
+
+    /**
+     * On the loop: writes what is queued (UTF-8 straight into pooled buffers) in order, a close frame where one
+     * was queued and nothing after it, then asks for one flush.
+     */
     private void drain() {
         do {
-            String text;
-            while ((text = outbox.poll()) != null) {
-                ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text)));
+            Object item;
+            while ((item = outbox.poll()) != null) {
+                if (closeWritten) {
+                    continue;
+                }
+                if (item instanceof Closing close) {
+                    closeWritten = true;
+                    if (ctx.channel().isActive()) {
+                        closeCode = close.code();
+                        ctx.writeAndFlush(new CloseWebSocketFrame(close.code(), close.reason()))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    }
+                } else {
+                    ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), (String) item)));
+                }
             }
             draining.set(false);
-            // a message queued after the last poll but before the flag dropped found it set: take it now
+            // an item queued after the last poll but before the flag dropped found it set: take it now
         } while (!outbox.isEmpty() && draining.compareAndSet(false, true));
-        if (!flushQueued) {
+        if (!flushQueued && !closeWritten) {
             // one flush for everything written in this turn of the loop, after the other tasks queued in it
             flushQueued = true;
             ctx.channel().eventLoop().execute(this::flushQueued);
@@ -180,18 +215,17 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         return ctx.channel().isWritable();
     }
 
-    /** Queued behind the messages sent before it, like {@link #send}, so they reach the client first. */
+    /**
+     * Queued in the outbox behind the messages sent before it, so they reach the client first, whatever thread
+     * sent them; messages sent after it are dropped, and so are frames read once it was asked for.
+     */
     @Override
     public void close(int code, String reason) {
-        if (!ctx.channel().isActive()) {
+        if (closing || !ctx.channel().isActive()) {
             return;
         }
-        ctx.channel().eventLoop().execute(() -> {
-            if (ctx.channel().isActive()) {
-                closeCode = code;
-                ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-            }
-        });
+        closing = true;
+        enqueue(new Closing(code, reason));
     }
 
     @Override

@@ -291,6 +291,45 @@ class WebSocketEndpointTest {
     }
 
     @Test
+    void aCloseFromAnotherThreadLeavesAfterEveryMessageSentBeforeItAndNothingAfter() throws Exception {
+        listener.drain(Duration.ofSeconds(1));
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        WebSocketEndpoint closing = (connection, upgrade) -> new WebSocketHandler() {
+            @Override
+            public void onText(String text) {
+                // sends from this (the loop's) thread, then closes from another, then tries to send again
+                for (int i = 0; i < 200; i++) {
+                    connection.send("m" + i);
+                }
+                other.execute(() -> {
+                    connection.close(4321, "done");
+                    connection.send("too late");
+                });
+            }
+
+            @Override
+            public void onClose(int code) {
+            }
+        };
+        Routes routes = new Routes().webSocket(new WebSocketRoute("/ws", "test.v1",
+                new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)), closing,
+                new FrontDoorMetrics(registry, "websocket")));
+        listener = new HttpListener("closing", new ListenerSettings("127.0.0.1", 0, false, 100, 100, 4096,
+                Duration.ofSeconds(30)), Optional.empty(), routes, loops, new FrontDoorMetrics(registry, "http"));
+        address = listener.bind();
+        try {
+            Client client = new Client();
+            WebSocket ws = connect(client, "test.v1");
+            ws.sendText("go", true).join();
+            assertThat(client.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4321);
+            assertThat(client.messages).hasSize(200).doesNotContain("too late");
+            assertThat(client.messages.get(199)).isEqualTo("m199");
+        } finally {
+            other.shutdown();
+        }
+    }
+
+    @Test
     void aClientThatOnlyListensIsPingedAndStaysOpen() {
         start(new WebSocketSettings(1024, Duration.ofMillis(100), Duration.ofMillis(400)));
         Client client = new Client();

@@ -393,8 +393,10 @@ class RestApiTest {
         try (WsClient pat = WsClient.connect(server.httpAddress().getPort())) {
             pat.hello(patToken);
 
-            assertThat(code(post("/api/v1/users/pat/disable", loginToken("drsmith", "a long password"), "{}")))
-                    .isEqualTo("not_authorized");
+            String doctor = loginToken("drsmith", "a long password");
+            assertThat(code(post("/api/v1/users/pat/disable", doctor, "{}"))).isEqualTo("not_authorized");
+            // the same answer for a login that does not exist: nobody but operators learns which do
+            assertThat(code(post("/api/v1/users/ghost/disable", doctor, "{}"))).isEqualTo("not_authorized");
             assertThat(code(post("/api/v1/users/root/disable", apiKey, "{}"))).isEqualTo("not_authorized");
             HttpResponse<String> self = post("/api/v1/users/root/disable", admin, "{}");
             assertThat(self.statusCode()).isEqualTo(409);

@@ -251,12 +251,19 @@ public final class RestApi {
         if (!m.matches()) {
             throw new RestException(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource");
         }
-        Login login = login(java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8));
+        // the path is decoded already (RequestDispatcher); Login admits no escapes anyway
+        Login login = login(m.group(1));
         boolean enable = m.group(2).equals("enable");
         String action = enable ? "user.enabled" : "user.disabled";
         return blocking(() -> {
             Caller caller = authenticate(request);
             String actor = caller.actor().user().value();
+            if (!caller.apiKey() && !caller.actor().roles().contains(Role.ADMIN)) {
+                // refused before the lookup: the answer must not tell which logins exist
+                audit.recordNow(AuditEvent.of(action, actor, Outcome.DENIED).reason("not_authorized"));
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "users are disabled and enabled with an API key or by an administrator");
+            }
             User target = accounts.find(login).orElseThrow(() -> new RestException(HttpResponseStatus.NOT_FOUND,
                     "user_not_found", "no such user"));
             if (caller.apiKey()) {
@@ -267,22 +274,16 @@ public final class RestApi {
                             .reason(refused.code()));
                     throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
                 }
-            } else if (!caller.actor().roles().contains(Role.ADMIN)) {
-                audit.recordNow(AuditEvent.of(action, actor, Outcome.DENIED).subject(target.id().value())
-                        .reason("not_authorized"));
-                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
-                        "users are disabled and enabled with an API key or by an administrator");
             } else if (!enable && target.id().equals(caller.actor().user())) {
                 throw new RestException(HttpResponseStatus.CONFLICT, "conflict",
                         "administrators do not disable themselves (it would lock them out)");
             }
             User updated = accounts.setEnabled(login, enable, actor);
             int ended = 0;
-            if (!enable) {
-                for (SignalingSession session : sessions.list(Optional.of(updated.id()))) {
-                    sessions.end(session, CloseCode.FORBIDDEN, "account disabled");
-                    ended++;
-                }
+            if (enable) {
+                sessions.unbar(updated.id());
+            } else {
+                ended = sessions.bar(updated.id(), CloseCode.FORBIDDEN, "account disabled");
             }
             LOG.info("event=rest_user_{} user={} by={} sessions_ended={}", m.group(2), updated.id().value(), actor, ended);
             Map<String, Object> answer = new LinkedHashMap<>();

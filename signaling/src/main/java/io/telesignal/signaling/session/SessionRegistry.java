@@ -34,6 +34,8 @@ public final class SessionRegistry {
     private final Clock clock;
     private final Consumer<SignalingSession> onEnded;
     private final SecureRandom random = new SecureRandom();
+    /** Users disabled while this node runs: no session opens or resumes for them, whatever a hello raced with. */
+    private final java.util.Set<UserId> barred = ConcurrentHashMap.newKeySet();
 
     public SessionRegistry(SessionSettings settings, ProtocolCodec codec,
             Function<CoreEvent, Optional<ServerMessage>> translate, Clock clock, Consumer<SignalingSession> onEnded) {
@@ -58,7 +60,24 @@ public final class SessionRegistry {
         }
     }
 
+    /** The user was disabled while signing in: the session is not opened. */
+    public static final class AccountDisabledException extends DomainException {
+        private static final long serialVersionUID = 1L;
+
+        AccountDisabledException() {
+            super("the account is disabled");
+        }
+
+        @Override
+        public String code() {
+            return "account_disabled";
+        }
+    }
+
     public synchronized SignalingSession open(Actor actor) {
+        if (barred.contains(actor.user())) {
+            throw new AccountDisabledException();
+        }
         int mine = perUser.getOrDefault(actor.user(), 0);
         if (mine >= settings.maxSessionsPerUser()) {
             throw new TooManySessionsException(settings.maxSessionsPerUser());
@@ -74,7 +93,7 @@ public final class SessionRegistry {
     /** The session to resume, if the id, token and user match and its window has not lapsed. */
     public SignalingSession resumable(String id, String resumeToken, UserId user) {
         SignalingSession session = sessions.get(id);
-        if (session == null || session.ended() || !session.actor().user().equals(user)
+        if (session == null || session.ended() || !session.actor().user().equals(user) || barred.contains(user)
                 || !session.checkResumeToken(resumeToken) || lapsed(session, clock.instant())) {
             throw ResumeException.expired();
         }
@@ -106,6 +125,26 @@ public final class SessionRegistry {
 
     private synchronized void released(SignalingSession session) {
         perUser.computeIfPresent(session.actor().user(), (user, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /**
+     * The user was disabled: from now on no session opens or resumes for them here, and those open are ended with
+     * {@code code}. A hello that was authenticated just before the account changed either opened its session
+     * before this (and it is ended here) or opens it after (and is refused). Answers how many were ended.
+     */
+    public int bar(UserId user, int code, String reason) {
+        List<SignalingSession> open;
+        synchronized (this) {
+            barred.add(user);
+            open = list(Optional.of(user));
+        }
+        open.forEach(session -> end(session, code, reason));
+        return open.size();
+    }
+
+    /** The user was enabled again. */
+    public void unbar(UserId user) {
+        barred.remove(user);
     }
 
     /** Cuts a session's connection and keeps the session for the client to resume; false when none was attached. */

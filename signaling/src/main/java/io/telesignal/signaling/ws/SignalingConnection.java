@@ -213,7 +213,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         SignalingSession opened;
         try {
             opened = door.registry().open(actor);
-        } catch (SessionRegistry.TooManySessionsException e) {
+        } catch (SessionRegistry.TooManySessionsException | SessionRegistry.AccountDisabledException e) {
             sendDirect(new ServerMessage.Error(null, e.code(), e.getMessage()));
             connection.close(CloseCode.FORBIDDEN, e.code());
             return;

@@ -266,4 +266,32 @@ class SessionRegistryTest {
                         e -> assertThat(e.code()).isEqualTo("too_many_sessions"));
         registry.open(new Actor(new UserId("bob"), "Bob", Set.of(Role.PROVIDER)));
     }
+
+    @Test
+    void aDisabledUserIsBarredHereSessionsOpenAndResumingAlike() {
+        SignalingSession open = registry.open(alice);
+        Recorder connection = new Recorder();
+        registry.attach(open, connection, 0, "hi");
+        SignalingSession detached = registry.open(alice);
+
+        assertThat(registry.bar(alice.user(), 4403, "account disabled")).isEqualTo(2);
+        assertThat(connection.closedWith).isEqualTo(4403);
+        assertThat(open.ended()).isTrue();
+        assertThat(detached.ended()).isTrue();
+        assertThat(ended).containsExactlyInAnyOrder(open, detached);
+        // a hello authenticated just before the account changed is refused when it opens or resumes
+        assertThatThrownBy(() -> registry.open(alice)).isInstanceOfSatisfying(
+                SessionRegistry.AccountDisabledException.class, e -> assertThat(e.code()).isEqualTo("account_disabled"));
+        assertThat(registry.size()).isZero();
+
+        registry.unbar(alice.user());
+        SignalingSession again = registry.open(alice);
+        assertThat(again.ended()).isFalse();
+        Actor bob = new Actor(new UserId("bob"), "Bob", Set.of(Role.PATIENT));
+        SignalingSession bobs = registry.open(bob);
+        registry.bar(alice.user(), 4403, "account disabled");
+        assertThatThrownBy(() -> registry.resumable(again.id(), again.resumeToken(), alice.user()))
+                .isInstanceOf(ResumeException.class);
+        assertThat(bobs.ended()).isFalse();
+    }
 }
