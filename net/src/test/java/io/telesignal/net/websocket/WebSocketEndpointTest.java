@@ -60,6 +60,16 @@ class WebSocketEndpointTest {
         start(new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)));
     }
 
+    /** Serves {@code endpoint} at /ws instead of the echo endpoint. */
+    private void serve(WebSocketEndpoint endpoint) {
+        Routes routes = new Routes().webSocket(new WebSocketRoute("/ws", "test.v1",
+                new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)), endpoint,
+                new FrontDoorMetrics(registry, "websocket")));
+        listener = new HttpListener("custom", new ListenerSettings("127.0.0.1", 0, false, 100, 100, 4096,
+                Duration.ofSeconds(30)), Optional.empty(), routes, loops, new FrontDoorMetrics(registry, "http"));
+        address = listener.bind();
+    }
+
     private void start(WebSocketSettings settings) {
         if (listener != null) {
             listener.drain(Duration.ofSeconds(1));
@@ -271,12 +281,7 @@ class WebSocketEndpointTest {
             public void onClose(int code) {
             }
         };
-        Routes routes = new Routes().webSocket(new WebSocketRoute("/ws", "test.v1",
-                new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)), numbered,
-                new FrontDoorMetrics(registry, "websocket")));
-        listener = new HttpListener("ordered", new ListenerSettings("127.0.0.1", 0, false, 100, 100, 4096,
-                Duration.ofSeconds(30)), Optional.empty(), routes, loops, new FrontDoorMetrics(registry, "http"));
-        address = listener.bind();
+        serve(numbered);
         try {
             Client client = new Client();
             WebSocket ws = connect(client, "test.v1");
@@ -311,12 +316,7 @@ class WebSocketEndpointTest {
             public void onClose(int code) {
             }
         };
-        Routes routes = new Routes().webSocket(new WebSocketRoute("/ws", "test.v1",
-                new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)), closing,
-                new FrontDoorMetrics(registry, "websocket")));
-        listener = new HttpListener("closing", new ListenerSettings("127.0.0.1", 0, false, 100, 100, 4096,
-                Duration.ofSeconds(30)), Optional.empty(), routes, loops, new FrontDoorMetrics(registry, "http"));
-        address = listener.bind();
+        serve(closing);
         try {
             Client client = new Client();
             WebSocket ws = connect(client, "test.v1");
