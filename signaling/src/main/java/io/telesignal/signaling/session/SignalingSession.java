@@ -46,6 +46,8 @@ public final class SignalingSession implements EndpointSink {
     private final Instant openedAt;
     private long nextSeq = 1;
     private Outlet outlet;
+    /** The connection an operator's disconnect cut, until another attaches: its own goodbye still ends the session. */
+    private Outlet cutFrom;
     private Instant detachedAt;
     private boolean overflowed;
     private boolean ended;
@@ -195,6 +197,7 @@ public final class SignalingSession implements EndpointSink {
         next.send(greeting);
         replay.forEach(next::send);
         outlet = next;
+        cutFrom = null;
         detachedAt = null;
         return replay.size();
     }
@@ -215,6 +218,7 @@ public final class SignalingSession implements EndpointSink {
             return false;
         }
         outlet.close(code, reason);
+        cutFrom = outlet;
         outlet = null;
         detachedAt = now;
         return true;
@@ -242,9 +246,12 @@ public final class SignalingSession implements EndpointSink {
         }
     }
 
-    /** Whether this connection is the one attached (and not one the session moved away from). */
-    public synchronized boolean attachedTo(Outlet candidate) {
-        return outlet == candidate;
+    /**
+     * Whether a goodbye (close 1000) on this connection ends the session: it is the one attached, or the one an
+     * operator's disconnect cut as the client was saying goodbye, with no other attached since.
+     */
+    public synchronized boolean leftBy(Outlet candidate) {
+        return outlet == candidate || (outlet == null && cutFrom == candidate);
     }
 
     /** Ends the session if it is still detached past {@code deadline}; answers whether it did (sweeper). */

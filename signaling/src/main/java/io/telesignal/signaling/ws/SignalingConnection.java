@@ -138,7 +138,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         rate.release();
         helloTimer.cancel(false);
         if (session != null && (was == State.ACTIVE || was == State.CLOSED)) {
-            if (code == CloseCodes.NORMAL && session.attachedTo(this)) {
+            if (code == CloseCodes.NORMAL && session.leftBy(this)) {
                 door.registry().end(session);
             } else {
                 door.registry().detach(session, this);

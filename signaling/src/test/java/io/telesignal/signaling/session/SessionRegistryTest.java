@@ -294,4 +294,23 @@ class SessionRegistryTest {
                 .isInstanceOf(ResumeException.class);
         assertThat(bobs.ended()).isFalse();
     }
+
+    @Test
+    void aGoodbyeOnTheConnectionAnOperatorJustCutStillEndsTheSessionButNotOnceAnotherAttached() {
+        SignalingSession session = registry.open(alice);
+        Recorder first = new Recorder();
+        registry.attach(session, first, 0, "hi");
+        assertThat(session.leftBy(first)).isTrue();
+
+        assertThat(registry.disconnect(session, 1012, "reconnect")).isTrue();
+        assertThat(first.closedWith).isEqualTo(1012);
+        assertThat(session.detachedSince()).isPresent();
+        assertThat(session.leftBy(first)).as("its goodbye crossed the operator's cut").isTrue();
+        assertThat(registry.disconnect(session, 1012, "reconnect")).as("nothing attached to cut").isFalse();
+
+        Recorder second = new Recorder();
+        registry.attach(session, second, 0, "hi again");
+        assertThat(session.leftBy(first)).isFalse();
+        assertThat(session.leftBy(second)).isTrue();
+    }
 }
