@@ -194,7 +194,7 @@ public final class ConsultationService {
             UnaryOperator<Consultation> change) {
         return compareAndSet(id, authorized(actor, id, action, invitedAs, change), 1)
                 .handle((updated, failure) -> {
-                    Throwable cause = unwrap(failure);
+                    Throwable cause = io.telesignal.core.work.Failures.cause(failure);
                     AuditEvent.Builder event = AuditEvent.of(auditType, actor.user().value(),
                             failure == null ? Outcome.OK : cause instanceof ConsultationException ce
                                     && ce.reason() == Reason.NOT_AUTHORIZED ? Outcome.DENIED : Outcome.FAILED)
@@ -298,14 +298,6 @@ public final class ConsultationService {
                 }
             });
         }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private static String code(Throwable cause) {

@@ -21,7 +21,6 @@ import io.telesignal.core.DomainException;
 import io.telesignal.core.work.BusyException;
 import io.telesignal.net.metrics.FrontDoorMetrics;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -160,8 +159,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static HttpResponse failed(String path, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = io.telesignal.core.work.Failures.cause(failure);
         if (cause instanceof BusyException busy) {
             return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, busy.code(), "server busy, retry")
                     .withHeader("Retry-After", "1");

@@ -86,8 +86,7 @@ public final class HealthRoutes {
             return true;
         }).whenComplete((ok, failure) -> {
             if (failure != null) {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                        && failure.getCause() != null ? failure.getCause() : failure;
+                Throwable cause = io.telesignal.core.work.Failures.cause(failure);
                 LOG.warn("event=readiness_check check=store outcome=failed kind={}", cause.getClass().getSimpleName());
             }
             probedAt = System.nanoTime();

@@ -46,7 +46,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -571,10 +570,7 @@ public final class RestApi {
     }
 
     private HttpResponse error(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = io.telesignal.core.work.Failures.cause(failure);
         if (cause instanceof RestException rest) {
             return HttpResponse.error(rest.status(), rest.code(), rest.getMessage());
         }

@@ -15,6 +15,7 @@ import io.telesignal.core.identity.UserId;
 import io.telesignal.core.routing.DeliveryOutcome;
 import io.telesignal.core.routing.Endpoint;
 import io.telesignal.core.work.BusyException;
+import io.telesignal.core.work.Failures;
 import io.telesignal.net.websocket.CloseCodes;
 import io.telesignal.net.websocket.WebSocketConnection;
 import io.telesignal.net.websocket.WebSocketHandler;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -180,7 +180,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             return;
         }
         if (failure != null) {
-            refuse(unwrap(failure));
+            refuse(Failures.cause(failure));
             return;
         }
         if (hello.resume() != null) {
@@ -315,7 +315,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 outcome = CompletableFuture.failedFuture(e);
             }
             outcome.whenComplete((body, failure) -> current.answer(request.id(), failure == null
-                    ? new ServerMessage.Result(request.id(), body) : error(request.id(), unwrap(failure))));
+                    ? new ServerMessage.Result(request.id(), body) : error(request.id(), Failures.cause(failure))));
         }
     }
 
@@ -408,8 +408,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         ConsultationId id = consultationId(signal.consultation());
         EndpointId to = endpointId(signal.to());
         return door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin).thenCompose(c -> {
-            var peer = to.equals(s.endpoint()) ? java.util.Optional.<io.telesignal.core.consultation.Attendee>empty()
-                    : c.admittedEndpoint(to);
+            var peer = c.admittedEndpoint(to).filter(attendee -> !to.equals(s.endpoint()));
             if (peer.isEmpty()) {
                 throw new io.telesignal.core.Refusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
             }
@@ -482,11 +481,4 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         };
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 }

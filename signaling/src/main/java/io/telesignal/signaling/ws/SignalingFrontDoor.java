@@ -1,7 +1,6 @@
 package io.telesignal.signaling.ws;
 
 import io.telesignal.core.DomainException;
-
 import io.telesignal.core.audit.AuditEvent;
 import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.audit.Outcome;
@@ -161,8 +160,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
      * meanwhile (logged at debug), worth a warning otherwise (the attendance may be stale until it is cleaned).
      */
     static void leaveFailed(SignalingSession session, ConsultationId consultation, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = io.telesignal.core.work.Failures.cause(failure);
         if (cause instanceof io.telesignal.core.consultation.ConsultationException ce
                 && ce.reason() != io.telesignal.core.consultation.ConsultationException.Reason.CONFLICT) {
             LOG.debug("event=ws_session_leave outcome=moot session={} consultation={} code={}", session.id(),
