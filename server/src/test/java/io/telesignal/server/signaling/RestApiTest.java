@@ -424,6 +424,29 @@ class RestApiTest {
         loginToken("pat", "pat's long password");
     }
 
+    @Test
+    void operatorActionsTheAuditTrailCannotRecordAreNotDone() throws Exception {
+        server.services().accounts().add(new Login("root"), "Root", Set.of(Role.ADMIN), "a long password".toCharArray(), "test");
+        String admin = loginToken("root", "a long password");
+        try (WsClient pat = WsClient.connect(server.httpAddress().getPort())) {
+            String session = pat.hello(loginToken("pat", "pat's long password")).path("session").asText();
+            server.services().audit().close(); // from now on every record is refused at once
+
+            for (String path : new String[] {"/api/v1/sessions/" + session + "/end",
+                "/api/v1/sessions/" + session + "/disconnect", "/api/v1/users/pat/disable"}) {
+                HttpResponse<String> refused = post(path, admin, "{}");
+                assertThat(refused.statusCode()).as(path).isEqualTo(503);
+                assertThat(code(refused)).as(path).isEqualTo("audit_unavailable");
+            }
+            // nothing was done: the session is connected and the account enabled
+            JsonNode listed = body(get("/api/v1/sessions?user=pat", admin)).path("sessions");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).path("connected").asBoolean()).isTrue();
+            assertThat(pat.closed).isNotDone();
+            assertThat(server.services().accounts().find(new Login("pat")).orElseThrow().enabled()).isTrue();
+        }
+    }
+
     private static void assertEmptyList(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(body(response).path("sessions").isArray()).isTrue();

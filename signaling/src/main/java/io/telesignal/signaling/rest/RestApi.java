@@ -161,13 +161,8 @@ public final class RestApi {
             }
             User user = accounts.find(login).orElseThrow(() -> new RestException(HttpResponseStatus.NOT_FOUND,
                     "user_not_found", "no such user"));
-            try {
-                ApiKeyPolicy.checkTokenFor(user);
-            } catch (io.telesignal.core.Refusal refused) {
-                audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.DENIED)
-                        .subject(user.id().value()).reason(refused.code()));
-                throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
-            }
+            keyPolicy(() -> ApiKeyPolicy.checkTokenFor(user), AuditEvent.of("token.issued",
+                    caller.actor().user().value(), Outcome.DENIED).subject(user.id().value()));
             IssuedToken token;
             try {
                 token = tokens.issue(user.id(), user.roles(), ttl);
@@ -206,19 +201,10 @@ public final class RestApi {
             roles.add(role(name));
         }
         return blocking(() -> {
-            Caller caller = authenticate(request);
+            Caller caller = operator(request, "user.created", "users are created with an API key or by an administrator");
             String actor = caller.actor().user().value();
             if (caller.apiKey()) {
-                try {
-                    ApiKeyPolicy.checkProvision(roles);
-                } catch (io.telesignal.core.Refusal refused) {
-                    audit.recordNow(AuditEvent.of("user.created", actor, Outcome.DENIED).reason(refused.code()));
-                    throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
-                }
-            } else if (!caller.actor().roles().contains(Role.ADMIN)) {
-                audit.recordNow(AuditEvent.of("user.created", actor, Outcome.DENIED).reason("not_authorized"));
-                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
-                        "users are created with an API key or by an administrator");
+                keyPolicy(() -> ApiKeyPolicy.checkProvision(roles), AuditEvent.of("user.created", actor, Outcome.DENIED));
             }
             User user;
             try {
@@ -255,24 +241,14 @@ public final class RestApi {
         boolean enable = m.group(2).equals("enable");
         String action = enable ? "user.enabled" : "user.disabled";
         return blocking(() -> {
-            Caller caller = authenticate(request);
+            // refused before the lookup: the answer must not tell which logins exist
+            Caller caller = operator(request, action, "users are disabled and enabled with an API key or by an administrator");
             String actor = caller.actor().user().value();
-            if (!caller.apiKey() && !caller.actor().roles().contains(Role.ADMIN)) {
-                // refused before the lookup: the answer must not tell which logins exist
-                audit.recordNow(AuditEvent.of(action, actor, Outcome.DENIED).reason("not_authorized"));
-                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
-                        "users are disabled and enabled with an API key or by an administrator");
-            }
             User target = accounts.find(login).orElseThrow(() -> new RestException(HttpResponseStatus.NOT_FOUND,
                     "user_not_found", "no such user"));
             if (caller.apiKey()) {
-                try {
-                    ApiKeyPolicy.checkProvision(target.roles());
-                } catch (io.telesignal.core.Refusal refused) {
-                    audit.recordNow(AuditEvent.of(action, actor, Outcome.DENIED).subject(target.id().value())
-                            .reason(refused.code()));
-                    throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
-                }
+                keyPolicy(() -> ApiKeyPolicy.checkProvision(target.roles()),
+                        AuditEvent.of(action, actor, Outcome.DENIED).subject(target.id().value()));
             } else if (!enable && target.id().equals(caller.actor().user())) {
                 throw new RestException(HttpResponseStatus.CONFLICT, "conflict",
                         "administrators do not disable themselves (it would lock them out)");
@@ -419,23 +395,13 @@ public final class RestApi {
 
     // ---- sessions (this node's)
 
-    /** An administrator's token or an API key; anyone else is refused and the refusal audited. */
-    private Caller operator(HttpRequest request, String action) {
-        Caller caller = authenticate(request);
-        if (!caller.apiKey() && !caller.actor().roles().contains(Role.ADMIN)) {
-            audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.DENIED).reason("not_authorized"));
-            throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
-                    "sessions are managed with an API key or by an administrator");
-        }
-        return caller;
-    }
 
     private CompletionStage<HttpResponse> listSessions(HttpRequest request) {
         int offset = intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = intParameter(request, "limit", 50, 1, 500);
         Optional<Login> login = request.queryParameter("user").map(RestApi::login);
         return blocking(() -> {
-            Caller caller = operator(request, "session.listed");
+            Caller caller = operator(request, "session.listed", SESSIONS_ARE_OPERATORS);
             Optional<UserId> user = login.map(l -> accounts.find(l).orElseThrow(() -> new RestException(
                     HttpResponseStatus.NOT_FOUND, "user_not_found", "no such user")).id());
             List<Map<String, Object>> page = sessions.list(user).stream()
@@ -459,17 +425,12 @@ public final class RestApi {
         boolean end = m.group(2).equals("end");
         String action = end ? "session.terminated" : "session.disconnected";
         return blocking(() -> {
-            Caller caller = operator(request, action);
+            Caller caller = operator(request, action, SESSIONS_ARE_OPERATORS);
             SignalingSession session = sessions.find(id).orElseThrow(() -> new RestException(
                     HttpResponseStatus.NOT_FOUND, "session_not_found", "no such session on this node"));
             if (caller.apiKey()) {
-                try {
-                    ApiKeyPolicy.checkSessionOf(session.actor().roles());
-                } catch (io.telesignal.core.Refusal refused) {
-                    audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.DENIED)
-                            .subject(session.actor().user().value()).reason(refused.code()));
-                    throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
-                }
+                keyPolicy(() -> ApiKeyPolicy.checkSessionOf(session.actor().roles()), AuditEvent.of(action,
+                        caller.actor().user().value(), Outcome.DENIED).subject(session.actor().user().value()));
             }
             // recorded before it is done: when the audit trail cannot record, the session is left alone (503)
             audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.OK)
@@ -520,6 +481,31 @@ public final class RestApi {
     }
 
     // ---- authentication
+
+    private static final String SESSIONS_ARE_OPERATORS = "sessions are managed with an API key or by an administrator";
+
+    /**
+     * An administrator's token or an API key (what an API key may do is then up to {@link ApiKeyPolicy}); anyone
+     * else is refused with {@code why}, and the refusal audited as {@code action}.
+     */
+    private Caller operator(HttpRequest request, String action, String why) {
+        Caller caller = authenticate(request);
+        if (!caller.apiKey() && !caller.actor().roles().contains(Role.ADMIN)) {
+            audit.recordNow(AuditEvent.of(action, caller.actor().user().value(), Outcome.DENIED).reason("not_authorized"));
+            throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized", why);
+        }
+        return caller;
+    }
+
+    /** Runs an {@link ApiKeyPolicy} check; a refusal is recorded as {@code denied} with its code and answered 403. */
+    private void keyPolicy(Runnable check, AuditEvent.Builder denied) {
+        try {
+            check.run();
+        } catch (io.telesignal.core.Refusal refused) {
+            audit.recordNow(denied.reason(refused.code()));
+            throw new RestException(HttpResponseStatus.FORBIDDEN, refused.code(), refused.getMessage());
+        }
+    }
 
     /** The caller named by {@code Authorization: Bearer}: an API key ({@code tsk_...}) or an access token. */
     private Caller authenticate(HttpRequest request) {

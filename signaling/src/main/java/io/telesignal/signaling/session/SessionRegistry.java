@@ -34,8 +34,15 @@ public final class SessionRegistry {
     private final Clock clock;
     private final Consumer<SignalingSession> onEnded;
     private final SecureRandom random = new SecureRandom();
-    /** Users disabled while this node runs: no session opens or resumes for them, whatever a hello raced with. */
-    private final java.util.Set<UserId> barred = ConcurrentHashMap.newKeySet();
+    /**
+     * How long a user disabled over the API is refused here without asking the directory: longer than a hello takes
+     * from its token check (which reads the account) to opening or resuming its session. After that every hello
+     * meets the account's own flag, so the bar need not outlive the race, and the CLI (which the node never hears
+     * from) stays the authority for enabling again.
+     */
+    static final java.time.Duration BAR = java.time.Duration.ofMinutes(1);
+    /** Users disabled over this node's API, until when: no session opens or resumes for them meanwhile. */
+    private final Map<UserId, Instant> barred = new ConcurrentHashMap<>();
 
     public SessionRegistry(SessionSettings settings, ProtocolCodec codec,
             Function<CoreEvent, Optional<ServerMessage>> translate, Clock clock, Consumer<SignalingSession> onEnded) {
@@ -75,7 +82,7 @@ public final class SessionRegistry {
     }
 
     public synchronized SignalingSession open(Actor actor) {
-        if (barred.contains(actor.user())) {
+        if (barred(actor.user())) {
             throw new AccountDisabledException();
         }
         int mine = perUser.getOrDefault(actor.user(), 0);
@@ -93,7 +100,7 @@ public final class SessionRegistry {
     /** The session to resume, if the id, token and user match and its window has not lapsed. */
     public SignalingSession resumable(String id, String resumeToken, UserId user) {
         SignalingSession session = sessions.get(id);
-        if (session == null || session.ended() || !session.actor().user().equals(user) || barred.contains(user)
+        if (session == null || session.ended() || !session.actor().user().equals(user) || barred(user)
                 || !session.checkResumeToken(resumeToken) || lapsed(session, clock.instant())) {
             throw ResumeException.expired();
         }
@@ -135,11 +142,16 @@ public final class SessionRegistry {
     public int bar(UserId user, int code, String reason) {
         List<SignalingSession> open;
         synchronized (this) {
-            barred.add(user);
+            barred.put(user, clock.instant().plus(BAR));
             open = list(Optional.of(user));
         }
         open.forEach(session -> end(session, code, reason));
         return open.size();
+    }
+
+    private boolean barred(UserId user) {
+        Instant until = barred.get(user);
+        return until != null && clock.instant().isBefore(until);
     }
 
     /** The user was enabled again. */
@@ -162,9 +174,10 @@ public final class SessionRegistry {
                 .sorted(java.util.Comparator.comparing(SignalingSession::id)).toList();
     }
 
-    /** Ends every session detached for longer than the resume window; answers how many. */
+    /** Ends every session detached for longer than the resume window (and forgets lapsed bars); answers how many. */
     public int expire() {
         Instant now = clock.instant();
+        barred.values().removeIf(until -> !now.isBefore(until));
         int ended = 0;
         for (SignalingSession session : sessions.values()) {
             // decided under the session's lock: a resume that attached meanwhile wins
