@@ -380,7 +380,7 @@ export class Call extends EventTarget {
     if (sender) await sender.replaceTrack(track);
   }
 
-  tracks(kind) { return this.stream ? this.stream.getTracks().filter((t) => t.kind === kind) : []; }
+  tracks(kind) { return tracksOf(this.stream, kind); }
 
   /** Restarts ICE (after a network change or a failed connection); the peer is told to do the same. */
   restart() {
@@ -574,9 +574,12 @@ export class Mesh extends EventTarget {
     this.ensure(message.fromEndpoint, true).signalled(message);
   }
 
-  setMuted(muted) { this.calls.forEach((c) => c.setMuted(muted)); this.tracks('audio').forEach((t) => { t.enabled = !muted; }); }
+  // every call sends the mesh's own stream: its tracks are the ones to switch off and on
+  /** @param {boolean} muted */
+  setMuted(muted) { this.tracks('audio').forEach((t) => { t.enabled = !muted; }); }
 
-  setCamera(on) { this.calls.forEach((c) => c.setCamera(on)); this.tracks('video').forEach((t) => { t.enabled = on; }); }
+  /** @param {boolean} on */
+  setCamera(on) { this.tracks('video').forEach((t) => { t.enabled = on; }); }
 
   /**
    * Switches the camera or microphone of every call to another device (one new track, sent on each call); the
@@ -596,7 +599,7 @@ export class Mesh extends EventTarget {
     return track;
   }
 
-  tracks(kind) { return this.stream ? this.stream.getTracks().filter((t) => t.kind === kind) : []; }
+  tracks(kind) { return tracksOf(this.stream, kind); }
 
   /** Hangs up every call and stops listening. */
   close() {
@@ -606,6 +609,9 @@ export class Mesh extends EventTarget {
     this.calls.clear();
   }
 }
+
+/** The tracks of a kind in a stream (none without a stream). */
+function tracksOf(stream, kind) { return stream ? stream.getTracks().filter((t) => t.kind === kind) : []; }
 
 /** A track from another device, enabled like the tracks it replaces. */
 async function openTrack(kind, deviceId, replacing) {

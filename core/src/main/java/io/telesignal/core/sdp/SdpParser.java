@@ -37,7 +37,7 @@ public final class SdpParser {
      * The lines, split at LF with a CR before it dropped (as {@code split("\r?\n", -1)} would, without a regex:
      * this runs for every relayed description). Refuses more than {@link #MAX_LINES} as soon as it sees them.
      */
-    private static List<String> lines(String sdp) {
+    private static String[] lines(String sdp) {
         List<String> lines = new ArrayList<>(64);
         int start = 0;
         while (true) {
@@ -49,7 +49,7 @@ public final class SdpParser {
                 throw SdpException.invalid(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
             }
             if (lf < 0) {
-                return lines;
+                return lines.toArray(String[]::new);
             }
             start = lf + 1;
         }
@@ -59,8 +59,7 @@ public final class SdpParser {
         if (sdp.length() > maxBytes || utf8Exceeds(sdp, maxBytes)) {
             throw SdpException.tooLarge(maxBytes);
         }
-        List<String> split = lines(sdp);
-        String[] lines = split.toArray(String[]::new);
+        String[] lines = lines(sdp);
         int count = lines.length;
         if (count > 0 && lines[count - 1].isEmpty()) {
             count--;
