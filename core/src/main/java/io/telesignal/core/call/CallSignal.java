@@ -14,10 +14,22 @@ import java.util.Objects;
 public record CallSignal(ConsultationId consultation, UserId from, EndpointId fromEndpoint, Description description,
         Candidate candidate, boolean restart, Hangup hangup) implements CoreEvent {
 
-    /** RFC 8829 §4.1.8: offer, answer, pranswer or rollback, and the SDP (absent for rollback). */
-    public record Description(String type, String sdp) {
+    /**
+     * RFC 8829 §4.1.8: offer, answer, pranswer or rollback, and the SDP (absent for rollback). {@code sdpJson},
+     * when set, is the same SDP as the JSON string literal it arrived in (quotes and escapes included): a front
+     * door that writes JSON relays it as it came instead of escaping the SDP again. It never differs from
+     * {@code sdp} in meaning; front doors that do not speak JSON ignore it.
+     */
+    public record Description(String type, String sdp, String sdpJson) {
         public Description {
             Objects.requireNonNull(type, "type");
+            if (sdpJson != null && sdp == null) {
+                throw new IllegalArgumentException("an SDP literal without its SDP");
+            }
+        }
+
+        public Description(String type, String sdp) {
+            this(type, sdp, null);
         }
     }
 

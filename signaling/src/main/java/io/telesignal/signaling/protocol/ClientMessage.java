@@ -129,8 +129,11 @@ public sealed interface ClientMessage {
         }
     }
 
-    /** RFC 8829 session description: type and SDP text. */
-    record Description(String type, String sdp) {
+    /**
+     * RFC 8829 session description: type and SDP text. The SDP keeps the JSON literal it arrived in, so that
+     * relaying it writes it back as it came (see {@link JsonString}).
+     */
+    record Description(String type, JsonString sdp) {
         static final List<String> TYPES = List.of("offer", "answer", "pranswer", "rollback");
 
         public Description {
@@ -144,6 +147,11 @@ public sealed interface ClientMessage {
                 // a rollback carries no description; anything relayed must have passed the SDP checks
                 throw new InvalidFieldException("description.sdp", "must be absent for a rollback");
             }
+        }
+
+        /** The SDP text, or null for a rollback. */
+        public String sdpText() {
+            return sdp == null ? null : sdp.value();
         }
     }
 

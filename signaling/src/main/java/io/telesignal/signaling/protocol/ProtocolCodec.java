@@ -66,17 +66,17 @@ public final class ProtocolCodec {
 
     /**
      * Reads one client message in a single streaming pass: the piggy-backed {@code ack} is taken out of the token
-     * stream on the way (see {@link AckCapture}), everything else is bound strictly. Only a refused message is
+     * stream on the way (see {@link MessageParser}), everything else is bound strictly. Only a refused message is
      * looked at a second time, to find its {@code id} for the error's {@code re}.
      */
     public Decoded decode(String text) {
-        AckCapture parser;
+        MessageParser parser;
         try {
             JsonParser raw = mapper.createParser(text);
             if (raw.nextToken() != JsonToken.START_OBJECT) {
                 return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
             }
-            parser = new AckCapture(raw);
+            parser = new MessageParser(raw, text);
         } catch (java.io.IOException e) {
             return Decoded.failed(new ProtocolError(ProtocolError.MALFORMED_JSON, "not a JSON object", null));
         }
@@ -139,15 +139,19 @@ public final class ProtocolCodec {
     }
 
     /**
-     * Takes the top-level {@code ack} field out of the token stream as it goes by, so that binding never sees it:
-     * a valid one (a non-negative integer) is kept in {@link #ack}, anything else sets {@link #invalidAck}.
+     * The parser binding reads a client message through. It takes the top-level {@code ack} field out of the token
+     * stream as it goes by, so that binding never sees it: a valid one (a non-negative integer) is kept in
+     * {@link #ack}, anything else sets {@link #invalidAck}. It also holds the message's {@link #text}, which the
+     * parser under it reads, for {@link JsonString} to cut literals out of.
      */
-    private static final class AckCapture extends com.fasterxml.jackson.core.util.JsonParserDelegate {
+    static final class MessageParser extends com.fasterxml.jackson.core.util.JsonParserDelegate {
+        final String text;
         Long ack;
         boolean invalidAck;
 
-        AckCapture(JsonParser raw) {
+        MessageParser(JsonParser raw, String text) {
             super(raw);
+            this.text = text;
         }
 
         @Override

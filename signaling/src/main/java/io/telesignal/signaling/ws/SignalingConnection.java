@@ -415,11 +415,12 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             if (signal.description() != null) {
                 // RFC 8866 grammar, size, codec policy and RFC 3264 offer/answer, before the peer sees it
                 door.checkDescription(id.value(), s.endpoint().value(), to.value(), signal.description().type(),
-                        signal.description().sdp());
+                        signal.description().sdpText());
             }
             CallSignal event = new CallSignal(id, s.actor().user(), s.endpoint(),
                     signal.description() == null ? null
-                            : new CallSignal.Description(signal.description().type(), signal.description().sdp()),
+                            : new CallSignal.Description(signal.description().type(), signal.description().sdpText(),
+                                    signal.description().sdp() == null ? null : signal.description().sdp().literal()),
                     signal.candidate() == null ? null : new CallSignal.Candidate(signal.candidate().candidate(),
                             signal.candidate().sdpMid(), signal.candidate().sdpMLineIndex(),
                             signal.candidate().usernameFragment()),

@@ -11,6 +11,7 @@ import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.UserId;
 import io.telesignal.core.routing.CoreEvent;
 import io.telesignal.signaling.protocol.ClientMessage;
+import io.telesignal.signaling.protocol.JsonString;
 import io.telesignal.signaling.protocol.ServerMessage;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,8 @@ public final class Views {
             return Optional.of(new ServerMessage.SignalRelay(s.consultation().value(), s.from().value(),
                     s.fromEndpoint().value(),
                     s.description() == null ? null
-                            : new ClientMessage.Description(s.description().type(), s.description().sdp()),
+                            : new ClientMessage.Description(s.description().type(), s.description().sdp() == null ? null
+                                    : JsonString.of(s.description().sdp(), s.description().sdpJson())),
                     s.candidate() == null ? null : new ClientMessage.Candidate(s.candidate().candidate(),
                             s.candidate().sdpMid(), s.candidate().sdpMLineIndex(), s.candidate().usernameFragment()),
                     s.restart() ? Boolean.TRUE : null,

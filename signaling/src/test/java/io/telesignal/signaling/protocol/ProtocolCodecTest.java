@@ -79,6 +79,9 @@ class ProtocolCodecTest {
         "{\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"bogus\",\"sdp\":\"x\"}}|invalid_field|4",
         "{\"type\":\"hello\",\"token\":\"\"}|invalid_field|",
         "{\"type\":\"signal\",\"id\":\"5\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"rollback\",\"sdp\":\"v=0\"}}|invalid_field|5",
+        "{\"type\":\"signal\",\"id\":\"6\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"offer\",\"sdp\":5}}|invalid_field|6",
+        "{\"type\":\"signal\",\"id\":\"6\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"offer\",\"sdp\":[\"v=0\"]}}|invalid_field|6",
+        "{\"type\":\"signal\",\"id\":\"6\",\"consultation\":\"c1\",\"to\":\"e\",\"description\":{\"type\":\"offer\",\"sdp\":null}}|invalid_field|6",
     })
     void badInputGetsAStableCode(String json, String code, String re) {
         Decoded decoded = codec.decode(json);
@@ -116,5 +119,45 @@ class ProtocolCodecTest {
         assertThat(error.path("type").asText()).isEqualTo("error");
         assertThat(error.path("re").asText()).isEqualTo("r1");
         assertThat(Optional.ofNullable(error.get("seq")).map(JsonNode::asLong)).contains(0L);
+    }
+
+    @Test
+    void aDescriptionIsRelayedAsTheLiteralItCameIn() throws Exception {
+        // escapes a writer would spell differently: \u00e9 for é, \/ for /, \t
+        String literal = "\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\ns=Caf\\u00e9 \\/ \\t\\r\\n\"";
+        Decoded decoded = codec.decode("{\"type\":\"signal\",\"id\":\"7\",\"consultation\":\"c1\",\"to\":\"e\","
+                + "\"description\":{\"type\":\"offer\",\"sdp\":" + literal + "}}");
+        ClientMessage.Description description = ((ClientMessage.Signal) decoded.message()).description();
+        assertThat(description.sdpText()).isEqualTo("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=Caf\u00e9 / \t\r\n");
+        assertThat(description.sdp().literal()).isEqualTo(literal);
+
+        String relayed = codec.encode(9, new ServerMessage.SignalRelay("c1", "u1", "e1", description, null, null, null));
+        assertThat(relayed).contains("\"sdp\":" + literal + "}");
+        JsonNode node = new ObjectMapper().readTree(relayed);
+        assertThat(node.path("description").path("sdp").asText()).isEqualTo(description.sdpText());
+        assertThat(node.path("seq").asLong()).isEqualTo(9);
+    }
+
+    @Test
+    void aDescriptionWithoutItsLiteralIsEscapedWhenWritten() throws Exception {
+        // before "type", Jackson buffers the fields: there is no literal to keep, and the value is escaped as usual
+        Decoded buffered = codec.decode("{\"description\":{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\\u0041\"},"
+                + "\"type\":\"signal\",\"id\":\"7\",\"consultation\":\"c1\",\"to\":\"e\"}");
+        ClientMessage.Description description = ((ClientMessage.Signal) buffered.message()).description();
+        assertThat(description.sdpText()).isEqualTo("v=0\r\nA");
+        assertThat(description.sdp().literal()).isNull();
+        // over 32K characters Jackson reads the text as a stream: the offsets still hold
+        String big = "v=0\r\n" + "a=x-filler:" + "y".repeat(40_000) + "\r\n";
+        String bigLiteral = "\"" + big.replace("\r\n", "\\r\\n") + "\"";
+        Decoded large = codec.decode("{\"type\":\"signal\",\"id\":\"8\",\"consultation\":\"c1\",\"to\":\"e\","
+                + "\"description\":{\"type\":\"offer\",\"sdp\":" + bigLiteral + "}}");
+        assertThat(((ClientMessage.Signal) large.message()).description().sdpText()).isEqualTo(big);
+        assertThat(((ClientMessage.Signal) large.message()).description().sdp().literal()).isEqualTo(bigLiteral);
+        for (ClientMessage.Description d : List.of(description, ((ClientMessage.Signal) large.message()).description(),
+                // made in code: escaped
+                new ClientMessage.Description("offer", JsonString.of("v=0\r\n\"quoted\"")))) {
+            String relayed = codec.encode(1, new ServerMessage.SignalRelay("c1", "u1", "e1", d, null, null, null));
+            assertThat(new ObjectMapper().readTree(relayed).path("description").path("sdp").asText()).isEqualTo(d.sdpText());
+        }
     }
 }
