@@ -123,7 +123,8 @@ public record ServerConfig(
                         r.duration("signaling.resumeWindow", Duration.ofSeconds(1), Duration.ofHours(1)),
                         r.integer("signaling.bufferMessages", 1, 1_000_000),
                         r.integer("signaling.bufferBytes", 1024, Integer.MAX_VALUE),
-                        r.integer("signaling.rememberedRequests", 1, 100_000),
+                        r.integer("signaling.rememberedRequests", 1,
+                                io.telesignal.signaling.session.SessionSettings.MAX_REMEMBERED_REQUESTS),
                         r.integer("signaling.maxSessionsPerUser", 1, 10_000)),
                 r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
                 rateLimits(r));

@@ -111,6 +111,8 @@ class ServerConfigTest {
         assertProblem("directory:\n  scramIterations: 100\n", Map.of(), "directory.scramIterations", "between 4096");
         assertProblem("logging:\n  format: xml\n", Map.of(), "logging.format", "one of");
         assertProblem("node:\n  id: \"bad id\"\n", Map.of(), "node.id", "must be 1-64");
+        assertProblem("signaling:\n  rememberedRequests: 2000\n", Map.of(), "signaling.rememberedRequests",
+                "between 1 and 1024");
     }
 
     @Test

@@ -7,15 +7,21 @@ import java.util.Objects;
  * @param resumeWindow      how long a dropped session can be resumed
  * @param bufferMessages    unacknowledged messages kept at most
  * @param bufferBytes       unacknowledged bytes kept at most
- * @param rememberedRequests request ids remembered for duplicate detection
+ * @param rememberedRequests request ids remembered for duplicate detection, at most {@link #MAX_REMEMBERED_REQUESTS}
  * @param maxSessionsPerUser sessions one user may hold at once
  */
 public record SessionSettings(Duration resumeWindow, int bufferMessages, long bufferBytes, int rememberedRequests,
         int maxSessionsPerUser) {
+    /** Each lookup scans the remembered ids' hashes (see {@link AnsweredRequests}), so they are bounded. */
+    public static final int MAX_REMEMBERED_REQUESTS = AnsweredRequests.MAX_CAPACITY;
+
     public SessionSettings {
         Objects.requireNonNull(resumeWindow, "resumeWindow");
         if (bufferMessages < 1 || bufferBytes < 1 || rememberedRequests < 1 || maxSessionsPerUser < 1) {
             throw new IllegalArgumentException("session limits must be positive");
+        }
+        if (rememberedRequests > MAX_REMEMBERED_REQUESTS) {
+            throw new IllegalArgumentException("remembered requests must be at most " + MAX_REMEMBERED_REQUESTS);
         }
     }
 }

@@ -8,7 +8,6 @@ import io.telesignal.core.routing.EndpointSink;
 import io.telesignal.signaling.protocol.ProtocolCodec;
 import io.telesignal.signaling.protocol.ServerMessage;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,7 @@ public final class SignalingSession implements EndpointSink {
     private final ProtocolCodec codec;
     private final Function<CoreEvent, Optional<ServerMessage>> translate;
     private final ResumeBuffer buffer;
-    private final Map<String, ServerMessage> answered;
+    private final AnsweredRequests answered;
     private final Set<ConsultationId> consultations = ConcurrentHashMap.newKeySet();
     private final Set<String> running = new java.util.HashSet<>();
     private final Map<String, Long> snapshotVersions = new java.util.HashMap<>();
@@ -62,15 +61,7 @@ public final class SignalingSession implements EndpointSink {
         this.codec = codec;
         this.translate = translate;
         this.buffer = new ResumeBuffer(settings.bufferMessages(), settings.bufferBytes());
-        int remember = settings.rememberedRequests();
-        this.answered = new LinkedHashMap<>(16, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ServerMessage> eldest) {
-                return size() > remember;
-            }
-        };
+        this.answered = new AnsweredRequests(settings.rememberedRequests());
         this.openedAt = clock.instant();
         this.detachedAt = openedAt;
     }
@@ -120,7 +111,7 @@ public final class SignalingSession implements EndpointSink {
      * same message, one still running will be answered once — so a repeated request is never executed twice.
      */
     public synchronized boolean begin(String requestId) {
-        ServerMessage previous = answered.get(requestId);
+        ServerMessage previous = answered.find(requestId);
         if (previous != null) {
             send(previous);
             return false;
@@ -131,13 +122,13 @@ public final class SignalingSession implements EndpointSink {
     /** Answers a request and remembers the answer for repeats of its id. */
     public synchronized void answer(String requestId, ServerMessage message) {
         running.remove(requestId);
-        answered.put(requestId, message);
+        answered.remember(requestId, message);
         send(message);
     }
 
     /** The answer already given to this request id, if any. */
     public synchronized Optional<ServerMessage> answered(String requestId) {
-        return Optional.ofNullable(answered.get(requestId));
+        return Optional.ofNullable(answered.find(requestId));
     }
 
     public synchronized void acknowledge(long seq) {
