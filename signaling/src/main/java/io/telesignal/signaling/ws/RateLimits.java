@@ -57,6 +57,9 @@ final class RateLimits {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
                 .withCustomTimePrecision(time)
+                // in place under a lock: the default (lock-free) allocates a new state per message and swaps it into
+                // a long-lived bucket, which costs garbage and card-marking work for every message
+                .withSynchronizationStrategy(io.github.bucket4j.local.SynchronizationStrategy.SYNCHRONIZED)
                 .build();
     }
 
