@@ -44,6 +44,9 @@ public final class Bench implements Callable<Integer> {
     int window = 4;
     @Option(names = "--throughput-duration", description = "length of the throughput phase; 0s skips it (default ${DEFAULT-VALUE})")
     Duration throughputDuration = Duration.ofSeconds(30);
+    @Option(names = "--ack-delay", description = "a session acknowledges what arrived at most this long after,"
+            + " on its own when it sent nothing to carry it (default ${DEFAULT-VALUE}, the SDK's)")
+    Duration ackDelay = Duration.ofMillis(200);
     @Option(names = "--work-dir", description = "the server's data directory (default: a new temporary one)")
     Path workDir;
     @Option(names = "--report", description = "also write the figures as JSON here")
@@ -83,8 +86,10 @@ public final class Bench implements Callable<Integer> {
         figures.put("sessions", sessions);
         figures.put("serverHeap", heap);
         figures.put("cores", Runtime.getRuntime().availableProcessors());
-        out.printf("telesignal bench: %d sessions (%d consultations), server -Xmx%s, data in %s%n",
-                sessions, pairs, heap, dataDir);
+        String transport = io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio";
+        figures.put("generatorTransport", transport);
+        out.printf("telesignal bench: %d sessions (%d consultations), server -Xmx%s, generator on %s, data in %s%n",
+                sessions, pairs, heap, transport, dataDir);
 
         boolean clean;
         try (ServerProcess server = ServerProcess.start(serverJar, dataDir, heap, sessions, serverJvmOptions)) {
@@ -96,7 +101,7 @@ public final class Bench implements Callable<Integer> {
                     sessions, pairs, sessions, provisioned);
             figures.put("provisioningSeconds", round(provisioned));
 
-            try (LoadRun run = new LoadRun(server.webSocket(), clientThreads)) {
+            try (LoadRun run = new LoadRun(server.webSocket(), clientThreads, ackDelay)) {
                 long t1 = System.nanoTime();
                 run.setUp(setups, Duration.ofMinutes(10));
                 double opened = seconds(t1);

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -31,17 +34,19 @@ import java.util.function.Consumer;
  */
 final class LoadRun implements AutoCloseable {
     private static final int CONNECTS_IN_FLIGHT = 256;
-    static final Duration ACK_DELAY = Duration.ofMillis(200);
 
     private final EventLoopGroup group;
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<LoopStats> stats = new ArrayList<>();
     private final List<List<Pair>> pairsByLoop = new ArrayList<>();
     private final URI uri;
+    private final Duration ackDelay;
 
-    LoadRun(URI uri, int clientThreads) {
+    LoadRun(URI uri, int clientThreads, Duration ackDelay) {
         this.uri = uri;
-        this.group = new MultiThreadIoEventLoopGroup(clientThreads, NioIoHandler.newFactory());
+        this.ackDelay = ackDelay;
+        this.group = new MultiThreadIoEventLoopGroup(clientThreads,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         group.forEach(executor -> {
             loops.add((EventLoop) executor);
             stats.add(new LoopStats());
@@ -71,14 +76,14 @@ final class LoadRun implements AutoCloseable {
                     .thenCompose(p -> join(p, setup)));
         }
         CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        // like a browser client: what arrived is acknowledged within ACK_DELAY, on a message going out anyway when
-        // there is one, else on its own; the server then drops it from the session's resume buffer
+        // like the SDK: what arrived is acknowledged within the ack delay, on a message going out anyway when there
+        // is one, else on its own; the server then drops it from the session's resume buffer
         for (int i = 0; i < loops.size(); i++) {
             List<Pair> pairs = pairsByLoop.get(i);
             loops.get(i).scheduleAtFixedRate(() -> pairs.forEach(p -> {
                 p.provider.ackIfBehind();
                 p.patient.ackIfBehind();
-            }), ACK_DELAY.toMillis(), ACK_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            }), ackDelay.toMillis(), ackDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -90,7 +95,8 @@ final class LoadRun implements AutoCloseable {
                 // fifth of its time there, which on a shared machine is taken from the server being measured
                 .withUTF8Validator(false)
                 .build();
-        ChannelFuture connected = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        ChannelFuture connected = new Bootstrap().group(loop)
+                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -271,9 +277,9 @@ final class LoadRun implements AutoCloseable {
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
             return String.format("%-10s (%s, %.1f s): sent %d, delivered %d (%.0f/s), lost %d, duplicated %d, out of order %d,"
-                    + " results %d, errors %s, closes %d; CPU s server %.1f bench %.1f%s",
+                    + " results %d, bare acks %d, errors %s, closes %d; CPU s server %.1f bench %.1f%s",
                     name, target, seconds, stats.sent, stats.delivered, deliveredPerSecond(), lost(), stats.duplicated,
-                    stats.outOfOrder, stats.answered, stats.errors, stats.unexpectedCloses + stats.connectionsLost,
+                    stats.outOfOrder, stats.answered, stats.acks, stats.errors, stats.unexpectedCloses + stats.connectionsLost,
                     serverCpuSeconds, benchCpuSeconds, latency);
         }
 
@@ -291,6 +297,7 @@ final class LoadRun implements AutoCloseable {
             map.put("duplicated", stats.duplicated);
             map.put("outOfOrder", stats.outOfOrder);
             map.put("results", stats.answered);
+            map.put("bareAcks", stats.acks);
             map.put("errors", stats.errors);
             map.put("closes", stats.unexpectedCloses + stats.connectionsLost);
             map.put("serverCpuSeconds", serverCpuSeconds);

@@ -12,6 +12,7 @@ final class LoopStats {
     long sent;
     long delivered;
     long answered;
+    long acks;
     long outOfOrder;
     long duplicated;
     long unexpectedCloses;
@@ -34,6 +35,11 @@ final class LoopStats {
         answered++;
     }
 
+    /** A bare {@code ack} went out (one that rode on a request is not counted). */
+    void acked() {
+        acks++;
+    }
+
     void error(String code) {
         errors.merge(code == null ? "unknown" : code, 1L, Long::sum);
     }
@@ -53,6 +59,7 @@ final class LoopStats {
         sent = 0;
         delivered = 0;
         answered = 0;
+        acks = 0;
         outOfOrder = 0;
         duplicated = 0;
     }
@@ -64,6 +71,7 @@ final class LoopStats {
         copy.sent = sent;
         copy.delivered = delivered;
         copy.answered = answered;
+        copy.acks = acks;
         copy.outOfOrder = outOfOrder;
         copy.duplicated = duplicated;
         copy.unexpectedCloses = unexpectedCloses;
@@ -77,6 +85,7 @@ final class LoopStats {
         sent += other.sent;
         delivered += other.delivered;
         answered += other.answered;
+        acks += other.acks;
         outOfOrder += other.outOfOrder;
         duplicated += other.duplicated;
         unexpectedCloses += other.unexpectedCloses;

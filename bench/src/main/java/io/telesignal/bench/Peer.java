@@ -57,6 +57,7 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (lastSeq > ackedSeq && channel != null && channel.isActive()) {
             ackedSeq = lastSeq;
             channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ack\",\"seq\":" + lastSeq + "}"));
+            pair.stats().acked();
         }
     }
 
