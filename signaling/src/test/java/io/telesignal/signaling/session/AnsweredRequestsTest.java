@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.telesignal.signaling.protocol.ServerMessage;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,31 @@ class AnsweredRequestsTest {
         answered.remember("BB", new ServerMessage.Result("BB", null));
         assertThat(answered.find("Aa")).isEqualTo(new ServerMessage.Error("Aa", "busy", "x"));
         assertThat(answered.find("BB")).isEqualTo(new ServerMessage.Result("BB", null));
+    }
+
+    @Test
+    void shortIdsArePackedExactlyAndLongOnesKeptAsStrings() {
+        assertThat(AnsweredRequests.pack("r1")).isEqualTo(('r' << 8) | '1');
+        assertThat(AnsweredRequests.pack("a")).isNotEqualTo(AnsweredRequests.pack("\u0001a"));
+        assertThat(AnsweredRequests.pack("12345678")).isNotZero();
+        assertThat(AnsweredRequests.pack("123456789")).isZero();
+        assertThat(AnsweredRequests.pack("r\u0100")).isZero();
+        assertThat(AnsweredRequests.pack("r\u0000")).isZero();
+        assertThat(AnsweredRequests.pack("caf\u00e9")).isNotZero();
+
+        AnsweredRequests answered = new AnsweredRequests(8);
+        List<String> ids = List.of("r1", "1r", "r10", "12345678", "123456789", "request-0000000001", "\u00e9t\u00e9",
+                "\u4e2d\u6587");
+        for (String id : ids) {
+            answered.remember(id, new ServerMessage.Error(id, "busy", id));
+        }
+        for (String id : ids) {
+            assertThat(answered.find(new String(id.toCharArray()))).isEqualTo(new ServerMessage.Error(id, "busy", id));
+        }
+        assertThat(answered.find("r")).isNull();
+        assertThat(answered.find("1234567")).isNull();
+        assertThat(answered.find("request-0000000002")).isNull();
+        assertThat(answered.find("\u4e2d")).isNull();
     }
 
     @Test
