@@ -53,6 +53,8 @@ public final class Bench implements Callable<Integer> {
     Path report;
 
     private final PrintStream out = System.out;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -78,7 +80,10 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (sessions < 2 || sessions % 2 != 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--sessions must be even and at least 2");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--sessions must be even and at least 2");
+        }
+        if (ackDelay.toMillis() < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ack-delay must be at least 1ms");
         }
         int pairs = sessions / 2;
         Path dataDir = workDir != null ? workDir : Files.createTempDirectory("telesignal-bench");

@@ -18,7 +18,8 @@ public record CallSignal(ConsultationId consultation, UserId from, EndpointId fr
      * RFC 8829 §4.1.8: offer, answer, pranswer or rollback, and the SDP (absent for rollback). {@code sdpJson},
      * when set, is the same SDP as the JSON string literal it arrived in (quotes and escapes included): a front
      * door that writes JSON relays it as it came instead of escaping the SDP again. It never differs from
-     * {@code sdp} in meaning; front doors that do not speak JSON ignore it.
+     * {@code sdp} in meaning: whoever makes a description with another SDP drops it. Front doors that do not speak
+     * JSON ignore it.
      */
     public record Description(String type, String sdp, String sdpJson) {
         public Description {

@@ -19,14 +19,20 @@ import java.io.IOException;
  * JSON string; the published schemas do not change.
  *
  * <p>The codec cuts the literal out of the message's own text, at the token's offsets, after the parser accepted it
- * as a string: the literal is always well-formed JSON for exactly {@link #value}. A field Jackson had to buffer
- * (because it came before {@code type}) gets none, nor does a value made in code: those are escaped as usual.
+ * as a string: the literal is then well-formed JSON for exactly {@link #value}. It keeps none for a field Jackson
+ * had to buffer (because it came before {@code type}), nor for one with a {@code \}{@code u} escape (so that an
+ * escaped lone surrogate is written as before, not passed on). A value made in code has none either: those are
+ * escaped as usual. Equality is the value's.
  */
 @JsonDeserialize(using = JsonString.Reader.class)
 @JsonSerialize(using = JsonString.Writer.class)
-public record JsonString(String value, String literal) {
-    public JsonString {
-        java.util.Objects.requireNonNull(value, "value");
+public final class JsonString {
+    private final String value;
+    private final String literal;
+
+    private JsonString(String value, String literal) {
+        this.value = java.util.Objects.requireNonNull(value, "value");
+        this.literal = literal;
     }
 
     /** A value made in code: written escaped. */
@@ -34,9 +40,39 @@ public record JsonString(String value, String literal) {
         return new JsonString(value, null);
     }
 
-    /** A value with the literal it arrived in, when it has one. */
-    public static JsonString of(String value, String literal) {
-        return new JsonString(value, literal);
+    /**
+     * A value to relay with the literal this codec read for it ({@code CallSignal.Description.sdpJson}), which
+     * must be for this very value: whoever changes a value drops its literal. What cannot be a JSON string literal
+     * of the value (too short, not quoted) is dropped, and the value is escaped.
+     */
+    public static JsonString relayed(String value, String literal) {
+        boolean plausible = literal != null && literal.length() >= value.length() + 2 && literal.charAt(0) == '"'
+                && literal.charAt(literal.length() - 1) == '"';
+        return new JsonString(value, plausible ? literal : null);
+    }
+
+    public String value() {
+        return value;
+    }
+
+    /** The literal it arrived as, or null. */
+    public String literal() {
+        return literal;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof JsonString string && value.equals(string.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "JsonString[" + value.length() + " chars" + (literal == null ? "" : ", literal") + "]";
     }
 
     /** Reads a JSON string, keeping its literal when the parser reads straight from the message's characters. */
@@ -72,7 +108,8 @@ public record JsonString(String value, String literal) {
                     || text.charAt((int) from) != '"' || text.charAt((int) to - 1) != '"') {
                 return null;
             }
-            return text.substring((int) from, (int) to);
+            String literal = text.substring((int) from, (int) to);
+            return literal.indexOf("\\u") < 0 ? literal : null;
         }
     }
 

@@ -11,8 +11,8 @@ import io.telesignal.signaling.protocol.ServerMessage;
  * of entries and empty results copied from survivor space to survivor space, and every insertion wrote new objects
  * into an old map). An id of 1-8 characters up to U+00FF, which is what clients use ({@code "r42"}), is packed
  * into a {@code long}, exactly: the ring then keeps no object for it at all, nor for the common answer, an empty
- * {@code result}. A longer id is kept as its string, compared by hash first; any other answer is kept as it was
- * sent. A lookup scans {@code capacity} longs or ints, which is why the capacity is bounded
+ * {@code result}. Any other id (longer, or with a character past U+00FF) is kept as its string, compared by hash
+ * first; any other answer is kept as it was sent. A lookup scans {@code capacity} longs or ints, which is why the capacity is bounded
  * ({@link #MAX_CAPACITY}). Not thread-safe: the session holds its lock.
  */
 final class AnsweredRequests {

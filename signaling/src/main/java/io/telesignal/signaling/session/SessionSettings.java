@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public record SessionSettings(Duration resumeWindow, int bufferMessages, long bufferBytes, int rememberedRequests,
         int maxSessionsPerUser) {
-    /** Each lookup scans the remembered ids' hashes (see {@link AnsweredRequests}), so they are bounded. */
+    /** Each lookup scans the remembered ids, packed or by hash (see {@link AnsweredRequests}), so they are bounded. */
     public static final int MAX_REMEMBERED_REQUESTS = AnsweredRequests.MAX_CAPACITY;
 
     public SessionSettings {

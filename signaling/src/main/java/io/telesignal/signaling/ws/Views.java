@@ -69,7 +69,7 @@ public final class Views {
                     s.fromEndpoint().value(),
                     s.description() == null ? null
                             : new ClientMessage.Description(s.description().type(), s.description().sdp() == null ? null
-                                    : JsonString.of(s.description().sdp(), s.description().sdpJson())),
+                                    : JsonString.relayed(s.description().sdp(), s.description().sdpJson())),
                     s.candidate() == null ? null : new ClientMessage.Candidate(s.candidate().candidate(),
                             s.candidate().sdpMid(), s.candidate().sdpMLineIndex(), s.candidate().usernameFragment()),
                     s.restart() ? Boolean.TRUE : null,

@@ -123,12 +123,12 @@ class ProtocolCodecTest {
 
     @Test
     void aDescriptionIsRelayedAsTheLiteralItCameIn() throws Exception {
-        // escapes a writer would spell differently: \u00e9 for é, \/ for /, \t
-        String literal = "\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\ns=Caf\\u00e9 \\/ \\t\\r\\n\"";
+        // escapes a writer would spell differently: \/ for /, and raw é where a writer might escape it
+        String literal = "\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\ns=Caf\u00e9 \\/ \\t \\\"x\\\"\\r\\n\"";
         Decoded decoded = codec.decode("{\"type\":\"signal\",\"id\":\"7\",\"consultation\":\"c1\",\"to\":\"e\","
                 + "\"description\":{\"type\":\"offer\",\"sdp\":" + literal + "}}");
         ClientMessage.Description description = ((ClientMessage.Signal) decoded.message()).description();
-        assertThat(description.sdpText()).isEqualTo("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=Caf\u00e9 / \t\r\n");
+        assertThat(description.sdpText()).isEqualTo("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=Caf\u00e9 / \t \"x\"\r\n");
         assertThat(description.sdp().literal()).isEqualTo(literal);
 
         String relayed = codec.encode(9, new ServerMessage.SignalRelay("c1", "u1", "e1", description, null, null, null));
@@ -136,6 +136,21 @@ class ProtocolCodecTest {
         JsonNode node = new ObjectMapper().readTree(relayed);
         assertThat(node.path("description").path("sdp").asText()).isEqualTo(description.sdpText());
         assertThat(node.path("seq").asLong()).isEqualTo(9);
+        // what the core carries comes back the same way; what cannot be a literal of the value is dropped
+        assertThat(JsonString.relayed(description.sdpText(), literal).literal()).isEqualTo(literal);
+        assertThat(JsonString.relayed(description.sdpText(), "\"v=0\"").literal()).isNull();
+        assertThat(JsonString.relayed("v=0", "v=0\"\"").literal()).isNull();
+        assertThat(JsonString.relayed("v=0", null).literal()).isNull();
+    }
+
+    @Test
+    void aDescriptionWithUnicodeEscapesKeepsNoLiteral() {
+        // an escaped lone surrogate is not passed on as an escape: the value is written as before
+        for (String escaped : List.of("\\u0041", "\\ud800", "\\u00e9")) {
+            Decoded decoded = codec.decode("{\"type\":\"signal\",\"id\":\"7\",\"consultation\":\"c1\",\"to\":\"e\","
+                    + "\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\ns=" + escaped + "\"}}");
+            assertThat(((ClientMessage.Signal) decoded.message()).description().sdp().literal()).isNull();
+        }
     }
 
     @Test
