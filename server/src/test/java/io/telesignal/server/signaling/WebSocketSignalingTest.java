@@ -110,13 +110,18 @@ class WebSocketSignalingTest {
             assertThat(doctor.answer(doctor.request(offer)).path("type").asText()).isEqualTo("result");
             JsonNode relayed = pat.next("signal");
             assertThat(relayed.path("description").path("type").asText()).isEqualTo("offer");
+            // relayed as the JSON literal it came in (JsonString): the same SDP, character for character
+            assertThat(relayed.path("description").path("sdp").asText()).isEqualTo(OFFER);
             assertThat(relayed.path("from").asText()).isEqualTo(provider.id().value());
             assertThat(relayed.path("fromEndpoint").asText()).isEqualTo(doctorEndpoint);
 
             var answer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", doctorEndpoint);
-            answer.putObject("description").put("type", "answer").put("sdp", OFFER);
-            pat.answer(pat.request(answer));
-            assertThat(doctor.next("signal").path("description").path("type").asText()).isEqualTo("answer");
+            String answerSdp = OFFER.replace("s=-", "s=Caf\u00e9 \u4e2d \"quoted\" \\ / \uD83D\uDE00");
+            answer.putObject("description").put("type", "answer").put("sdp", answerSdp);
+            assertThat(pat.answer(pat.request(answer)).path("type").asText()).isEqualTo("result");
+            JsonNode relayedAnswer = doctor.next("signal");
+            assertThat(relayedAnswer.path("description").path("type").asText()).isEqualTo("answer");
+            assertThat(relayedAnswer.path("description").path("sdp").asText()).isEqualTo(answerSdp);
 
             var candidate = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", doctorEndpoint);
             candidate.putObject("candidate").put("candidate", "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host")
