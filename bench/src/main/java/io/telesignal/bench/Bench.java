@@ -153,10 +153,9 @@ public final class Bench implements Callable<Integer> {
 
     private LoadRun.PhaseResult measured(ServerProcess server, Callable<LoadRun.PhaseResult> phase) throws Exception {
         long self = ProcessHandle.current().pid();
-        Duration server0 = server.cpu();
-        Duration bench0 = ProcessStats.cpu(self);
-        LoadRun.PhaseResult result = phase.call().withCpu(
-                server.cpu().minus(server0).toMillis() / 1000.0, ProcessStats.cpu(self).minus(bench0).toMillis() / 1000.0);
+        ProcessStats.Cpu server0 = server.cpu();
+        ProcessStats.Cpu bench0 = ProcessStats.cpu(self);
+        LoadRun.PhaseResult result = phase.call().withCpu(server.cpu().minus(server0), ProcessStats.cpu(self).minus(bench0));
         out.println(result.describe());
         return result;
     }

@@ -170,7 +170,7 @@ final class LoadRun implements AutoCloseable {
         for (int i = 0; i < loops.size(); i++) {
             total.add(loops.get(i).submit(stats.get(i)::snapshot).get());
         }
-        return new PhaseResult(name, rate, window, elapsedNanos / 1e9, total, 0, 0);
+        return new PhaseResult(name, rate, window, elapsedNanos / 1e9, total, ProcessStats.Cpu.NONE, ProcessStats.Cpu.NONE);
     }
 
     private boolean drained() throws Exception {
@@ -249,11 +249,24 @@ final class LoadRun implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** What one phase measured; CPU seconds of the server and of the generator over the phase and its drain. */
+    /** What one phase measured; CPU time of the server and of the generator over the phase and its drain. */
     record PhaseResult(String name, double targetRate, int window, double seconds, LoopStats stats,
-            double serverCpuSeconds, double benchCpuSeconds) {
-        PhaseResult withCpu(double server, double bench) {
+            ProcessStats.Cpu serverCpu, ProcessStats.Cpu benchCpu) {
+        PhaseResult withCpu(ProcessStats.Cpu server, ProcessStats.Cpu bench) {
             return new PhaseResult(name, targetRate, window, seconds, stats, server, bench);
+        }
+
+        double serverCpuSeconds() {
+            return serverCpu.total().toMillis() / 1000.0;
+        }
+
+        double benchCpuSeconds() {
+            return benchCpu.total().toMillis() / 1000.0;
+        }
+
+        /** CPU microseconds per delivered signal, for one process's share of it. */
+        private double microsPerSignal(java.time.Duration cpu) {
+            return stats.delivered == 0 ? 0 : cpu.toNanos() / 1000.0 / stats.delivered;
         }
 
         double deliveredPerSecond() {
@@ -277,10 +290,13 @@ final class LoadRun implements AutoCloseable {
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
             return String.format("%-10s (%s, %.1f s): sent %d, delivered %d (%.0f/s), lost %d, duplicated %d, out of order %d,"
-                    + " results %d, bare acks %d, errors %s, closes %d; CPU s server %.1f bench %.1f%s",
+                    + " results %d, bare acks %d, errors %s, closes %d; CPU s server %.1f bench %.1f"
+                    + " (µs per signal: server %.1f user + %.1f kernel, bench %.1f + %.1f)%s",
                     name, target, seconds, stats.sent, stats.delivered, deliveredPerSecond(), lost(), stats.duplicated,
                     stats.outOfOrder, stats.answered, stats.acks, stats.errors, stats.unexpectedCloses + stats.connectionsLost,
-                    serverCpuSeconds, benchCpuSeconds, latency);
+                    serverCpuSeconds(), benchCpuSeconds(), microsPerSignal(serverCpu.user()),
+                    microsPerSignal(serverCpu.kernel()), microsPerSignal(benchCpu.user()), microsPerSignal(benchCpu.kernel()),
+                    latency);
         }
 
         java.util.Map<String, Object> asMap() {
@@ -300,8 +316,12 @@ final class LoadRun implements AutoCloseable {
             map.put("bareAcks", stats.acks);
             map.put("errors", stats.errors);
             map.put("closes", stats.unexpectedCloses + stats.connectionsLost);
-            map.put("serverCpuSeconds", serverCpuSeconds);
-            map.put("benchCpuSeconds", benchCpuSeconds);
+            map.put("serverCpuSeconds", serverCpuSeconds());
+            map.put("benchCpuSeconds", benchCpuSeconds());
+            map.put("serverKernelCpuSeconds", serverCpu.kernel().toMillis() / 1000.0);
+            map.put("benchKernelCpuSeconds", benchCpu.kernel().toMillis() / 1000.0);
+            map.put("serverCpuMicrosPerSignal", Math.round(microsPerSignal(serverCpu.total()) * 10) / 10.0);
+            map.put("benchCpuMicrosPerSignal", Math.round(microsPerSignal(benchCpu.total()) * 10) / 10.0);
             if (h.getTotalCount() > 0) {
                 for (double p : new double[] {50, 90, 99, 99.9}) {
                     map.put("latencyMsP" + (p == 99.9 ? "99_9" : Integer.toString((int) p)), h.getValueAtPercentile(p) / 1000.0);

@@ -11,16 +11,32 @@ final class ProcessStats {
 
     private ProcessStats() {}
 
-    static Duration cpu(long pid) {
+    /** CPU time a process has used, in user space and in the kernel (for the bench, mostly TCP over loopback). */
+    record Cpu(Duration user, Duration kernel) {
+        static final Cpu NONE = new Cpu(Duration.ZERO, Duration.ZERO);
+
+        Duration total() {
+            return user.plus(kernel);
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(user.minus(earlier.user), kernel.minus(earlier.kernel));
+        }
+    }
+
+    static Cpu cpu(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // the command name may hold spaces: fields are counted after its closing parenthesis
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+            return new Cpu(ticks(fields[11]), ticks(fields[12])); // utime, stime
         } catch (IOException | RuntimeException e) {
-            return Duration.ZERO;
+            return Cpu.NONE;
         }
+    }
+
+    private static Duration ticks(String field) {
+        return Duration.ofMillis(Long.parseLong(field) * 1000 / CLOCK_TICKS_PER_SECOND);
     }
 
     static long peakRss(long pid) {

@@ -135,8 +135,8 @@ final class ServerProcess implements AutoCloseable {
         return dataDir.resolve("server.log");
     }
 
-    /** CPU time (user + system) the server has used so far. */
-    Duration cpu() {
+    /** CPU time (user and system) the server has used so far. */
+    ProcessStats.Cpu cpu() {
         return ProcessStats.cpu(process.pid());
     }
 
