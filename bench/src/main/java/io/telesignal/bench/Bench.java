@@ -47,6 +47,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--ack-delay", description = "a session acknowledges what arrived at most this long after,"
             + " on its own when it sent nothing to carry it (default ${DEFAULT-VALUE}, the SDK's)")
     Duration ackDelay = Duration.ofMillis(200);
+    @Option(names = "--server-cpus", description = "run the server only on these CPUs (a Linux CPU list: 0, 0-1;"
+            + " needs taskset); start the bench itself under taskset on the others to keep them apart")
+    String serverCpus;
     @Option(names = "--work-dir", description = "the server's data directory (default: a new temporary one)")
     Path workDir;
     @Option(names = "--report", description = "also write the figures as JSON here")
@@ -85,19 +88,24 @@ public final class Bench implements Callable<Integer> {
         if (ackDelay.toMillis() < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--ack-delay must be at least 1ms");
         }
+        if (serverCpus != null && !serverCpus.matches("[0-9]+([-,][0-9]+)*")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--server-cpus is a CPU list such as 0 or 0-1");
+        }
         int pairs = sessions / 2;
         Path dataDir = workDir != null ? workDir : Files.createTempDirectory("telesignal-bench");
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("sessions", sessions);
         figures.put("serverHeap", heap);
         figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("serverCpus", serverCpus == null ? "all" : serverCpus);
         String transport = io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio";
         figures.put("generatorTransport", transport);
-        out.printf("telesignal bench: %d sessions (%d consultations), server -Xmx%s, generator on %s, data in %s%n",
-                sessions, pairs, heap, transport, dataDir);
+        out.printf("telesignal bench: %d sessions (%d consultations), server -Xmx%s on CPUs %s, generator on %s"
+                + " with %d CPUs, data in %s%n", sessions, pairs, heap, serverCpus == null ? "all" : serverCpus,
+                transport, Runtime.getRuntime().availableProcessors(), dataDir);
 
         boolean clean;
-        try (ServerProcess server = ServerProcess.start(serverJar, dataDir, heap, sessions, serverJvmOptions)) {
+        try (ServerProcess server = ServerProcess.start(serverJar, dataDir, heap, sessions, serverJvmOptions, serverCpus)) {
             long t0 = System.nanoTime();
             List<Provisioning.PairSetup> setups = new Provisioning(server.base(), server.apiKey(), 16)
                     .pairs(pairs, "b" + Long.toString(System.currentTimeMillis() % 1_000_000, 36));

@@ -39,7 +39,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Writes the configuration, creates an API key with the CLI, starts {@code serve} and waits for readiness. */
-    static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions)
+    /**
+     * Starts the server; with {@code cpus} (a Linux CPU list such as {@code 0} or {@code 0-1}) it runs only on those,
+     * through util-linux's {@code taskset}, and its JVM sizes its threads for them.
+     */
+    static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no server jar at " + jar + " (build it: ./mvnw -B -q package -DskipTests)");
@@ -61,7 +65,11 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("apikey create printed no key");
         }
 
-        List<String> command = new ArrayList<>(List.of(java(), "-Xms" + heap, "-Xmx" + heap));
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "-c", cpus)); // it execs the JVM: the pid stays the server's
+        }
+        command.addAll(List.of(java(), "-Xms" + heap, "-Xmx" + heap));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
         Process server = new ProcessBuilder(command).redirectErrorStream(true)

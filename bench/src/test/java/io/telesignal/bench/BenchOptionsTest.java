@@ -13,6 +13,7 @@ class BenchOptionsTest {
     void badOptionsAreRefusedUpFront() {
         assertThat(refusal("--sessions", "3")).contains("--sessions must be even and at least 2");
         assertThat(refusal("--ack-delay", "0ms")).contains("--ack-delay must be at least 1ms");
+        assertThat(refusal("--server-cpus", "0;rm")).contains("--server-cpus is a CPU list");
     }
 
     private static String refusal(String... args) {
