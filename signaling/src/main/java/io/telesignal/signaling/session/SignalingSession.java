@@ -126,11 +126,6 @@ public final class SignalingSession implements EndpointSink {
         send(message);
     }
 
-    /** The answer already given to this request id, if any. */
-    public synchronized Optional<ServerMessage> answered(String requestId) {
-        return Optional.ofNullable(answered.find(requestId));
-    }
-
     public synchronized void acknowledge(long seq) {
         buffer.acknowledge(Math.min(seq, nextSeq - 1));
     }

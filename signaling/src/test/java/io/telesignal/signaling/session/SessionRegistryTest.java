@@ -249,12 +249,18 @@ class SessionRegistryTest {
     @Test
     void answersAreRememberedForTheLastRequestIds() {
         SignalingSession session = registry.open(alice);
-        registry.attach(session, new Recorder(), 0, "hi");
+        Recorder recorder = new Recorder();
+        registry.attach(session, recorder, 0, "hi");
         for (int i = 1; i <= 4; i++) {
+            assertThat(session.begin("r" + i)).isTrue();
             session.answer("r" + i, new ServerMessage.Result("r" + i, null));
         }
-        assertThat(session.answered("r1")).isEmpty();
-        assertThat(session.answered("r4")).contains(new ServerMessage.Result("r4", null));
+        int sent = recorder.sent.size();
+        // r4 is remembered: answered again, not run again; r1 is forgotten (3 are kept): it runs
+        assertThat(session.begin("r4")).isFalse();
+        assertThat(recorder.sent).hasSize(sent + 1);
+        assertThat(recorder.sent.get(sent)).contains("\"re\":\"r4\"");
+        assertThat(session.begin("r1")).isTrue();
     }
 
     @Test
