@@ -153,6 +153,11 @@ public sealed interface ClientMessage {
         public String sdpText() {
             return sdp == null ? null : sdp.value();
         }
+
+        /** The SDP as the JSON literal it arrived in, or null (a rollback, or none kept: see {@link JsonString}). */
+        public String sdpLiteral() {
+            return sdp == null ? null : sdp.literal();
+        }
     }
 
     /** A trickled ICE candidate (RFC 8838); an empty {@code candidate} signals end of candidates. */

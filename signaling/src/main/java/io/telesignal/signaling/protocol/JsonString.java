@@ -46,9 +46,13 @@ public final class JsonString {
      * of the value (too short, not quoted) is dropped, and the value is escaped.
      */
     public static JsonString relayed(String value, String literal) {
-        boolean plausible = literal != null && literal.length() >= value.length() + 2 && literal.charAt(0) == '"'
+        return new JsonString(value, plausible(literal, value) ? literal : null);
+    }
+
+    /** Quoted and long enough to hold {@code value}: what any JSON string literal of it is. */
+    private static boolean plausible(String literal, String value) {
+        return literal != null && literal.length() >= value.length() + 2 && literal.charAt(0) == '"'
                 && literal.charAt(literal.length() - 1) == '"';
-        return new JsonString(value, plausible ? literal : null);
     }
 
     public String value() {
@@ -104,12 +108,11 @@ public final class JsonString {
             long from = source.currentTokenLocation().getCharOffset();
             long to = source.currentLocation().getCharOffset();
             String text = message.text;
-            if (from < 0 || to > text.length() || to - from < value.length() + 2L
-                    || text.charAt((int) from) != '"' || text.charAt((int) to - 1) != '"') {
+            if (from < 0 || to > text.length() || from >= to) {
                 return null;
             }
             String literal = text.substring((int) from, (int) to);
-            return literal.indexOf("\\u") < 0 ? literal : null;
+            return plausible(literal, value) && literal.indexOf("\\u") < 0 ? literal : null;
         }
     }
 

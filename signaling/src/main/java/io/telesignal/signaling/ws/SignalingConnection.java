@@ -420,7 +420,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             CallSignal event = new CallSignal(id, s.actor().user(), s.endpoint(),
                     signal.description() == null ? null
                             : new CallSignal.Description(signal.description().type(), signal.description().sdpText(),
-                                    signal.description().sdp() == null ? null : signal.description().sdp().literal()),
+                                    signal.description().sdpLiteral()),
                     signal.candidate() == null ? null : new CallSignal.Candidate(signal.candidate().candidate(),
                             signal.candidate().sdpMid(), signal.candidate().sdpMLineIndex(),
                             signal.candidate().usernameFragment()),
