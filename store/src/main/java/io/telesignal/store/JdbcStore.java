@@ -19,6 +19,18 @@ import org.slf4j.LoggerFactory;
 public final class JdbcStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
     static final String MIGRATIONS = "classpath:io/telesignal/store/migration";
+    /**
+     * H2 writes a commit to its file in the committing thread only with no write delay (its default, 500 ms, lets a
+     * crash lose what was acknowledged); {@link Transactions} then forces the file to the device after each commit.
+     */
+    static final String H2_DURABLE = "SET WRITE_DELAY 0";
+    /**
+     * A server configured with {@code synchronous_commit = off} acknowledges commits before their WAL is flushed;
+     * those connections turn it back on. Any stronger setting (remote_write, remote_apply for synchronous
+     * replication) is kept as the server has it.
+     */
+    static final String POSTGRES_DURABLE = "SELECT set_config('synchronous_commit', 'on', false)"
+            + " WHERE current_setting('synchronous_commit') = 'off'";
 
     private final JdbcSettings settings;
     private final HikariDataSource dataSource;
@@ -31,7 +43,7 @@ public final class JdbcStore implements AutoCloseable {
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
         this.settings = settings;
         this.dataSource = dataSource;
-        Transactions tx = new Transactions(dataSource);
+        Transactions tx = new Transactions(dataSource, settings.isH2());
         this.directory = new JdbcDirectory(tx);
         this.auditLog = new JdbcAuditLog(tx);
         this.apiKeys = new JdbcApiKeyStore(tx);
@@ -51,6 +63,8 @@ public final class JdbcStore implements AutoCloseable {
         config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
         // PostgreSQL accepts a search_path to a schema that does not exist yet; the first migration creates it
         settings.schema().ifPresent(config::setSchema);
+        // durable before acknowledged: nothing is answered to a client before its commit is on disk
+        config.setConnectionInitSql(settings.isH2() ? H2_DURABLE : POSTGRES_DURABLE);
         try {
             return new JdbcStore(settings, new HikariDataSource(config));
         } catch (HikariPool.PoolInitializationException e) {
@@ -100,11 +114,11 @@ public final class JdbcStore implements AutoCloseable {
 
     /** Consultations; blocking work goes to {@code workers}. */
     public JdbcConsultationStore consultations(io.telesignal.core.work.WorkerPool workers) {
-        return new JdbcConsultationStore(new Transactions(dataSource), workers);
+        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers);
     }
 
     public JdbcCallRecordStore callRecords() {
-        return new JdbcCallRecordStore(new Transactions(dataSource));
+        return new JdbcCallRecordStore(new Transactions(dataSource, settings.isH2()));
     }
 
     public JdbcInviteRedemptions inviteRedemptions() {

@@ -76,4 +76,39 @@ class JdbcStoreTest {
         assertThatThrownBy(() -> new JdbcSettings("jdbc:postgresql://x/y", "u", "", Optional.of("x; drop"), 1,
                 Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void h2CommitsWithoutWriteDelayWhateverTheUrlSays() throws Exception {
+        JdbcSettings settings = new JdbcSettings(TestDatabases.h2(dir).url() + ";WRITE_DELAY=500", "sa", "",
+                Optional.empty(), 2, Duration.ofSeconds(5));
+        try (JdbcStore store = JdbcStore.open(settings); var c = store.dataSource().getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                        + " WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void postgresConnectionsTurnSynchronousCommitBackOnAndKeepStrongerSettings() throws Exception {
+        TestDatabases.requirePostgres();
+        // a server (here: the connection's options) configured to acknowledge commits before they are flushed
+        String off = TestDatabases.PG_URL + (TestDatabases.PG_URL.contains("?") ? "&" : "?")
+                + "options=-c%20synchronous_commit=off";
+        String remote = TestDatabases.PG_URL + (TestDatabases.PG_URL.contains("?") ? "&" : "?")
+                + "options=-c%20synchronous_commit=remote_apply";
+        assertThat(synchronousCommit(off)).isEqualTo("on");
+        assertThat(synchronousCommit(remote)).isEqualTo("remote_apply");
+    }
+
+    private static String synchronousCommit(String url) throws Exception {
+        JdbcSettings settings = new JdbcSettings(url, TestDatabases.PG_USER, "", Optional.empty(), 1,
+                Duration.ofSeconds(5));
+        try (JdbcStore store = JdbcStore.open(settings); var c = store.dataSource().getConnection();
+                var s = c.createStatement(); var rs = s.executeQuery("SHOW synchronous_commit")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
 }
