@@ -57,6 +57,20 @@ public final class JdbcCallRecordStore implements CallRecordStore {
     }
 
     @Override
+    public int endOpen(java.time.Instant at, String reason) {
+        return tx.inTransaction("end open call records", c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE call_records SET state = ?, ended_at = ?,"
+                    + " end_reason = ? WHERE state <> ?")) {
+                update.setString(1, CallState.ENDED.wireName());
+                update.setObject(2, JdbcDirectory.utc(at));
+                update.setString(3, reason);
+                update.setString(4, CallState.ENDED.wireName());
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public List<CallRecord> forConsultation(ConsultationId consultation) {
         return tx.read("read call records", c -> {
             try (PreparedStatement query = c.prepareStatement("SELECT id, caller_user, caller_endpoint, callee_user,"

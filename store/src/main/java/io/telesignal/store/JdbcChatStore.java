@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /** Chat messages in table {@code chat_messages}. */
 public final class JdbcChatStore implements ChatStore {
@@ -21,35 +22,79 @@ public final class JdbcChatStore implements ChatStore {
     }
 
     @Override
-    public void append(ChatMessage message) {
-        tx.inTransaction("append chat message", c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO chat_messages"
-                    + " (id, consultation, sender, sender_name, body, sent_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, message.id());
-                insert.setString(2, message.consultation().value());
-                insert.setString(3, message.from().value());
-                insert.setString(4, message.fromName());
-                insert.setString(5, message.text());
-                insert.setObject(6, JdbcDirectory.utc(message.at()));
-                insert.executeUpdate();
+    public ChatMessage append(ChatMessage message) {
+        try {
+            return tx.inTransaction("append chat message", c -> {
+                Optional<ChatMessage> before = stored(c, message);
+                return before.isPresent() ? before.get() : insert(c, message);
+            });
+        } catch (StoreException e) {
+            // the same client id sent twice at the same moment: the other attempt's insert won, answer its message
+            if (message.clientId().isPresent() && duplicate(e)) {
+                return tx.read("read chat message", c -> stored(c, message)).orElseThrow(() -> e);
             }
-            return null;
-        });
+            throw e;
+        }
+    }
+
+    private static ChatMessage insert(java.sql.Connection c, ChatMessage message) throws java.sql.SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO chat_messages"
+                + " (id, consultation, sender, sender_name, body, sent_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, message.id());
+            insert.setString(2, message.consultation().value());
+            insert.setString(3, message.from().value());
+            insert.setString(4, message.fromName());
+            insert.setString(5, message.text());
+            insert.setObject(6, JdbcDirectory.utc(message.at()));
+            insert.setString(7, message.clientId().orElse(null));
+            insert.executeUpdate();
+            return message;
+        }
+    }
+
+    /** The message its sender stored before under the same client id, if any. */
+    private static Optional<ChatMessage> stored(java.sql.Connection c, ChatMessage message) throws java.sql.SQLException {
+        if (message.clientId().isEmpty()) {
+            return Optional.empty();
+        }
+        try (PreparedStatement query = c.prepareStatement("SELECT id, consultation, sender, sender_name, body, sent_at,"
+                + " client_id FROM chat_messages WHERE consultation = ? AND sender = ? AND client_id = ?")) {
+            query.setString(1, message.consultation().value());
+            query.setString(2, message.from().value());
+            query.setString(3, message.clientId().get());
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static ChatMessage read(ResultSet rs) throws java.sql.SQLException {
+        return new ChatMessage(rs.getString(1), new ConsultationId(rs.getString(2)), new UserId(rs.getString(3)),
+                rs.getString(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(rs.getString(7)));
+    }
+
+    /** SQLState 23505: unique violation, in H2 and PostgreSQL alike. */
+    private static boolean duplicate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public List<ChatMessage> recent(ConsultationId consultation, int limit) {
         return tx.read("read chat history", c -> {
-            try (PreparedStatement query = c.prepareStatement("SELECT id, consultation, sender, sender_name, body, sent_at"
-                    + " FROM chat_messages WHERE consultation = ? ORDER BY sent_at DESC, id DESC FETCH FIRST ? ROWS ONLY")) {
+            try (PreparedStatement query = c.prepareStatement("SELECT id, consultation, sender, sender_name, body, sent_at,"
+                    + " client_id FROM chat_messages WHERE consultation = ? ORDER BY sent_at DESC, id DESC FETCH FIRST ? ROWS ONLY")) {
                 query.setString(1, consultation.value());
                 query.setInt(2, limit);
                 List<ChatMessage> newestFirst = new ArrayList<>();
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
-                        newestFirst.add(new ChatMessage(rs.getString(1), new ConsultationId(rs.getString(2)),
-                                new UserId(rs.getString(3)), rs.getString(4), rs.getString(5),
-                                rs.getObject(6, OffsetDateTime.class).toInstant()));
+                        newestFirst.add(read(rs));
                     }
                 }
                 Collections.reverse(newestFirst);

@@ -1,9 +1,11 @@
 package io.telesignal.store;
 
+import io.telesignal.core.consultation.Attendee;
 import io.telesignal.core.consultation.Consultation;
 import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.consultation.ConsultationState;
 import io.telesignal.core.consultation.ConsultationStore;
+import io.telesignal.core.identity.EndpointId;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.UserId;
 import io.telesignal.core.work.WorkerPool;
@@ -14,6 +16,9 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,13 +28,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Consultations in tables {@code consultations} and {@code consultation_participants}, so that they survive a
- * restart. Who is waiting or admitted is live state that belongs with the connections: it is kept in this node's
- * memory beside the rows (and empty after a restart, when no connection is left). Compare-and-set is the row's
- * {@code version} ({@code UPDATE ... WHERE version = ?}); the live attendance is swapped only after the row
- * update succeeded, under a lock per consultation. Blocking JDBC runs on the worker pool.
+ * Consultations in tables {@code consultations} and {@code consultation_participants}, their attendance (who waits,
+ * who is admitted, since when, from which endpoints, who is away) in {@code consultation_attendees} and
+ * {@code consultation_endpoints}, so that a restarted server knows who was admitted. Compare-and-set is the row's
+ * {@code version} ({@code UPDATE ... WHERE version = ?}); attendance rows are rewritten in the same transaction.
+ * Blocking JDBC runs on the worker pool.
  *
- * <p>Single node: in cluster mode the live attendance moves to the shared-state SPI (Redis).
+ * <p>Every consultation someone attends is also kept in this node's memory, written under a lock per consultation
+ * after its transaction committed: signaling reads it on every relayed message, and those reads never touch the
+ * database. Single node: in cluster mode another node's update would not reach this cache, so cluster mode keeps
+ * live attendance in the shared-state SPI (Redis) instead.
  */
 public final class JdbcConsultationStore implements ConsultationStore {
     private final Transactions tx;
@@ -62,6 +70,7 @@ public final class JdbcConsultationStore implements ConsultationStore {
                 insert.executeUpdate();
             }
             writeParticipants(conn, c);
+            writeAttendance(conn, c);
             remember(c);
             return null;
         }));
@@ -98,6 +107,12 @@ public final class JdbcConsultationStore implements ConsultationStore {
                         delete.executeUpdate();
                     }
                     writeParticipants(conn, updated);
+                    try (PreparedStatement delete = conn.prepareStatement(
+                            "DELETE FROM consultation_attendees WHERE consultation_id = ?")) {
+                        delete.setString(1, updated.id().value());
+                        delete.executeUpdate();
+                    }
+                    writeAttendance(conn, updated);
                     return true;
                 });
                 if (replaced) {
@@ -110,29 +125,38 @@ public final class JdbcConsultationStore implements ConsultationStore {
 
     @Override
     public CompletionStage<List<Consultation>> involving(UserId user) {
-        return workers.submit(() -> tx.read("consultations of a user", conn -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement query = conn.prepareStatement("SELECT c.id FROM consultations c JOIN"
-                    + " consultation_participants p ON p.consultation_id = c.id WHERE p.user_id = ? AND c.state <> ?")) {
-                query.setString(1, user.value());
-                query.setString(2, ConsultationState.ENDED.wireName());
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
+        return workers.submit(() -> tx.read("consultations of a user", conn -> loadAll(conn,
+                "SELECT c.id FROM consultations c JOIN consultation_participants p ON p.consultation_id = c.id"
+                + " WHERE p.user_id = ? AND c.state <> ? UNION SELECT c.id FROM consultations c JOIN"
+                + " consultation_attendees a ON a.consultation_id = c.id WHERE a.user_id = ? AND c.state <> ?",
+                user.value(), ConsultationState.ENDED.wireName(), user.value(), ConsultationState.ENDED.wireName())));
+    }
+
+    @Override
+    public CompletionStage<List<Consultation>> attended() {
+        return workers.submit(() -> tx.read("attended consultations", conn -> loadAll(conn,
+                "SELECT DISTINCT c.id FROM consultations c JOIN consultation_attendees a ON a.consultation_id = c.id"
+                + " WHERE c.state <> ?", ConsultationState.ENDED.wireName())));
+    }
+
+    /** The consultations whose ids the query selects, those not ended only. */
+    private List<Consultation> loadAll(Connection conn, String idQuery, String... parameters) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement query = conn.prepareStatement(idQuery)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
                 }
             }
-            hot.forEach((id, c) -> {
-                if (c.attendees().containsKey(user) && !ids.contains(id.value())) {
-                    ids.add(id.value());
-                }
-            });
-            List<Consultation> found = new ArrayList<>();
-            for (String id : ids) {
-                load(conn, new ConsultationId(id)).filter(c -> !c.ended()).ifPresent(found::add);
-            }
-            return found;
-        }));
+        }
+        List<Consultation> found = new ArrayList<>();
+        for (String id : ids) {
+            load(conn, new ConsultationId(id)).filter(c -> !c.ended()).ifPresent(found::add);
+        }
+        return found;
     }
 
     @Override
@@ -180,7 +204,7 @@ public final class JdbcConsultationStore implements ConsultationStore {
                     }
                 }
                 return Optional.of(new Consultation(id, ConsultationState.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)),
-                        listed, Map.of(), rs.getInt(2), new UserId(rs.getString(3)),
+                        listed, readAttendance(conn, id), rs.getInt(2), new UserId(rs.getString(3)),
                         rs.getObject(4, OffsetDateTime.class).toInstant(),
                         Optional.ofNullable(rs.getObject(5, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
                         Optional.ofNullable(rs.getObject(6, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
@@ -195,6 +219,67 @@ public final class JdbcConsultationStore implements ConsultationStore {
             hot.remove(c.id());
         } else {
             hot.put(c.id(), c);
+        }
+    }
+
+    /** Attendees in the order they came, each with their endpoints. */
+    private static Map<UserId, Attendee> readAttendance(Connection conn, ConsultationId id) throws SQLException {
+        Map<UserId, Set<EndpointId>> endpoints = new HashMap<>();
+        try (PreparedStatement query = conn.prepareStatement(
+                "SELECT user_id, endpoint_id FROM consultation_endpoints WHERE consultation_id = ?")) {
+            query.setString(1, id.value());
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    endpoints.computeIfAbsent(new UserId(rs.getString(1)), u -> new HashSet<>())
+                            .add(new EndpointId(rs.getString(2)));
+                }
+            }
+        }
+        Map<UserId, Attendee> attendees = new LinkedHashMap<>();
+        try (PreparedStatement query = conn.prepareStatement("SELECT user_id, display_name, role_name, status, since,"
+                + " away_since FROM consultation_attendees WHERE consultation_id = ? ORDER BY position")) {
+            query.setString(1, id.value());
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    UserId user = new UserId(rs.getString(1));
+                    attendees.put(user, new Attendee(user, rs.getString(2), Role.fromWireName(rs.getString(3)),
+                            Attendee.Status.valueOf(rs.getString(4)), rs.getObject(5, OffsetDateTime.class).toInstant(),
+                            endpoints.getOrDefault(user, Set.of()),
+                            Optional.ofNullable(rs.getObject(6, OffsetDateTime.class)).map(OffsetDateTime::toInstant)));
+                }
+            }
+        }
+        return attendees;
+    }
+
+    private static void writeAttendance(Connection conn, Consultation c) throws SQLException {
+        if (c.attendees().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement attendee = conn.prepareStatement("INSERT INTO consultation_attendees (consultation_id,"
+                + " user_id, display_name, role_name, status, since, away_since, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement endpoint = conn.prepareStatement("INSERT INTO consultation_endpoints (consultation_id,"
+                        + " user_id, endpoint_id) VALUES (?, ?, ?)")) {
+            int position = 0;
+            for (Attendee a : c.attendees().values()) {
+                attendee.setString(1, c.id().value());
+                attendee.setString(2, a.user().value());
+                attendee.setString(3, a.displayName());
+                attendee.setString(4, a.role().wireName());
+                attendee.setString(5, a.status().name());
+                attendee.setObject(6, JdbcDirectory.utc(a.since()));
+                attendee.setObject(7, a.awaySince().map(JdbcDirectory::utc).orElse(null));
+                attendee.setInt(8, position++);
+                attendee.addBatch();
+                for (EndpointId e : a.endpoints()) {
+                    endpoint.setString(1, c.id().value());
+                    endpoint.setString(2, a.user().value());
+                    endpoint.setString(3, e.value());
+                    endpoint.addBatch();
+                }
+            }
+            attendee.executeBatch();
+            endpoint.executeBatch();
         }
     }
 

@@ -8,6 +8,12 @@ public interface CallRecordStore {
     /** Inserts or replaces the record with this id. */
     void save(CallRecord record);
 
+    /**
+     * Ends every call not ended yet, at {@code at} with {@code reason}: a single node that starts again carries no
+     * call from before. Answers how many.
+     */
+    int endOpen(java.time.Instant at, String reason);
+
     /** A consultation's calls, oldest first. */
     List<CallRecord> forConsultation(ConsultationId consultation);
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Follows calls through the signaling relayed between two endpoints: the first offer between them starts a call
  * ({@code ringing}, audited {@code call.started}), an answer connects it, a hangup — or either endpoint leaving —
  * ends it (audited {@code call.ended}). Renegotiations and ICE restarts inside a call change nothing. Each state
- * is saved as a call record on the worker pool.
+ * is saved as a call record on the worker pool; the signal that changed it is answered only once the record and its
+ * audit are committed.
  *
  * <p>Hazard: signals for one pair can come from both sides on different threads; the live table is updated with
  * {@code compute}, so each transition happens once.
@@ -46,8 +49,11 @@ public final class CallTracker {
         this.clock = clock;
     }
 
-    /** A signal was delivered from one endpoint to another. */
-    public void relayed(CallSignal signal, UserId toUser, EndpointId to) {
+    /**
+     * A signal was delivered from one endpoint to another; completes when the call record it changed, if any, is
+     * saved and audited.
+     */
+    public CompletionStage<Void> relayed(CallSignal signal, UserId toUser, EndpointId to) {
         Pair pair = new Pair(signal.consultation(), Set.of(signal.fromEndpoint(), to));
         CallRecord[] changed = new CallRecord[1];
         live.compute(pair, (key, current) -> {
@@ -73,9 +79,12 @@ public final class CallTracker {
             }
             return current;
         });
-        if (changed[0] != null) {
-            record(changed[0]);
-        }
+        return changed[0] == null ? CompletableFuture.completedFuture(null) : record(changed[0]);
+    }
+
+    /** A single node starts again: no call from before goes on. Ends their records; answers how many. */
+    public CompletionStage<Integer> endAllAfterRestart() {
+        return workers.submit(() -> store.endOpen(now(), "server_restart"));
     }
 
     /** The endpoint left or its session ended: its calls are over. */
@@ -96,21 +105,24 @@ public final class CallTracker {
         return live.size();
     }
 
-    private void record(CallRecord record) {
-        workers.submit(() -> {
+    private CompletionStage<Void> record(CallRecord record) {
+        CompletionStage<CallRecord> saved = workers.submit(() -> {
             store.save(record);
             return record;
-        }).whenComplete((saved, failure) -> {
+        }).whenComplete((done, failure) -> {
             if (failure != null) {
                 LOG.error("event=call_record outcome=failed call={} kind={}", record.id(),
                         failure.getClass().getSimpleName());
             }
         });
         if (record.state() == CallState.RINGING || record.state() == CallState.ENDED) {
-            audit.record(AuditEvent.of(record.state() == CallState.RINGING ? "call.started" : "call.ended",
-                    record.callerUser().value(), Outcome.OK).consultation(record.consultation().value())
-                    .subject(record.id()).endpoint(record.caller().value()).reason(record.endReason().orElse(null)));
+            CompletableFuture<?> audited = audit.record(AuditEvent.of(record.state() == CallState.RINGING
+                    ? "call.started" : "call.ended", record.callerUser().value(), Outcome.OK)
+                    .consultation(record.consultation().value()).subject(record.id())
+                    .endpoint(record.caller().value()).reason(record.endReason().orElse(null)));
+            return saved.thenCombine(audited, (s, a) -> null);
         }
+        return saved.thenApply(s -> null);
     }
 
     private java.time.Instant now() {

@@ -16,6 +16,19 @@ public final class InMemoryCallRecordStore implements CallRecordStore {
     }
 
     @Override
+    public int endOpen(java.time.Instant at, String reason) {
+        int[] ended = new int[1];
+        records.replaceAll((id, r) -> {
+            if (r.state() == CallState.ENDED) {
+                return r;
+            }
+            ended[0]++;
+            return r.ended(at, reason);
+        });
+        return ended[0];
+    }
+
+    @Override
     public List<CallRecord> forConsultation(ConsultationId consultation) {
         return records.values().stream().filter(r -> r.consultation().equals(consultation))
                 .sorted(Comparator.comparing(CallRecord::startedAt).thenComparing(CallRecord::id)).toList();

@@ -46,29 +46,40 @@ public final class ChatService {
         this.retention = retention;
     }
 
+    /**
+     * Sends a message. With a {@code clientId} the send is idempotent for its sender: sent again (a reconnect, a new
+     * session, another node) it is stored once and answered with the message stored the first time, and delivered
+     * again to the others, who may not have had it when the first attempt was cut short (clients show each message
+     * id once). The answer comes only after the message and its audit record are committed.
+     */
     public CompletionStage<ChatMessage> send(Actor actor, ConsultationId id, EndpointId from, String text,
-            ConsultationService.Origin origin) {
+            java.util.Optional<String> clientId, ConsultationService.Origin origin) {
         if (text.isBlank() || text.length() > ChatMessage.MAX_TEXT) {
             throw new IllegalArgumentException("text must be 1-" + ChatMessage.MAX_TEXT + " characters");
         }
+        if (clientId.filter(c -> c.isEmpty() || c.length() > ChatMessage.MAX_CLIENT_ID).isPresent()) {
+            throw new IllegalArgumentException("clientId must be 1-" + ChatMessage.MAX_CLIENT_ID + " characters");
+        }
         return consultations.authorize(actor, id, Action.CHAT, origin).thenCompose(c -> {
             ChatMessage message = new ChatMessage("m" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
-                    id, actor.user(), actor.displayName(), text, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-            return workers.submit(() -> {
-                store.append(message);
-                return message;
-            }).thenCompose(stored -> audit.record(AuditEvent.of("chat.sent", actor.user().value(), Outcome.OK)
-                    .consultation(id.value()).subject(stored.id()).endpoint(origin.endpoint())).thenApply(r -> {
-                        ChatPosted event = new ChatPosted(stored);
-                        for (Attendee attendee : c.admitted()) {
-                            for (EndpointId endpoint : attendee.endpoints()) {
-                                if (!endpoint.equals(from)) {
-                                    router.deliver(endpoint, event);
-                                }
+                    id, actor.user(), actor.displayName(), text, clock.instant().truncatedTo(ChronoUnit.MILLIS), clientId);
+            return workers.submit(() -> store.append(message)).thenCompose(stored -> {
+                CompletionStage<?> audited = stored == message
+                        ? audit.record(AuditEvent.of("chat.sent", actor.user().value(), Outcome.OK)
+                                .consultation(id.value()).subject(stored.id()).endpoint(origin.endpoint()))
+                        : java.util.concurrent.CompletableFuture.completedFuture(null);
+                return audited.thenApply(r -> {
+                    ChatPosted event = new ChatPosted(stored);
+                    for (Attendee attendee : c.admitted()) {
+                        for (EndpointId endpoint : attendee.endpoints()) {
+                            if (!endpoint.equals(from)) {
+                                router.deliver(endpoint, event);
                             }
                         }
-                        return stored;
-                    }));
+                    }
+                    return stored;
+                });
+            });
         });
     }
 

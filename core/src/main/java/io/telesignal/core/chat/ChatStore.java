@@ -6,7 +6,11 @@ import java.util.List;
 
 /** SPI: stored chat messages. Blocking. */
 public interface ChatStore {
-    void append(ChatMessage message);
+    /**
+     * Stores a message and answers it; when the message has a client id that its sender already used in that
+     * consultation, stores nothing and answers the message stored then.
+     */
+    ChatMessage append(ChatMessage message);
 
     /** The newest {@code limit} messages of a consultation, oldest first. */
     List<ChatMessage> recent(ConsultationId consultation, int limit);

@@ -10,8 +10,17 @@ public final class InMemoryChatStore implements ChatStore {
     private final List<ChatMessage> messages = new ArrayList<>();
 
     @Override
-    public synchronized void append(ChatMessage message) {
+    public synchronized ChatMessage append(ChatMessage message) {
+        if (message.clientId().isPresent()) {
+            for (ChatMessage stored : messages) {
+                if (stored.clientId().equals(message.clientId()) && stored.from().equals(message.from())
+                        && stored.consultation().equals(message.consultation())) {
+                    return stored;
+                }
+            }
+        }
         messages.add(message);
+        return message;
     }
 
     @Override

@@ -5,14 +5,20 @@ import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.UserId;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Someone who joined: their display name (shown to participants, never logged), their role in this consultation, whether they wait or are admitted (and since when),
- * and the endpoints they joined from.
+ * Someone who joined: their display name (shown to participants, never logged), their role in this consultation,
+ * whether they wait or are admitted (and since when), and the endpoints they joined from.
+ *
+ * <p>An attendee whose every endpoint was <em>lost</em> (the node holding it died or restarted, so the client could
+ * not say goodbye) keeps their place, with no endpoints, {@code awaySince} the moment the last one was lost: coming
+ * back from a fresh endpoint within the consultation's rejoin grace puts them straight back where they were
+ * (admitted, or waiting), instead of into the waiting room again. An attendee who leaves is simply gone.
  */
 public record Attendee(UserId user, String displayName, Role role, Status status, Instant since,
-        Set<EndpointId> endpoints) {
+        Set<EndpointId> endpoints, Optional<Instant> awaySince) {
     public enum Status {
         WAITING,
         ADMITTED
@@ -24,18 +30,34 @@ public record Attendee(UserId user, String displayName, Role role, Status status
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(awaySince, "awaySince");
         endpoints = Set.copyOf(endpoints);
+        if (awaySince.isPresent() != endpoints.isEmpty()) {
+            throw new IllegalArgumentException("an attendee is away exactly when they have no endpoint");
+        }
+    }
+
+    /** Someone present from the given endpoints. */
+    public Attendee(UserId user, String displayName, Role role, Status status, Instant since, Set<EndpointId> endpoints) {
+        this(user, displayName, role, status, since, endpoints, Optional.empty());
     }
 
     public boolean admitted() {
         return status == Status.ADMITTED;
     }
 
-    Attendee withEndpoints(Set<EndpointId> newEndpoints) {
-        return new Attendee(user, displayName, role, status, since, newEndpoints);
+    /** Whether every endpoint was lost and the attendee has not come back yet. */
+    public boolean away() {
+        return awaySince.isPresent();
+    }
+
+    /** The same attendee on these endpoints; with none left they are away from {@code now}. */
+    Attendee withEndpoints(Set<EndpointId> newEndpoints, Instant now) {
+        return new Attendee(user, displayName, role, status, since, newEndpoints,
+                newEndpoints.isEmpty() ? Optional.of(awaySince.orElse(now)) : Optional.empty());
     }
 
     Attendee admittedAt(Instant at) {
-        return new Attendee(user, displayName, role, Status.ADMITTED, at, endpoints);
+        return new Attendee(user, displayName, role, Status.ADMITTED, at, endpoints, awaySince);
     }
 }

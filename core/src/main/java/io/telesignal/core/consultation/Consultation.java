@@ -112,9 +112,10 @@ public record Consultation(
         Attendee existing = attendees.get(actor.user());
         Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
         if (existing != null) {
+            // someone away comes back where they were: admitted, or waiting
             Set<EndpointId> endpoints = new HashSet<>(existing.endpoints());
             endpoints.add(endpoint);
-            next.put(actor.user(), existing.withEndpoints(endpoints));
+            next.put(actor.user(), existing.withEndpoints(endpoints, now));
         } else {
             if (attendees.size() >= maxParticipants) {
                 throw new ConsultationException(Reason.CONSULTATION_FULL,
@@ -142,8 +143,51 @@ public record Consultation(
         if (endpoints.isEmpty()) {
             next.remove(user);
         } else {
-            next.put(user, existing.withEndpoints(endpoints));
+            next.put(user, existing.withEndpoints(endpoints, now));
         }
+        return with(next, now);
+    }
+
+    /**
+     * These endpoints are gone without a goodbye (their node died or restarted): they are taken off their attendees,
+     * and an attendee left with none stays, away, in their place (admitted or waiting) until they come back or
+     * {@link #dropAway} removes them. Answers this value when none of the endpoints is here.
+     */
+    public Consultation lose(Set<EndpointId> lost, Instant now) {
+        Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
+        boolean changed = false;
+        for (Attendee attendee : attendees.values()) {
+            if (attendee.endpoints().stream().anyMatch(lost::contains)) {
+                Set<EndpointId> kept = new HashSet<>(attendee.endpoints());
+                kept.removeAll(lost);
+                next.put(attendee.user(), attendee.withEndpoints(kept, now));
+                changed = true;
+            }
+        }
+        return changed ? with(next, now) : this;
+    }
+
+    /** Every endpoint of every attendee: what a restarted single node knows to be gone. */
+    public Set<EndpointId> endpoints() {
+        Set<EndpointId> all = new HashSet<>();
+        attendees.values().forEach(a -> all.addAll(a.endpoints()));
+        return all;
+    }
+
+    /** The attendees away since before {@code cutoff}, who did not come back in time. */
+    public List<Attendee> awayBefore(Instant cutoff) {
+        return attendees.values().stream()
+                .filter(a -> a.awaySince().filter(since -> since.isBefore(cutoff)).isPresent()).toList();
+    }
+
+    /** Removes the attendees away since before {@code cutoff}; answers this value when there are none. */
+    public Consultation dropAway(Instant cutoff, Instant now) {
+        List<Attendee> gone = awayBefore(cutoff);
+        if (gone.isEmpty()) {
+            return this;
+        }
+        Map<UserId, Attendee> next = new LinkedHashMap<>(attendees);
+        gone.forEach(a -> next.remove(a.user()));
         return with(next, now);
     }
 

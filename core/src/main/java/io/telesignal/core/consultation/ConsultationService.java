@@ -169,6 +169,69 @@ public final class ConsultationService {
     }
 
     /**
+     * Endpoints that went without a goodbye (their node died or restarted) are taken off this consultation; their
+     * attendees stay, away, in their place (see {@link Attendee}). Audited per attendee who went away
+     * ({@code consultation.away}); the others are told.
+     */
+    public CompletionStage<Consultation> endpointsLost(ConsultationId id, java.util.Set<EndpointId> lost) {
+        Consultation[] before = new Consultation[1];
+        return compareAndSet(id, current -> {
+            before[0] = current;
+            return current.ended() ? current : current.lose(lost, clock.instant());
+        }, 1).thenCompose(c -> {
+            if (c == before[0]) {
+                return CompletableFuture.completedFuture(c);
+            }
+            CompletionStage<Void> audited = CompletableFuture.completedFuture(null);
+            for (Attendee attendee : c.attendees().values()) {
+                boolean wentAway = attendee.away() && before[0].attendee(attendee.user()).filter(a -> !a.away()).isPresent();
+                if (wentAway) {
+                    audited = audited.thenCompose(done -> record(AuditEvent.of("consultation.away",
+                            attendee.user().value(), Outcome.OK).consultation(id.value()).reason("endpoint_lost"),
+                            Origin.NONE));
+                }
+            }
+            return audited.thenApply(done -> {
+                broadcast(c);
+                return c;
+            });
+        });
+    }
+
+    /**
+     * Removes the attendees away since before {@code cutoff}: they did not come back within the rejoin grace. Each
+     * is audited as having left ({@code consultation.left}, reason {@code away_expired}); the others are told.
+     */
+    public CompletionStage<Consultation> dropAway(ConsultationId id, Instant cutoff) {
+        Consultation[] before = new Consultation[1];
+        return compareAndSet(id, current -> {
+            before[0] = current;
+            return current.ended() ? current : current.dropAway(cutoff, clock.instant());
+        }, 1).thenCompose(c -> {
+            if (c == before[0]) {
+                return CompletableFuture.completedFuture(c);
+            }
+            CompletionStage<Void> audited = CompletableFuture.completedFuture(null);
+            for (Attendee gone : before[0].attendees().values()) {
+                if (!c.attendees().containsKey(gone.user())) {
+                    audited = audited.thenCompose(done -> record(AuditEvent.of("consultation.left",
+                            gone.user().value(), Outcome.OK).consultation(id.value()).reason("away_expired"),
+                            Origin.NONE));
+                }
+            }
+            return audited.thenApply(done -> {
+                broadcast(c);
+                return c;
+            });
+        });
+    }
+
+    /** Consultations that are not ended and have someone attending (present or away). */
+    public CompletionStage<List<Consultation>> attended() {
+        return store.attended();
+    }
+
+    /**
      * Lists a user with a role, for an invite that was redeemed; the invite was the authorization. Audited by
      * the caller.
      */

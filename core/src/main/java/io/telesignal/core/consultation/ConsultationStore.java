@@ -20,6 +20,12 @@ public interface ConsultationStore {
     /** Consultations that are not ended and list or seat this user. */
     CompletionStage<List<Consultation>> involving(io.telesignal.core.identity.UserId user);
 
+    /**
+     * Consultations that are not ended and have at least one attendee, present or away: what a restarted node
+     * recovers and what the away sweep looks at.
+     */
+    CompletionStage<List<Consultation>> attended();
+
     /** Consultations, newest first. */
     CompletionStage<List<Consultation>> list(int offset, int limit);
 }

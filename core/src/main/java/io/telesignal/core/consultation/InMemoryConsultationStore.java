@@ -46,6 +46,12 @@ public final class InMemoryConsultationStore implements ConsultationStore {
     }
 
     @Override
+    public CompletionStage<List<Consultation>> attended() {
+        return CompletableFuture.completedFuture(consultations.values().stream()
+                .filter(c -> !c.ended() && !c.attendees().isEmpty()).toList());
+    }
+
+    @Override
     public CompletionStage<List<Consultation>> list(int offset, int limit) {
         return CompletableFuture.completedFuture(consultations.values().stream()
                 .sorted(Comparator.comparing(Consultation::createdAt).reversed())

@@ -30,4 +30,26 @@ public abstract class CallRecordStoreContract {
         assertThat(store().forConsultation(c1)).containsExactly(over);
         assertThat(store().forConsultation(c1).get(0).duration()).hasSeconds(60);
     }
+
+    @Test
+    void endOpenEndsEveryCallNotEndedYet() {
+        ConsultationId c1 = new ConsultationId("c1");
+        CallRecord ringing = new CallRecord("call-1", c1, new UserId("doc"), new EndpointId("ws-d"), new UserId("pat"),
+                new EndpointId("ws-p"), CallState.RINGING, T0, Optional.empty(), Optional.empty(), Optional.empty());
+        CallRecord connected = new CallRecord("call-2", c1, new UserId("doc"), new EndpointId("ws-d"),
+                new UserId("pat"), new EndpointId("ws-q"), CallState.RINGING, T0.plusSeconds(1), Optional.empty(),
+                Optional.empty(), Optional.empty()).connected(T0.plusSeconds(2));
+        CallRecord over = new CallRecord("call-3", c1, new UserId("doc"), new EndpointId("ws-d"), new UserId("pat"),
+                new EndpointId("ws-r"), CallState.RINGING, T0.plusSeconds(3), Optional.empty(), Optional.empty(),
+                Optional.empty()).ended(T0.plusSeconds(4), "hangup");
+        store().save(ringing);
+        store().save(connected);
+        store().save(over);
+
+        assertThat(store().endOpen(T0.plusSeconds(10), "server_restart")).isEqualTo(2);
+
+        assertThat(store().forConsultation(c1)).containsExactly(ringing.ended(T0.plusSeconds(10), "server_restart"),
+                connected.ended(T0.plusSeconds(10), "server_restart"), over);
+        assertThat(store().endOpen(T0.plusSeconds(20), "server_restart")).isZero();
+    }
 }

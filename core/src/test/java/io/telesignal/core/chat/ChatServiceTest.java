@@ -66,7 +66,7 @@ class ChatServiceTest {
         sendingTab.clear();
         otherTab.clear();
 
-        ChatMessage sent = chat.send(doctor, c.id(), new EndpointId("tab-1"), "private words",
+        ChatMessage sent = chat.send(doctor, c.id(), new EndpointId("tab-1"), "private words", Optional.empty(),
                 ConsultationService.Origin.NONE).toCompletableFuture().join();
 
         assertThat(otherTab).containsExactly(new ChatPosted(sent));
@@ -74,8 +74,37 @@ class ChatServiceTest {
         assertThat(chat.history(c.id(), 10)).containsExactly(sent);
         var record = log.read(0, 100).stream().filter(r -> r.event().type().equals("chat.sent")).findFirst().orElseThrow();
         assertThat(record.event().toString()).doesNotContain("private words");
-        assertThatThrownBy(() -> chat.send(doctor, c.id(), new EndpointId("tab-1"), " ", ConsultationService.Origin.NONE))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> chat.send(doctor, c.id(), new EndpointId("tab-1"), " ", Optional.empty(),
+                ConsultationService.Origin.NONE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> chat.send(doctor, c.id(), new EndpointId("tab-1"), "hi", Optional.of("x".repeat(65)),
+                ConsultationService.Origin.NONE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aMessageSentAgainWithItsClientIdIsStoredAndAuditedOnceAndDeliveredAgain() {
+        Consultation c = consultations.create(doctor, Map.of(), Optional.empty(), Optional.empty(),
+                ConsultationService.Origin.NONE).toCompletableFuture().join();
+        List<CoreEvent> otherTab = new CopyOnWriteArrayList<>();
+        connect(new EndpointId("tab-1"), new CopyOnWriteArrayList<>());
+        connect(new EndpointId("tab-2"), otherTab);
+        consultations.join(doctor, c.id(), new EndpointId("tab-1"), Optional.empty(), ConsultationService.Origin.NONE)
+                .toCompletableFuture().join();
+        consultations.join(doctor, c.id(), new EndpointId("tab-2"), Optional.empty(), ConsultationService.Origin.NONE)
+                .toCompletableFuture().join();
+        otherTab.clear();
+
+        ChatMessage first = chat.send(doctor, c.id(), new EndpointId("tab-1"), "words", Optional.of("k-1"),
+                ConsultationService.Origin.NONE).toCompletableFuture().join();
+        clock.advance(Duration.ofSeconds(3));
+        // the same message from a new session (a new endpoint) after the first one's connection was lost
+        ChatMessage again = chat.send(doctor, c.id(), new EndpointId("tab-1"), "words", Optional.of("k-1"),
+                ConsultationService.Origin.NONE).toCompletableFuture().join();
+
+        assertThat(again).isEqualTo(first);
+        assertThat(chat.history(c.id(), 10)).containsExactly(first);
+        assertThat(log.read(0, 100)).filteredOn(r -> r.event().type().equals("chat.sent")).hasSize(1);
+        // the others may not have had it the first time: they get it again, with the same id, and show it once
+        assertThat(otherTab).containsExactly(new ChatPosted(first), new ChatPosted(first));
     }
 
     @Test

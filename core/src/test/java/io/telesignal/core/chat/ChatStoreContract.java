@@ -39,4 +39,22 @@ public abstract class ChatStoreContract {
         assertThat(store().purgeBefore(T0.plusSeconds(3))).isEqualTo(2);
         assertThat(store().recent(C1, 10)).extracting(ChatMessage::id).containsExactly("m3", "m4");
     }
+
+    @Test
+    void aClientIdIsStoredOncePerSenderAndConsultation() {
+        ChatMessage first = new ChatMessage("m1", C1, new UserId("u1"), "Pat", "hello", T0, java.util.Optional.of("k1"));
+        assertThat(store().append(first)).isEqualTo(first);
+        ChatMessage again = new ChatMessage("m2", C1, new UserId("u1"), "Pat", "hello", T0.plusSeconds(5),
+                java.util.Optional.of("k1"));
+        assertThat(store().append(again)).isEqualTo(first);
+        // the same client id from someone else, or in another consultation, is another message
+        ChatMessage other = new ChatMessage("m3", C1, new UserId("u2"), "Doc", "hi", T0.plusSeconds(6),
+                java.util.Optional.of("k1"));
+        assertThat(store().append(other)).isEqualTo(other);
+        ChatMessage elsewhere = new ChatMessage("m4", new ConsultationId("c2"), new UserId("u1"), "Pat", "hello",
+                T0.plusSeconds(7), java.util.Optional.of("k1"));
+        assertThat(store().append(elsewhere)).isEqualTo(elsewhere);
+
+        assertThat(store().recent(C1, 10)).containsExactly(first, other);
+    }
 }

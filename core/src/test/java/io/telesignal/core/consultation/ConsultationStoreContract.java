@@ -69,4 +69,27 @@ public abstract class ConsultationStoreContract {
         join(store().replace(c1.version(), c1.end(T0.plusSeconds(30))));
         assertThat(join(store().involving(PAT))).extracting(c -> c.id().value()).containsExactly("c2");
     }
+
+    @Test
+    void attendanceReadsBackWholeWithAwayAttendeesAndAttendedFindsIt() {
+        Consultation c = consultation("c1", T0);
+        join(store().create(c));
+        join(store().create(consultation("c2", T0)));
+        Actor doc = new Actor(DOC, "Dr Ünïcode", Set.of(Role.PROVIDER));
+        Actor pat = new Actor(PAT, "Pat", Set.of(Role.PATIENT));
+        Consultation attended = c.join(doc, Role.PROVIDER, new EndpointId("e1"), T0)
+                .join(pat, Role.PATIENT, new EndpointId("e2"), T0.plusSeconds(1))
+                .join(pat, Role.PATIENT, new EndpointId("e3"), T0.plusSeconds(1))
+                .admit(PAT, T0.plusSeconds(2))
+                .lose(Set.of(new EndpointId("e2"), new EndpointId("e3")), T0.plusSeconds(3));
+        assertThat(join(store().replace(c.version(), attended))).isTrue();
+
+        assertThat(join(store().find(c.id()))).contains(attended);
+        assertThat(join(store().attended())).containsExactly(attended);
+        assertThat(join(store().involving(PAT))).extracting(x -> x.id().value()).containsExactlyInAnyOrder("c1", "c2");
+
+        Consultation ended = attended.end(T0.plusSeconds(60));
+        assertThat(join(store().replace(attended.version(), ended))).isTrue();
+        assertThat(join(store().attended())).isEmpty();
+    }
 }

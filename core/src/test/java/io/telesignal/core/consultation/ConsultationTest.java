@@ -102,4 +102,64 @@ class ConsultationTest {
     private static EndpointId ep(String id) {
         return new EndpointId(id);
     }
+
+    @Test
+    void lostEndpointsLeaveTheirAttendeeAwayInTheirPlaceUntilTheyComeBack() {
+        Consultation c = fresh.join(doctor, Role.PROVIDER, ep("d1"), NOW).join(patient, Role.PATIENT, ep("p1"), NOW)
+                .admit(patient.user(), NOW).join(patient, Role.PATIENT, ep("p2"), NOW);
+
+        Consultation oneLost = c.lose(Set.of(ep("p1")), NOW.plusSeconds(1));
+        assertThat(oneLost.attendee(patient.user()).orElseThrow().away()).isFalse();
+        assertThat(oneLost.attendee(patient.user()).orElseThrow().endpoints()).containsExactly(ep("p2"));
+
+        Consultation allLost = c.lose(Set.of(ep("p1"), ep("p2"), ep("d1")), NOW.plusSeconds(2));
+        Attendee away = allLost.attendee(patient.user()).orElseThrow();
+        assertThat(away.awaySince()).contains(NOW.plusSeconds(2));
+        assertThat(away.endpoints()).isEmpty();
+        assertThat(allLost.isAdmitted(patient.user())).isTrue();
+        assertThat(allLost.state()).isEqualTo(ConsultationState.IN_PROGRESS);
+        assertThat(allLost.endpoints()).isEmpty();
+        assertThat(allLost.lose(Set.of(ep("p1")), NOW.plusSeconds(3))).isSameAs(allLost);
+
+        // coming back from a fresh endpoint: straight back in, admitted, not away
+        Consultation back = allLost.join(patient, Role.PATIENT, ep("p3"), NOW.plusSeconds(10));
+        Attendee returned = back.attendee(patient.user()).orElseThrow();
+        assertThat(returned.admitted()).isTrue();
+        assertThat(returned.away()).isFalse();
+        assertThat(returned.endpoints()).containsExactly(ep("p3"));
+        assertThat(returned.since()).isEqualTo(NOW);
+    }
+
+    @Test
+    void someoneWaitingWhoWasLostKeepsTheirPlaceInTheWaitingRoom() {
+        Consultation waiting = fresh.join(patient, Role.PATIENT, ep("p1"), NOW);
+        Consultation lost = waiting.lose(Set.of(ep("p1")), NOW.plusSeconds(1));
+        assertThat(lost.waiting()).extracting(Attendee::user).containsExactly(patient.user());
+        assertThat(lost.join(patient, Role.PATIENT, ep("p2"), NOW.plusSeconds(2)).waiting())
+                .extracting(Attendee::endpoints).containsExactly(Set.of(ep("p2")));
+    }
+
+    @Test
+    void dropAwayRemovesOnlyThoseAwaySinceBeforeTheCutoff() {
+        Consultation c = fresh.join(doctor, Role.PROVIDER, ep("d1"), NOW).join(patient, Role.PATIENT, ep("p1"), NOW)
+                .admit(patient.user(), NOW)
+                .lose(Set.of(ep("p1")), NOW.plusSeconds(10))
+                .lose(Set.of(ep("d1")), NOW.plusSeconds(20));
+
+        assertThat(c.awayBefore(NOW.plusSeconds(10))).isEmpty();
+        assertThat(c.dropAway(NOW.plusSeconds(10), NOW.plusSeconds(30))).isSameAs(c);
+
+        Consultation dropped = c.dropAway(NOW.plusSeconds(15), NOW.plusSeconds(30));
+        assertThat(dropped.attendees()).containsOnlyKeys(doctor.user());
+        assertThat(dropped.state()).isEqualTo(ConsultationState.OPEN);
+        assertThat(dropped.version()).isEqualTo(c.version() + 1);
+    }
+
+    @Test
+    void anAttendeeIsAwayExactlyWhenTheyHaveNoEndpoint() {
+        assertThatThrownBy(() -> new Attendee(patient.user(), "Pat", Role.PATIENT, Attendee.Status.WAITING, NOW,
+                Set.of(), Optional.empty())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Attendee(patient.user(), "Pat", Role.PATIENT, Attendee.Status.WAITING, NOW,
+                Set.of(ep("p1")), Optional.of(NOW))).isInstanceOf(IllegalArgumentException.class);
+    }
 }

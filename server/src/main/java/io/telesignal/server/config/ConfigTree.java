@@ -22,8 +22,8 @@ import java.util.Map;
 
 /**
  * The configuration as a tree: the defaults, with a YAML file and environment variables laid over them.
- * The defaults name every key there is, so anything else — a misspelt key in the file, an unknown
- * {@code TELESIGNAL_*} variable — is refused rather than silently ignored.
+ * The defaults name every key there is, so a misspelt key in the file is refused rather than silently ignored; an
+ * unknown {@code TELESIGNAL_*} variable is reported back (a platform may have set it) and warned about at start.
  */
 final class ConfigTree {
     static final String ENV_PREFIX = "TELESIGNAL_";
@@ -96,9 +96,16 @@ final class ConfigTree {
         }
     }
 
-    void overlayEnvironment(Map<String, String> env) {
+    /**
+     * Lays the {@code TELESIGNAL_*} variables over the tree; answers the names of those that match no key, sorted.
+     * Those are not refused: platforms set such variables themselves (Kubernetes injects {@code TELESIGNAL_PORT},
+     * {@code TELESIGNAL_SERVICE_HOST} and more into every pod when a Service is named {@code telesignal}), so the
+     * server warns about them and goes on. A bad value of a known key still stops the start.
+     */
+    java.util.List<String> overlayEnvironment(Map<String, String> env) {
         Map<String, String> keyByVariable = new LinkedHashMap<>();
         collectVariables(root, "", keyByVariable);
+        java.util.List<String> ignored = new java.util.ArrayList<>();
         for (Map.Entry<String, String> variable : env.entrySet()) {
             String name = variable.getKey();
             if (!name.startsWith(ENV_PREFIX) || isNotAKey(name)) {
@@ -106,10 +113,13 @@ final class ConfigTree {
             }
             String key = keyByVariable.get(name);
             if (key == null) {
-                throw new ConfigException(name, "unknown environment variable: no configuration key matches it");
+                ignored.add(name);
+                continue;
             }
             set(key, variable.getValue());
         }
+        java.util.Collections.sort(ignored);
+        return java.util.List.copyOf(ignored);
     }
 
     /** Sets one leaf from text (environment variables and command-line flags). */

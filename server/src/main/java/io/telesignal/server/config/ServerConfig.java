@@ -40,7 +40,15 @@ public record ServerConfig(
         int chatHistory,
         int auditQueue,
         Logging logging,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Consultations consultations,
+        java.util.List<String> ignoredVariables) {
+
+    /**
+     * @param rejoinGrace how long someone whose endpoints were lost (their node died or restarted) keeps their place,
+     *                    admitted or waiting, for coming back from a fresh endpoint
+     */
+    public record Consultations(Duration rejoinGrace) {}
 
     public record Directory(String sipRealm, String passwordHash, PasswordPolicy passwordPolicy, int scramIterations) {}
 
@@ -69,12 +77,12 @@ public record ServerConfig(
         Optional<Path> configFile = file.or(() -> Optional.ofNullable(env.get("TELESIGNAL_CONFIG"))
                 .filter(s -> !s.isBlank()).map(Path::of));
         configFile.ifPresent(tree::overlayFile);
-        tree.overlayEnvironment(env);
+        java.util.List<String> ignored = tree.overlayEnvironment(env);
         overrides.forEach(tree::set);
-        return read(new ConfigReader(tree.root()));
+        return read(new ConfigReader(tree.root()), ignored);
     }
 
-    private static ServerConfig read(ConfigReader r) {
+    private static ServerConfig read(ConfigReader r, java.util.List<String> ignoredVariables) {
         Path dataDir = r.optionalPath("dataDir").orElseThrow(() -> new ConfigException("dataDir", "must be set"));
         String nodeId = r.optionalString("node.id").orElseGet(ServerConfig::hostName);
         if (!nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
@@ -135,7 +143,9 @@ public record ServerConfig(
                 r.duration("chat.retention", Duration.ofHours(1), Duration.ofDays(3650)),
                 r.duration("invites.ttl", Duration.ofMinutes(1), Duration.ofDays(30)),
                 r.integer("chat.historyOnJoin", 0, 200), r.integer("audit.queue", 1, 10_000_000),
-                logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)));
+                logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+                new Consultations(r.duration("consultations.rejoinGrace", Duration.ofSeconds(5), Duration.ofDays(1))),
+                ignoredVariables);
     }
 
     private static TlsSettings tls(ConfigReader r) {

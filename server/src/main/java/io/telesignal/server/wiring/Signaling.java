@@ -54,6 +54,8 @@ public final class Signaling implements AutoCloseable {
                 consultations, router, services.audit(), workers, clock, config.chatRetention());
         io.telesignal.core.invite.InviteService invites = new io.telesignal.core.invite.InviteService(services.tokens(),
                 consultations, services.store().inviteRedemptions(), services.audit(), workers, clock, config.inviteTtl());
+        io.telesignal.core.call.CallTracker calls = new io.telesignal.core.call.CallTracker(
+                services.store().callRecords(), services.audit(), workers, clock);
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
                 new io.telesignal.core.call.IceServers(config.ice().stunUrls(), config.ice().turnUrls(),
@@ -62,11 +64,11 @@ public final class Signaling implements AutoCloseable {
                 new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())),
                 chat, config.chatHistory(), invites, new io.telesignal.core.presence.PresenceService(
                         new io.telesignal.core.presence.InMemoryPresenceStore(), clock),
-                new io.telesignal.core.call.CallTracker(services.store().callRecords(), services.audit(), workers, clock));
+                calls);
         // retention: purge old chat every hour, on the worker pool like any other store work
         java.util.concurrent.ScheduledExecutorService jobs = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 runnable -> {
-                    Thread thread = new Thread(runnable, "chat-retention");
+                    Thread thread = new Thread(runnable, "signaling-jobs");
                     thread.setDaemon(true);
                     return thread;
                 });
@@ -77,6 +79,17 @@ public final class Signaling implements AutoCloseable {
         }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
         jobs.scheduleWithFixedDelay(() -> workers.submit(invites::purgeExpired).exceptionally(failure -> 0),
                 5, 60, java.util.concurrent.TimeUnit.MINUTES);
+        // attendance: nothing from before a restart is connected now; whoever does not come back in time is removed
+        io.telesignal.core.consultation.Attendance attendance = new io.telesignal.core.consultation.Attendance(
+                consultations, clock, config.consultations().rejoinGrace());
+        attendance.recoverAfterRestart().thenCompose(changed -> calls.endAllAfterRestart()).toCompletableFuture()
+                .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        long sweepMillis = Math.max(1000, Math.min(15_000, attendance.rejoinGrace().toMillis() / 4));
+        jobs.scheduleWithFixedDelay(() -> attendance.sweep().exceptionally(failure -> {
+            org.slf4j.LoggerFactory.getLogger(Signaling.class).warn("event=attendance_sweep outcome=failed kind={}",
+                    failure.getClass().getSimpleName());
+            return 0;
+        }), sweepMillis, sweepMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         return new Signaling(consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
                 services.accounts(), services.apiKeys(), consultations, workers, services.audit(), invites, clock,
                 frontDoor.registry()), chat, jobs);

@@ -56,6 +56,10 @@ public final class TelesignalServer {
 
     public static TelesignalServer start(ServerConfig config, Clock clock, boolean demo, PrintStream console) {
         String version = Version.current();
+        for (String variable : config.ignoredVariables()) {
+            // a platform may set these (Kubernetes: TELESIGNAL_PORT for a Service named telesignal); a typo looks alike
+            LOG.warn("event=config_variable_ignored variable={} reason=no_such_key", variable);
+        }
         StoreServices services = StoreServices.open(config, clock, config.migrateOnStart());
         WorkerPool workers = null;
         ServerMetrics metrics = null;

@@ -82,8 +82,24 @@ class ServerConfigTest {
     void unknownKeysAndVariablesAreRefused() {
         assertProblem("http:\n  prot: 1\n", Map.of(), "http.prot", "unknown key");
         assertProblem("htp:\n  port: 1\n", Map.of(), "htp", "unknown key");
-        assertProblem(null, Map.of("TELESIGNAL_HTTP_PROT", "1"), "TELESIGNAL_HTTP_PROT", "unknown environment variable");
         assertProblem("http: 5\n", Map.of(), "http", "must be a mapping");
+    }
+
+    @Test
+    void unknownVariablesArePassedOverAndNamedSoThatAPlatformsOwnDoNotStopTheStart() throws Exception {
+        // what Kubernetes injects for a Service named telesignal, beside a known key
+        ServerConfig config = load(null, Map.of("TELESIGNAL_PORT", "tcp://10.0.0.7:8443",
+                "TELESIGNAL_SERVICE_HOST", "10.0.0.7", "TELESIGNAL_HTTP_PORT", "9443"));
+        assertThat(config.ignoredVariables()).containsExactly("TELESIGNAL_PORT", "TELESIGNAL_SERVICE_HOST");
+        assertThat(config.http().port()).isEqualTo(9443);
+        // a bad value of a known key still stops the start
+        assertProblem(null, Map.of("TELESIGNAL_PORT", "x", "TELESIGNAL_HTTP_PORT", "eighty"), "http.port", "whole number");
+    }
+
+    @Test
+    void rejoinGraceIsBounded() throws Exception {
+        assertThat(load(null, Map.of()).consultations().rejoinGrace()).hasMinutes(2);
+        assertProblem("consultations:\n  rejoinGrace: 1s\n", Map.of(), "consultations.rejoinGrace", "between");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** {@code java -jar telesignal.jar ...} as a child process, its standard output read line by line. */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
@@ -34,7 +34,7 @@ final class ServerProcess implements AutoCloseable {
         errReader.start();
     }
 
-    static ServerProcess start(Map<String, String> env, String... args) throws IOException {
+    public static ServerProcess start(Map<String, String> env, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("telesignal.jar", "target/telesignal.jar"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString()));
@@ -71,7 +71,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits for a standard-output line matching, failing with everything seen so far. */
-    String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             String line = lines.poll(100, TimeUnit.MILLISECONDS);
@@ -88,19 +88,19 @@ final class ServerProcess implements AutoCloseable {
                 + "\nstderr:\n" + stderr());
     }
 
-    List<String> drainedLines() {
+    public List<String> drainedLines() {
         lines.drainTo(seen);
         return List.copyOf(seen);
     }
 
-    String stderr() {
+    public String stderr() {
         synchronized (err) {
             return err.toString();
         }
     }
 
     /** Sends SIGTERM and answers the exit code. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         // ProcessHandle.destroy sends SIGTERM without closing our end of the pipes, as Process.destroy would
         process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -111,13 +111,21 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    int waitForExit(Duration timeout) throws InterruptedException {
+    public int waitForExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("process did not exit within " + timeout);
         }
         stdoutClosed.await(5, TimeUnit.SECONDS);
         return process.exitValue();
+    }
+
+    /** Kills the process with SIGKILL, as a crash or the OOM killer would: nothing of it runs again. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("process survived SIGKILL");
+        }
     }
 
     @Override

@@ -50,6 +50,7 @@ class ProtocolSchemaTest {
         "{\"type\":\"signal\",\"id\":\"1\",\"consultation\":\"c1\",\"to\":\"e\",\"restart\":true}",
         "{\"type\":\"signal\",\"id\":\"1\",\"consultation\":\"c1\",\"to\":\"e\",\"hangup\":{}}",
         "{\"type\":\"chat\",\"id\":\"1\",\"consultation\":\"c1\",\"text\":\"hi\"}",
+        "{\"type\":\"chat\",\"id\":\"1\",\"consultation\":\"c1\",\"text\":\"hi\",\"clientId\":\"k-1\"}",
         "{\"type\":\"history\",\"id\":\"1\",\"consultation\":\"c1\",\"limit\":20}",
         "{\"type\":\"invite\",\"id\":\"1\",\"consultation\":\"c1\",\"role\":\"guest\",\"ttl\":\"2h\"}",
         "{\"type\":\"presence\",\"id\":\"1\",\"status\":\"busy\",\"note\":\"in a call\"}",
@@ -74,6 +75,7 @@ class ProtocolSchemaTest {
         "{\"type\":\"watch\",\"id\":\"1\",\"users\":[]}",
         "{\"type\":\"invite\",\"id\":\"1\",\"consultation\":\"c1\",\"role\":\"provider\"}",
         "{\"type\":\"chat\",\"id\":\"1\",\"consultation\":\"c1\",\"text\":\"\"}",
+        "{\"type\":\"chat\",\"id\":\"1\",\"consultation\":\"c1\",\"text\":\"hi\",\"clientId\":\"\"}",
     })
     void whatTheSchemaRefusesTheCodecRefuses(String json) throws Exception {
         assertThat(ProtocolSchemas.problems("client", JSON.readTree(json))).as(json).isNotEmpty();

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real WebSocket client (the JDK's) speaking telesignal.v1, as a test drives it. */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -24,11 +24,11 @@ final class WsClient implements AutoCloseable {
     /** Messages received but skipped by an earlier {@link #next}; looked at first, in order. */
     private final java.util.Deque<JsonNode> backlog = new java.util.ArrayDeque<>();
     final List<JsonNode> seen = new ArrayList<>();
-    final CompletableFuture<Integer> closed;
+    public final CompletableFuture<Integer> closed;
     private WebSocket socket;
     private int requests;
 
-    static WsClient connect(int port) {
+    public static WsClient connect(int port) {
         WsClient client = new WsClient();
         client.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("telesignal.v1")
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client.listener).join();
@@ -47,7 +47,7 @@ final class WsClient implements AutoCloseable {
         this.closed = listener.closed;
     }
 
-    void send(String json) {
+    public void send(String json) {
         socket.sendText(json, true).join();
     }
 
@@ -61,24 +61,24 @@ final class WsClient implements AutoCloseable {
     }
 
     /** Sends a request with a fresh id; answers the id. */
-    String request(ObjectNode message) {
+    public String request(ObjectNode message) {
         String id = "r" + (++requests);
         message.put("id", id);
         send(message.toString());
         return id;
     }
 
-    static ObjectNode message(String type) {
+    public static ObjectNode message(String type) {
         return JSON.createObjectNode().put("type", type);
     }
 
-    JsonNode hello(String token) {
+    public JsonNode hello(String token) {
         send(message("hello").put("token", token).toString());
         return next(m -> m.path("type").asText().equals("welcome") || m.path("type").asText().equals("error"));
     }
 
     /** The next message matching, skipping (and keeping in {@link #seen}) the others. */
-    JsonNode next(Predicate<JsonNode> match) {
+    public JsonNode next(Predicate<JsonNode> match) {
         for (java.util.Iterator<JsonNode> it = backlog.iterator(); it.hasNext(); ) {
             JsonNode earlier = it.next();
             if (match.test(earlier)) {
@@ -107,29 +107,29 @@ final class WsClient implements AutoCloseable {
         throw new AssertionError("no matching message within " + WAIT + "; seen: " + seen);
     }
 
-    JsonNode next(String type) {
+    public JsonNode next(String type) {
         return next(m -> m.path("type").asText().equals(type));
     }
 
-    JsonNode answer(String id) {
+    public JsonNode answer(String id) {
         return next(m -> id.equals(m.path("re").asText(null)));
     }
 
     /** The highest seq received so far. */
-    long lastSeq() {
+    public long lastSeq() {
         return seen.stream().mapToLong(m -> m.path("seq").asLong()).max().orElse(0);
     }
 
-    void ack() {
+    public void ack() {
         send(message("ack").put("seq", lastSeq()).toString());
     }
 
     /** Drops the TCP connection without a close handshake, as a network failure would. */
-    void abort() {
+    public void abort() {
         socket.abort();
     }
 
-    void closeNormally() {
+    public void closeNormally() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
     }
 

@@ -173,12 +173,19 @@ public sealed interface ClientMessage {
         }
     }
 
-    /** A chat message to the consultation's admitted participants. */
-    record Chat(String id, String consultation, String text) implements Request {
+    /**
+     * A chat message to the consultation's admitted participants. {@code clientId}, the client's own id for the
+     * message, makes sending it again idempotent across sessions: it is stored once.
+     */
+    record Chat(String id, String consultation, String text, String clientId) implements Request {
         public Chat {
             Fields.required("id", id, Fields.MAX_ID);
             Fields.required("consultation", consultation, 64);
             Fields.required("text", text, 4000);
+            Fields.optional("clientId", clientId, 64);
+            if (clientId != null && clientId.isEmpty()) {
+                throw new InvalidFieldException("clientId", "must not be empty");
+            }
             if (text.isBlank()) {
                 throw new InvalidFieldException("text", "must not be blank");
             }

@@ -43,8 +43,10 @@ public sealed interface ServerMessage {
     /** A request failed ({@code re} set) or the connection has a problem ({@code re} absent). */
     record Error(String re, String code, String message) implements ServerMessage {}
 
+    /** {@code awaySince}: set while every endpoint of theirs was lost with its server and they have not come back. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record ParticipantView(String user, String displayName, String role, String status, String since,
-            List<String> endpoints) {}
+            List<String> endpoints, String awaySince) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ConsultationView(String id, String state, List<ParticipantView> participants, List<ParticipantView> waiting,

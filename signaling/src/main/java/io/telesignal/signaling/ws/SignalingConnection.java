@@ -376,7 +376,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             return relay(s, signal, origin);
         }
         if (request instanceof ClientMessage.Chat chat) {
-            return door.chat().send(actor, consultationId(chat.consultation()), s.endpoint(), chat.text(), origin)
+            return door.chat().send(actor, consultationId(chat.consultation()), s.endpoint(), chat.text(),
+                    Optional.ofNullable(chat.clientId()), origin)
                     .thenApply(message -> (Object) Map.of("message", Views.chat(message)));
         }
         if (request instanceof ClientMessage.Invite invite) {
@@ -427,12 +428,12 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                     Boolean.TRUE.equals(signal.restart()),
                     signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()));
             UserId toUser = peer.get().user();
-            return door.router().deliver(to, event).thenApply(outcome -> {
+            return door.router().deliver(to, event).thenCompose(outcome -> {
                 if (outcome != DeliveryOutcome.DELIVERED) {
                     throw new io.telesignal.core.Refusal("peer_unavailable", "the peer could not be reached");
                 }
-                door.calls().relayed(event, toUser, to);
-                return (Object) null;
+                // a signal that starts, connects or ends a call is answered once its call record is committed
+                return door.calls().relayed(event, toUser, to).thenApply(recorded -> (Object) null);
             });
         });
     }

@@ -67,6 +67,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final SessionRegistry registry;
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
+    private volatile boolean stopping;
 
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
@@ -141,7 +142,9 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         offerAnswer.forget(session.endpoint().value());
         presence.ended(session);
         router.disconnect(session.endpoint());
-        for (ConsultationId consultation : session.consultations()) {
+        // when the server is going away, not the user, they keep their place in their consultations and take it up
+        // again from their next connection (the next start, or another node, finds the endpoint lost)
+        for (ConsultationId consultation : stopping ? java.util.Set.<ConsultationId>of() : session.consultations()) {
             consultations.leave(session.actor(), consultation, session.endpoint(),
                     new ConsultationService.Origin(session.endpoint().value(), null))
                     .exceptionally(failure -> {
@@ -151,8 +154,9 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         }
         // a failure to record is logged by the audit trail; the session is over either way
         audit.record(AuditEvent.of("session.ended", session.actor().user().value(), Outcome.OK)
-                .endpoint(session.endpoint().value()));
-        LOG.info("event=ws_session_ended session={} user={}", session.id(), session.actor().user());
+                .endpoint(session.endpoint().value()).reason(stopping ? "server_stopping" : null));
+        LOG.info("event=ws_session_ended session={} user={}{}", session.id(), session.actor().user(),
+                stopping ? " reason=server_stopping" : "");
     }
 
     /**
@@ -264,9 +268,13 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         return registry.size();
     }
 
-    /** Stops the sweep and ends every session (server shutdown). */
+    /**
+     * Stops the sweep and ends every session (server shutdown): clients are closed with 1001 and reconnect; their
+     * users keep their places in their consultations.
+     */
     @Override
     public void close() {
+        stopping = true;
         sweeper.shutdownNow();
         registry.endAll();
     }

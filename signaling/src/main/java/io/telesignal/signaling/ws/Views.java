@@ -24,7 +24,8 @@ public final class Views {
     public static ServerMessage.ParticipantView participant(Attendee attendee) {
         return new ServerMessage.ParticipantView(attendee.user().value(), attendee.displayName(),
                 attendee.role().wireName(), attendee.status().name().toLowerCase(Locale.ROOT),
-                attendee.since().toString(), attendee.endpoints().stream().map(EndpointId::value).sorted().toList());
+                attendee.since().toString(), attendee.endpoints().stream().map(EndpointId::value).sorted().toList(),
+                attendee.awaySince().map(Object::toString).orElse(null));
     }
 
     /** A consultation as its viewer may see it: the waiting room only for its providers. */
