@@ -174,28 +174,12 @@ public final class ConsultationService {
      * ({@code consultation.away}); the others are told.
      */
     public CompletionStage<Consultation> endpointsLost(ConsultationId id, java.util.Set<EndpointId> lost) {
-        Consultation[] before = new Consultation[1];
-        return compareAndSet(id, current -> {
-            before[0] = current;
-            return current.ended() ? current : current.lose(lost, clock.instant());
-        }, 1).thenCompose(c -> {
-            if (c == before[0]) {
-                return CompletableFuture.completedFuture(c);
-            }
-            CompletionStage<Void> audited = CompletableFuture.completedFuture(null);
-            for (Attendee attendee : c.attendees().values()) {
-                boolean wentAway = attendee.away() && before[0].attendee(attendee.user()).filter(a -> !a.away()).isPresent();
-                if (wentAway) {
-                    audited = audited.thenCompose(done -> record(AuditEvent.of("consultation.away",
-                            attendee.user().value(), Outcome.OK).consultation(id.value()).reason("endpoint_lost"),
-                            Origin.NONE));
-                }
-            }
-            return audited.thenApply(done -> {
-                broadcast(c);
-                return c;
-            });
-        });
+        return attendanceChange(id, current -> current.lose(lost, clock.instant()), (before, after) ->
+                after.attendees().values().stream()
+                        .filter(a -> a.away() && before.attendee(a.user()).filter(was -> !was.away()).isPresent())
+                        .map(a -> AuditEvent.of("consultation.away", a.user().value(), Outcome.OK)
+                                .consultation(id.value()).reason("endpoint_lost"))
+                        .toList());
     }
 
     /**
@@ -203,21 +187,32 @@ public final class ConsultationService {
      * is audited as having left ({@code consultation.left}, reason {@code away_expired}); the others are told.
      */
     public CompletionStage<Consultation> dropAway(ConsultationId id, Instant cutoff) {
+        return attendanceChange(id, current -> current.dropAway(cutoff, clock.instant()), (before, after) ->
+                before.attendees().values().stream()
+                        .filter(a -> !after.attendees().containsKey(a.user()))
+                        .map(a -> AuditEvent.of("consultation.left", a.user().value(), Outcome.OK)
+                                .consultation(id.value()).reason("away_expired"))
+                        .toList());
+    }
+
+    /**
+     * A change of attendance that no participant asked for (the system saw connections go): stored with
+     * compare-and-set like any transition, audited with the records {@code audits} makes of the value before and
+     * after, then told to the attendees. Nothing happens to an ended consultation or when nothing changed.
+     */
+    private CompletionStage<Consultation> attendanceChange(ConsultationId id, UnaryOperator<Consultation> change,
+            java.util.function.BiFunction<Consultation, Consultation, List<AuditEvent.Builder>> audits) {
         Consultation[] before = new Consultation[1];
         return compareAndSet(id, current -> {
             before[0] = current;
-            return current.ended() ? current : current.dropAway(cutoff, clock.instant());
+            return current.ended() ? current : change.apply(current);
         }, 1).thenCompose(c -> {
             if (c == before[0]) {
                 return CompletableFuture.completedFuture(c);
             }
             CompletionStage<Void> audited = CompletableFuture.completedFuture(null);
-            for (Attendee gone : before[0].attendees().values()) {
-                if (!c.attendees().containsKey(gone.user())) {
-                    audited = audited.thenCompose(done -> record(AuditEvent.of("consultation.left",
-                            gone.user().value(), Outcome.OK).consultation(id.value()).reason("away_expired"),
-                            Origin.NONE));
-                }
+            for (AuditEvent.Builder event : audits.apply(before[0], c)) {
+                audited = audited.thenCompose(done -> record(event, Origin.NONE));
             }
             return audited.thenApply(done -> {
                 broadcast(c);
