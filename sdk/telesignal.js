@@ -5,8 +5,31 @@
 /** The WebSocket subprotocol the server requires. */
 export const PROTOCOL = 'telesignal.v1';
 
-/** Close codes after which reconnecting with the same session is pointless (docs/protocol.md). */
-const FATAL_CLOSES = new Set([4400, 4401, 4403, 4409, 4410]);
+/**
+ * Close codes after which reconnecting is pointless, because the same thing would happen again (docs/protocol.md):
+ * each is reported as an error with this code and never retried.
+ */
+const FATAL_CLOSES = new Map([
+  [1003, 'unsupported_data'], // the server takes text frames only
+  [1007, 'invalid_payload'], // text that is not UTF-8
+  [1008, 'policy_violation'],
+  [1009, 'message_too_large'], // over the server's maxMessageBytes
+  [4400, 'bad_request'],
+  [4401, 'unauthorized'],
+  [4403, 'forbidden'],
+  [4409, 'session_replaced'], // the session went on in another connection (another window)
+  [4410, 'session_ended'], // an operator ended it
+]);
+
+/** Request types that must not be sent again on a new session: they belonged to the old endpoint's calls. */
+const BOUND_TO_SESSION = new Set(['signal']);
+
+/** A random id for a chat message, so that sending it again (after a reconnect) stores it once. */
+function randomId() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+}
 
 /**
  * An error with the protocol's stable code (`not_authorized`, `consultation_ended`, `resume_expired`, ...).
@@ -29,8 +52,11 @@ export class TelesignalError extends Error {
  * @typedef {object} ClientOptions
  * @property {string} [url] the /ws URL; default: this page's host, wss: on https pages
  * @property {string | (() => Promise<string>)} token an access token, or a function that fetches a fresh one
- * @property {number} [minDelay] first reconnect delay in ms (default 500), doubled each attempt
+ * @property {number} [minDelay] first reconnect delay in ms (default 500), doubled with each attempt that ends the
+ *   same way
  * @property {number} [maxDelay] longest reconnect delay in ms (default 15000)
+ * @property {number} [stableAfter] a connection that stays up this long (ms, default 10000) starts the backoff afresh;
+ *   one that drops sooner, welcome or not, makes the next delay longer
  * @property {number} [ackDelay] acknowledge at most this long after a message arrived, in ms (default 200)
  * @property {typeof WebSocket} [WebSocket] a WebSocket implementation (default: the global one)
  */
@@ -38,14 +64,17 @@ export class TelesignalError extends Error {
 /**
  * One signaling session, kept across dropped connections. Events (all `CustomEvent`, data in `detail`):
  * `state` ({state: 'connecting'|'open'|'reconnecting'|'closed'}), `welcome`, `participant`, `waiting-room`,
- * `admission`, `signal`, `chat`, `presence`, `session-lost` (the server could not resume: rejoin what you had
- * joined), `error` (a {@link TelesignalError} that no request was waiting for).
+ * `admission`, `signal`, `chat` (each message id once, even when the server delivers it again), `presence`,
+ * `session-lost` ({code, consultations}: the server could not resume the session, for example because it restarted;
+ * the client opens a new one by itself), `rejoined` ({consultation, view}) and `rejoin-failed` ({consultation,
+ * error}) for each consultation it joins again on the new session, `error` (a {@link TelesignalError} that no request
+ * was waiting for, and a close the client does not come back from).
  */
 export class Client extends EventTarget {
   /** @param {ClientOptions} options */
   constructor(options) {
     super();
-    this.options = { minDelay: 500, maxDelay: 15000, ackDelay: 200, ...options };
+    this.options = { minDelay: 500, maxDelay: 15000, ackDelay: 200, stableAfter: 10000, ...options };
     this.state = 'closed';
     /** @type {{session: string, resumeToken: string} | null} */
     this.session = null;
@@ -63,9 +92,22 @@ export class Client extends EventTarget {
     /** @type {Map<string, {resolve: Function, reject: Function, text: string}>} */
     this.pending = new Map();
     this.attempt = 0;
+    /** when the current connection was welcomed (ms), for the backoff */
+    this.openedAt = null;
+    /** @type {number|null} the largest message the server takes, from the welcome */
+    this.maxMessageBytes = null;
     this.socket = null;
     this.ackTimer = null;
     this.wanted = false;
+    /** consultations joined on this session, joined again on a new one after a session-lost */
+    this.joined = new Set();
+    /** the session was lost: rejoin after the next welcome */
+    this.rejoinPending = false;
+    /** the last presence and watch asked for, asked again on a new session */
+    this.lastPresence = null;
+    this.lastWatch = null;
+    /** chat message ids already emitted (bounded), so that one delivered again is shown once */
+    this.seenChat = new Set();
   }
 
   /** Opens the session; resolves with the welcome. */
@@ -100,23 +142,59 @@ export class Client extends EventTarget {
     const kind = type === 'signal' ? 'signal.' + (Object.keys(fields).find((k) => k !== 'consultation' && k !== 'to') || '?') : type;
     this.counts[kind] = (this.counts[kind] || 0) + 1;
     const text = JSON.stringify({ type, id, ...fields });
+    const tooLarge = this.tooLarge(text);
+    if (tooLarge) return Promise.reject(tooLarge);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, text });
+      this.pending.set(id, { resolve, reject, text, type });
       this.sendText(text, true);
     });
   }
 
-  join(consultation, invite) { return this.request('join', invite ? { consultation, invite } : { consultation }); }
-  leave(consultation) { return this.request('leave', { consultation }); }
+  /**
+   * A message the server would refuse by closing the connection (1009) is refused here instead, so that the session
+   * goes on. @param {string} text @returns {TelesignalError|null}
+   */
+  tooLarge(text) {
+    if (this.maxMessageBytes === null) return null;
+    // the longest piggy-backed ack: ',"ack":' and 16 digits
+    const bytes = utf8Length(text) + 24;
+    if (bytes <= this.maxMessageBytes) return null;
+    return new TelesignalError('message_too_large',
+        `the message is ${bytes} bytes; the server takes at most ${this.maxMessageBytes}`);
+  }
+
+  /** Joins (or joins again); a consultation joined is joined again by itself on a new session. */
+  join(consultation, invite) {
+    return this.request('join', invite ? { consultation, invite } : { consultation }).then((view) => {
+      this.joined.add(consultation);
+      return view;
+    });
+  }
+
+  leave(consultation) {
+    this.joined.delete(consultation);
+    return this.request('leave', { consultation });
+  }
   admit(consultation, user) { return this.request('admit', { consultation, user }); }
   deny(consultation, user) { return this.request('deny', { consultation, user }); }
   remove(consultation, user) { return this.request('remove', { consultation, user }); }
   end(consultation) { return this.request('end', { consultation }); }
-  chat(consultation, text) { return this.request('chat', { consultation, text }); }
+  /**
+   * Sends a chat message. `clientId` (default: a random one) makes it idempotent: sent again after a reconnect, even
+   * on a new session, the server stores it once and answers the message stored the first time.
+   */
+  chat(consultation, text, clientId = randomId()) { return this.request('chat', { consultation, text, clientId }); }
   history(consultation, limit) { return this.request('history', limit ? { consultation, limit } : { consultation }); }
   invite(consultation, role, ttl) { return this.request('invite', ttl ? { consultation, role, ttl } : { consultation, role }); }
-  presence(status, note) { return this.request('presence', note === undefined ? { status } : { status, note }); }
-  watch(users) { return this.request('watch', { users }); }
+  presence(status, note) {
+    this.lastPresence = note === undefined ? { status } : { status, note };
+    return this.request('presence', this.lastPresence);
+  }
+
+  watch(users) {
+    this.lastWatch = { users };
+    return this.request('watch', this.lastWatch);
+  }
 
   /**
    * Call signaling to one peer endpoint: exactly one of `description`, `candidate`, `restart`, `hangup`.
@@ -169,11 +247,9 @@ export class Client extends EventTarget {
           return;
         }
         if (!welcomed && message.type === 'error' && message.code && message.code.startsWith('resume_')) {
-          // the old session is gone (expired, overflowed, unknown): start a new one on this connection
-          this.session = null;
-          this.lastSeq = 0;
-          this.ackedSeq = 0;
-          this.emit('session-lost', { code: message.code });
+          // the old session is gone (the server restarted, the window lapsed, the buffer overflowed): start a new
+          // one on this connection and take up again what the old one was in
+          this.sessionLost(message.code);
           this.token().then((token) => socket.send(JSON.stringify({ type: 'hello', token })));
           return;
         }
@@ -193,6 +269,25 @@ export class Client extends EventTarget {
     });
   }
 
+  /**
+   * The server could not resume the session: what was bound to it (signals for the old endpoint's calls) is refused,
+   * the rest is sent again on the new session, and its consultations are joined again after the welcome.
+   * @param {string} code
+   */
+  sessionLost(code) {
+    this.session = null;
+    this.lastSeq = 0;
+    this.ackedSeq = 0;
+    for (const [id, waiting] of this.pending) {
+      if (BOUND_TO_SESSION.has(waiting.type)) {
+        this.pending.delete(id);
+        waiting.reject(new TelesignalError('session_lost', 'the session was lost before this was answered', { request: id }));
+      }
+    }
+    this.rejoinPending = this.joined.size > 0 || this.lastPresence !== null || this.lastWatch !== null;
+    this.emit('session-lost', { code, consultations: [...this.joined] });
+  }
+
   welcomed(welcome) {
     const resumed = welcome.resumed === true;
     this.session = { session: welcome.session, resumeToken: welcome.resumeToken };
@@ -200,16 +295,37 @@ export class Client extends EventTarget {
     this.endpoint = welcome.endpoint;
     this.user = welcome.user;
     this.iceServers = welcome.iceServers || [];
+    this.maxMessageBytes = welcome.maxMessageBytes || null;
     if (!resumed) {
       this.lastSeq = 0;
       this.ackedSeq = 0;
     }
-    this.attempt = 0;
+    // the backoff starts afresh only once a connection has stayed up (closed() decides): a server that welcomes and
+    // then drops every connection the same way is not hammered
+    this.openedAt = Date.now();
     this.setState('open');
     this.emit('welcome', welcome);
     // what was asked and not answered goes again; the server answers a repeated id once
     for (const [, waiting] of this.pending) {
       this.sendText(waiting.text, false);
+    }
+    if (!resumed && this.rejoinPending) {
+      this.rejoinPending = false;
+      this.takeUpAgain();
+    }
+  }
+
+  /** On a new session after a lost one: presence, watches and every consultation joined, asked again. */
+  takeUpAgain() {
+    if (this.lastPresence) this.request('presence', this.lastPresence).catch((e) => this.emit('error', e));
+    if (this.lastWatch) this.request('watch', this.lastWatch).catch((e) => this.emit('error', e));
+    for (const consultation of [...this.joined]) {
+      this.request('join', { consultation }).then(
+          (view) => this.emit('rejoined', { consultation, view }),
+          (error) => {
+            this.joined.delete(consultation);
+            this.emit('rejoin-failed', { consultation, error });
+          });
     }
   }
 
@@ -232,7 +348,19 @@ export class Client extends EventTarget {
       this.emit('error', new TelesignalError(message.code, message.message, { request: message.re }));
       return;
     }
+    if (message.type === 'chat' && !this.firstTime(message.message.id)) return;
+    if (message.type === 'admission' && ['denied', 'removed', 'ended'].includes(message.status)) {
+      this.joined.delete(message.consultation);
+    }
     this.emit(message.type, message);
+  }
+
+  /** Whether a chat message id is new; remembers the last 1000. @param {string} id */
+  firstTime(id) {
+    if (this.seenChat.has(id)) return false;
+    this.seenChat.add(id);
+    if (this.seenChat.size > 1000) this.seenChat.delete(this.seenChat.values().next().value);
+    return true;
   }
 
   closed(code, reason) {
@@ -243,9 +371,10 @@ export class Client extends EventTarget {
       return;
     }
     if (FATAL_CLOSES.has(code)) {
+      // the same would happen again: reported, not retried
       this.wanted = false;
       this.setState('closed');
-      const error = new TelesignalError('closed', reason || 'closed by the server', { closeCode: code });
+      const error = new TelesignalError(FATAL_CLOSES.get(code), reason || 'closed by the server', { closeCode: code });
       // nothing unanswered will be answered now
       for (const [, waiting] of this.pending) waiting.reject(error);
       this.pending.clear();
@@ -256,8 +385,10 @@ export class Client extends EventTarget {
       // the buffer overflowed: the session cannot be resumed
       this.session = null;
     }
+    // exponential backoff with full jitter; it starts afresh only after a connection that stayed up
+    if (this.openedAt !== null && Date.now() - this.openedAt >= this.options.stableAfter) this.attempt = 0;
+    this.openedAt = null;
     this.setState('reconnecting');
-    // exponential backoff with full jitter
     const ceiling = Math.min(this.options.maxDelay, this.options.minDelay * 2 ** this.attempt++);
     const delay = Math.random() * ceiling;
     this.reconnectTimer = setTimeout(() => {
@@ -530,8 +661,22 @@ export class Mesh extends EventTarget {
     this.users = new Map();
     this.onParticipants = (e) => { if (e.detail.consultation === this.consultation) this.update(e.detail.participants); };
     this.onSignal = (e) => this.route(e.detail);
+    this.onWelcome = (e) => this.welcomed(e.detail);
     client.addEventListener('participant', this.onParticipants);
     client.addEventListener('signal', this.onSignal);
+    client.addEventListener('welcome', this.onWelcome);
+  }
+
+  /**
+   * A new session (the old one could not be resumed, for example after a server restart) has a new endpoint: every
+   * call belonged to the old one and ends (`session_lost`); the calls are made again from the new endpoint as the
+   * participants list shows the others, never to or from an endpoint that is gone.
+   */
+  welcomed(welcome) {
+    if (welcome.resumed || welcome.endpoint === this.self) return;
+    this.self = welcome.endpoint;
+    for (const call of [...this.calls.values()]) call.finish('session_lost');
+    this.calls.clear();
   }
 
   /** Calls every admitted endpoint but our own; hangs up on the ones gone. @param {any[]} participants */
@@ -605,9 +750,23 @@ export class Mesh extends EventTarget {
   close() {
     this.client.removeEventListener('participant', this.onParticipants);
     this.client.removeEventListener('signal', this.onSignal);
+    this.client.removeEventListener('welcome', this.onWelcome);
     this.calls.forEach((c) => c.hangup('left'));
     this.calls.clear();
   }
+}
+
+/** The UTF-8 length of a string, without encoding it. @param {string} text */
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) { bytes += 4; i++; } // a surrogate pair
+    else bytes += 3;
+  }
+  return bytes;
 }
 
 /** The tracks of a kind in a stream (none without a stream). */

@@ -6,7 +6,9 @@ import { Client, Mesh, TelesignalError } from '/sdk/telesignal.js';
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const app = { client: null, user: null, token: null, consultation: params.get('c'), mesh: null, stream: null,
-  provider: false, self: null, tiles: new Map() };
+  provider: false, self: null, tiles: new Map(), shownChat: new Set() };
+/** A call not connected this long after it was made is reported on its tile (it goes on trying). */
+const CALL_PROBLEM_MS = 20000;
 window.telesignalApp = app; // for the browser tests and for debugging
 
 const SECTIONS = ['signin', 'guest', 'start', 'precall', 'waiting', 'call', 'done'];
@@ -40,6 +42,10 @@ const EXPLAIN = {
 };
 /** Why the server closed for good, by close code (docs/protocol.md). */
 const CLOSED = {
+  1003: 'The connection was refused. Reload the page to try again.',
+  1007: 'The connection was refused. Reload the page to try again.',
+  1008: 'The connection was refused. Reload the page to try again.',
+  1009: 'A message was too large for the service, and the connection was closed. Reload the page to try again.',
   4400: 'The connection was refused. Reload the page to try again.',
   4401: 'Your sign-in has expired. Reload the page and sign in again.',
   4403: 'Your account cannot connect at the moment. Contact your provider.',
@@ -83,10 +89,22 @@ async function signedIn(token) {
     if (detail.state === 'reconnecting') status('Connection lost. Restoring it…', true);
     if (detail.state === 'open' && app.user) status('Connected.');
   });
-  app.client.addEventListener('session-lost', () => { if (app.consultation && app.joined) join(); });
+  // the server could not resume the session (it restarted, or the connection was gone too long): the SDK opens a new
+  // one and joins the consultation again by itself; the calls are made again from the new connection
+  app.client.addEventListener('session-lost', ({ detail }) => {
+    if (detail.consultations.length > 0) status('Connection restored. Rejoining the consultation…', true);
+  });
+  app.client.addEventListener('rejoined', ({ detail }) => rejoined(detail.view));
+  app.client.addEventListener('rejoin-failed', ({ detail }) => {
+    if (detail.error.code === 'consultation_ended') finished('The provider has ended the consultation.');
+    else status('You could not rejoin the consultation: ' + explain(detail.error) + ' Reload the page to try again.', true);
+  });
   app.client.addEventListener('admission', ({ detail }) => admission(detail.status));
   app.client.addEventListener('waiting-room', ({ detail }) => waitingList(detail.waiting));
-  app.client.addEventListener('participant', ({ detail }) => { if (detail.state === 'ended') finished('The provider has ended the consultation.'); });
+  app.client.addEventListener('participant', ({ detail }) => {
+    if (detail.state === 'ended') finished('The provider has ended the consultation.');
+    else awayNotice(detail.participants);
+  });
   app.client.addEventListener('chat', ({ detail }) => chatLine(detail.message));
   app.client.addEventListener('error', ({ detail }) => {
     // a close the client does not come back from ends the visit: calls, camera and microphone stop
@@ -210,6 +228,28 @@ async function join() {
   }
 }
 
+/** Joined again on a new session: back into the call (admitted at once) or the waiting room. */
+function rejoined(view) {
+  const admitted = view.participants.some((p) => p.user === app.user.id);
+  if (admitted) {
+    enterCall(view);
+    app.reconnecting = true;
+    status('Connection restored. Reconnecting the call…');
+  } else {
+    app.phase = 'waiting';
+    show('waiting');
+    status('Connection restored. You are in the waiting room.');
+  }
+}
+
+/** Says who among the admitted lost their connection with the server and has not come back yet. */
+function awayNotice(participants) {
+  const away = participants.filter((p) => p.awaySince && p.user !== app.user.id).map((p) => p.displayName);
+  $('away-notice').hidden = away.length === 0;
+  $('away-notice').textContent = away.length === 0 ? ''
+    : away.join(', ') + (away.length === 1 ? ' has' : ' have') + ' lost the connection. Waiting for them to come back…';
+}
+
 function admission(state) {
   if (state === 'admitted') {
     // a provider admitted us from the waiting room (anyone joining gets this too: only the waiting act on it)
@@ -244,6 +284,7 @@ function enterCall(view) {
   (view.chat || []).forEach(chatLine);
   ensureMesh();
   app.mesh.update(view.participants);
+  awayNotice(view.participants);
   listCallDevices().catch(() => { /* the selects stay empty; the call goes on */ });
 }
 
@@ -263,9 +304,30 @@ function addTile(peer, call, user) {
   $('videos').append(figure);
   app.tiles.set(peer, figure);
   call.addEventListener('track', ({ detail }) => { video.srcObject = detail.streams[0]; });
-  call.addEventListener('state', ({ detail }) => { figure.dataset.connectionState = detail.connectionState; });
+  caption.textContent = name + ' · connecting…';
+  // a call that does not connect is said so on its tile (it keeps trying: ICE restarts, a new session)
+  const problem = setTimeout(() => {
+    figure.dataset.problem = 'not-connected';
+    caption.textContent = `${name} · the call could not be connected. Still trying…`;
+    status(`The call with ${name} could not be connected. Still trying…`, true);
+  }, CALL_PROBLEM_MS);
+  call.addEventListener('ended', () => clearTimeout(problem));
+  call.addEventListener('state', ({ detail }) => {
+    figure.dataset.connectionState = detail.connectionState;
+    if (detail.connectionState === 'connected') {
+      clearTimeout(problem);
+      if (figure.dataset.problem || app.reconnecting) status('In the consultation.');
+      app.reconnecting = false;
+      delete figure.dataset.problem;
+      caption.textContent = name;
+    } else if (detail.connectionState === 'failed') {
+      figure.dataset.problem = 'failed';
+      caption.textContent = `${name} · the connection failed. Reconnecting…`;
+    }
+  });
   call.addEventListener('quality', ({ detail }) => {
     figure.dataset.framesDecoded = detail.framesDecoded;
+    if (figure.dataset.problem) return;
     caption.textContent = `${name} · ${detail.rttMs == null ? '–' : Math.round(detail.rttMs) + ' ms'}`
         + ` · ${Math.round(detail.inboundKbps)} kbit/s · ${(detail.packetLoss * 100).toFixed(1)}% lost`;
   });
@@ -294,6 +356,9 @@ function waitingList(waiting) {
 }
 
 function chatLine(message) {
+  // the same message may come again (with the history when rejoining, or delivered again after a reconnect)
+  if (app.shownChat.has(message.id)) return;
+  app.shownChat.add(message.id);
   const li = document.createElement('li');
   li.textContent = `${message.displayName}: ${message.text}`;
   $('chat-log').append(li);

@@ -1,5 +1,13 @@
 package io.telesignal.it;
 
+import static io.telesignal.it.WebApp.admitAndSeeEachOther;
+import static io.telesignal.it.WebApp.assertAccessible;
+import static io.telesignal.it.WebApp.calls;
+import static io.telesignal.it.WebApp.chatShows;
+import static io.telesignal.it.WebApp.providerStarts;
+import static io.telesignal.it.WebApp.providerStartsAndPatientWaits;
+import static io.telesignal.it.WebApp.receivingVideo;
+import static io.telesignal.it.WebApp.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telesignal.core.identity.Login;
@@ -51,72 +59,6 @@ class ConsultationBrowserIT {
         }
     }
 
-    private static void signIn(Browser browser, String login, String password) {
-        browser.type("#login", login);
-        browser.type("#password", password);
-        browser.click("#password-form button[type=submit]");
-    }
-
-    /** A remote tile whose call is connected and has decoded video frames. */
-    private static boolean receivingVideo(Browser browser) {
-        Object ok = browser.script("return [...document.querySelectorAll('#videos figure[data-peer]')].some(f =>"
-                + " f.dataset.connectionState === 'connected' && Number(f.dataset.framesDecoded || 0) > 0);");
-        return Boolean.TRUE.equals(ok);
-    }
-
-    private static void chatShows(Browser reader, String line, Browser writer) {
-        try {
-            reader.until(d -> Boolean.TRUE.equals(reader.script(
-                    "return document.getElementById('chat-log').textContent.includes(arguments[0]);", line)) ? Boolean.TRUE : null);
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("chat line missing: " + line + "; reader: " + calls(reader) + "; reader log: " + reader.script(
-                    "return document.getElementById('chat-log').textContent + ' / ' + document.getElementById('status').textContent"
-                    + " + ' / requests ' + JSON.stringify(window.telesignalApp.client.counts);")
-                    + "; writer log: " + writer.script("return document.getElementById('chat-log').textContent + ' / '"
-                    + " + document.getElementById('status').textContent + ' / ' + document.getElementById('chat-text').value"
-                    + " + ' / requests ' + JSON.stringify(window.telesignalApp.client.counts);") + "; writer: " + calls(writer), e);
-        }
-    }
-
-    /** What the page's calls look like, for a failure message. */
-    private static Object calls(Browser browser) {
-        return browser.script("const a = window.telesignalApp; return JSON.stringify({self: a.self, client: a.client && a.client.state,"
-                + " status: document.getElementById('status').textContent,"
-                + " calls: a.mesh ? [...a.mesh.calls].map(([peer, c]) => ({peer, polite: c.polite, signaling: c.pc.signalingState,"
-                + " ice: c.pc.iceConnectionState, connection: c.pc.connectionState})) : null,"
-                + " tiles: [...document.querySelectorAll('#videos figure[data-peer]')].map(f => ({...f.dataset}))});");
-    }
-
-    /**
-     * The provider signs in, starts a consultation with pat (its pre-call view checked for accessibility) and
-     * joins; answers the link for the patient.
-     */
-    private String providerStarts(Browser provider) throws Exception {
-        provider.get(base + "/");
-        signIn(provider, "doc", "doc's long password");
-        provider.shows("start");
-        provider.type("#patient-login", "pat");
-        provider.click("#start-form button[type=submit]");
-        provider.shows("precall");
-        assertAccessible(provider, "pre-call check");
-        provider.click("#join");
-        provider.shows("call");
-        return provider.until(d -> {
-            String href = d.findElement(org.openqa.selenium.By.id("share-link")).getAttribute("href");
-            return href != null && href.contains("?c=") ? href : null;
-        });
-    }
-
-    /** The provider starts a consultation; pat opens its link, signs in and waits. */
-    private void providerStartsAndPatientWaits(Browser provider, Browser patient) throws Exception {
-        String link = providerStarts(provider);
-        patient.get(link);
-        signIn(patient, "pat", "pat's long password");
-        patient.shows("precall");
-        patient.click("#join");
-        patient.shows("waiting");
-    }
-
     /** An operator's call to the REST API with the API key; it must succeed. */
     private void operator(String path) throws Exception {
         var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
@@ -126,29 +68,12 @@ class ConsultationBrowserIT {
         assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
     }
 
-    /** The patient is admitted and both pages receive video. */
-    private void admitAndSeeEachOther(Browser provider, Browser patient) {
-        provider.click("#waiting-list button:first-of-type");
-        patient.shows("call");
-        Duration media = Duration.ofSeconds(45);
-        try {
-            provider.until(media, d -> receivingVideo(provider) ? Boolean.TRUE : null);
-            patient.until(media, d -> receivingVideo(patient) ? Boolean.TRUE : null);
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no video both ways; provider: " + calls(provider) + "; patient: " + calls(patient), e);
-        }
-    }
-
-    private static void assertAccessible(Browser browser, String view) throws Exception {
-        assertThat(browser.accessibilityViolations()).as("WCAG 2.1 A/AA violations (axe-core) on " + view).isEmpty();
-    }
-
     @Test
     void patientWaitsProviderAdmitsVideoFlowsBothWaysAndChatToo() throws Exception {
         try (Browser provider = Browser.open(); Browser patient = Browser.open()) {
             provider.get(base + "/");
             assertAccessible(provider, "sign-in");
-            providerStartsAndPatientWaits(provider, patient);
+            providerStartsAndPatientWaits(provider, patient, base);
             assertAccessible(patient, "waiting room");
             assertAccessible(provider, "call, provider with a patient waiting");
             admitAndSeeEachOther(provider, patient);
@@ -216,7 +141,7 @@ class ConsultationBrowserIT {
     void theCallSurvivesACutConnectionAndANetworkChangeOnAPhoneSizedScreen() throws Exception {
         try (Browser provider = Browser.open(); Browser patient = Browser.open()) {
             patient.phoneSized();
-            providerStartsAndPatientWaits(provider, patient);
+            providerStartsAndPatientWaits(provider, patient, base);
             admitAndSeeEachOther(provider, patient);
             assertThat(patient.script("return document.documentElement.scrollWidth <= window.innerWidth;"))
                     .as("no sideways scrolling on a phone").isEqualTo(Boolean.TRUE);
@@ -291,7 +216,7 @@ class ConsultationBrowserIT {
     @Test
     void anInterpreterJoinsByInviteLinkAllThreeSeeEachOtherAndTheProviderEndsIt() throws Exception {
         try (Browser provider = Browser.open(); Browser patient = Browser.open(); Browser interpreter = Browser.open()) {
-            providerStartsAndPatientWaits(provider, patient);
+            providerStartsAndPatientWaits(provider, patient, base);
             provider.click("#waiting-list button:first-of-type");
             patient.shows("call");
 
@@ -343,7 +268,7 @@ class ConsultationBrowserIT {
     @Test
     void aDeniedPatientIsToldSoAndGetsThereWithTheKeyboardAlone() throws Exception {
         try (Browser provider = Browser.open(); Browser patient = Browser.open()) {
-            String link = providerStarts(provider);
+            String link = providerStarts(provider, base);
 
             // the patient uses only the keyboard: focus starts on each section's heading, Tab goes to its controls
             patient.get(link);

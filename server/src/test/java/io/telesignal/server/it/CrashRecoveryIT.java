@@ -1,5 +1,6 @@
 package io.telesignal.server.it;
 
+import io.telesignal.server.testing.ServerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -87,8 +87,11 @@ class SdkTest {
         }
     }
 
-    @Test
-    void theSdkJoinsChatsAndResumesWithoutLosingAnything() throws Exception {
+    /**
+     * Runs one of the SDK's Node checks (test resources {@code /sdk/NAME}) on the served SDK, with a provider, a patient
+     * listed in a new consultation, and their tokens; answers its findings.
+     */
+    private JsonNode runNodeCheck(String name) throws Exception {
         Optional<String> node = node();
         if (node.isEmpty()) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -105,8 +108,8 @@ class SdkTest {
                 ConsultationService.Origin.NONE).toCompletableFuture().join();
         Path sdk = work.resolve("telesignal.js");
         Files.write(sdk, sdk(null).body());
-        Path script = work.resolve("protocol-check.mjs");
-        try (var in = SdkTest.class.getResourceAsStream("/sdk/protocol-check.mjs")) {
+        Path script = work.resolve(name);
+        try (var in = SdkTest.class.getResourceAsStream("/sdk/" + name)) {
             Files.write(script, in.readAllBytes());
         }
 
@@ -117,7 +120,12 @@ class SdkTest {
         assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("the SDK check finishes").isTrue();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(run.exitValue()).as(output).isZero();
-        JsonNode findings = new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
+        return new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
+    }
+
+    @Test
+    void theSdkJoinsChatsAndResumesWithoutLosingAnything() throws Exception {
+        JsonNode findings = runNodeCheck("protocol-check.mjs");
 
         assertThat(findings.path("welcome").asText()).isEqualTo("welcome");
         assertThat(findings.path("endpointMatches").asBoolean()).isTrue();
@@ -149,4 +157,34 @@ class SdkTest {
         return Optional.empty();
     }
 
+
+    @Test
+    void theSdkRetriesOnlyWhatCanSucceedAndRecoversALostSessionByItself() throws Exception {
+        JsonNode findings = runNodeCheck("recovery-check.mjs");
+
+        // welcomed and dropped at once, again and again: each delay longer; one that stayed up starts afresh
+        assertThat(findings.path("attempts")).extracting(JsonNode::asInt).containsExactly(0, 1, 2, 3, 4, 5, 0, 1);
+        for (String code : new String[] {"1003/unsupported_data", "1007/invalid_payload", "1009/message_too_large",
+            "4400/bad_request"}) {
+            String[] parts = code.split("/");
+            JsonNode close = findings.path("close" + parts[0]);
+            assertThat(close.path("errors")).as(code).extracting(JsonNode::asText).containsExactly(parts[1] + "/" + parts[0]);
+            assertThat(close.path("state").asText()).as(code).isEqualTo("closed");
+            assertThat(close.path("connections").asInt()).as(code + ": not retried").isEqualTo(1);
+        }
+
+        assertThat(findings.path("maxMessageBytes").asInt()).isEqualTo(server.config().signaling().webSocket().maxMessageBytes());
+        assertThat(findings.path("tooLarge").asText()).isEqualTo("message_too_large");
+        assertThat(findings.path("stateAfterTooLarge").asText()).isEqualTo("open");
+        assertThat(findings.path("chatAfterTooLarge").asText()).isEqualTo("still here");
+
+        assertThat(findings.path("lostCode").asText()).startsWith("resume_");
+        assertThat(findings.path("rejoinedAdmitted").asBoolean()).as("rejoined, admitted, from the new endpoint").isTrue();
+        assertThat(findings.path("newEndpoint").asBoolean()).isTrue();
+        assertThat(findings.path("signalOfTheOldSession").asText()).isEqualTo("session_lost");
+        assertThat(findings.path("chatSentAgain").asText()).isEqualTo("sent while reconnecting");
+        assertThat(findings.path("sameMessage").asBoolean()).isTrue();
+        assertThat(findings.path("providerChats")).extracting(JsonNode::asText)
+                .containsExactly("sent while reconnecting");
+    }
 }

@@ -1,4 +1,4 @@
-package io.telesignal.server.it;
+package io.telesignal.server.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -32,8 +32,10 @@ public sealed interface ServerMessage {
      * The session is open; {@code endpoint} is its endpoint id (what peers address signals to). On a resume, {@code resumed} is true and the messages the client missed follow at
      * once, in order, from {@code replayFrom}.
      */
+    /** {@code maxMessageBytes}: the largest message the server takes; a larger one closes the connection (1009). */
     record Welcome(String session, String endpoint, String resumeToken, boolean resumed, Long replayFrom,
-            long heartbeatMs, UserView user, List<Map<String, Object>> iceServers) implements ServerMessage {}
+            long heartbeatMs, int maxMessageBytes, UserView user, List<Map<String, Object>> iceServers)
+            implements ServerMessage {}
 
     record UserView(String id, String displayName, List<String> roles) {}
 

@@ -270,7 +270,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         ServerMessage.UserView user = new ServerMessage.UserView(actor.user().value(), actor.displayName(),
                 actor.roles().stream().map(Role::wireName).sorted().toList());
         return door.codec().encode(0, new ServerMessage.Welcome(s.id(), s.endpoint().value(), resumeTokenOf(s), resumed, replayFrom,
-                door.settings().webSocket().pingInterval().toMillis(), user, iceServers(actor)));
+                door.settings().webSocket().pingInterval().toMillis(), door.settings().webSocket().maxMessageBytes(),
+                user, iceServers(actor)));
     }
 
     /** RTCIceServer dictionaries, with fresh TURN credentials on every welcome. */

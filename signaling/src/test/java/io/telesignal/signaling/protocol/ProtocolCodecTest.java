@@ -105,12 +105,13 @@ class ProtocolCodecTest {
 
     @Test
     void writesServerMessagesWithTypeAndSeq() throws Exception {
-        String json = codec.encode(5, new ServerMessage.Welcome("s1", "websocket-e1", "rt", false, null, 20000,
+        String json = codec.encode(5, new ServerMessage.Welcome("s1", "websocket-e1", "rt", false, null, 20000, 65536,
                 new ServerMessage.UserView("u1", "Alice", List.of("patient")), List.of(Map.of("urls", "stun:x"))));
         JsonNode node = new ObjectMapper().readTree(json);
         assertThat(node.path("type").asText()).isEqualTo("welcome");
         assertThat(node.path("seq").asLong()).isEqualTo(5);
         assertThat(node.has("replayFrom")).isFalse();
+        assertThat(node.path("maxMessageBytes").asInt()).isEqualTo(65536);
         assertThat(node.path("user").path("displayName").asText()).isEqualTo("Alice");
         assertThat(node.path("user").has("seq")).isFalse();
         assertThat(json).startsWith("{\"type\":\"welcome\",").endsWith(",\"seq\":5}");
