@@ -1,6 +1,5 @@
 package io.telesignal.core.consultation;
 
-import io.telesignal.core.work.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -59,21 +58,10 @@ public final class Attendance {
                 : consultations.dropAway(c.id(), cutoff).thenApply(updated -> updated.version() != c.version())));
     }
 
-    /** Runs {@code step} on each consultation one after the other; a failure is logged and the next one runs. */
     private static CompletionStage<Integer> each(List<Consultation> attended,
             java.util.function.Function<Consultation, CompletionStage<Boolean>> step) {
-        CompletionStage<Integer> count = CompletableFuture.completedFuture(0);
-        for (Consultation c : attended) {
-            count = count.thenCompose(n -> step.apply(c).handle((changed, failure) -> {
-                if (failure != null) {
-                    Throwable cause = Failures.cause(failure);
-                    LOG.warn("event=attendance_update outcome=failed consultation={} code={}", c.id(),
-                            cause instanceof io.telesignal.core.DomainException d ? d.code() : cause.getClass().getSimpleName());
-                    return n;
-                }
-                return changed ? n + 1 : n;
-            }));
-        }
-        return count;
+        return io.telesignal.core.work.InTurn.count(attended, step, (c, cause) -> LOG.warn(
+                "event=attendance_update outcome=failed consultation={} code={}", c.id(),
+                cause instanceof io.telesignal.core.DomainException d ? d.code() : cause.getClass().getSimpleName()));
     }
 }

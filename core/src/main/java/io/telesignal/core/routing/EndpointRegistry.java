@@ -17,6 +17,12 @@ public interface EndpointRegistry {
     /** Removes the endpoint; answers the removed entry, if there was one. */
     CompletionStage<Optional<Endpoint>> unregister(EndpointId id);
 
+    /**
+     * Removes the endpoint only if {@code node} still holds it (cleanup after a dead node must not remove an endpoint
+     * that resumed on another node meanwhile); answers the removed entry, if it was removed.
+     */
+    CompletionStage<Optional<Endpoint>> unregisterFrom(EndpointId id, NodeId node);
+
     CompletionStage<Optional<Endpoint>> find(EndpointId id);
 
     CompletionStage<List<Endpoint>> endpointsOf(UserId user);

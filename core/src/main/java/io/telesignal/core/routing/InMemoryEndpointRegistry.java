@@ -27,6 +27,19 @@ public final class InMemoryEndpointRegistry implements EndpointRegistry {
     }
 
     @Override
+    public CompletionStage<Optional<Endpoint>> unregisterFrom(EndpointId id, NodeId node) {
+        Endpoint[] removed = new Endpoint[1];
+        endpoints.computeIfPresent(id, (key, current) -> {
+            if (current.node().equals(node)) {
+                removed[0] = current;
+                return null;
+            }
+            return current;
+        });
+        return CompletableFuture.completedFuture(Optional.ofNullable(removed[0]));
+    }
+
+    @Override
     public CompletionStage<Optional<Endpoint>> find(EndpointId id) {
         return CompletableFuture.completedFuture(Optional.ofNullable(endpoints.get(id)));
     }

@@ -1,0 +1,125 @@
+package io.telesignal.cluster.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Lettuce client and connection shared by the Redis implementations (Lettuce multiplexes every command of the
+ * process over it, without blocking). Commands that fail while Redis is away fail at once with a clear error, and the
+ * connection comes back by itself when Redis does (Lettuce reconnects; scripts are loaded again, see {@link Script}).
+ */
+public final class Redis implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Redis.class);
+
+    private final RedisSettings settings;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+
+    private Redis(RedisSettings settings, RedisClient client, StatefulRedisConnection<String, String> connection) {
+        this.settings = settings;
+        this.client = client;
+        this.connection = connection;
+    }
+
+    /** Connects; fails with a clear message when Redis cannot be reached. */
+    public static Redis connect(RedisSettings settings) {
+        RedisURI uri = RedisURI.create(settings.uri());
+        uri.setTimeout(settings.timeout());
+        RedisClient client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // while disconnected, commands fail at once instead of queueing up behind the outage
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                .build());
+        try {
+            StatefulRedisConnection<String, String> connection = client.connect(uri);
+            LOG.info("event=redis_connected uri={}", settings);
+            return new Redis(settings, client, connection);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw new RedisUnavailableException("cannot reach Redis at " + settings + ": " + e.getMessage(), e);
+        }
+    }
+
+    public RedisAsyncCommands<String, String> commands() {
+        return connection.async();
+    }
+
+    /** {@code prefix + name}. */
+    public String key(String name) {
+        return settings.keyPrefix() + name;
+    }
+
+    public String prefix() {
+        return settings.keyPrefix();
+    }
+
+    /** Answers when Redis answers a PING. */
+    public CompletionStage<String> ping() {
+        return commands().ping();
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+    }
+
+    /**
+     * A Lua script, run by its SHA-1 (EVALSHA) and sent whole (EVAL) only when Redis does not know it: after a restart
+     * Redis has forgotten every script, and the first call sends it again.
+     */
+    public final class Script {
+        private final String text;
+        private final String sha;
+        private final ScriptOutputType output;
+
+        public Script(String text, ScriptOutputType output) {
+            this.text = text;
+            this.output = output;
+            try {
+                this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                        .digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 missing", e);
+            }
+        }
+
+        public <T> CompletionStage<T> run(String[] keys, String... args) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            commands().<T>evalsha(sha, output, keys, args).whenComplete((value, failure) -> {
+                if (failure == null) {
+                    result.complete(value);
+                } else if (failure instanceof RedisNoScriptException) {
+                    commands().<T>eval(text, output, keys, args).whenComplete((again, second) -> {
+                        if (second == null) {
+                            result.complete(again);
+                        } else {
+                            result.completeExceptionally(second);
+                        }
+                    });
+                } else {
+                    result.completeExceptionally(failure);
+                }
+            });
+            return result;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.telesignal.core.node;
+
+import io.telesignal.core.identity.NodeId;
+import io.telesignal.core.work.Failures;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's view of the cluster, one {@link #tick} at a time (run every heartbeat interval): beats this node's
+ * heartbeat, notices nodes that went silent for longer than {@code deadAfter}, and once one has been silent for
+ * {@code deadAfter + grace} — long enough for its clients to have resumed on the others — claims its cleanup (exactly
+ * one node wins the claim), runs it, and forgets the node. A node that beats again before it is forgotten was not
+ * dead after all, and nothing of it is touched.
+ */
+public final class NodeWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeWatch.class);
+    /** How long a claim keeps the others off a dead node's cleanup: long enough to finish it. */
+    static final Duration CLAIM = Duration.ofMinutes(2);
+
+    private final NodeId self;
+    private final NodeRegistry registry;
+    private final Duration deadAfter;
+    private final Duration grace;
+    private final Function<NodeId, CompletionStage<Integer>> cleanup;
+    private final Set<NodeId> silent = ConcurrentHashMap.newKeySet();
+    private volatile boolean registryReachable = true;
+
+    public NodeWatch(NodeId self, NodeRegistry registry, Duration deadAfter, Duration grace,
+            Function<NodeId, CompletionStage<Integer>> cleanup) {
+        this.self = self;
+        this.registry = registry;
+        this.deadAfter = deadAfter;
+        this.grace = grace;
+        this.cleanup = cleanup;
+    }
+
+    /** Whether the last tick reached the registry (readiness reports it). */
+    public boolean registryReachable() {
+        return registryReachable;
+    }
+
+    /** One round: heartbeat, then look at the others. Answers the nodes cleaned up in this round. */
+    public CompletionStage<Set<NodeId>> tick() {
+        return registry.heartbeat(self).thenCompose(beat -> registry.nodes()).thenCompose(this::look)
+                .whenComplete((cleaned, failure) -> {
+                    boolean reachable = failure == null;
+                    if (reachable != registryReachable) {
+                        if (reachable) {
+                            LOG.info("event=node_registry outcome=reachable node={}", self);
+                        } else {
+                            LOG.warn("event=node_registry outcome=unreachable node={} kind={}", self,
+                                    Failures.cause(failure).getClass().getSimpleName());
+                        }
+                    }
+                    registryReachable = reachable;
+                });
+    }
+
+    private CompletionStage<Set<NodeId>> look(Map<NodeId, Duration> nodes) {
+        Set<NodeId> cleaned = ConcurrentHashMap.newKeySet();
+        CompletionStage<Void> all = CompletableFuture.completedFuture(null);
+        for (Map.Entry<NodeId, Duration> node : nodes.entrySet()) {
+            NodeId other = node.getKey();
+            Duration age = node.getValue();
+            if (other.equals(self)) {
+                continue;
+            }
+            if (age.compareTo(deadAfter) < 0) {
+                if (silent.remove(other)) {
+                    LOG.info("event=node_back node={}", other);
+                }
+                continue;
+            }
+            if (silent.add(other)) {
+                LOG.warn("event=node_silent node={} silent_ms={} cleanup_in_ms={}", other, age.toMillis(),
+                        deadAfter.plus(grace).minus(age).toMillis());
+            }
+            if (age.compareTo(deadAfter.plus(grace)) >= 0) {
+                all = all.thenCompose(done -> registry.claimCleanup(other, self, CLAIM).thenCompose(claimed -> {
+                    if (!claimed) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return cleanup.apply(other).thenCompose(n -> registry.forget(other, deadAfter.plus(grace)))
+                            .thenApply(forgotten -> {
+                                silent.remove(other);
+                                cleaned.add(other);
+                                return null;
+                            });
+                }));
+            }
+        }
+        return all.thenApply(done -> cleaned);
+    }
+}
