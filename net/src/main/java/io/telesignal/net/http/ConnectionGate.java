@@ -42,7 +42,8 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        // behind a trusted proxy speaking the PROXY protocol, the client it named, not the proxy
+        InetAddress address = io.telesignal.net.proxy.ClientAddress.of(ctx.channel()).getAddress();
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
             metrics.rejectedOverTotalLimit();

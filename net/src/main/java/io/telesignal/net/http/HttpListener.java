@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.telesignal.net.proxy.ProxyProtocolHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -25,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP(S) listener. Pipeline per connection: connection gate (limits, channel group) → TLS → HTTP codec
+ * One HTTP(S) listener. Pipeline per connection: PROXY protocol header (from trusted proxies, when configured) →
+ * connection gate (limits, channel group) → TLS → HTTP codec
  * (line 4 KiB, headers 8 KiB) → aggregator (body limit; 413 beyond) → idle timeout → dispatcher.
  *
  * <p>Shutdown is two-step: {@link #stopAccepting()} closes the listening socket, then {@link #drain} waits for
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
+    /** How long a trusted proxy may take to send the PROXY header after connecting. */
+    static final long PROXY_HEADER_TIMEOUT_MS = 5000;
 
     private final String name;
     private final ListenerSettings settings;
@@ -75,6 +79,11 @@ public final class HttpListener {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        ListenerSettings.Clients clients = settings.clients();
+                        if (clients.proxyProtocol() && clients.trustedProxies().contains(ch.remoteAddress().getAddress())) {
+                            // the header comes before anything else, TLS included; the gate waits for it
+                            p.addLast(ProxyProtocolHandler.NAME, new ProxyProtocolHandler(PROXY_HEADER_TIMEOUT_MS));
+                        }
                         p.addLast("gate", gate);
                         tls.ifPresent(context -> p.addLast("tls", context.newHandler(ch.alloc())));
                         p.addLast("codec", new HttpServerCodec(decoderConfig));
@@ -82,7 +91,7 @@ public final class HttpListener {
                         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(),
                                 TimeUnit.MILLISECONDS));
                         p.addLast("dispatch", new RequestDispatcher(routes, metrics, inFlight, () -> draining,
-                                settings.tls()));
+                                settings.tls(), clients));
                     }
                 });
         var bound0 = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();

@@ -44,12 +44,21 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     private final boolean tls;
 
     RequestDispatcher(Routes routes, FrontDoorMetrics metrics, AtomicInteger inFlight, BooleanSupplier draining,
-            boolean tls) {
+            boolean tls, ListenerSettings.Clients clients) {
+        this.clients = clients;
         this.routes = routes;
         this.metrics = metrics;
         this.inFlight = inFlight;
         this.draining = draining;
         this.tls = tls;
+    }
+
+    private final ListenerSettings.Clients clients;
+
+    /** The request's client: from X-Forwarded-For when a trusted proxy sent it and it is believed, else the channel's. */
+    private InetSocketAddress client(ChannelHandlerContext ctx, FullHttpRequest request) {
+        return io.telesignal.net.proxy.ClientAddress.ofRequest(ctx.channel(), request.headers(),
+                clients.trustedProxies(), clients.forwardedFor());
     }
 
     /** Requests that arrived (pipelined) while one was in flight; answered strictly in order. */
@@ -124,6 +133,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
                 return;
             }
             // answers itself: 101 and the WebSocket pipeline, or an HTTP error that closes the connection
+            // the connection's client from now on: the one the upgrade request came from
+            io.telesignal.net.proxy.ClientAddress.told(ctx.channel(), client(ctx, request));
             io.telesignal.net.websocket.WebSocketUpgrade.upgrade(ctx, request, uri, webSocket.get(), tls, this::write);
             return;
         }
@@ -139,7 +150,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         HttpRequest call = new HttpRequest(request.method(), path, uri.parameters(), request.headers().copy(),
-                ByteBufUtil.getBytes(request.content()), (InetSocketAddress) ctx.channel().remoteAddress());
+                ByteBufUtil.getBytes(request.content()), client(ctx, request));
         inFlight.incrementAndGet();
         busy = true;
         CompletionStage<HttpResponse> answer;

@@ -240,7 +240,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) ctx.channel().remoteAddress();
+        return io.telesignal.net.proxy.ClientAddress.of(ctx.channel());
     }
 
     @Override

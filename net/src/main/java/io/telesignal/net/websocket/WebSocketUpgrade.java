@@ -74,7 +74,7 @@ public final class WebSocketUpgrade {
         }
 
         HttpRequest upgradeRequest = new HttpRequest(request.method(), uri.path(), uri.parameters(),
-                request.headers().copy(), new byte[0], (InetSocketAddress) ctx.channel().remoteAddress());
+                request.headers().copy(), new byte[0], io.telesignal.net.proxy.ClientAddress.of(ctx.channel()));
         ChannelPipeline pipeline = ctx.pipeline();
         WebSocketFrameHandler frames = new WebSocketFrameHandler(route.metrics(), route.settings());
         pipeline.replace("idle", "ws-idle", new IdleStateHandler(route.settings().pingInterval().toMillis(), 0, 0,

@@ -99,7 +99,7 @@ public record ServerConfig(
         ListenerSettings http = new ListenerSettings(host, r.integer("http.port", 0, 65535), tlsOn,
                 r.integer("http.maxConnections", 1, 1_000_000), r.integer("http.maxConnectionsPerIp", 1, 1_000_000),
                 r.integer("http.maxRequestBytes", 1024, 64 * 1024 * 1024),
-                r.duration("http.idleTimeout", Duration.ofSeconds(1), Duration.ofDays(1)));
+                r.duration("http.idleTimeout", Duration.ofSeconds(1), Duration.ofDays(1)), clients(r));
 
         TlsSettings tls = tls(r);
         JdbcSettings store = store(r, dataDir);
@@ -146,6 +146,22 @@ public record ServerConfig(
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)),
                 new Consultations(r.duration("consultations.rejoinGrace", Duration.ofSeconds(5), Duration.ofDays(1))),
                 ignoredVariables);
+    }
+
+    private static ListenerSettings.Clients clients(ConfigReader r) {
+        io.telesignal.net.proxy.TrustedProxies trusted;
+        try {
+            trusted = io.telesignal.net.proxy.TrustedProxies.parse(r.list("http.trustedProxies"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("http.trustedProxies", e.getMessage());
+        }
+        boolean proxyProtocol = r.bool("http.proxyProtocol");
+        boolean forwardedFor = r.bool("http.forwardedFor");
+        if ((proxyProtocol || forwardedFor) && trusted.isEmpty()) {
+            throw new ConfigException(proxyProtocol ? "http.proxyProtocol" : "http.forwardedFor",
+                    "needs http.trustedProxies: the addresses of the proxies whose word is believed");
+        }
+        return new ListenerSettings.Clients(trusted, proxyProtocol, forwardedFor);
     }
 
     private static TlsSettings tls(ConfigReader r) {

@@ -97,6 +97,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void proxiesMustBeTrustedByAddress() throws Exception {
+        assertProblem("http:\n  proxyProtocol: true\n", Map.of(), "http.proxyProtocol", "needs http.trustedProxies");
+        assertProblem("http:\n  forwardedFor: true\n", Map.of(), "http.forwardedFor", "needs http.trustedProxies");
+        assertProblem("http:\n  trustedProxies: [lb.example.org]\n", Map.of(), "http.trustedProxies",
+                "not an IP address or CIDR range");
+        ServerConfig config = load(null, Map.of("TELESIGNAL_HTTP_TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.7",
+                "TELESIGNAL_HTTP_PROXY_PROTOCOL", "true"));
+        assertThat(config.http().clients().proxyProtocol()).isTrue();
+        assertThat(config.http().clients().trustedProxies().contains(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+    }
+
+    @Test
     void rejoinGraceIsBounded() throws Exception {
         assertThat(load(null, Map.of()).consultations().rejoinGrace()).hasMinutes(2);
         assertProblem("consultations:\n  rejoinGrace: 1s\n", Map.of(), "consultations.rejoinGrace", "between");
