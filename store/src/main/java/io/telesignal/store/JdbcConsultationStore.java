@@ -36,8 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every consultation someone attends is also kept in this node's memory, written under a lock per consultation
  * after its transaction committed: signaling reads it on every relayed message, and those reads never touch the
- * database. Single node: in cluster mode another node's update would not reach this cache, so cluster mode keeps
- * live attendance in the shared-state SPI (Redis) instead.
+ * database. Single node only: another node's update would not reach this cache, so in cluster mode the store runs
+ * without it, and the cluster module's version check decides when a node's copy is stale.
  */
 public final class JdbcConsultationStore implements ConsultationStore {
     private final Transactions tx;
@@ -49,9 +49,12 @@ public final class JdbcConsultationStore implements ConsultationStore {
      */
     private final Map<ConsultationId, Consultation> hot = new ConcurrentHashMap<>();
 
-    JdbcConsultationStore(Transactions tx, WorkerPool workers) {
+    private final boolean cache;
+
+    JdbcConsultationStore(Transactions tx, WorkerPool workers, boolean cache) {
         this.tx = tx;
         this.workers = workers;
+        this.cache = cache;
     }
 
     @Override
@@ -215,6 +218,9 @@ public final class JdbcConsultationStore implements ConsultationStore {
 
     /** Called under the consultation's lock after its row is written. */
     private void remember(Consultation c) {
+        if (!cache) {
+            return;
+        }
         if (c.attendees().isEmpty()) {
             hot.remove(c.id());
         } else {

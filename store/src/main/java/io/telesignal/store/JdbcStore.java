@@ -112,9 +112,17 @@ public final class JdbcStore implements AutoCloseable {
         return chat;
     }
 
-    /** Consultations; blocking work goes to {@code workers}. */
+    /**
+     * Consultations; blocking work goes to {@code workers}. The attended ones are cached in memory for the relay path:
+     * right for a single node only.
+     */
     public JdbcConsultationStore consultations(io.telesignal.core.work.WorkerPool workers) {
-        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers);
+        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers, true);
+    }
+
+    /** Consultations with no cache of this node's own: every read goes to the database (cluster mode). */
+    public JdbcConsultationStore sharedConsultations(io.telesignal.core.work.WorkerPool workers) {
+        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers, false);
     }
 
     public JdbcCallRecordStore callRecords() {

@@ -28,12 +28,20 @@ public final class Redis implements AutoCloseable {
 
     private final RedisSettings settings;
     private final RedisClient client;
+    private final RedisURI uri;
     private final StatefulRedisConnection<String, String> connection;
 
-    private Redis(RedisSettings settings, RedisClient client, StatefulRedisConnection<String, String> connection) {
+    private Redis(RedisSettings settings, RedisClient client, RedisURI uri,
+            StatefulRedisConnection<String, String> connection) {
         this.settings = settings;
         this.client = client;
+        this.uri = uri;
         this.connection = connection;
+    }
+
+    /** A connection for subscriptions (Redis serves a subscribing connection nothing else); it resubscribes itself. */
+    public io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        return client.connectPubSub(uri);
     }
 
     /** Connects; fails with a clear message when Redis cannot be reached. */
@@ -51,7 +59,7 @@ public final class Redis implements AutoCloseable {
         try {
             StatefulRedisConnection<String, String> connection = client.connect(uri);
             LOG.info("event=redis_connected uri={}", settings);
-            return new Redis(settings, client, connection);
+            return new Redis(settings, client, uri, connection);
         } catch (RuntimeException e) {
             client.shutdown();
             throw new RedisUnavailableException("cannot reach Redis at " + settings + ": " + e.getMessage(), e);

@@ -22,9 +22,19 @@ public final class PresenceService {
     private final Clock clock;
     private final List<Consumer<PresenceChanged>> listeners = new CopyOnWriteArrayList<>();
 
+    private final PresenceFeed feed;
+
+    /** A single node's presence: changes go to this node's listeners. */
     public PresenceService(PresenceStore store, Clock clock) {
+        this(store, clock, new PresenceFeed.Local());
+    }
+
+    /** Changes made here are published on {@code feed}; listeners hear those made on every node. */
+    public PresenceService(PresenceStore store, Clock clock, PresenceFeed feed) {
         this.store = store;
         this.clock = clock;
+        this.feed = feed;
+        feed.subscribe(this::dispatch);
     }
 
     public void addListener(Consumer<PresenceChanged> listener) {
@@ -55,14 +65,18 @@ public final class PresenceService {
         if (after.differsFrom(before)) {
             PresenceChanged event = new PresenceChanged(before, after, change.version());
             LOG.debug("event=presence_changed user={} status={}", user, after.presence().status().wireName());
-            for (Consumer<PresenceChanged> listener : listeners) {
-                try {
-                    listener.accept(event);
-                } catch (RuntimeException e) {
-                    LOG.error("event=presence_listener outcome=failed user={}", user, e);
-                }
-            }
+            feed.publish(event);
         }
         return after;
+    }
+
+    private void dispatch(PresenceChanged event) {
+        for (Consumer<PresenceChanged> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.error("event=presence_listener outcome=failed user={}", event.after().user(), e);
+            }
+        }
     }
 }

@@ -34,6 +34,11 @@ public final class Router {
         return self;
     }
 
+    /** Where endpoints are: shared by every node in cluster mode. */
+    public EndpointRegistry registry() {
+        return registry;
+    }
+
     /** Registers a connection of this node and attaches its sink. */
     public CompletionStage<Void> connect(Endpoint endpoint, EndpointSink sink) {
         if (!endpoint.node().equals(self)) {

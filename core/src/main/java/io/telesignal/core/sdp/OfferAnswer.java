@@ -10,23 +10,37 @@ import java.util.concurrent.ConcurrentHashMap;
  * to it — an answer (or provisional answer) needs an offer from the peer it answers, and has exactly the offer's
  * m-lines, in order, of the same media types (RFC 3264 §6). A final answer settles the offer; a rollback
  * (RFC 8829 §4.1.8.2) drops the outstanding offers of both directions. Keys are opaque endpoint ids.
+ *
+ * <p>An offer is remembered where it is {@link #received}, by the node that holds its recipient's connection: that
+ * is where the recipient's answer is {@link #sent} and checked, whichever node the offer came from, so offer/answer
+ * holds between endpoints on different nodes of a cluster with no state shared between them.
  */
 public final class OfferAnswer {
     private record Direction(String scope, String from, String to) {}
 
     private final Map<Direction, List<String>> outstanding = new ConcurrentHashMap<>();
 
-    /** Checks and records a description sent {@code from} one endpoint {@code to} another within {@code scope}. */
-    public void described(String scope, String from, String to, String type, SessionDescription description) {
+    /**
+     * Checks a description about to be sent {@code from} an endpoint of this node {@code to} another, within
+     * {@code scope}: an answer must match the offer this node received from {@code to}; a rollback drops that offer.
+     */
+    public void sent(String scope, String from, String to, String type, SessionDescription description) {
+        Objects.requireNonNull(type, "type");
+        switch (type) {
+            case "offer" -> { }
+            case "answer", "pranswer" -> answer(scope, from, to, type.equals("answer"), description);
+            case "rollback" -> outstanding.remove(new Direction(scope, to, from));
+            default -> throw new IllegalArgumentException("unknown description type " + type);
+        }
+    }
+
+    /** A description {@code from} another endpoint was delivered {@code to} an endpoint of this node. */
+    public void received(String scope, String from, String to, String type, SessionDescription description) {
         Objects.requireNonNull(type, "type");
         switch (type) {
             case "offer" -> outstanding.put(new Direction(scope, from, to), mediaTypes(description));
-            case "answer", "pranswer" -> answer(scope, from, to, type.equals("answer"), description);
-            case "rollback" -> {
-                outstanding.remove(new Direction(scope, from, to));
-                outstanding.remove(new Direction(scope, to, from));
-            }
-            default -> throw new IllegalArgumentException("unknown description type " + type);
+            case "rollback" -> outstanding.remove(new Direction(scope, from, to));
+            default -> { }
         }
     }
 

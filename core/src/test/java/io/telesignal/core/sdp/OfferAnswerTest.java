@@ -19,40 +19,58 @@ class OfferAnswerTest {
         return text.toString();
     }
 
+    /** {@code from} offers {@code to}: checked where it is sent, remembered where it is received. */
+    private void offer(String scope, String from, String to, SessionDescription description) {
+        offerAnswer.sent(scope, from, to, "offer", description);
+        offerAnswer.received(scope, from, to, "offer", description);
+    }
+
     @Test
     void anAnswerMatchingTheOfferSettlesIt() {
-        offerAnswer.described("c1", "a", "b", "offer", audioVideo);
-        assertThatCode(() -> offerAnswer.described("c1", "b", "a", "pranswer", audioVideo)).doesNotThrowAnyException();
-        offerAnswer.described("c1", "b", "a", "answer", audioVideo);
-        assertThatThrownBy(() -> offerAnswer.described("c1", "b", "a", "answer", audioVideo))
+        offer("c1", "a", "b", audioVideo);
+        assertThatCode(() -> offerAnswer.sent("c1", "b", "a", "pranswer", audioVideo)).doesNotThrowAnyException();
+        offerAnswer.sent("c1", "b", "a", "answer", audioVideo);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo))
                 .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.code()).isEqualTo("sdp_unexpected_answer"));
     }
 
     @Test
     void answersMustHaveTheOffersMLinesInOrder() {
-        offerAnswer.described("c1", "a", "b", "offer", audioVideo);
-        assertThatThrownBy(() -> offerAnswer.described("c1", "b", "a", "answer", parser.parse(sdp("audio"))))
+        offer("c1", "a", "b", audioVideo);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", parser.parse(sdp("audio"))))
                 .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.code()).isEqualTo("sdp_answer_mismatch"));
-        assertThatThrownBy(() -> offerAnswer.described("c1", "b", "a", "answer", parser.parse(sdp("video", "audio"))))
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", parser.parse(sdp("video", "audio"))))
                 .hasMessageContaining("m-line 1");
     }
 
     @Test
     void answersNeedAnOfferFromThatPeerInThatScope() {
-        offerAnswer.described("c1", "a", "b", "offer", audioVideo);
-        assertThatThrownBy(() -> offerAnswer.described("c1", "a", "b", "answer", audioVideo)).isInstanceOf(SdpException.class);
-        assertThatThrownBy(() -> offerAnswer.described("c2", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
-        assertThatThrownBy(() -> offerAnswer.described("c1", "x", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
+        offer("c1", "a", "b", audioVideo);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "a", "b", "answer", audioVideo)).isInstanceOf(SdpException.class);
+        assertThatThrownBy(() -> offerAnswer.sent("c2", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "x", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
     }
 
     @Test
     void rollbackAndLeavingDropOutstandingOffers() {
-        offerAnswer.described("c1", "a", "b", "offer", audioVideo);
-        offerAnswer.described("c1", "b", "a", "rollback", null);
-        assertThatThrownBy(() -> offerAnswer.described("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
+        offer("c1", "a", "b", audioVideo);
+        offerAnswer.sent("c1", "b", "a", "rollback", null);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
 
-        offerAnswer.described("c1", "a", "b", "offer", audioVideo);
+        offer("c1", "a", "b", audioVideo);
         offerAnswer.forget("a");
-        assertThatThrownBy(() -> offerAnswer.described("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
+    }
+
+    @Test
+    void aRollbackReceivedDropsTheOfferItsSenderMadeAndOnlyReceivedOffersCount() {
+        offer("c1", "a", "b", audioVideo);
+        // a rolls its offer back: b's node, where it was received, hears the rollback
+        offerAnswer.received("c1", "a", "b", "rollback", null);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
+
+        // an offer sent from here to an endpoint of another node is remembered there, not here
+        offerAnswer.sent("c1", "a", "b", "offer", audioVideo);
+        assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
     }
 }

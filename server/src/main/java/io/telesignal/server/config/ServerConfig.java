@@ -42,7 +42,17 @@ public record ServerConfig(
         Logging logging,
         Duration shutdownTimeout,
         Consultations consultations,
+        Cluster cluster,
         java.util.List<String> ignoredVariables) {
+
+    /**
+     * Cluster mode: off for a single node. When on, {@code redis} says where the shared live state is.
+     *
+     * @param nodeTimeout  a node silent this long is dead
+     * @param cleanupGrace after which one of the others cleans up what it held
+     */
+    public record Cluster(boolean enabled, Duration heartbeatInterval, Duration nodeTimeout, Duration cleanupGrace,
+            Optional<io.telesignal.cluster.redis.RedisSettings> redis) {}
 
     /**
      * @param rejoinGrace how long someone whose endpoints were lost (their node died or restarted) keeps their place,
@@ -145,7 +155,34 @@ public record ServerConfig(
                 r.integer("chat.historyOnJoin", 0, 200), r.integer("audit.queue", 1, 10_000_000),
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)),
                 new Consultations(r.duration("consultations.rejoinGrace", Duration.ofSeconds(5), Duration.ofDays(1))),
-                ignoredVariables);
+                cluster(r, store), ignoredVariables);
+    }
+
+    private static Cluster cluster(ConfigReader r, JdbcSettings store) {
+        boolean enabled = r.bool("cluster.enabled");
+        Duration heartbeat = r.duration("cluster.heartbeatInterval", Duration.ofMillis(100), Duration.ofMinutes(1));
+        Duration timeout = r.duration("cluster.nodeTimeout", Duration.ofMillis(300), Duration.ofMinutes(10));
+        Duration grace = r.duration("cluster.cleanupGrace", Duration.ZERO, Duration.ofHours(1));
+        if (timeout.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            throw new ConfigException("cluster.nodeTimeout", "must be at least twice cluster.heartbeatInterval");
+        }
+        Optional<String> uri = r.optionalString("redis.uri");
+        Optional<io.telesignal.cluster.redis.RedisSettings> redis = Optional.empty();
+        if (uri.isPresent()) {
+            try {
+                redis = Optional.of(new io.telesignal.cluster.redis.RedisSettings(uri.get(), r.string("redis.keyPrefix"),
+                        r.duration("redis.timeout", Duration.ofMillis(50), Duration.ofMinutes(1))));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("redis.uri", e.getMessage());
+            }
+        }
+        if (enabled && redis.isEmpty()) {
+            throw new ConfigException("redis.uri", "must be set when cluster.enabled is true");
+        }
+        if (enabled && store.isH2()) {
+            throw new ConfigException("store.url", "cluster mode needs PostgreSQL: the embedded H2 cannot be shared");
+        }
+        return new Cluster(enabled, heartbeat, timeout, grace, redis);
     }
 
     private static ListenerSettings.Clients clients(ConfigReader r) {

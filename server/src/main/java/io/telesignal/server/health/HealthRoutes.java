@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /healthz} answers 200 while the process runs. {@code /readyz} answers 200 only when every listener is
- * bound, the store answers within {@value #STORE_DEADLINE_MS} ms, and the server is not stopping; otherwise 503
- * with the failing check named, so a load balancer takes the node out before it goes.
+ * bound, the store answers within {@value #STORE_DEADLINE_MS} ms, in cluster mode Redis answered the last heartbeat,
+ * and the server is not stopping; otherwise 503 with the failing check named, so a load balancer takes the node out
+ * before it goes, and sends its clients to nodes that can serve them.
  */
 public final class HealthRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(HealthRoutes.class);
@@ -33,7 +34,12 @@ public final class HealthRoutes {
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile long probedAt;
 
-    public HealthRoutes(BooleanSupplier listenersBound, Runnable storePing, WorkerPool workers, BooleanSupplier stopping) {
+    /** The cluster's shared state: empty in single-node mode, else whether it is reachable. */
+    private final java.util.function.Supplier<java.util.Optional<Boolean>> sharedState;
+
+    public HealthRoutes(BooleanSupplier listenersBound, Runnable storePing, WorkerPool workers, BooleanSupplier stopping,
+            java.util.function.Supplier<java.util.Optional<Boolean>> sharedState) {
+        this.sharedState = sharedState;
         this.listenersBound = listenersBound;
         this.storePing = storePing;
         this.workers = workers;
@@ -53,14 +59,16 @@ public final class HealthRoutes {
     private CompletionStage<HttpResponse> ready(HttpRequest request) {
         boolean listeners = listenersBound.getAsBoolean();
         boolean notStopping = !stopping.getAsBoolean();
+        java.util.Optional<Boolean> cluster = sharedState.get();
         return storeAnswers().copy()
                 .completeOnTimeout(false, STORE_DEADLINE_MS, TimeUnit.MILLISECONDS)
                 .thenApply(store -> {
-                    boolean ready = listeners && store && notStopping;
+                    boolean ready = listeners && store && notStopping && cluster.orElse(true);
                     ObjectNode body = JSON.createObjectNode().put("status", ready ? "ready" : "not_ready");
                     ObjectNode checks = body.putObject("checks");
                     checks.put("listeners", listeners ? "ok" : "not_bound");
                     checks.put("store", store ? "ok" : "unavailable");
+                    checks.put("cluster", cluster.map(ok -> ok ? "ok" : "unavailable").orElse("off"));
                     checks.put("lifecycle", notStopping ? "running" : "stopping");
                     return HttpResponse.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                             bytes(body));

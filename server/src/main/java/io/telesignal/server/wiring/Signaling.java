@@ -1,40 +1,70 @@
 package io.telesignal.server.wiring;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.telesignal.core.call.CallTracker;
+import io.telesignal.core.call.IceServers;
+import io.telesignal.core.chat.ChatService;
+import io.telesignal.core.consultation.Attendance;
 import io.telesignal.core.consultation.ConsultationPolicy;
 import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.consultation.ConsultationStore;
 import io.telesignal.core.identity.NodeId;
+import io.telesignal.core.invite.InviteService;
+import io.telesignal.core.node.DeadNodeCleanup;
+import io.telesignal.core.node.NodeWatch;
+import io.telesignal.core.presence.InMemoryPresenceStore;
+import io.telesignal.core.presence.PresenceService;
 import io.telesignal.core.routing.InMemoryEndpointRegistry;
 import io.telesignal.core.routing.LocalEndpoints;
 import io.telesignal.core.routing.Router;
 import io.telesignal.core.routing.SingleNodeLink;
+import io.telesignal.core.sdp.CodecPolicy;
+import io.telesignal.core.sdp.SdpParser;
 import io.telesignal.core.work.WorkerPool;
 import io.telesignal.net.metrics.FrontDoorMetrics;
 import io.telesignal.server.config.ServerConfig;
+import io.telesignal.signaling.rest.RestApi;
 import io.telesignal.signaling.ws.SignalingFrontDoor;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The single-node signaling stack: router with the in-memory endpoint registry and no node link, consultations
- * in memory, and the {@code /ws} front door. Cluster mode will swap the registry, link and store for Redis ones
- * here and nowhere else.
+ * The signaling stack: router, consultations, chat, invites, presence, calls and the {@code /ws} front door, with the
+ * shared state of a single node (in memory) or of cluster mode (Redis, {@link ClusterMode}), chosen here and nowhere
+ * else; and the jobs that keep it true: chat retention, expired invites, the away sweep, and in cluster mode the
+ * heartbeat and the cleanup after dead nodes.
  */
 public final class Signaling implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Signaling.class);
+
     private final ConsultationService consultations;
     private final SignalingFrontDoor frontDoor;
-    private final io.telesignal.signaling.rest.RestApi restApi;
+    private final RestApi restApi;
+    private final ChatService chat;
+    private final ScheduledExecutorService jobs;
+    private final Optional<ClusterMode> cluster;
+    private final Optional<NodeWatch> nodeWatch;
+    private final DeadNodeCleanup cleanup;
+    private final NodeId node;
 
-    private final io.telesignal.core.chat.ChatService chat;
-    private final java.util.concurrent.ScheduledExecutorService jobs;
-
-    private Signaling(ConsultationService consultations, SignalingFrontDoor frontDoor,
-            io.telesignal.signaling.rest.RestApi restApi, io.telesignal.core.chat.ChatService chat,
-            java.util.concurrent.ScheduledExecutorService jobs) {
-        this.chat = chat;
-        this.jobs = jobs;
+    private Signaling(ConsultationService consultations, SignalingFrontDoor frontDoor, RestApi restApi, ChatService chat,
+            ScheduledExecutorService jobs, Optional<ClusterMode> cluster, Optional<NodeWatch> nodeWatch,
+            DeadNodeCleanup cleanup, NodeId node) {
+        this.cleanup = cleanup;
+        this.node = node;
         this.consultations = consultations;
         this.frontDoor = frontDoor;
         this.restApi = restApi;
+        this.chat = chat;
+        this.jobs = jobs;
+        this.cluster = cluster;
+        this.nodeWatch = nodeWatch;
     }
 
     /** {@code /ws} and {@code /api/v1}. */
@@ -47,52 +77,83 @@ public final class Signaling implements AutoCloseable {
     static Signaling start(ServerConfig config, StoreServices services, WorkerPool workers, MeterRegistry registry,
             Clock clock) {
         NodeId node = new NodeId(config.nodeId());
-        Router router = new Router(node, new InMemoryEndpointRegistry(), new LocalEndpoints(), new SingleNodeLink());
-        ConsultationService consultations = new ConsultationService(services.store().consultations(workers),
-                new ConsultationPolicy(), services.audit(), router, clock, config.maxParticipants());
-        io.telesignal.core.chat.ChatService chat = new io.telesignal.core.chat.ChatService(services.store().chat(),
-                consultations, router, services.audit(), workers, clock, config.chatRetention());
-        io.telesignal.core.invite.InviteService invites = new io.telesignal.core.invite.InviteService(services.tokens(),
-                consultations, services.store().inviteRedemptions(), services.audit(), workers, clock, config.inviteTtl());
-        io.telesignal.core.call.CallTracker calls = new io.telesignal.core.call.CallTracker(
-                services.store().callRecords(), services.audit(), workers, clock);
+        Optional<ClusterMode> cluster = config.cluster().enabled()
+                ? Optional.of(ClusterMode.connect(node, config.cluster().redis().orElseThrow()))
+                : Optional.empty();
+        try {
+            return start(config, services, workers, registry, clock, node, cluster);
+        } catch (RuntimeException e) {
+            cluster.ifPresent(ClusterMode::close);
+            throw e;
+        }
+    }
+
+    private static Signaling start(ServerConfig config, StoreServices services, WorkerPool workers,
+            MeterRegistry registry, Clock clock, NodeId node, Optional<ClusterMode> cluster) {
+        Router router = new Router(node, cluster.map(ClusterMode::endpoints).orElseGet(InMemoryEndpointRegistry::new),
+                new LocalEndpoints(), cluster.<io.telesignal.core.routing.NodeLink>map(ClusterMode::link)
+                        .orElseGet(SingleNodeLink::new));
+        cluster.ifPresent(c -> c.attach(router));
+        ConsultationStore store = cluster.map(c -> c.consultations(services.store().sharedConsultations(workers)))
+                .orElseGet(() -> services.store().consultations(workers));
+        ConsultationService consultations = new ConsultationService(store, new ConsultationPolicy(), services.audit(),
+                router, clock, config.maxParticipants());
+        PresenceService presence = cluster.map(c -> new PresenceService(c.presence(), clock, c.presenceFeed()))
+                .orElseGet(() -> new PresenceService(new InMemoryPresenceStore(), clock));
+        ChatService chat = new ChatService(services.store().chat(), consultations, router, services.audit(), workers,
+                clock, config.chatRetention());
+        InviteService invites = new InviteService(services.tokens(), consultations, services.store().inviteRedemptions(),
+                services.audit(), workers, clock, config.inviteTtl());
+        CallTracker calls = new CallTracker(services.store().callRecords(), services.audit(), workers, clock);
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
-                new io.telesignal.core.call.IceServers(config.ice().stunUrls(), config.ice().turnUrls(),
-                        config.ice().turnSecret(), config.ice().turnTtl(), clock),
-                new io.telesignal.core.sdp.SdpParser(config.sdpMaxBytes()),
-                new io.telesignal.core.sdp.CodecPolicy(java.util.Set.copyOf(config.sdpCodecs())),
-                chat, config.chatHistory(), invites, new io.telesignal.core.presence.PresenceService(
-                        new io.telesignal.core.presence.InMemoryPresenceStore(), clock),
-                calls);
+                new IceServers(config.ice().stunUrls(), config.ice().turnUrls(), config.ice().turnSecret(),
+                        config.ice().turnTtl(), clock),
+                new SdpParser(config.sdpMaxBytes()), new CodecPolicy(Set.copyOf(config.sdpCodecs())), chat,
+                config.chatHistory(), invites, presence, calls);
+
+        ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "signaling-jobs");
+            thread.setDaemon(true);
+            return thread;
+        });
         // retention: purge old chat every hour, on the worker pool like any other store work
-        java.util.concurrent.ScheduledExecutorService jobs = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                runnable -> {
-                    Thread thread = new Thread(runnable, "signaling-jobs");
-                    thread.setDaemon(true);
-                    return thread;
-                });
         jobs.scheduleWithFixedDelay(() -> workers.submit(chat::purge).exceptionally(failure -> {
-            org.slf4j.LoggerFactory.getLogger(Signaling.class).warn("event=chat_purge outcome=failed kind={}",
-                    failure.getClass().getSimpleName());
+            LOG.warn("event=chat_purge outcome=failed kind={}", failure.getClass().getSimpleName());
             return 0;
-        }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        }), 1, 60, TimeUnit.MINUTES);
         jobs.scheduleWithFixedDelay(() -> workers.submit(invites::purgeExpired).exceptionally(failure -> 0),
-                5, 60, java.util.concurrent.TimeUnit.MINUTES);
-        // attendance: nothing from before a restart is connected now; whoever does not come back in time is removed
-        io.telesignal.core.consultation.Attendance attendance = new io.telesignal.core.consultation.Attendance(
-                consultations, clock, config.consultations().rejoinGrace());
-        attendance.recoverAfterRestart().thenCompose(changed -> calls.endAllAfterRestart()).toCompletableFuture()
-                .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+                5, 60, TimeUnit.MINUTES);
+
+        Attendance attendance = new Attendance(consultations, clock, config.consultations().rejoinGrace());
+        DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations);
+        Optional<NodeWatch> nodeWatch = Optional.empty();
+        if (cluster.isPresent()) {
+            // a node that starts again under its id holds none of the connections it held before: clean them up now;
+            // the others' endpoints and calls are theirs
+            cleanup.cleanUp(node).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+            ServerConfig.Cluster settings = config.cluster();
+            NodeWatch watch = new NodeWatch(node, cluster.get().nodes(), settings.nodeTimeout(), settings.cleanupGrace(),
+                    cleanup::cleanUp);
+            watch.tick().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            jobs.scheduleWithFixedDelay(() -> watch.tick().exceptionally(failure -> Set.of()),
+                    settings.heartbeatInterval().toMillis(), settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+            nodeWatch = Optional.of(watch);
+        } else {
+            // a single node that starts again holds no connection from before: every endpoint listed is lost
+            attendance.recoverAfterRestart().thenCompose(changed -> calls.endAllAfterRestart()).toCompletableFuture()
+                    .orTimeout(30, TimeUnit.SECONDS).join();
+        }
+        // whoever does not come back in time is removed
         long sweepMillis = Math.max(1000, Math.min(15_000, attendance.rejoinGrace().toMillis() / 4));
         jobs.scheduleWithFixedDelay(() -> attendance.sweep().exceptionally(failure -> {
-            org.slf4j.LoggerFactory.getLogger(Signaling.class).warn("event=attendance_sweep outcome=failed kind={}",
-                    failure.getClass().getSimpleName());
+            LOG.warn("event=attendance_sweep outcome=failed kind={}", failure.getClass().getSimpleName());
             return 0;
-        }), sweepMillis, sweepMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return new Signaling(consultations, frontDoor, new io.telesignal.signaling.rest.RestApi(services.tokens(),
-                services.accounts(), services.apiKeys(), consultations, workers, services.audit(), invites, clock,
-                frontDoor.registry()), chat, jobs);
+        }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+
+        return new Signaling(consultations, frontDoor, new RestApi(services.tokens(), services.accounts(),
+                services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry()), chat,
+                jobs, cluster, nodeWatch, cleanup, node);
     }
 
     public ConsultationService consultations() {
@@ -103,13 +164,35 @@ public final class Signaling implements AutoCloseable {
         return frontDoor;
     }
 
-    public io.telesignal.core.chat.ChatService chat() {
+    public ChatService chat() {
         return chat;
     }
 
+    /** Whether the shared state is reachable: always in single-node mode; in cluster mode, as of the last heartbeat. */
+    public boolean sharedStateReachable() {
+        return nodeWatch.map(NodeWatch::registryReachable).orElse(true);
+    }
+
+    public boolean clustered() {
+        return cluster.isPresent();
+    }
+
+    /**
+     * Stops the jobs and ends every session. In cluster mode this node's endpoints are first taken out the way a dead
+     * node's are (their users keep their places, away, and take them up from whichever node they reach next), so
+     * that nobody waits for this node's heartbeat to lapse; then it leaves the node registry.
+     */
     @Override
     public void close() {
         jobs.shutdownNow();
+        if (cluster.isPresent()) {
+            try {
+                cleanup.cleanUp(node).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("event=node_stop_cleanup outcome=failed node={} kind={}", node, e.getClass().getSimpleName());
+            }
+        }
         frontDoor.close();
+        cluster.ifPresent(ClusterMode::close);
     }
 }

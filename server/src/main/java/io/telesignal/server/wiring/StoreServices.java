@@ -44,7 +44,8 @@ public final class StoreServices implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         TokenService tokens;
         try {
-            tokens = new TokenService(TokenKeys.load(config.tokens(), random), config.tokens().settings(), clock);
+            tokens = new TokenService(TokenKeys.load(config.tokens(), random, config.cluster().enabled()),
+                    config.tokens().settings(), clock);
         } catch (IllegalArgumentException e) {
             throw new io.telesignal.server.config.ConfigException("tokens.privateKey", e.getMessage());
         }

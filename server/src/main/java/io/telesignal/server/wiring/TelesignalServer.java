@@ -80,12 +80,15 @@ public final class TelesignalServer {
 
             Routes routes = new Routes();
             TelesignalServer[] self = new TelesignalServer[1];
+            Signaling[] started = new Signaling[1];
             new HealthRoutes(() -> self[0] != null && self[0].http.isBound(), services.store()::ping, workers,
-                    () -> self[0] == null || self[0].stopping).register(routes);
+                    () -> self[0] == null || self[0].stopping, () -> started[0] == null || !started[0].clustered()
+                            ? Optional.empty() : Optional.of(started[0].sharedStateReachable())).register(routes);
             if (config.metricsEnabled()) {
                 new MetricsRoute(metrics.registry()).register(routes);
             }
             signaling = Signaling.start(config, services, workers, metrics.registry(), clock);
+            started[0] = signaling;
             signaling.register(routes);
 
             // one loop per core: a relayed message crosses from the sender's loop to the receiver's, and more loops

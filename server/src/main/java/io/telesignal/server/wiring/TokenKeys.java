@@ -29,7 +29,11 @@ final class TokenKeys {
 
     private TokenKeys() {}
 
-    static SigningKey load(ServerConfig.Tokens tokens, SecureRandom random) {
+    /**
+     * The signing key. An HS256 secret that does not exist yet is generated, unless {@code shared}: in cluster mode
+     * every node must sign with the same secret, and a node that made up its own would refuse the others' tokens.
+     */
+    static SigningKey load(ServerConfig.Tokens tokens, SecureRandom random, boolean shared) {
         return switch (tokens.algorithm()) {
             case "RS256" -> new SigningKey.Rs256((RSAPrivateKey) privateKey(tokens.privateKey().orElseThrow(), "RSA"),
                     (RSAPublicKey) publicKey(tokens.publicKey().orElseThrow(), "RSA"));
@@ -41,11 +45,15 @@ final class TokenKeys {
                     throw new ConfigException("tokens.privateKey", e.getMessage());
                 }
             }
-            default -> new SigningKey.Hs256(secret(tokens.secretFile(), random));
+            default -> new SigningKey.Hs256(secret(tokens.secretFile(), random, shared));
         };
     }
 
-    private static byte[] secret(Path file, SecureRandom random) {
+    static SigningKey load(ServerConfig.Tokens tokens, SecureRandom random) {
+        return load(tokens, random, false);
+    }
+
+    private static byte[] secret(Path file, SecureRandom random, boolean shared) {
         try {
             if (Files.exists(file)) {
                 byte[] secret = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
@@ -54,6 +62,12 @@ final class TokenKeys {
                 }
                 LOG.info("event=token_secret source=file file={}", file);
                 return secret;
+            }
+            if (shared) {
+                throw new ConfigException("tokens.secretFile", "cluster mode needs one token secret shared by every"
+                        + " node, and there is none at " + file + ": create it once (head -c 32 /dev/urandom | base64 >"
+                        + " jwt-hs256.key; chmod 600 jwt-hs256.key) and give every node the same file, or use RS256 or"
+                        + " ES256 keys");
             }
             byte[] secret = new byte[32];
             random.nextBytes(secret);

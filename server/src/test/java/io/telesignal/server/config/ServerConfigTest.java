@@ -109,6 +109,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void clusterModeNeedsRedisAndPostgres() throws Exception {
+        assertProblem("cluster:\n  enabled: true\n", Map.of(), "redis.uri", "must be set when cluster.enabled");
+        assertProblem("cluster:\n  enabled: true\nredis:\n  uri: redis://127.0.0.1:6379/0\n", Map.of(), "store.url",
+                "cluster mode needs PostgreSQL");
+        assertProblem("redis:\n  uri: http://x\n", Map.of(), "redis.uri", "must start with redis://");
+        assertProblem("cluster:\n  heartbeatInterval: 2s\n  nodeTimeout: 3s\n", Map.of(), "cluster.nodeTimeout",
+                "at least twice");
+        ServerConfig config = load("cluster:\n  enabled: true\nredis:\n  uri: redis://127.0.0.1:6379/0\n"
+                + "store:\n  url: jdbc:postgresql://127.0.0.1:5432/test\n", Map.of());
+        assertThat(config.cluster().enabled()).isTrue();
+        assertThat(config.cluster().redis().orElseThrow().keyPrefix()).isEqualTo("telesignal:");
+        assertThat(load(null, Map.of()).cluster().enabled()).isFalse();
+    }
+
+    @Test
     void rejoinGraceIsBounded() throws Exception {
         assertThat(load(null, Map.of()).consultations().rejoinGrace()).hasMinutes(2);
         assertProblem("consultations:\n  rejoinGrace: 1s\n", Map.of(), "consultations.rejoinGrace", "between");

@@ -17,13 +17,13 @@ import java.util.function.Predicate;
 
 /** A real WebSocket client (the JDK's) speaking telesignal.v1, as a test drives it. */
 public final class WsClient implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     /** Messages received but skipped by an earlier {@link #next}; looked at first, in order. */
     private final java.util.Deque<JsonNode> backlog = new java.util.ArrayDeque<>();
-    final List<JsonNode> seen = new ArrayList<>();
+    public final List<JsonNode> seen = new ArrayList<>();
     public final CompletableFuture<Integer> closed;
     private WebSocket socket;
     private int requests;

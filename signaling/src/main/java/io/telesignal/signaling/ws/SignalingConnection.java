@@ -220,7 +220,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         }
         Endpoint endpoint = new Endpoint(opened.endpoint(), actor.user(), FrontDoor.WEBSOCKET, door.node(),
                 remoteAddress, door.clock().instant());
-        door.router().connect(endpoint, opened);
+        door.router().connect(endpoint, door.sinkFor(opened));
         session = opened;
         state = State.ACTIVE;
         door.registry().attach(opened, this, 0, welcome(opened, false, null));

@@ -196,7 +196,36 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             parsed = sdp.parse(text);
             codecs.check(parsed);
         }
-        offerAnswer.described(consultation, from, to, type, parsed);
+        offerAnswer.sent(consultation, from, to, type, parsed);
+    }
+
+    /**
+     * What a session of this node is sent, on its way in: an offer is remembered here, where its recipient's answer
+     * will be checked, whichever node it came from (a description was checked where it was sent, so it parses).
+     */
+    io.telesignal.core.routing.EndpointSink sinkFor(SignalingSession session) {
+        return event -> {
+            if (event instanceof io.telesignal.core.call.CallSignal signal && signal.description() != null) {
+                received(signal, session);
+            }
+            return session.offer(event);
+        };
+    }
+
+    private void received(io.telesignal.core.call.CallSignal signal, SignalingSession session) {
+        io.telesignal.core.call.CallSignal.Description d = signal.description();
+        io.telesignal.core.sdp.SessionDescription parsed = null;
+        if (d.type().equals("offer")) {
+            try {
+                parsed = sdp.parse(d.sdp());
+            } catch (io.telesignal.core.sdp.SdpException e) {
+                // checked where it was sent; should another node's version disagree, its answer is refused here
+                LOG.warn("event=sdp_received outcome=unparsable endpoint={} code={}", session.endpoint(), e.code());
+                return;
+            }
+        }
+        offerAnswer.received(signal.consultation().value(), signal.fromEndpoint().value(), session.endpoint().value(),
+                d.type(), parsed);
     }
 
     io.telesignal.core.call.IceServers iceServers() {

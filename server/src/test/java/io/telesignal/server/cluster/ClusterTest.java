@@ -1,0 +1,248 @@
+package io.telesignal.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.telesignal.cluster.redis.RedisSettings;
+import io.telesignal.cluster.redis.TestRedis;
+import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.Consultation;
+import io.telesignal.core.consultation.ConsultationService;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.server.signaling.WsClient;
+import io.telesignal.server.testing.LoopbackServer;
+import io.telesignal.server.wiring.TelesignalServer;
+import io.telesignal.store.JdbcSettings;
+import io.telesignal.store.TestDatabases;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in one JVM sharing a real Redis (under a key prefix of this test's own) and a real PostgreSQL (in a
+ * schema of its own), with clients connected to different nodes: the waiting room, admission, offer/answer and
+ * candidates, chat, presence and hang-up all cross nodes; two nodes admitting one patient at once, exactly one wins;
+ * a node that stops leaves its clients' places to be taken up on another.
+ */
+class ClusterTest {
+    private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+            + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\n";
+
+    @TempDir
+    Path dir;
+    private JdbcSettings database;
+    private RedisSettings redis;
+    private final List<TelesignalServer> nodes = new ArrayList<>();
+    private final List<WsClient> clients = new ArrayList<>();
+    private User provider;
+    private User patient;
+    private Consultation consultation;
+
+    @BeforeEach
+    void start() throws Exception {
+        database = TestDatabases.postgres();
+        // one token secret for every node, as docs/cluster.md says to deploy it
+        Path secret = dir.resolve("jwt-hs256.key");
+        java.nio.file.Files.writeString(secret, java.util.Base64.getEncoder().encodeToString(
+                "a shared secret of more than 32 bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        redis = TestRedis.settings();
+        TestRedis.connect(redis).close(); // fails under CI, skips elsewhere, when Redis is not there
+        for (String name : List.of("node-a", "node-b", "node-c")) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("node.id", name);
+            settings.put("cluster.enabled", "true");
+            settings.put("cluster.heartbeatInterval", "200ms");
+            settings.put("cluster.nodeTimeout", "1s");
+            settings.put("cluster.cleanupGrace", "1s");
+            settings.put("redis.uri", redis.uri());
+            settings.put("redis.keyPrefix", redis.keyPrefix());
+            settings.put("store.url", database.url());
+            settings.put("store.username", database.username());
+            settings.put("store.schema", database.schema().orElseThrow());
+            settings.put("tokens.secretFile", secret.toString());
+            nodes.add(LoopbackServer.start(dir.resolve(name), settings));
+        }
+        var accounts = nodes.get(0).services().accounts();
+        provider = accounts.add(new Login("drsmith"), "Dr Smith", Set.of(Role.PROVIDER), "a long password".toCharArray(),
+                "test");
+        patient = accounts.add(new Login("pat"), "Pat Doe", Set.of(Role.PATIENT), "a long password".toCharArray(), "test");
+        consultation = nodes.get(0).signaling().consultations().create(new Actor(provider.id(), "Dr Smith",
+                provider.roles()), Map.of(patient.id(), Role.PATIENT), Optional.empty(), Optional.empty(),
+                ConsultationService.Origin.NONE).toCompletableFuture().join();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(WsClient::close);
+        for (TelesignalServer node : nodes) {
+            node.stop();
+        }
+        try (var cleanup = TestRedis.connect(redis)) {
+            TestRedis.deleteAll(cleanup);
+        }
+        TestDatabases.dropSchema(database);
+    }
+
+    private WsClient on(int node, User user) {
+        WsClient client = WsClient.connect(nodes.get(node).httpAddress().getPort());
+        clients.add(client);
+        // tokens from node A are good on every node
+        JsonNode welcome = client.hello(nodes.get(0).services().tokens().issue(user.id(), user.roles(),
+                Optional.empty()).jwt());
+        assertThat(welcome.path("type").asText()).as(welcome.toString()).isEqualTo("welcome");
+        return client;
+    }
+
+    private static JsonNode request(WsClient client, com.fasterxml.jackson.databind.node.ObjectNode message) {
+        return client.answer(client.request(message));
+    }
+
+    private JsonNode join(WsClient client) {
+        JsonNode answer = request(client, WsClient.message("join").put("consultation", consultation.id().value()));
+        assertThat(answer.path("type").asText()).as(answer.toString()).isEqualTo("result");
+        return answer.path("body");
+    }
+
+    private static String endpoint(WsClient client) {
+        return client.seen.stream().filter(m -> m.path("type").asText().equals("welcome")).findFirst().orElseThrow()
+                .path("endpoint").asText();
+    }
+
+    private JsonNode signal(WsClient from, String to, String kind, JsonNode payload) {
+        var message = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", to);
+        message.set(kind, payload);
+        JsonNode answer = request(from, message);
+        assertThat(answer.path("type").asText()).as(answer.toString()).isEqualTo("result");
+        return answer;
+    }
+
+    @Test
+    void aConsultationRunsAcrossNodes() {
+        WsClient doctor = on(0, provider);
+        WsClient pat = on(1, patient);
+        join(doctor);
+        JsonNode waiting = join(pat);
+        assertThat(waiting.path("participants").toString()).doesNotContain(patient.id().value());
+        // the waiting room reaches the provider on node A from the patient's join on node B
+        doctor.next(m -> m.path("type").asText().equals("waiting-room")
+                && m.path("waiting").toString().contains(patient.id().value()));
+
+        JsonNode admitted = request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
+                .put("user", patient.id().value()));
+        assertThat(admitted.path("type").asText()).as(admitted.toString()).isEqualTo("result");
+        pat.next(m -> m.path("type").asText().equals("admission") && m.path("status").asText().equals("admitted"));
+
+        // offer, answer and candidates, each way across the nodes
+        String doctorEndpoint = endpoint(doctor);
+        String patEndpoint = endpoint(pat);
+        signal(pat, doctorEndpoint, "description", WsClient.JSON.createObjectNode().put("type", "offer").put("sdp", SDP));
+        JsonNode offer = doctor.next("signal");
+        assertThat(offer.path("fromEndpoint").asText()).isEqualTo(patEndpoint);
+        assertThat(offer.path("description").path("sdp").asText()).isEqualTo(SDP);
+        signal(doctor, patEndpoint, "description", WsClient.JSON.createObjectNode().put("type", "answer").put("sdp", SDP));
+        assertThat(pat.next("signal").path("description").path("type").asText()).isEqualTo("answer");
+        signal(pat, doctorEndpoint, "candidate", WsClient.JSON.createObjectNode()
+                .put("candidate", "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host").put("sdpMid", "0"));
+        assertThat(doctor.next("signal").path("candidate").path("candidate").asText()).startsWith("candidate:1");
+        signal(doctor, patEndpoint, "candidate", WsClient.JSON.createObjectNode().put("candidate", ""));
+        assertThat(pat.next("signal").path("candidate").path("candidate").asText()).isEmpty();
+
+        // chat both ways
+        request(pat, WsClient.message("chat").put("consultation", consultation.id().value()).put("text", "hello from B"));
+        assertThat(doctor.next("chat").path("message").path("text").asText()).isEqualTo("hello from B");
+        request(doctor, WsClient.message("chat").put("consultation", consultation.id().value()).put("text", "hello from A"));
+        assertThat(pat.next("chat").path("message").path("text").asText()).isEqualTo("hello from A");
+
+        // presence: the provider on A watches the patient on B
+        var watch = WsClient.message("watch");
+        watch.putArray("users").add(patient.id().value());
+        assertThat(request(doctor, watch).path("body").path("presence").get(0).path("status").asText())
+                .isEqualTo("available");
+        request(pat, WsClient.message("presence").put("status", "busy").put("note", "one moment"));
+        JsonNode busy = doctor.next(m -> m.path("type").asText().equals("presence") && m.path("status").asText().equals("busy"));
+        assertThat(busy.path("note").asText()).isEqualTo("one moment");
+
+        // hang-up
+        signal(doctor, patEndpoint, "hangup", WsClient.JSON.createObjectNode().put("reason", "done"));
+        assertThat(pat.next("signal").path("hangup").path("reason").asText()).isEqualTo("done");
+    }
+
+    @Test
+    void twoNodesAdmittingOnePatientAtOnceExactlyOneSucceeds() {
+        WsClient doctorOnA = on(0, provider);
+        WsClient doctorOnC = on(2, provider);
+        WsClient pat = on(1, patient);
+        join(doctorOnA);
+        join(doctorOnC);
+        join(pat);
+        doctorOnC.next(m -> m.path("type").asText().equals("waiting-room")
+                && m.path("waiting").toString().contains(patient.id().value()));
+        var admit = WsClient.message("admit").put("consultation", consultation.id().value()).put("user", patient.id().value());
+        String first = doctorOnA.request(admit.deepCopy());
+        String second = doctorOnC.request(admit.deepCopy());
+        List<String> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> outcomes.add(outcome(doctorOnA.answer(first)))),
+                CompletableFuture.runAsync(() -> outcomes.add(outcome(doctorOnC.answer(second))))).join();
+        assertThat(outcomes).containsExactlyInAnyOrder("result", "not_waiting");
+        pat.next(m -> m.path("type").asText().equals("admission") && m.path("status").asText().equals("admitted"));
+    }
+
+    private static String outcome(JsonNode answer) {
+        return answer.path("type").asText().equals("result") ? "result" : answer.path("code").asText();
+    }
+
+    @Test
+    void aNodeThatStopsLeavesItsClientsPlacesToBeTakenUpOnAnother() {
+        WsClient doctor = on(0, provider);
+        WsClient pat = on(1, patient);
+        join(doctor);
+        join(pat);
+        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
+                .put("user", patient.id().value()));
+        String oldEndpoint = endpoint(pat);
+
+        nodes.get(1).stop();
+        // the provider sees the patient away: no endpoint to call, their place kept
+        JsonNode away = doctor.next(m -> m.path("type").asText().equals("participant")
+                && m.path("participants").toString().contains("awaySince"));
+        assertThat(away.path("participants").toString()).doesNotContain(oldEndpoint);
+
+        // the patient's client reaches node C: a new session, straight back in, admitted
+        WsClient back = on(2, patient);
+        JsonNode view = join(back);
+        assertThat(view.path("participants").toString()).contains(endpoint(back)).doesNotContain("awaySince");
+        doctor.next(m -> m.path("type").asText().equals("participant")
+                && m.path("participants").toString().contains(endpoint(back)));
+        request(back, WsClient.message("chat").put("consultation", consultation.id().value()).put("text", "back"));
+        assertThat(doctor.next("chat").path("message").path("text").asText()).isEqualTo("back");
+    }
+
+    @Test
+    void aNodeWithoutTheSharedTokenSecretRefusesToStart() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("node.id", "node-d");
+        settings.put("cluster.enabled", "true");
+        settings.put("redis.uri", redis.uri());
+        settings.put("redis.keyPrefix", redis.keyPrefix());
+        settings.put("store.url", database.url());
+        settings.put("store.username", database.username());
+        settings.put("store.schema", database.schema().orElseThrow());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoopbackServer.start(dir.resolve("node-d"), settings))
+                .isInstanceOfSatisfying(io.telesignal.server.config.ConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo("tokens.secretFile");
+                    assertThat(e.getMessage()).contains("cluster mode needs one token secret shared by every node");
+                });
+    }
+}
