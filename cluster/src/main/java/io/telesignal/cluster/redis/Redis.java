@@ -66,8 +66,28 @@ public final class Redis implements AutoCloseable {
         }
     }
 
+    /** Lettuce's commands; wrap what they answer in {@link #call}, so that a failure says Redis is unavailable. */
     public RedisAsyncCommands<String, String> commands() {
         return connection.async();
+    }
+
+    /**
+     * A command's answer, a failure of Redis (unreachable, timed out, restarting) turned into
+     * {@link RedisUnavailableException}, whose code ({@code cluster_unavailable}) clients are answered with.
+     */
+    public <T> CompletionStage<T> call(CompletionStage<T> command) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        command.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                result.completeExceptionally(cause instanceof RedisUnavailableException ? cause
+                        : new RedisUnavailableException("Redis failed: " + cause.getClass().getSimpleName(), cause));
+            }
+        });
+        return result;
     }
 
     /** {@code prefix + name}. */
@@ -111,6 +131,10 @@ public final class Redis implements AutoCloseable {
         }
 
         public <T> CompletionStage<T> run(String[] keys, String... args) {
+            return call(send(keys, args));
+        }
+
+        private <T> CompletionStage<T> send(String[] keys, String... args) {
             CompletableFuture<T> result = new CompletableFuture<>();
             commands().<T>evalsha(sha, output, keys, args).whenComplete((value, failure) -> {
                 if (failure == null) {

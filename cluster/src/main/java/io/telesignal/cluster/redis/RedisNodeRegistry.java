@@ -21,8 +21,9 @@ public final class RedisNodeRegistry implements NodeRegistry {
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             """;
     private static final String HEARTBEAT = NOW + """
+            local known = redis.call('HEXISTS', ARGV[1] .. 'nodes', ARGV[2])
             redis.call('HSET', ARGV[1] .. 'nodes', ARGV[2], tostring(now))
-            return now
+            return known
             """;
     private static final String NODES = NOW + """
             local out = {tostring(now)}
@@ -51,8 +52,8 @@ public final class RedisNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public CompletionStage<Void> heartbeat(NodeId node) {
-        return heartbeat.<Long>run(new String[0], redis.prefix(), node.value()).thenApply(now -> null);
+    public CompletionStage<Boolean> heartbeat(NodeId node) {
+        return heartbeat.<Long>run(new String[0], redis.prefix(), node.value()).thenApply(known -> known == 1L);
     }
 
     @Override
@@ -70,8 +71,8 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     @Override
     public CompletionStage<Boolean> claimCleanup(NodeId dead, NodeId by, Duration lease) {
-        return redis.commands().set(redis.key("node-cleanup:" + dead.value()), by.value(),
-                SetArgs.Builder.nx().px(lease.toMillis())).thenApply("OK"::equals);
+        return redis.call(redis.commands().set(redis.key("node-cleanup:" + dead.value()), by.value(),
+                SetArgs.Builder.nx().px(lease.toMillis()))).thenApply("OK"::equals);
     }
 
     @Override
@@ -82,6 +83,6 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     @Override
     public CompletionStage<Void> leave(NodeId node) {
-        return redis.commands().hdel(redis.key("nodes"), node.value()).thenApply(removed -> null);
+        return redis.call(redis.commands().hdel(redis.key("nodes"), node.value())).thenApply(removed -> null);
     }
 }

@@ -21,9 +21,8 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public CompletionStage<Void> heartbeat(NodeId node) {
-        beats.put(node, clock.instant());
-        return CompletableFuture.completedFuture(null);
+    public CompletionStage<Boolean> heartbeat(NodeId node) {
+        return CompletableFuture.completedFuture(beats.put(node, clock.instant()) != null);
     }
 
     @Override

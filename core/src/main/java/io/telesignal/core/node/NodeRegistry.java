@@ -10,8 +10,12 @@ import java.util.concurrent.CompletionStage;
  * in cluster mode), never a node's, so nodes whose clocks disagree still agree on who is dead.
  */
 public interface NodeRegistry {
-    /** Records that {@code node} is alive now. */
-    CompletionStage<Void> heartbeat(NodeId node);
+    /**
+     * Records that {@code node} is alive now; answers whether the registry knew it already. False after the first beat
+     * means the node was forgotten meanwhile: the others took it for dead and cleaned up after it, or the registry lost
+     * its state (a Redis restart). Either way what it holds must be registered again.
+     */
+    CompletionStage<Boolean> heartbeat(NodeId node);
 
     /** Every node not forgotten yet, with how long ago its last heartbeat was. */
     CompletionStage<Map<NodeId, Duration>> nodes();

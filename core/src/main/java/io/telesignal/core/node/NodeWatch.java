@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@code deadAfter + grace} — long enough for its clients to have resumed on the others — claims its cleanup (exactly
  * one node wins the claim), runs it, and forgets the node. A node that beats again before it is forgotten was not
  * dead after all, and nothing of it is touched.
+ *
+ * <p>When the registry no longer knows this node (the others cleaned up after it during a long partition or pause, or
+ * Redis lost its state in a restart), {@code reregister} puts back what this node holds: its endpoints, their presence.
  */
 public final class NodeWatch {
     private static final Logger LOG = LoggerFactory.getLogger(NodeWatch.class);
@@ -29,11 +32,20 @@ public final class NodeWatch {
     private final Duration deadAfter;
     private final Duration grace;
     private final Function<NodeId, CompletionStage<Integer>> cleanup;
+    private final java.util.function.Supplier<CompletionStage<Integer>> reregister;
+    private volatile boolean beaten;
     private final Set<NodeId> silent = ConcurrentHashMap.newKeySet();
     private volatile boolean registryReachable = true;
 
     public NodeWatch(NodeId self, NodeRegistry registry, Duration deadAfter, Duration grace,
             Function<NodeId, CompletionStage<Integer>> cleanup) {
+        this(self, registry, deadAfter, grace, cleanup, () -> CompletableFuture.completedFuture(0));
+    }
+
+    public NodeWatch(NodeId self, NodeRegistry registry, Duration deadAfter, Duration grace,
+            Function<NodeId, CompletionStage<Integer>> cleanup,
+            java.util.function.Supplier<CompletionStage<Integer>> reregister) {
+        this.reregister = reregister;
         this.self = self;
         this.registry = registry;
         this.deadAfter = deadAfter;
@@ -48,7 +60,18 @@ public final class NodeWatch {
 
     /** One round: heartbeat, then look at the others. Answers the nodes cleaned up in this round. */
     public CompletionStage<Set<NodeId>> tick() {
-        return registry.heartbeat(self).thenCompose(beat -> registry.nodes()).thenCompose(this::look)
+        return registry.heartbeat(self).thenCompose(known -> {
+            boolean first = !beaten;
+            beaten = true;
+            if (known || first) {
+                return CompletableFuture.completedFuture(0);
+            }
+            LOG.warn("event=node_forgotten node={} action=reregister", self);
+            return reregister.get().thenApply(n -> {
+                LOG.info("event=node_reregistered node={} endpoints={}", self, n);
+                return n;
+            });
+        }).thenCompose(done -> registry.nodes()).thenCompose(this::look)
                 .whenComplete((cleaned, failure) -> {
                     boolean reachable = failure == null;
                     if (reachable != registryReachable) {

@@ -22,6 +22,8 @@ public final class Router {
     private final EndpointRegistry registry;
     private final LocalEndpoints local;
     private final NodeLink link;
+    /** The endpoints this node holds, as registered: put back when the registry lost them. */
+    private final java.util.Map<EndpointId, Endpoint> held = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Router(NodeId self, EndpointRegistry registry, LocalEndpoints local, NodeLink link) {
         this.self = self;
@@ -45,12 +47,26 @@ public final class Router {
             throw new IllegalArgumentException("endpoint " + endpoint.id() + " belongs to node " + endpoint.node());
         }
         local.attach(endpoint.id(), sink);
+        held.put(endpoint.id(), endpoint);
         return registry.register(endpoint);
     }
 
     public CompletionStage<Void> disconnect(EndpointId id) {
         local.detach(id);
+        held.remove(id);
         return registry.unregister(id).thenApply(removed -> null);
+    }
+
+    /**
+     * Registers again every endpoint this node holds (the shared registry forgot them: Redis restarted, or the others
+     * took this node for dead); answers how many.
+     */
+    public CompletionStage<Integer> reregister() {
+        CompletionStage<Integer> count = CompletableFuture.completedFuture(0);
+        for (Endpoint endpoint : List.copyOf(held.values())) {
+            count = count.thenCompose(n -> registry.register(endpoint).thenApply(done -> n + 1));
+        }
+        return count;
     }
 
     public CompletionStage<DeliveryOutcome> deliver(EndpointId id, CoreEvent event) {

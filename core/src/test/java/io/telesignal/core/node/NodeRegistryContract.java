@@ -26,7 +26,8 @@ public abstract class NodeRegistryContract {
 
     @Test
     void heartbeatsAreAgedOnTheRegistrysClock() throws Exception {
-        join(registry().heartbeat(A));
+        assertThat(join(registry().heartbeat(A))).as("new").isFalse();
+        assertThat(join(registry().heartbeat(A))).as("known").isTrue();
         join(registry().heartbeat(B));
         pass(Duration.ofMillis(300));
         join(registry().heartbeat(B));
@@ -54,6 +55,8 @@ public abstract class NodeRegistryContract {
         assertThat(join(registry().forget(A, Duration.ofMillis(200)))).isTrue();
         assertThat(join(registry().nodes())).doesNotContainKey(A);
 
+        assertThat(join(registry().heartbeat(A))).as("forgotten: to be registered again").isFalse();
+        join(registry().leave(A));
         join(registry().heartbeat(B));
         join(registry().leave(B));
         assertThat(join(registry().nodes())).isEmpty();

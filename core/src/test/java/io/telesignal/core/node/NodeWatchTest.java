@@ -71,4 +71,22 @@ class NodeWatchTest {
         assertThat(cleanups).isEmpty();
         assertThat(a.registryReachable()).isTrue();
     }
+
+    @Test
+    void aNodeTheRegistryForgotPutsBackWhatItHolds() {
+        java.util.concurrent.atomic.AtomicInteger reregistered = new java.util.concurrent.atomic.AtomicInteger();
+        NodeWatch a = new NodeWatch(A, registry, Duration.ofSeconds(5), Duration.ofSeconds(60),
+                dead -> CompletableFuture.completedFuture(0), () -> {
+                    reregistered.incrementAndGet();
+                    return CompletableFuture.completedFuture(2);
+                });
+        tick(a);
+        tick(a);
+        assertThat(reregistered).hasValue(0);
+        registry.leave(A); // as a Redis restart, or the others' cleanup after a long pause, would
+        tick(a);
+        assertThat(reregistered).hasValue(1);
+        tick(a);
+        assertThat(reregistered).hasValue(1);
+    }
 }

@@ -134,7 +134,8 @@ public final class Signaling implements AutoCloseable {
             cleanup.cleanUp(node).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             ServerConfig.Cluster settings = config.cluster();
             NodeWatch watch = new NodeWatch(node, cluster.get().nodes(), settings.nodeTimeout(), settings.cleanupGrace(),
-                    cleanup::cleanUp);
+                    cleanup::cleanUp, () -> router.reregister().thenCompose(n -> frontDoor.republishPresence()
+                            .thenApply(done -> n)));
             watch.tick().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
             jobs.scheduleWithFixedDelay(() -> watch.tick().exceptionally(failure -> Set.of()),
                     settings.heartbeatInterval().toMillis(), settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);

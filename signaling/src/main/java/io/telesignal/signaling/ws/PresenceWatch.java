@@ -62,6 +62,15 @@ final class PresenceWatch {
                 chosen.getOrDefault(session, new Presence(PresenceStatus.AVAILABLE, "")));
     }
 
+    /** Sets every session's presence again (the shared store lost it); answers when all are set. */
+    CompletionStage<Void> republish() {
+        CompletableFuture<?>[] all = chosen.entrySet().stream().map(entry -> presence.update(
+                entry.getKey().actor().user(), entry.getKey().endpoint(), entry.getKey().detachedSince().isPresent()
+                        ? new Presence(PresenceStatus.RECONNECTING, "") : entry.getValue()).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all);
+    }
+
     void dropped(SignalingSession session) {
         presence.update(session.actor().user(), session.endpoint(), new Presence(PresenceStatus.RECONNECTING, ""));
     }

@@ -264,6 +264,11 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         return rateLimits;
     }
 
+    /** Sets the presence of every session of this node again: the shared presence store lost it. */
+    public java.util.concurrent.CompletionStage<Void> republishPresence() {
+        return presence.republish();
+    }
+
     /** This node's sessions (the REST API lists, disconnects and ends them). */
     public SessionRegistry registry() {
         return registry;
