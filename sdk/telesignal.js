@@ -68,7 +68,8 @@ export class TelesignalError extends Error {
  * `session-lost` ({code, consultations}: the server could not resume the session, for example because it restarted;
  * the client opens a new one by itself), `rejoined` ({consultation, view}) and `rejoin-failed` ({consultation,
  * error}) for each consultation it joins again on the new session, `error` (a {@link TelesignalError} that no request
- * was waiting for, and a close the client does not come back from).
+ * was waiting for, and a close the client does not come back from), `reconnect` (the node is going away: the client
+ * reconnects at once, to another node behind the load balancer).
  */
 export class Client extends EventTarget {
   /** @param {ClientOptions} options */
@@ -348,6 +349,11 @@ export class Client extends EventTarget {
       this.emit('error', new TelesignalError(message.code, message.message, { request: message.re }));
       return;
     }
+    if (message.type === 'reconnect') {
+      // the node is going away and closes this connection next: reconnect at once (to another node), no backoff
+      this.reconnectNow = true;
+      this.attempt = 0;
+    }
     if (message.type === 'chat' && !this.firstTime(message.message.id)) return;
     if (message.type === 'admission' && ['denied', 'removed', 'ended'].includes(message.status)) {
       this.joined.delete(message.consultation);
@@ -390,7 +396,8 @@ export class Client extends EventTarget {
     this.openedAt = null;
     this.setState('reconnecting');
     const ceiling = Math.min(this.options.maxDelay, this.options.minDelay * 2 ** this.attempt++);
-    const delay = Math.random() * ceiling;
+    const delay = this.reconnectNow ? 0 : Math.random() * ceiling;
+    this.reconnectNow = false;
     this.reconnectTimer = setTimeout(() => {
       this.open(this.session !== null).catch(() => { /* closed() schedules the next attempt */ });
     }, delay);

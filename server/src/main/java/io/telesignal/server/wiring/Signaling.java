@@ -179,6 +179,39 @@ public final class Signaling implements AutoCloseable {
     }
 
     /**
+     * The node is stopping: in cluster mode its endpoints are taken out first, the way a dead node's are (their users
+     * keep their places, away, and take them up from whichever node they reach next), then every connected client is
+     * told to reconnect elsewhere and waited for, at most {@code timeout}.
+     */
+    public void drain(java.time.Duration timeout) {
+        cleanUpSelf();
+        frontDoor.drain();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (frontDoor.anyConnected() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean cleanedUp;
+
+    private synchronized void cleanUpSelf() {
+        if (cluster.isEmpty() || cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        try {
+            cleanup.cleanUp(node).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("event=node_stop_cleanup outcome=failed node={} kind={}", node, e.getClass().getSimpleName());
+        }
+    }
+
+    /**
      * Stops the jobs and ends every session. In cluster mode this node's endpoints are first taken out the way a dead
      * node's are (their users keep their places, away, and take them up from whichever node they reach next), so
      * that nobody waits for this node's heartbeat to lapse; then it leaves the node registry.
@@ -186,13 +219,7 @@ public final class Signaling implements AutoCloseable {
     @Override
     public void close() {
         jobs.shutdownNow();
-        if (cluster.isPresent()) {
-            try {
-                cleanup.cleanUp(node).toCompletableFuture().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("event=node_stop_cleanup outcome=failed node={} kind={}", node, e.getClass().getSimpleName());
-            }
-        }
+        cleanUpSelf();
         frontDoor.close();
         cluster.ifPresent(ClusterMode::close);
     }

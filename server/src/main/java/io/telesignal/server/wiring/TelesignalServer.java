@@ -157,8 +157,10 @@ public final class TelesignalServer {
         long started = System.nanoTime();
         Duration timeout = config.shutdownTimeout();
         LOG.info("event=server_stopping timeout_ms={}", timeout.toMillis());
-        // budget: half for requests in flight, then each later step gets a share of what is left
+        // budget: a quarter to move WebSocket clients to other nodes (no new connection is taken meanwhile, so they
+        // reconnect elsewhere), half for requests in flight, then each later step gets a share of what is left
         http.stopAccepting();
+        signaling.drain(timeout.dividedBy(4));
         signaling.close();
         boolean clean = http.drain(timeout.dividedBy(2));
         try {

@@ -214,6 +214,9 @@ class ClusterTest {
         String oldEndpoint = endpoint(pat);
 
         nodes.get(1).stop();
+        // the node drains: its client is told to reconnect elsewhere, and its connection closed with 1012
+        assertThat(pat.next("reconnect").path("reason").asText()).isEqualTo("node_draining");
+        assertThat(pat.closed.join()).isEqualTo(1012);
         // the provider sees the patient away: no endpoint to call, their place kept
         JsonNode away = doctor.next(m -> m.path("type").asText().equals("participant")
                 && m.path("participants").toString().contains("awaySince"));

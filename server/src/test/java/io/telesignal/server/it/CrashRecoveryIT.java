@@ -67,8 +67,9 @@ class CrashRecoveryIT {
                     .put("consultation", visit.consultation).put("text", "before the restart").put("clientId", "k-1")));
             visit.lastChatId = sent.path("body").path("message").path("id").asText();
             assertThat(server.terminate(Duration.ofSeconds(30))).isZero();
-            // the server going away is not the user leaving: 1001, and a reconnect
-            assertThat(visit.patientWs.closed.get()).isEqualTo(1001);
+            // the server going away is not the user leaving: it says to reconnect, and closes with 1012
+            assertThat(visit.patientWs.next("reconnect").path("reason").asText()).isEqualTo("node_draining");
+            assertThat(visit.patientWs.closed.get()).isEqualTo(1012);
         }
         try (ServerProcess restarted = ServerProcess.start(ENV, "serve", "--data-dir", dataDir.toString())) {
             visit.comeBack(port(restarted), "k-1", "before the restart");

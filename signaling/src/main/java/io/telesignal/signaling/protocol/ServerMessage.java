@@ -21,7 +21,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.Admission.class, name = "admission"),
     @JsonSubTypes.Type(value = ServerMessage.SignalRelay.class, name = "signal"),
     @JsonSubTypes.Type(value = ServerMessage.Chat.class, name = "chat"),
-    @JsonSubTypes.Type(value = ServerMessage.PresenceNotice.class, name = "presence")
+    @JsonSubTypes.Type(value = ServerMessage.PresenceNotice.class, name = "presence"),
+    @JsonSubTypes.Type(value = ServerMessage.Reconnect.class, name = "reconnect")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // seq is written last by the codec, from a per-call attribute: one pass, no splicing
@@ -70,6 +71,12 @@ public sealed interface ServerMessage {
 
     /** Where the receiving user stands: waiting, admitted, denied, removed, ended. */
     record Admission(String consultation, String status) implements ServerMessage {}
+
+    /**
+     * This node is going away ({@code reason}: {@code node_draining}): reconnect at once, through the load balancer,
+     * to another node. The connection is closed (1012) right after.
+     */
+    record Reconnect(String reason) implements ServerMessage {}
 
     /** A peer's call signaling, relayed as sent, with who sent it. */
     record SignalRelay(String consultation, String from, String fromEndpoint, ClientMessage.Description description,

@@ -303,8 +303,33 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     }
 
     /**
-     * Stops the sweep and ends every session (server shutdown): clients are closed with 1001 and reconnect; their
-     * users keep their places in their consultations.
+     * The node is going away: every connected client is told to {@code reconnect} and its connection closed with 1012,
+     * so that it reconnects at once, through the load balancer, to another node; users keep their places in their
+     * consultations. Answers how many were told.
+     */
+    public int drain() {
+        stopping = true;
+        int told = 0;
+        for (SignalingSession session : registry.list(Optional.empty())) {
+            if (session.detachedSince().isEmpty()) {
+                session.send(new io.telesignal.signaling.protocol.ServerMessage.Reconnect("node_draining"));
+                if (registry.disconnect(session, 1012, "node draining: reconnect")) {
+                    told++;
+                }
+            }
+        }
+        LOG.info("event=ws_drain sessions={}", told);
+        return told;
+    }
+
+    /** Whether any client is still connected to this node. */
+    public boolean anyConnected() {
+        return registry.list(Optional.empty()).stream().anyMatch(s -> s.detachedSince().isEmpty());
+    }
+
+    /**
+     * Stops the sweep and ends every session (server shutdown): clients still connected are closed with 1001 and
+     * reconnect; their users keep their places in their consultations.
      */
     @Override
     public void close() {
