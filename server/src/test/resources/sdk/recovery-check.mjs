@@ -98,7 +98,9 @@ try {
     findings.tooLarge = e.code;
   }
   findings.stateAfterTooLarge = patient.state;
+  const stillHere = next(provider, 'chat', (m) => m.message.text === 'still here');
   findings.chatAfterTooLarge = (await patient.chat(consultation, 'still here')).message.text;
+  await stillHere; // the provider has it before it starts counting what arrives next
 
   // a session the server cannot resume (its resume token no longer matches, as after a server restart)
   const lost = next(patient, 'session-lost');
