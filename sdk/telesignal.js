@@ -388,8 +388,8 @@ export class Client extends EventTarget {
       return;
     }
     if (code === 4413) {
-      // the buffer overflowed: the session cannot be resumed
-      this.session = null;
+      // the buffer overflowed: the session cannot be resumed; the next one takes up what this one was in
+      this.sessionLost('resume_overflow');
     }
     // exponential backoff with full jitter; it starts afresh only after a connection that stayed up
     if (this.openedAt !== null && Date.now() - this.openedAt >= this.options.stableAfter) this.attempt = 0;

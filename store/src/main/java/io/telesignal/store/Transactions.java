@@ -29,9 +29,7 @@ final class Transactions {
                 T result = work.run(connection);
                 connection.commit();
                 if (syncAfterCommit) {
-                    try (java.sql.Statement sync = connection.createStatement()) {
-                        sync.execute("CHECKPOINT SYNC");
-                    }
+                    sync(connection, operation);
                 }
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -42,6 +40,23 @@ final class Transactions {
             throw StoreException.of(operation, e);
         }
     }
+
+    /**
+     * Forces H2's file to the device. The commit stands whatever happens here: a failure (the disk is failing or full)
+     * is logged loudly and counted, never reported as a failed write, which it was not.
+     */
+    private static void sync(Connection connection, String operation) {
+        try (java.sql.Statement sync = connection.createStatement()) {
+            sync.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            SYNC_FAILURES.incrementAndGet();
+            LOG.error("event=store_sync outcome=failed operation={} sqlstate={}", operation, e.getSQLState());
+        }
+    }
+
+    /** Syncs that failed since start (a disk in trouble). */
+    static final java.util.concurrent.atomic.AtomicLong SYNC_FAILURES = new java.util.concurrent.atomic.AtomicLong();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Transactions.class);
 
     <T> T read(String operation, SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {

@@ -34,6 +34,7 @@ public final class RedisConsultationVersions implements ConsultationStore {
     private final Redis redis;
     private final Redis.Script raise;
     private final Map<ConsultationId, Consultation> copies = new ConcurrentHashMap<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisConsultationVersions.class);
 
     public RedisConsultationVersions(ConsultationStore store, Redis redis) {
         this.store = store;
@@ -43,7 +44,7 @@ public final class RedisConsultationVersions implements ConsultationStore {
 
     @Override
     public CompletionStage<Void> create(Consultation consultation) {
-        return store.create(consultation).thenCompose(done -> raise(consultation));
+        return store.create(consultation).thenCompose(done -> raiseAfterCommit(consultation));
     }
 
     @Override
@@ -64,8 +65,38 @@ public final class RedisConsultationVersions implements ConsultationStore {
                 copies.remove(updated.id());
                 return CompletableFuture.completedFuture(false);
             }
-            return raise(updated).thenApply(done -> true);
+            return raiseAfterCommit(updated).thenApply(done -> true);
         });
+    }
+
+    /**
+     * The database committed: that stands, whatever Redis does. Should raising the version fail, this node's copy is
+     * dropped and the raise tried again until it succeeds, so that no node goes on answering the old version.
+     */
+    private CompletionStage<Void> raiseAfterCommit(Consultation c) {
+        return raise(c).handle((done, failure) -> {
+            if (failure != null) {
+                copies.remove(c.id());
+                LOG.warn("event=consultation_version outcome=raise_failed consultation={} version={} action=retry",
+                        c.id(), c.version());
+                retry(c, 1);
+            }
+            return null;
+        });
+    }
+
+    private void retry(Consultation c, int attempt) {
+        CompletableFuture.delayedExecutor(Math.min(5000, 100L << Math.min(attempt, 6)),
+                java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> raise(c).whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        retry(c, attempt + 1);
+                    }
+                }));
+    }
+
+    /** Forgets every copy: Redis lost the versions (a restart), so the next reads go to the database. */
+    public void forgetCopies() {
+        copies.clear();
     }
 
     @Override

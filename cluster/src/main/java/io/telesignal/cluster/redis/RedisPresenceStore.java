@@ -18,7 +18,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Presence in Redis: a hash per user ({@code presence:<user>}: endpoint → its presence as JSON) and one version counter
- * for all users ({@code presence-version}), so versions keep increasing for a user whose hash was emptied. A change
+ * for all users ({@code presence-version}), so versions keep increasing for a user whose hash was emptied, and, started
+ * from Redis's clock in microseconds when missing, across a Redis that restarted empty. A change
  * and the entries before and after it are one script: exact change events whichever nodes update a user at once.
  */
 public final class RedisPresenceStore implements PresenceStore {
@@ -27,8 +28,14 @@ public final class RedisPresenceStore implements PresenceStore {
             local key = ARGV[1] .. 'presence:' .. ARGV[2]
             local before = redis.call('HVALS', key)
             if ARGV[4] == '' then redis.call('HDEL', key, ARGV[3]) else redis.call('HSET', key, ARGV[3], ARGV[4]) end
-            local version = redis.call('INCR', ARGV[1] .. 'presence-version')
-            return {tostring(version), before, redis.call('HVALS', key)}
+            local vkey = ARGV[1] .. 'presence-version'
+            if redis.call('EXISTS', vkey) == 0 then
+              -- a Redis that restarted empty: start above any version handed out before (microseconds since 1970)
+              local t = redis.call('TIME')
+              redis.call('SET', vkey, t[1] .. string.format('%06d', tonumber(t[2])))
+            end
+            local version = redis.call('INCR', vkey)
+            return {version, before, redis.call('HVALS', key)}
             """;
 
     private final Redis redis;
@@ -58,7 +65,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private CompletionStage<Change> change(UserId user, EndpointId endpoint, String json) {
         return change.<List<Object>>run(new String[0], redis.prefix(), user.value(), endpoint.value(), json)
                 .thenApply(answer -> new Change(decode((List<String>) answer.get(1)),
-                        decode((List<String>) answer.get(2)), Long.parseLong((String) answer.get(0))));
+                        decode((List<String>) answer.get(2)), ((Number) answer.get(0)).longValue()));
     }
 
     private static String encode(EndpointPresence entry) {

@@ -64,10 +64,10 @@ public final class ChatService {
             ChatMessage message = new ChatMessage("m" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
                     id, actor.user(), actor.displayName(), text, clock.instant().truncatedTo(ChronoUnit.MILLIS), clientId);
             return workers.submit(() -> store.append(message)).thenCompose(stored -> {
-                CompletionStage<?> audited = stored == message
-                        ? audit.record(AuditEvent.of("chat.sent", actor.user().value(), Outcome.OK)
-                                .consultation(id.value()).subject(stored.id()).endpoint(origin.endpoint()))
-                        : java.util.concurrent.CompletableFuture.completedFuture(null);
+                // sent again: recorded as such, so a line whose first record was lost with a crash is on record too
+                CompletionStage<?> audited = audit.record(AuditEvent.of("chat.sent", actor.user().value(), Outcome.OK)
+                        .consultation(id.value()).subject(stored.id()).endpoint(origin.endpoint())
+                        .reason(stored == message ? null : "resent"));
                 return audited.thenApply(r -> {
                     ChatPosted event = new ChatPosted(stored);
                     for (Attendee attendee : c.admitted()) {

@@ -33,25 +33,41 @@ public final class DeadNodeCleanup {
         this.consultations = consultations;
     }
 
-    /** Answers how many endpoints were cleaned up. */
+    /**
+     * Answers how many endpoints were cleaned up; fails (after trying every endpoint) when some could not be: those stay
+     * registered under the dead node, to be cleaned up by the next try.
+     */
     public CompletionStage<Integer> cleanUp(NodeId dead) {
+        int[] failed = new int[1];
         return endpoints.endpointsOn(dead).thenCompose(held -> InTurn.count(held, endpoint -> cleanUp(endpoint, dead),
-                (endpoint, cause) -> LOG.warn("event=node_cleanup_endpoint outcome=failed node={} endpoint={} kind={}",
-                        dead, endpoint.id(), cause.getClass().getSimpleName()))).thenApply(n -> {
-            LOG.info("event=node_cleanup node={} endpoints={}", dead, n);
-            return n;
-        });
+                (endpoint, cause) -> {
+                    failed[0]++;
+                    LOG.warn("event=node_cleanup_endpoint outcome=failed node={} endpoint={} kind={}", dead,
+                            endpoint.id(), cause.getClass().getSimpleName());
+                })).thenApply(n -> {
+                    LOG.info("event=node_cleanup node={} endpoints={} failed={}", dead, n, failed[0]);
+                    if (failed[0] > 0) {
+                        throw new IllegalStateException(failed[0] + " endpoints of node " + dead + " not cleaned up");
+                    }
+                    return n;
+                });
     }
 
+    /**
+     * One endpoint: out of its consultations and presence first, out of the registry last, so that an endpoint whose
+     * cleanup failed is still listed under the dead node for the next try. One that resumed elsewhere meanwhile is
+     * held by that node now, and left alone.
+     */
     private CompletionStage<Boolean> cleanUp(Endpoint endpoint, NodeId dead) {
-        return endpoints.unregisterFrom(endpoint.id(), dead).thenCompose(removed -> {
-            if (removed.isEmpty()) {
-                return CompletableFuture.completedFuture(false); // it resumed elsewhere
+        return endpoints.find(endpoint.id()).thenCompose(current -> {
+            if (current.isEmpty() || !current.get().node().equals(dead)) {
+                return CompletableFuture.completedFuture(false); // gone, or resumed elsewhere
             }
             return presence.endpointGone(endpoint.user(), endpoint.id())
                     .thenCompose(done -> consultations.involving(endpoint.user()))
                     .thenCompose(attended -> lose(attended, endpoint))
-                    .thenApply(done -> true);
+                    .thenCompose(done -> endpoints.unregisterFrom(endpoint.id(), dead))
+                    .thenApply(removed -> removed.isPresent());
         });
     }
 

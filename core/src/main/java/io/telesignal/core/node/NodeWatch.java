@@ -3,6 +3,7 @@ package io.telesignal.core.node;
 import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.work.Failures;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,8 @@ public final class NodeWatch {
     private final java.util.function.Supplier<CompletionStage<Integer>> reregister;
     private volatile boolean beaten;
     private final Set<NodeId> silent = ConcurrentHashMap.newKeySet();
+    /** Dead nodes this node claimed whose cleanup failed part way: run again on the next ticks. */
+    private final Set<NodeId> unfinished = ConcurrentHashMap.newKeySet();
     private volatile boolean registryReachable = true;
 
     public NodeWatch(NodeId self, NodeRegistry registry, Duration deadAfter, Duration grace,
@@ -88,6 +91,7 @@ public final class NodeWatch {
 
     private CompletionStage<Set<NodeId>> look(Map<NodeId, Duration> nodes) {
         Set<NodeId> cleaned = ConcurrentHashMap.newKeySet();
+        List<NodeId> retry = List.copyOf(unfinished); // those of earlier ticks, not one failing in this one
         CompletionStage<Void> all = CompletableFuture.completedFuture(null);
         for (Map.Entry<NodeId, Duration> node : nodes.entrySet()) {
             NodeId other = node.getKey();
@@ -106,19 +110,38 @@ public final class NodeWatch {
                         deadAfter.plus(grace).minus(age).toMillis());
             }
             if (age.compareTo(deadAfter.plus(grace)) >= 0) {
-                all = all.thenCompose(done -> registry.claimCleanup(other, self, CLAIM).thenCompose(claimed -> {
-                    if (!claimed) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    return cleanup.apply(other).thenCompose(n -> registry.forget(other, deadAfter.plus(grace)))
-                            .thenApply(forgotten -> {
-                                silent.remove(other);
-                                cleaned.add(other);
-                                return null;
-                            });
-                }));
+                // forgotten first: should it beat again during the cleanup, it learns it was forgotten and registers
+                // what it holds again, instead of going on with its endpoints taken out under it
+                all = all.thenCompose(done -> registry.claimCleanup(other, self, CLAIM)
+                        .thenCompose(claimed -> claimed ? registry.forget(other, deadAfter.plus(grace))
+                                : CompletableFuture.completedFuture(false))
+                        .thenCompose(forgotten -> {
+                            silent.remove(other);
+                            if (!forgotten) {
+                                return CompletableFuture.completedFuture(null);
+                            }
+                            cleaned.add(other);
+                            return cleanUp(other);
+                        }));
             }
         }
+        // a cleanup that failed part way is run again by the node that claimed it, until it is done
+        for (NodeId pending : retry) {
+            all = all.thenCompose(done -> cleanUp(pending));
+        }
         return all.thenApply(done -> cleaned);
+    }
+
+    private CompletionStage<Void> cleanUp(NodeId dead) {
+        return cleanup.apply(dead).handle((n, failure) -> {
+            if (failure == null) {
+                unfinished.remove(dead);
+            } else {
+                unfinished.add(dead);
+                LOG.warn("event=node_cleanup outcome=unfinished node={} action=retry kind={}", dead,
+                        Failures.cause(failure).getClass().getSimpleName());
+            }
+            return null;
+        });
     }
 }

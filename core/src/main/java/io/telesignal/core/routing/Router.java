@@ -64,7 +64,13 @@ public final class Router {
     public CompletionStage<Integer> reregister() {
         CompletionStage<Integer> count = CompletableFuture.completedFuture(0);
         for (Endpoint endpoint : List.copyOf(held.values())) {
-            count = count.thenCompose(n -> registry.register(endpoint).thenApply(done -> n + 1));
+            count = count.thenCompose(n -> registry.register(endpoint).thenCompose(done -> {
+                // it disconnected while this ran: take it out again, or it would stay listed for good
+                if (held.get(endpoint.id()) != endpoint) {
+                    return registry.unregisterFrom(endpoint.id(), self).thenApply(removed -> n);
+                }
+                return CompletableFuture.completedFuture(n + 1);
+            }));
         }
         return count;
     }

@@ -89,4 +89,33 @@ class NodeWatchTest {
         tick(a);
         assertThat(reregistered).hasValue(1);
     }
+
+    @Test
+    void aNodeThatBeatsAgainDuringItsCleanupLearnsItWasForgottenAndACleanupThatFailedIsRunAgain() {
+        java.util.concurrent.atomic.AtomicInteger reregistered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        NodeWatch[] b = new NodeWatch[1];
+        NodeWatch a = new NodeWatch(A, registry, Duration.ofSeconds(5), Duration.ofSeconds(60), dead -> {
+            // b wakes up from a long pause in the middle of its cleanup; the first try fails part way
+            b[0].tick().toCompletableFuture().join();
+            return attempts.incrementAndGet() == 1
+                    ? CompletableFuture.failedFuture(new IllegalStateException("one endpoint failed"))
+                    : CompletableFuture.completedFuture(1);
+        });
+        b[0] = new NodeWatch(B, registry, Duration.ofSeconds(5), Duration.ofSeconds(60),
+                dead -> CompletableFuture.completedFuture(0), () -> {
+                    reregistered.incrementAndGet();
+                    return CompletableFuture.completedFuture(1);
+                });
+        tick(a);
+        tick(b[0]);
+        clock.advance(Duration.ofSeconds(66));
+        assertThat(tick(a)).containsExactly(B);
+        assertThat(reregistered).as("b was forgotten before its cleanup began").hasValue(1);
+        assertThat(attempts).hasValue(1);
+        tick(a);
+        assertThat(attempts).as("the unfinished cleanup ran again").hasValue(2);
+        tick(a);
+        assertThat(attempts).hasValue(2);
+    }
 }

@@ -57,14 +57,7 @@ public final class ClientAddress {
     /** An IP literal (IPv6 possibly in brackets), never a name to look up; null when it is not one. */
     private static InetAddress literal(String text) {
         String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (!bare.matches("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}") || !(bare.contains(".") || bare.contains(":"))) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(bare);
-        } catch (java.net.UnknownHostException e) {
-            return null;
-        }
+        return io.netty.util.NetUtil.createInetAddressFromIpAddressString(bare);
     }
 
     /** Updates the channel's client (after an upgrade request named another through X-Forwarded-For). */

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +52,15 @@ public final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null) {
-                ClientAddress.set(ctx.channel(), new InetSocketAddress(header.sourceAddress(), header.sourcePort()));
+            // only a TCP client over IPv4 or IPv6 names someone; UNIX sockets, UNKNOWN and LOCAL keep the proxy's address
+            if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
+                    && (header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4
+                            || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6)) {
+                java.net.InetAddress source = io.netty.util.NetUtil.createInetAddressFromIpAddressString(
+                        header.sourceAddress()); // a literal, never a name to look up
+                if (source != null) {
+                    ClientAddress.set(ctx.channel(), new InetSocketAddress(source, header.sourcePort()));
+                }
             }
         } finally {
             header.release();
@@ -62,6 +70,14 @@ public final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.pipeline().remove(this);
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        super.channelInactive(ctx);
     }
 
     @Override

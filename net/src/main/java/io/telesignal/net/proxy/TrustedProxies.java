@@ -1,7 +1,6 @@
 package io.telesignal.net.proxy;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,14 +47,10 @@ public final class TrustedProxies {
         String text = entry.trim();
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
-        if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+        // a literal only: a name would be looked up, once, and trusted for good
+        byte[] network = io.netty.util.NetUtil.createByteArrayFromIpAddressString(address);
+        if (network == null) {
             throw new IllegalArgumentException("not an IP address or CIDR range: " + entry);
-        }
-        byte[] network;
-        try {
-            network = InetAddress.getByName(address).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address or CIDR range: " + entry, e);
         }
         int prefix = network.length * 8;
         if (slash >= 0) {

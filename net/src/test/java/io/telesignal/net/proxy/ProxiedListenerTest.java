@@ -61,6 +61,20 @@ class ProxiedListenerTest {
         return response.contains("\r\n\r\n") ? response.substring(response.indexOf("\r\n\r\n") + 4) : "";
     }
 
+    /** A GET /who on a connection kept open; answers the body. */
+    private static String whoKeepAlive(Socket socket) throws Exception {
+        socket.setSoTimeout(5000);
+        socket.getOutputStream().write("GET /who HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.read());
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertThat(length.find()).as(head.toString()).isTrue();
+        return new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.US_ASCII);
+    }
+
     private static byte[] v1(String source) {
         return ("PROXY TCP4 " + source + " 127.0.0.1 40000 8443\r\n").getBytes(StandardCharsets.US_ASCII);
     }
@@ -119,7 +133,9 @@ class ProxiedListenerTest {
         try (Socket first = new Socket(address.getAddress(), address.getPort());
                 Socket second = new Socket(address.getAddress(), address.getPort());
                 Socket again = new Socket(address.getAddress(), address.getPort())) {
+            // each header is taken (and its client counted) before the next connection speaks: a first request shows it
             first.getOutputStream().write(v1("192.0.2.1"));
+            assertThat(whoKeepAlive(first)).isEqualTo("192.0.2.1");
             second.getOutputStream().write(v1("192.0.2.2"));
             // two clients behind one proxy: both admitted; a second connection of the first is over its limit
             assertThat(who(again, v1("192.0.2.1"), "")).isEmpty();

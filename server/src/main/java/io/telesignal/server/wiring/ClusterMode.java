@@ -87,9 +87,19 @@ final class ClusterMode implements AutoCloseable {
         return nodes;
     }
 
+    private RedisConsultationVersions consultations;
+
     /** The database store, with each node's copy of the consultations in use checked against the latest version. */
-    ConsultationStore consultations(ConsultationStore database) {
-        return new RedisConsultationVersions(database, redis);
+    synchronized ConsultationStore consultations(ConsultationStore database) {
+        consultations = new RedisConsultationVersions(database, redis);
+        return consultations;
+    }
+
+    /** Redis forgot this node (restarted empty, or the others took it for dead): its copies may be out of date. */
+    synchronized void forgotten() {
+        if (consultations != null) {
+            consultations.forgetCopies();
+        }
     }
 
     @Override

@@ -125,6 +125,20 @@ public final class Signaling implements AutoCloseable {
         jobs.scheduleWithFixedDelay(() -> workers.submit(invites::purgeExpired).exceptionally(failure -> 0),
                 5, 60, TimeUnit.MINUTES);
 
+        try {
+            return recoverAndSchedule(config, services, workers, clock, node, cluster, router, consultations, presence,
+                    chat, invites, calls, frontDoor, jobs);
+        } catch (RuntimeException e) {
+            jobs.shutdownNow();
+            frontDoor.close();
+            throw e;
+        }
+    }
+
+    private static Signaling recoverAndSchedule(ServerConfig config, StoreServices services, WorkerPool workers,
+            Clock clock, NodeId node, Optional<ClusterMode> cluster, Router router, ConsultationService consultations,
+            PresenceService presence, ChatService chat, InviteService invites, CallTracker calls,
+            SignalingFrontDoor frontDoor, ScheduledExecutorService jobs) {
         Attendance attendance = new Attendance(consultations, clock, config.consultations().rejoinGrace());
         DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations);
         Optional<NodeWatch> nodeWatch = Optional.empty();
@@ -133,12 +147,17 @@ public final class Signaling implements AutoCloseable {
             // the others' endpoints and calls are theirs
             cleanup.cleanUp(node).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             ServerConfig.Cluster settings = config.cluster();
-            NodeWatch watch = new NodeWatch(node, cluster.get().nodes(), settings.nodeTimeout(), settings.cleanupGrace(),
-                    cleanup::cleanUp, () -> router.reregister().thenCompose(n -> frontDoor.republishPresence()
-                            .thenApply(done -> n)));
+            // forgotten (Redis restarted empty, or the others took this node for dead while its clients stayed): put back
+            // its endpoints, their presence, and their places in their consultations
+            ClusterMode shared = cluster.get();
+            NodeWatch watch = new NodeWatch(node, shared.nodes(), settings.nodeTimeout(), settings.cleanupGrace(),
+                    cleanup::cleanUp, () -> {
+                        shared.forgotten();
+                        return router.reregister().thenCompose(n -> frontDoor.republishPresence()
+                                .thenCompose(done -> frontDoor.rejoinAll()).thenApply(rejoined -> n));
+                    });
             watch.tick().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-            jobs.scheduleWithFixedDelay(() -> watch.tick().exceptionally(failure -> Set.of()),
-                    settings.heartbeatInterval().toMillis(), settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+            beatEvery(jobs, watch, settings.heartbeatInterval().toMillis());
             nodeWatch = Optional.of(watch);
         } else {
             // a single node that starts again holds no connection from before: every endpoint listed is lost
@@ -155,6 +174,22 @@ public final class Signaling implements AutoCloseable {
         return new Signaling(consultations, frontDoor, new RestApi(services.tokens(), services.accounts(),
                 services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry()), chat,
                 jobs, cluster, nodeWatch, cleanup, node);
+    }
+
+    /**
+     * The next tick is scheduled when the last one has finished, not at a fixed rate: with Redis slow, ticks never pile
+     * up on top of each other.
+     */
+    private static void beatEvery(ScheduledExecutorService jobs, NodeWatch watch, long intervalMillis) {
+        Runnable[] beat = new Runnable[1];
+        beat[0] = () -> watch.tick().whenComplete((cleaned, failure) -> {
+            try {
+                jobs.schedule(beat[0], intervalMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the node is stopping: no more heartbeats
+            }
+        });
+        jobs.schedule(beat[0], intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     public ConsultationService consultations() {

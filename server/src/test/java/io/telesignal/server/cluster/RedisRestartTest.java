@@ -163,6 +163,11 @@ class RedisRestartTest {
         doc.answer(doc.request(WsClient.message("admit").put("consultation", c.id().value()).put("user",
                 patient.id().value())));
         assertThat(readiness(0)).startsWith("200").contains("\"cluster\":\"ok\"");
+        var watch = WsClient.message("watch");
+        watch.putArray("users").add(patient.id().value());
+        doc.answer(doc.request(watch));
+        pat.answer(pat.request(WsClient.message("presence").put("status", "busy")));
+        doc.next(m -> m.path("type").asText().equals("presence") && m.path("status").asText().equals("busy"));
 
         redis.destroyForcibly().waitFor();
         eventually(Duration.ofSeconds(10), () -> assertThat(readiness(0)).startsWith("503")
@@ -184,5 +189,9 @@ class RedisRestartTest {
         });
         assertThat(doc.next(m -> m.path("type").asText().equals("chat")
                 && m.path("message").path("text").asText().equals("Redis is back"))).isNotNull();
+        // presence goes on: the versions of an empty Redis start above those the watcher saw before
+        pat.answer(pat.request(WsClient.message("presence").put("status", "dnd").put("note", "with a patient")));
+        assertThat(doc.next(m -> m.path("type").asText().equals("presence") && m.path("status").asText().equals("dnd"))
+                .path("note").asText()).isEqualTo("with a patient");
     }
 }

@@ -66,7 +66,12 @@ final class PresenceWatch {
     CompletionStage<Void> republish() {
         CompletableFuture<?>[] all = chosen.entrySet().stream().map(entry -> presence.update(
                 entry.getKey().actor().user(), entry.getKey().endpoint(), entry.getKey().detachedSince().isPresent()
-                        ? new Presence(PresenceStatus.RECONNECTING, "") : entry.getValue()).toCompletableFuture())
+                        ? new Presence(PresenceStatus.RECONNECTING, "") : entry.getValue())
+                .thenCompose(done -> chosen.containsKey(entry.getKey()) ? CompletableFuture.<Object>completedFuture(done)
+                        // the session ended while this ran: its presence goes again
+                        : presence.endpointGone(entry.getKey().actor().user(), entry.getKey().endpoint())
+                                .thenApply(gone -> (Object) gone))
+                .toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(all);
     }

@@ -433,8 +433,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 if (outcome != DeliveryOutcome.DELIVERED) {
                     throw new io.telesignal.core.Refusal("peer_unavailable", "the peer could not be reached");
                 }
-                // a signal that starts, connects or ends a call is answered once its call record is committed
-                return door.calls().relayed(event, toUser, to).thenApply(recorded -> (Object) null);
+                // a signal that starts, connects or ends a call is answered once its call record is committed; the
+                // peer has the signal either way, so a record that fails (logged by the tracker) does not fail it
+                return door.calls().relayed(event, toUser, to).handle((recorded, failure) -> (Object) null);
             });
         });
     }

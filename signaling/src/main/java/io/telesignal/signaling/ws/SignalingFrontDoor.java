@@ -264,6 +264,24 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         return rateLimits;
     }
 
+    /**
+     * Joins every session of this node to its consultations again: the others took this node for dead and took its
+     * endpoints out of them (their users are away there) while the clients stayed connected. Answers how many joins
+     * succeeded; one refused now (the consultation ended, the user was removed) is left to the events that say so.
+     */
+    public java.util.concurrent.CompletionStage<Integer> rejoinAll() {
+        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> joins = new java.util.ArrayList<>();
+        for (SignalingSession session : registry.list(Optional.empty())) {
+            for (ConsultationId consultation : java.util.List.copyOf(session.consultations())) {
+                joins.add(consultations.join(session.actor(), consultation, session.endpoint(), Optional.empty(),
+                        new ConsultationService.Origin(session.endpoint().value(), null))
+                        .handle((joined, failure) -> failure == null).toCompletableFuture());
+            }
+        }
+        return java.util.concurrent.CompletableFuture.allOf(joins.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .thenApply(done -> (int) joins.stream().filter(java.util.concurrent.CompletableFuture::join).count());
+    }
+
     /** Sets the presence of every session of this node again: the shared presence store lost it. */
     public java.util.concurrent.CompletionStage<Void> republishPresence() {
         return presence.republish();
