@@ -50,6 +50,16 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--server-cpus", description = "run the server only on these CPUs (a Linux CPU list: 0, 0-1;"
             + " needs taskset); start the bench itself under taskset on the others to keep them apart")
     String serverCpus;
+    @Option(names = "--nodes", description = "servers in cluster mode sharing Redis and PostgreSQL (default"
+            + " ${DEFAULT-VALUE}: one server on its own); each pair's two sessions on different nodes")
+    int nodes = 1;
+    @Option(names = "--postgres-url", description = "PostgreSQL for the servers (needed with --nodes above 1; with one"
+            + " node it replaces the embedded H2, for a baseline on the same store)")
+    String postgresUrl;
+    @Option(names = "--postgres-user", description = "(default ${DEFAULT-VALUE})")
+    String postgresUser = "postgres";
+    @Option(names = "--redis-uri", description = "Redis for cluster mode (default ${DEFAULT-VALUE})")
+    String redisUri = "redis://127.0.0.1:6379/0";
     @Option(names = "--work-dir", description = "the server's data directory (default: a new temporary one)")
     Path workDir;
     @Option(names = "--report", description = "also write the figures as JSON here")
@@ -104,17 +114,26 @@ public final class Bench implements Callable<Integer> {
                 + " with %d CPUs, data in %s%n", sessions, pairs, heap, serverCpus == null ? "all" : serverCpus,
                 transport, Runtime.getRuntime().availableProcessors(), dataDir);
 
+        if (nodes < 1 || nodes > 8) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 to 8");
+        }
+        if (nodes > 1 && postgresUrl == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes above 1 needs --postgres-url");
+        }
+        figures.put("nodes", nodes);
+        figures.put("store", postgresUrl == null ? "h2" : "postgresql");
+
         boolean clean;
-        try (ServerProcess server = ServerProcess.start(serverJar, dataDir, heap, sessions, serverJvmOptions, serverCpus)) {
+        try (Servers server = start(dataDir)) {
             long t0 = System.nanoTime();
-            List<Provisioning.PairSetup> setups = new Provisioning(server.base(), server.apiKey(), 16)
+            List<Provisioning.PairSetup> setups = new Provisioning(server.first().base(), server.first().apiKey(), 16)
                     .pairs(pairs, "b" + Long.toString(System.currentTimeMillis() % 1_000_000, 36));
             double provisioned = seconds(t0);
             out.printf("provisioned %d users, %d consultations, %d tokens over REST in %.1f s%n",
                     sessions, pairs, sessions, provisioned);
             figures.put("provisioningSeconds", round(provisioned));
 
-            try (LoadRun run = new LoadRun(server.webSocket(), clientThreads, ackDelay)) {
+            try (LoadRun run = new LoadRun(server.webSockets(), clientThreads, ackDelay)) {
                 long t1 = System.nanoTime();
                 run.setUp(setups, Duration.ofMinutes(10));
                 double opened = seconds(t1);
@@ -159,7 +178,41 @@ public final class Bench implements Callable<Integer> {
         return clean ? 0 : 1;
     }
 
-    private LoadRun.PhaseResult measured(ServerProcess server, Callable<LoadRun.PhaseResult> phase) throws Exception {
+    /**
+     * The servers: one on its own (embedded H2, or PostgreSQL with --postgres-url), or --nodes in cluster mode, each
+     * in a data directory of its own, sharing a fresh schema, a fresh Redis key prefix and one token secret.
+     */
+    private Servers start(Path dataDir) throws Exception {
+        if (postgresUrl == null) {
+            return new Servers(List.of(ServerProcess.start(serverJar, dataDir, heap, sessions, serverJvmOptions,
+                    serverCpus)));
+        }
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        Path secret = dataDir.resolve("jwt-hs256.key");
+        Files.createDirectories(dataDir);
+        byte[] raw = new byte[32];
+        new java.security.SecureRandom().nextBytes(raw);
+        Files.writeString(secret, java.util.Base64.getEncoder().encodeToString(raw) + "\n");
+        List<ServerProcess> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < nodes; i++) {
+                ServerProcess.Shared shared = new ServerProcess.Shared("bench-node-" + i, nodes > 1 ? redisUri : "",
+                        "bench-" + run + ":", postgresUrl, postgresUser, "bench_" + run, secret);
+                started.add(ServerProcess.start(serverJar, dataDir.resolve("node-" + i), heap, sessions,
+                        serverJvmOptions, serverCpus, shared, i == 0));
+            }
+        } catch (Exception e) {
+            for (ServerProcess node : started) {
+                node.close();
+            }
+            throw e;
+        }
+        out.printf("%d node(s) on PostgreSQL schema bench_%s%s%n", nodes, run,
+                nodes > 1 ? " and Redis prefix bench-" + run + ":" : "");
+        return new Servers(started);
+    }
+
+    private LoadRun.PhaseResult measured(Servers server, Callable<LoadRun.PhaseResult> phase) throws Exception {
         long self = ProcessHandle.current().pid();
         ProcessStats.Cpu server0 = server.cpu();
         ProcessStats.Cpu bench0 = ProcessStats.cpu(self);

@@ -39,11 +39,19 @@ final class LoadRun implements AutoCloseable {
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<LoopStats> stats = new ArrayList<>();
     private final List<List<Pair>> pairsByLoop = new ArrayList<>();
-    private final URI uri;
+    private final List<URI> uris;
     private final Duration ackDelay;
 
     LoadRun(URI uri, int clientThreads, Duration ackDelay) {
-        this.uri = uri;
+        this(List.of(uri), clientThreads, ackDelay);
+    }
+
+    /**
+     * Against several nodes: pair {@code i}'s provider connects to node {@code i mod n} and its patient to the next
+     * node, so with two nodes or more every signal is relayed from one node to another.
+     */
+    LoadRun(List<URI> uris, int clientThreads, Duration ackDelay) {
+        this.uris = List.copyOf(uris);
         this.ackDelay = ackDelay;
         this.group = new MultiThreadIoEventLoopGroup(clientThreads,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -70,8 +78,8 @@ final class LoadRun implements AutoCloseable {
             pair.patient = new Peer(pair, false, setup.patientToken());
             pairsByLoop.get(index).add(pair);
             connects.acquire(2);
-            connect(pair.provider).whenComplete((p, f) -> connects.release());
-            connect(pair.patient).whenComplete((p, f) -> connects.release());
+            connect(pair.provider, uris.get(i % uris.size())).whenComplete((p, f) -> connects.release());
+            connect(pair.patient, uris.get((i + 1) % uris.size())).whenComplete((p, f) -> connects.release());
             ready.add(pair.provider.welcomed.thenCombine(pair.patient.welcomed, (a, b) -> pair)
                     .thenCompose(p -> join(p, setup)));
         }
@@ -87,7 +95,7 @@ final class LoadRun implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Peer> connect(Peer peer) {
+    private CompletableFuture<Peer> connect(Peer peer, URI uri) {
         EventLoop loop = peer.pair.loop;
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri)
                 .subprotocol("telesignal.v1").maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000)

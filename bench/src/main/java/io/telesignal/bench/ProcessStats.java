@@ -22,6 +22,10 @@ final class ProcessStats {
         Cpu minus(Cpu earlier) {
             return new Cpu(user.minus(earlier.user), kernel.minus(earlier.kernel));
         }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(user.plus(other.user), kernel.plus(other.kernel));
+        }
     }
 
     static Cpu cpu(long pid) {

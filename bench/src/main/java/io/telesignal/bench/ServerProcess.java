@@ -43,16 +43,62 @@ final class ServerProcess implements AutoCloseable {
      * Starts the server; with {@code cpus} (a Linux CPU list such as {@code 0} or {@code 0-1}) it runs only on those,
      * through util-linux's {@code taskset}, and its JVM sizes its threads for them.
      */
+    /**
+     * A node of a cluster (or a single node on PostgreSQL, with no Redis): where the shared state is.
+     *
+     * @param redisUri empty for a single node
+     */
+    record Shared(String nodeId, String redisUri, String keyPrefix, String postgresUrl, String postgresUser,
+            String schema, Path tokenSecret) {}
+
     static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus)
             throws IOException, InterruptedException {
+        return start(jar, dataDir, heap, sessions, jvmOptions, cpus, null, true);
+    }
+
+    /** With {@code shared}, a node on PostgreSQL (and Redis); {@code apiKey}: create the bench's API key first. */
+    static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus,
+            Shared shared, boolean apiKey) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no server jar at " + jar + " (build it: ./mvnw -B -q package -DskipTests)");
         }
         Files.createDirectories(dataDir);
         int port = freePort();
         Path config = dataDir.resolve("bench.yaml");
-        Files.writeString(config, configuration(dataDir, port, sessions));
+        Files.writeString(config, configuration(dataDir, port, sessions) + shared(shared));
+        String key = apiKey ? createApiKey(jar, dataDir, config) : null;
 
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "-c", cpus)); // it execs the JVM: the pid stays the server's
+        }
+        command.addAll(List.of(java(), "-Xms" + heap, "-Xmx" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
+        Process server = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("server.log").toFile()).start();
+        ServerProcess started = new ServerProcess(dataDir, server, port, key);
+        started.awaitReady(Duration.ofSeconds(60));
+        return started;
+    }
+
+    private static String shared(Shared shared) {
+        if (shared == null) {
+            return "";
+        }
+        List<String> lines = new ArrayList<>(List.of(
+                "node:", "  id: " + shared.nodeId(),
+                "store:", "  url: \"" + shared.postgresUrl() + "\"", "  username: " + shared.postgresUser(),
+                "  schema: " + shared.schema(),
+                "tokens:", "  secretFile: \"" + shared.tokenSecret().toAbsolutePath() + "\""));
+        if (!shared.redisUri().isEmpty()) {
+            lines.addAll(List.of("cluster:", "  enabled: true", "redis:", "  uri: \"" + shared.redisUri() + "\"",
+                    "  keyPrefix: \"" + shared.keyPrefix() + "\""));
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String createApiKey(Path jar, Path dataDir, Path config) throws IOException, InterruptedException {
         Path keyOut = dataDir.resolve("apikey.out");
         Process cli = new ProcessBuilder(java(), "-jar", jar.toString(), "apikey", "create", "--name", "bench",
                 "--config", config.toString())
@@ -64,19 +110,7 @@ final class ServerProcess implements AutoCloseable {
         if (!key.find()) {
             throw new IllegalStateException("apikey create printed no key");
         }
-
-        List<String> command = new ArrayList<>();
-        if (cpus != null) {
-            command.addAll(List.of("taskset", "-c", cpus)); // it execs the JVM: the pid stays the server's
-        }
-        command.addAll(List.of(java(), "-Xms" + heap, "-Xmx" + heap));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
-        Process server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("server.log").toFile()).start();
-        ServerProcess started = new ServerProcess(dataDir, server, port, key.group(1));
-        started.awaitReady(Duration.ofSeconds(60));
-        return started;
+        return key.group(1);
     }
 
     private static String configuration(Path dataDir, int port, int sessions) {
