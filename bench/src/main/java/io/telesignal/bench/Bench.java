@@ -101,6 +101,12 @@ public final class Bench implements Callable<Integer> {
         if (serverCpus != null && !serverCpus.matches("[0-9]+([-,][0-9]+)*")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--server-cpus is a CPU list such as 0 or 0-1");
         }
+        if (nodes < 1 || nodes > 8) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 to 8");
+        }
+        if (nodes > 1 && postgresUrl == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes above 1 needs --postgres-url");
+        }
         int pairs = sessions / 2;
         Path dataDir = workDir != null ? workDir : Files.createTempDirectory("telesignal-bench");
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -114,12 +120,6 @@ public final class Bench implements Callable<Integer> {
                 + " with %d CPUs, data in %s%n", sessions, pairs, heap, serverCpus == null ? "all" : serverCpus,
                 transport, Runtime.getRuntime().availableProcessors(), dataDir);
 
-        if (nodes < 1 || nodes > 8) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 to 8");
-        }
-        if (nodes > 1 && postgresUrl == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes above 1 needs --postgres-url");
-        }
         figures.put("nodes", nodes);
         figures.put("store", postgresUrl == null ? "h2" : "postgresql");
 

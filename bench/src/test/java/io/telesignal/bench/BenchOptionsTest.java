@@ -14,6 +14,8 @@ class BenchOptionsTest {
         assertThat(refusal("--sessions", "3")).contains("--sessions must be even and at least 2");
         assertThat(refusal("--ack-delay", "0ms")).contains("--ack-delay must be at least 1ms");
         assertThat(refusal("--server-cpus", "0;rm")).contains("--server-cpus is a CPU list");
+        assertThat(refusal("--nodes", "0")).contains("--nodes must be 1 to 8");
+        assertThat(refusal("--nodes", "2")).contains("--nodes above 1 needs --postgres-url");
     }
 
     private static String refusal(String... args) {
