@@ -56,6 +56,11 @@ public final class NodeWatch {
         this.cleanup = cleanup;
     }
 
+    /** Whether another node has been silent for longer than the timeout, as of the last tick. */
+    public boolean isDown(NodeId node) {
+        return silent.contains(node);
+    }
+
     /** Whether the last tick reached the registry (readiness reports it). */
     public boolean registryReachable() {
         return registryReachable;

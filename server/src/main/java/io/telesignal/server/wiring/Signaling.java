@@ -105,12 +105,14 @@ public final class Signaling implements AutoCloseable {
         InviteService invites = new InviteService(services.tokens(), consultations, services.store().inviteRedemptions(),
                 services.audit(), workers, clock, config.inviteTtl());
         CallTracker calls = new CallTracker(services.store().callRecords(), services.audit(), workers, clock);
+        java.util.concurrent.atomic.AtomicReference<NodeWatch> watching = new java.util.concurrent.atomic.AtomicReference<>();
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
                 new IceServers(config.ice().stunUrls(), config.ice().turnUrls(), config.ice().turnSecret(),
                         config.ice().turnTtl(), clock),
                 new SdpParser(config.sdpMaxBytes()), new CodecPolicy(Set.copyOf(config.sdpCodecs())), chat,
-                config.chatHistory(), invites, presence, calls);
+                config.chatHistory(), invites, presence, calls,
+                other -> watching.get() != null && watching.get().isDown(other));
 
         ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "signaling-jobs");
@@ -126,8 +128,10 @@ public final class Signaling implements AutoCloseable {
                 5, 60, TimeUnit.MINUTES);
 
         try {
-            return recoverAndSchedule(config, services, workers, clock, node, cluster, router, consultations, presence,
-                    chat, invites, calls, frontDoor, jobs);
+            Signaling started = recoverAndSchedule(config, services, workers, clock, node, cluster, router, consultations,
+                    presence, chat, invites, calls, frontDoor, jobs);
+            started.nodeWatch.ifPresent(watching::set);
+            return started;
         } catch (RuntimeException e) {
             jobs.shutdownNow();
             frontDoor.close();

@@ -64,7 +64,7 @@ class ClusterTest {
             settings.put("cluster.enabled", "true");
             settings.put("cluster.heartbeatInterval", "200ms");
             settings.put("cluster.nodeTimeout", "1s");
-            settings.put("cluster.cleanupGrace", "1s");
+            settings.put("cluster.cleanupGrace", "30s");
             settings.put("redis.uri", redis.uri());
             settings.put("redis.keyPrefix", redis.keyPrefix());
             settings.put("store.url", database.url());
@@ -247,5 +247,36 @@ class ClusterTest {
                     assertThat(e.key()).isEqualTo("tokens.secretFile");
                     assertThat(e.getMessage()).contains("cluster mode needs one token secret shared by every node");
                 });
+    }
+
+    @Test
+    void aUserWhoComesBackDropsTheEndpointsADownNodeHeldInsteadOfLeavingThemToBeCalled() throws Exception {
+        WsClient doctor = on(0, provider);
+        join(doctor);
+        // the patient was admitted from a session on node-x, which then died: its endpoint is still registered there
+        // and listed in the consultation until node-x's cleanup, 30 s away
+        io.telesignal.core.identity.EndpointId ghost = new io.telesignal.core.identity.EndpointId("websocket-ghost");
+        try (var shared = io.telesignal.cluster.redis.TestRedis.connect(redis)) {
+            new io.telesignal.cluster.redis.RedisNodeRegistry(shared).heartbeat(
+                    new io.telesignal.core.identity.NodeId("node-x")).toCompletableFuture().join();
+            new io.telesignal.cluster.redis.RedisEndpointRegistry(shared).register(new io.telesignal.core.routing.Endpoint(
+                    ghost, patient.id(), io.telesignal.core.identity.FrontDoor.WEBSOCKET,
+                    new io.telesignal.core.identity.NodeId("node-x"), "127.0.0.1", java.time.Instant.now()))
+                    .toCompletableFuture().join();
+        }
+        ConsultationService service = nodes.get(0).signaling().consultations();
+        Actor pat = new Actor(patient.id(), "Pat Doe", patient.roles());
+        service.join(pat, consultation.id(), ghost, Optional.empty(), ConsultationService.Origin.NONE)
+                .toCompletableFuture().join();
+        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
+                .put("user", patient.id().value()));
+        Thread.sleep(1600); // node-x silent past cluster.nodeTimeout (1 s) on every node's heartbeat
+
+        WsClient back = on(2, patient);
+        JsonNode view = join(back);
+        assertThat(view.path("participants").toString()).contains(endpoint(back)).doesNotContain(ghost.value());
+        doctor.next(m -> m.path("type").asText().equals("participant")
+                && m.path("participants").toString().contains(endpoint(back))
+                && !m.path("participants").toString().contains(ghost.value()));
     }
 }

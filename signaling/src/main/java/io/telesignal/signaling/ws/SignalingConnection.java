@@ -336,7 +336,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             }
             // recorded before the join, so a session that ends meanwhile still leaves it
             s.consultations().add(id);
-            return listed.thenCompose(ignored -> consultations.join(actor, id, s.endpoint(), Optional.empty(), origin))
+            return listed.thenCompose(ignored -> door.dropEndpointsOnDownNodes(actor.user(), id))
+                    .thenCompose(ignored -> consultations.join(actor, id, s.endpoint(), Optional.empty(), origin))
                     .thenCompose(c -> {
                 if (s.ended()) {
                     consultations.leave(actor, id, s.endpoint(), origin);

@@ -68,13 +68,17 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
     private volatile boolean stopping;
+    /** Whether another node of the cluster is down (silent past its timeout); never, for a single node. */
+    private final java.util.function.Predicate<NodeId> nodeDown;
 
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
             FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
             io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
             io.telesignal.core.chat.ChatService chat, int historyOnJoin, io.telesignal.core.invite.InviteService invites,
-            io.telesignal.core.presence.PresenceService presence, io.telesignal.core.call.CallTracker calls) {
+            io.telesignal.core.presence.PresenceService presence, io.telesignal.core.call.CallTracker calls,
+            java.util.function.Predicate<NodeId> nodeDown) {
+        this.nodeDown = nodeDown;
         this.calls = calls;
         this.invites = invites;
         this.presence = new PresenceWatch(presence, accounts, consultations, workers);
@@ -280,6 +284,26 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         }
         return java.util.concurrent.CompletableFuture.allOf(joins.toArray(java.util.concurrent.CompletableFuture[]::new))
                 .thenApply(done -> (int) joins.stream().filter(java.util.concurrent.CompletableFuture::join).count());
+    }
+
+    /**
+     * Before a user joins from a new session: their endpoints in this consultation that a node now down held are lost
+     * at once (their sessions died with it and cannot be resumed), instead of at that node's cleanup, so that nobody
+     * goes on calling them. Failures are left to the cleanup.
+     */
+    java.util.concurrent.CompletionStage<Void> dropEndpointsOnDownNodes(UserId user, ConsultationId consultation) {
+        return router.endpointsOf(user).thenCompose(endpoints -> {
+            java.util.Set<io.telesignal.core.identity.EndpointId> gone = new java.util.HashSet<>();
+            for (io.telesignal.core.routing.Endpoint endpoint : endpoints) {
+                if (!endpoint.node().equals(node) && nodeDown.test(endpoint.node())) {
+                    gone.add(endpoint.id());
+                }
+            }
+            if (gone.isEmpty()) {
+                return java.util.concurrent.CompletableFuture.<Void>completedFuture(null);
+            }
+            return consultations.endpointsLost(consultation, gone).<Void>thenApply(updated -> null);
+        }).exceptionally(failure -> null);
     }
 
     /** Sets the presence of every session of this node again: the shared presence store lost it. */
