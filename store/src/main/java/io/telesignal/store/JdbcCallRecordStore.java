@@ -71,25 +71,61 @@ public final class JdbcCallRecordStore implements CallRecordStore {
     }
 
     @Override
+    public Optional<CallRecord> findOpen(ConsultationId consultation, EndpointId a, EndpointId b) {
+        return tx.read("find open call", c -> {
+            try (PreparedStatement query = c.prepareStatement(SELECT + " WHERE consultation = ? AND state <> ? AND"
+                    + " ((caller_endpoint = ? AND callee_endpoint = ?) OR (caller_endpoint = ? AND callee_endpoint = ?))"
+                    + " ORDER BY started_at DESC")) {
+                query.setString(1, consultation.value());
+                query.setString(2, CallState.ENDED.wireName());
+                query.setString(3, a.value());
+                query.setString(4, b.value());
+                query.setString(5, b.value());
+                query.setString(6, a.value());
+                List<CallRecord> found = readAll(query);
+                return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+            }
+        });
+    }
+
+    @Override
+    public List<CallRecord> openWith(EndpointId endpoint) {
+        return tx.read("open calls of an endpoint", c -> {
+            try (PreparedStatement query = c.prepareStatement(SELECT + " WHERE state <> ? AND (caller_endpoint = ?"
+                    + " OR callee_endpoint = ?)")) {
+                query.setString(1, CallState.ENDED.wireName());
+                query.setString(2, endpoint.value());
+                query.setString(3, endpoint.value());
+                return readAll(query);
+            }
+        });
+    }
+
+    private static final String SELECT = "SELECT id, caller_user, caller_endpoint, callee_user, callee_endpoint, state,"
+            + " started_at, connected_at, ended_at, end_reason, consultation FROM call_records";
+
+    private static List<CallRecord> readAll(PreparedStatement query) throws java.sql.SQLException {
+        List<CallRecord> records = new ArrayList<>();
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                records.add(new CallRecord(rs.getString(1), new ConsultationId(rs.getString(11)),
+                        new UserId(rs.getString(2)), new EndpointId(rs.getString(3)), new UserId(rs.getString(4)),
+                        new EndpointId(rs.getString(5)), CallState.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)),
+                        rs.getObject(7, OffsetDateTime.class).toInstant(),
+                        Optional.ofNullable(rs.getObject(8, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                        Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                        Optional.ofNullable(rs.getString(10))));
+            }
+        }
+        return records;
+    }
+
+    @Override
     public List<CallRecord> forConsultation(ConsultationId consultation) {
         return tx.read("read call records", c -> {
-            try (PreparedStatement query = c.prepareStatement("SELECT id, caller_user, caller_endpoint, callee_user,"
-                    + " callee_endpoint, state, started_at, connected_at, ended_at, end_reason FROM call_records"
-                    + " WHERE consultation = ? ORDER BY started_at, id")) {
+            try (PreparedStatement query = c.prepareStatement(SELECT + " WHERE consultation = ? ORDER BY started_at, id")) {
                 query.setString(1, consultation.value());
-                List<CallRecord> records = new ArrayList<>();
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        records.add(new CallRecord(rs.getString(1), consultation, new UserId(rs.getString(2)),
-                                new EndpointId(rs.getString(3)), new UserId(rs.getString(4)), new EndpointId(rs.getString(5)),
-                                CallState.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)),
-                                rs.getObject(7, OffsetDateTime.class).toInstant(),
-                                Optional.ofNullable(rs.getObject(8, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
-                                Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
-                                Optional.ofNullable(rs.getString(10))));
-                    }
-                }
-                return records;
+                return readAll(query);
             }
         });
     }

@@ -14,6 +14,13 @@ public interface CallRecordStore {
      */
     int endOpen(java.time.Instant at, String reason);
 
+    /** The call not ended yet between these two endpoints of a consultation, either way round, if there is one. */
+    java.util.Optional<CallRecord> findOpen(ConsultationId consultation, io.telesignal.core.identity.EndpointId a,
+            io.telesignal.core.identity.EndpointId b);
+
+    /** The calls not ended yet that this endpoint is in. */
+    List<CallRecord> openWith(io.telesignal.core.identity.EndpointId endpoint);
+
     /** A consultation's calls, oldest first. */
     List<CallRecord> forConsultation(ConsultationId consultation);
 }

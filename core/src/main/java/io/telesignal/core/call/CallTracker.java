@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hazard: signals for one pair can come from both sides on different threads; the live table is updated with
  * {@code compute}, so each transition happens once.
+ *
+ * <p>In cluster mode ({@code shared}) the two sides of a call may be on different nodes, each seeing the signals its
+ * own endpoint sends: the open record in the store is then the call's state, read and written on each offer, answer
+ * and hangup (never on candidates), and an endpoint that goes ends the open records it is in, whichever node began
+ * them.
  */
 public final class CallTracker {
     private static final Logger LOG = LoggerFactory.getLogger(CallTracker.class);
@@ -42,7 +47,14 @@ public final class CallTracker {
     private final Clock clock;
     private final Map<Pair, CallRecord> live = new ConcurrentHashMap<>();
 
+    private final boolean shared;
+
     public CallTracker(CallRecordStore store, AuditTrail audit, WorkerPool workers, Clock clock) {
+        this(store, audit, workers, clock, false);
+    }
+
+    public CallTracker(CallRecordStore store, AuditTrail audit, WorkerPool workers, Clock clock, boolean shared) {
+        this.shared = shared;
         this.store = store;
         this.audit = audit;
         this.workers = workers;
@@ -54,32 +66,69 @@ public final class CallTracker {
      * saved and audited.
      */
     public CompletionStage<Void> relayed(CallSignal signal, UserId toUser, EndpointId to) {
+        if (shared) {
+            return relayedShared(signal, toUser, to, 1);
+        }
         Pair pair = new Pair(signal.consultation(), Set.of(signal.fromEndpoint(), to));
         CallRecord[] changed = new CallRecord[1];
         live.compute(pair, (key, current) -> {
-            if (signal.hangup() != null) {
-                if (current != null) {
-                    changed[0] = current.ended(now(), "hangup");
-                }
-                return null;
-            }
-            if (signal.description() == null) {
-                return current;
-            }
-            String type = signal.description().type();
-            if (current == null && type.equals("offer")) {
-                changed[0] = new CallRecord("call-" + UUID.randomUUID(), signal.consultation(), signal.from(),
-                        signal.fromEndpoint(), toUser, to, CallState.RINGING, now(), Optional.empty(), Optional.empty(),
-                        Optional.empty());
-                return changed[0];
-            }
-            if (current != null && current.state() == CallState.RINGING && type.equals("answer")) {
-                changed[0] = current.connected(now());
-                return changed[0];
-            }
-            return current;
+            changed[0] = next(current, signal, toUser, to);
+            return signal.hangup() != null ? null : changed[0] != null ? changed[0] : current;
         });
         return changed[0] == null ? CompletableFuture.completedFuture(null) : record(changed[0]);
+    }
+
+    /**
+     * What a signal does to a call: the first offer starts one, an answer connects one ringing, a hangup ends one;
+     * anything else changes nothing (null).
+     */
+    private CallRecord next(CallRecord current, CallSignal signal, UserId toUser, EndpointId to) {
+        if (signal.hangup() != null) {
+            return current == null ? null : current.ended(now(), "hangup");
+        }
+        if (signal.description() == null) {
+            return null;
+        }
+        String type = signal.description().type();
+        if (current == null && type.equals("offer")) {
+            return new CallRecord("call-" + UUID.randomUUID(), signal.consultation(), signal.from(),
+                    signal.fromEndpoint(), toUser, to, CallState.RINGING, now(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+        if (current != null && current.state() == CallState.RINGING && type.equals("answer")) {
+            return current.connected(now());
+        }
+        return null;
+    }
+
+    /**
+     * Cluster mode: the open record in the store is the call's state. An answer that finds no open call may have
+     * overtaken its offer's record on the offering node: it looks once more after a moment.
+     */
+    private CompletionStage<Void> relayedShared(CallSignal signal, UserId toUser, EndpointId to, int attempt) {
+        if (signal.hangup() == null && signal.description() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return workers.submit(() -> {
+            Optional<CallRecord> open = store.findOpen(signal.consultation(), signal.fromEndpoint(), to);
+            CallRecord changed = next(open.orElse(null), signal, toUser, to);
+            if (changed != null) {
+                store.save(changed);
+            }
+            return Optional.ofNullable(changed);
+        }).thenCompose(changed -> {
+            if (changed.isPresent()) {
+                return audited(changed.get());
+            }
+            boolean answer = signal.description() != null && signal.description().type().equals("answer");
+            if (answer && attempt == 1) {
+                CompletableFuture<Void> again = new CompletableFuture<>();
+                CompletableFuture.delayedExecutor(250, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() ->
+                        relayedShared(signal, toUser, to, 2).whenComplete((done, failure) -> again.complete(null)));
+                return again;
+            }
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
     /** A single node starts again: no call from before goes on. Ends their records; answers how many. */
@@ -89,6 +138,26 @@ public final class CallTracker {
 
     /** The endpoint left or its session ended: its calls are over. */
     public void endpointGone(EndpointId endpoint) {
+        if (shared) {
+            live.keySet().removeIf(pair -> pair.endpoints().contains(endpoint));
+            workers.submit(() -> {
+                List<CallRecord> ended = new ArrayList<>();
+                for (CallRecord open : store.openWith(endpoint)) {
+                    CallRecord over = open.ended(now(), "left");
+                    store.save(over);
+                    ended.add(over);
+                }
+                return ended;
+            }).whenComplete((ended, failure) -> {
+                if (failure != null) {
+                    LOG.error("event=call_record outcome=failed endpoint={} kind={}", endpoint,
+                            failure.getClass().getSimpleName());
+                } else {
+                    ended.forEach(this::audited);
+                }
+            });
+            return;
+        }
         List<CallRecord> ended = new ArrayList<>();
         for (Pair pair : List.copyOf(live.keySet())) {
             if (pair.endpoints().contains(endpoint)) {
@@ -105,6 +174,17 @@ public final class CallTracker {
         return live.size();
     }
 
+    /** Audits a call that started or ended (its record is saved already). */
+    private CompletionStage<Void> audited(CallRecord record) {
+        if (record.state() != CallState.RINGING && record.state() != CallState.ENDED) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return audit.record(AuditEvent.of(record.state() == CallState.RINGING ? "call.started" : "call.ended",
+                record.callerUser().value(), Outcome.OK).consultation(record.consultation().value())
+                .subject(record.id()).endpoint(record.caller().value()).reason(record.endReason().orElse(null)))
+                .thenApply(r -> null);
+    }
+
     private CompletionStage<Void> record(CallRecord record) {
         CompletionStage<CallRecord> saved = workers.submit(() -> {
             store.save(record);
@@ -115,14 +195,7 @@ public final class CallTracker {
                         failure.getClass().getSimpleName());
             }
         });
-        if (record.state() == CallState.RINGING || record.state() == CallState.ENDED) {
-            CompletableFuture<?> audited = audit.record(AuditEvent.of(record.state() == CallState.RINGING
-                    ? "call.started" : "call.ended", record.callerUser().value(), Outcome.OK)
-                    .consultation(record.consultation().value()).subject(record.id())
-                    .endpoint(record.caller().value()).reason(record.endReason().orElse(null)));
-            return saved.thenCombine(audited, (s, a) -> null);
-        }
-        return saved.thenApply(s -> null);
+        return saved.thenCombine(audited(record), (s, a) -> null);
     }
 
     private java.time.Instant now() {

@@ -29,6 +29,21 @@ public final class InMemoryCallRecordStore implements CallRecordStore {
     }
 
     @Override
+    public java.util.Optional<CallRecord> findOpen(ConsultationId consultation, io.telesignal.core.identity.EndpointId a,
+            io.telesignal.core.identity.EndpointId b) {
+        return records.values().stream().filter(r -> r.state() != CallState.ENDED
+                && r.consultation().equals(consultation)
+                && (r.caller().equals(a) && r.callee().equals(b) || r.caller().equals(b) && r.callee().equals(a)))
+                .findFirst();
+    }
+
+    @Override
+    public List<CallRecord> openWith(io.telesignal.core.identity.EndpointId endpoint) {
+        return records.values().stream().filter(r -> r.state() != CallState.ENDED
+                && (r.caller().equals(endpoint) || r.callee().equals(endpoint))).toList();
+    }
+
+    @Override
     public List<CallRecord> forConsultation(ConsultationId consultation) {
         return records.values().stream().filter(r -> r.consultation().equals(consultation))
                 .sorted(Comparator.comparing(CallRecord::startedAt).thenComparing(CallRecord::id)).toList();

@@ -52,4 +52,22 @@ public abstract class CallRecordStoreContract {
                 connected.ended(T0.plusSeconds(10), "server_restart"), over);
         assertThat(store().endOpen(T0.plusSeconds(20), "server_restart")).isZero();
     }
+
+    @Test
+    void openCallsAreFoundEitherWayRoundAndByEndpoint() {
+        ConsultationId c1 = new ConsultationId("c1");
+        CallRecord ringing = new CallRecord("call-1", c1, new UserId("doc"), new EndpointId("ws-d"), new UserId("pat"),
+                new EndpointId("ws-p"), CallState.RINGING, T0, Optional.empty(), Optional.empty(), Optional.empty());
+        CallRecord over = new CallRecord("call-0", c1, new UserId("doc"), new EndpointId("ws-d"), new UserId("pat"),
+                new EndpointId("ws-p"), CallState.RINGING, T0.minusSeconds(60), Optional.empty(), Optional.empty(),
+                Optional.empty()).ended(T0.minusSeconds(30), "hangup");
+        store().save(over);
+        store().save(ringing);
+
+        assertThat(store().findOpen(c1, new EndpointId("ws-d"), new EndpointId("ws-p"))).contains(ringing);
+        assertThat(store().findOpen(c1, new EndpointId("ws-p"), new EndpointId("ws-d"))).contains(ringing);
+        assertThat(store().findOpen(new ConsultationId("c2"), new EndpointId("ws-d"), new EndpointId("ws-p"))).isEmpty();
+        assertThat(store().openWith(new EndpointId("ws-p"))).containsExactly(ringing);
+        assertThat(store().openWith(new EndpointId("ws-x"))).isEmpty();
+    }
 }

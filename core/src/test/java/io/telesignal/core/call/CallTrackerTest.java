@@ -75,4 +75,36 @@ class CallTrackerTest {
         assertThat(records().get(0).endReason()).contains("left");
         assertThat(records().get(0).duration()).isZero();
     }
+
+    @Test
+    void inClusterModeACallWhoseEndsAreOnTwoNodesIsOneRecordThroughTheStore() {
+        // two nodes: each sees only the signals its own endpoint sends
+        CallTracker onA = new CallTracker(store, audit, workers, clock, true);
+        CallTracker onB = new CallTracker(store, audit, workers, clock, true);
+        onA.relayed(description(DOC, D, "offer"), PAT, P).toCompletableFuture().join();
+        clock.advance(Duration.ofSeconds(2));
+        onB.relayed(description(PAT, P, "answer"), DOC, D).toCompletableFuture().join();
+        onB.relayed(new CallSignal(C, PAT, P, null, new CallSignal.Candidate("", null, null, null), false, null), DOC, D)
+                .toCompletableFuture().join();
+        assertThat(records()).singleElement().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(CallState.CONNECTED);
+            assertThat(r.connectedAt()).contains(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        });
+        clock.advance(Duration.ofSeconds(60));
+        onB.relayed(new CallSignal(C, PAT, P, null, null, false, new CallSignal.Hangup("done")), DOC, D)
+                .toCompletableFuture().join();
+        assertThat(records()).singleElement().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(CallState.ENDED);
+            assertThat(r.duration()).isEqualTo(Duration.ofSeconds(60));
+        });
+
+        // a second call, ended by its callee's endpoint leaving on the other node
+        onA.relayed(description(DOC, D, "offer"), PAT, P).toCompletableFuture().join();
+        onB.endpointGone(P);
+        await().atMost(Duration.ofSeconds(5)).until(() -> records().stream().allMatch(r -> r.state() == CallState.ENDED));
+        assertThat(records()).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.read(0, 10).size() == 4);
+        assertThat(log.read(0, 10)).extracting(r -> r.event().type())
+                .containsExactly("call.started", "call.ended", "call.started", "call.ended");
+    }
 }

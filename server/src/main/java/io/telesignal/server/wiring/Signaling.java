@@ -104,7 +104,9 @@ public final class Signaling implements AutoCloseable {
                 clock, config.chatRetention());
         InviteService invites = new InviteService(services.tokens(), consultations, services.store().inviteRedemptions(),
                 services.audit(), workers, clock, config.inviteTtl());
-        CallTracker calls = new CallTracker(services.store().callRecords(), services.audit(), workers, clock);
+        // in cluster mode a call's two ends may be on two nodes: its open record in the store is its state
+        CallTracker calls = new CallTracker(services.store().callRecords(), services.audit(), workers, clock,
+                cluster.isPresent());
         java.util.concurrent.atomic.AtomicReference<NodeWatch> watching = new java.util.concurrent.atomic.AtomicReference<>();
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),

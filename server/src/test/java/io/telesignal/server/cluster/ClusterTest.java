@@ -176,6 +176,14 @@ class ClusterTest {
         // hang-up
         signal(doctor, patEndpoint, "hangup", WsClient.JSON.createObjectNode().put("reason", "done"));
         assertThat(pat.next("signal").path("hangup").path("reason").asText()).isEqualTo("done");
+        // one call record, offered on node B, answered and hung up on node A
+        var records = nodes.get(2).services().store().callRecords().forConsultation(consultation.id());
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(io.telesignal.core.call.CallState.ENDED);
+            assertThat(r.connectedAt()).isPresent();
+            assertThat(r.caller().value()).isEqualTo(patEndpoint);
+            assertThat(r.endReason()).contains("hangup");
+        });
     }
 
     @Test
