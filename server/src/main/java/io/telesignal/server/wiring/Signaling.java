@@ -74,14 +74,15 @@ public final class Signaling implements AutoCloseable {
         new io.telesignal.signaling.web.StaticAssets().register(routes);
     }
 
+    /** @param drain what an operator's {@code POST /api/v1/node/drain} does: stop this node as SIGTERM would */
     static Signaling start(ServerConfig config, StoreServices services, WorkerPool workers, MeterRegistry registry,
-            Clock clock) {
+            Clock clock, Runnable drain) {
         NodeId node = new NodeId(config.nodeId());
         Optional<ClusterMode> cluster = config.cluster().enabled()
                 ? Optional.of(ClusterMode.connect(node, config.cluster().redis().orElseThrow()))
                 : Optional.empty();
         try {
-            return start(config, services, workers, registry, clock, node, cluster);
+            return start(config, services, workers, registry, clock, node, cluster, drain);
         } catch (RuntimeException e) {
             cluster.ifPresent(ClusterMode::close);
             throw e;
@@ -89,7 +90,7 @@ public final class Signaling implements AutoCloseable {
     }
 
     private static Signaling start(ServerConfig config, StoreServices services, WorkerPool workers,
-            MeterRegistry registry, Clock clock, NodeId node, Optional<ClusterMode> cluster) {
+            MeterRegistry registry, Clock clock, NodeId node, Optional<ClusterMode> cluster, Runnable drain) {
         Router router = new Router(node, cluster.map(ClusterMode::endpoints).orElseGet(InMemoryEndpointRegistry::new),
                 new LocalEndpoints(), cluster.<io.telesignal.core.routing.NodeLink>map(ClusterMode::link)
                         .orElseGet(SingleNodeLink::new));
@@ -131,7 +132,7 @@ public final class Signaling implements AutoCloseable {
 
         try {
             Signaling started = recoverAndSchedule(config, services, workers, clock, node, cluster, router, consultations,
-                    presence, chat, invites, calls, frontDoor, jobs);
+                    presence, chat, invites, calls, frontDoor, jobs, drain);
             started.nodeWatch.ifPresent(watching::set);
             return started;
         } catch (RuntimeException e) {
@@ -144,7 +145,7 @@ public final class Signaling implements AutoCloseable {
     private static Signaling recoverAndSchedule(ServerConfig config, StoreServices services, WorkerPool workers,
             Clock clock, NodeId node, Optional<ClusterMode> cluster, Router router, ConsultationService consultations,
             PresenceService presence, ChatService chat, InviteService invites, CallTracker calls,
-            SignalingFrontDoor frontDoor, ScheduledExecutorService jobs) {
+            SignalingFrontDoor frontDoor, ScheduledExecutorService jobs, Runnable drain) {
         Attendance attendance = new Attendance(consultations, clock, config.consultations().rejoinGrace());
         DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations);
         Optional<NodeWatch> nodeWatch = Optional.empty();
@@ -178,7 +179,8 @@ public final class Signaling implements AutoCloseable {
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
 
         return new Signaling(consultations, frontDoor, new RestApi(services.tokens(), services.accounts(),
-                services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry()), chat,
+                services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry(),
+                node.value(), drain), chat,
                 jobs, cluster, nodeWatch, cleanup, node);
     }
 

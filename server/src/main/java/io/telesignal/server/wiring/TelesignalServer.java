@@ -40,6 +40,8 @@ public final class TelesignalServer {
     private final Optional<ServerCertificate> certificate;
     private final Signaling signaling;
     private volatile boolean stopping;
+    /** What an operator's drain request does; by default a graceful stop (the process stays: tests, embedding). */
+    private volatile Runnable drainRequested = () -> new Thread(this::stop, "drain").start();
     private boolean stopped;
 
     private TelesignalServer(ServerConfig config, StoreServices services, WorkerPool workers, ServerMetrics metrics,
@@ -87,7 +89,8 @@ public final class TelesignalServer {
             if (config.metricsEnabled()) {
                 new MetricsRoute(metrics.registry()).register(routes);
             }
-            signaling = Signaling.start(config, services, workers, metrics.registry(), clock);
+            signaling = Signaling.start(config, services, workers, metrics.registry(), clock,
+                    () -> self[0].drainRequested.run());
             started[0] = signaling;
             signaling.register(routes);
 
@@ -125,6 +128,11 @@ public final class TelesignalServer {
             services.close();
             throw e;
         }
+    }
+
+    /** Replaces what an operator's drain request does (the serve command: exit the process, as SIGTERM would). */
+    public void onDrainRequested(Runnable action) {
+        this.drainRequested = action;
     }
 
     public InetSocketAddress httpAddress() {

@@ -11,7 +11,7 @@ import io.telesignal.signaling.session.SessionRegistry;
 
 /**
  * {@code /api/v1}: JSON in, JSON out, errors as {@code {"error":{"code","message"}}} with a matching status. One
- * resource per class (sign-in and tokens, users, consultations, invites, sessions), sharing one authentication and
+ * resource per class (sign-in and tokens, users, consultations, invites, sessions, this node), sharing one authentication and
  * one error mapping ({@link RestSupport}). Bodies are read strictly (unknown fields, wrong types refused). Every
  * handler hops to the worker pool for its blocking part (password hashing, directory, store) and answers from there.
  */
@@ -22,16 +22,18 @@ public final class RestApi {
     private final ConsultationResource consultations;
     private final InviteResource invites;
     private final SessionResource sessions;
+    private final NodeResource node;
 
     public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
             WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock,
-            SessionRegistry sessions) {
+            SessionRegistry sessions, String nodeId, Runnable drain) {
         this.support = new RestSupport(tokens, accounts, apiKeys, workers, audit);
         this.signIn = new SignInResource(support);
         this.users = new UserResource(support, sessions);
         this.consultations = new ConsultationResource(support, consultations, invites);
         this.invites = new InviteResource(support, invites, clock);
         this.sessions = new SessionResource(support, sessions);
+        this.node = new NodeResource(support, nodeId, drain);
     }
 
     public void register(Routes routes) {
@@ -41,5 +43,6 @@ public final class RestApi {
         consultations.register(routes, guard);
         invites.register(routes, guard);
         sessions.register(routes, guard);
+        node.register(routes, guard);
     }
 }
