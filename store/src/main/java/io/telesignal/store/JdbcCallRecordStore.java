@@ -57,6 +57,22 @@ public final class JdbcCallRecordStore implements CallRecordStore {
     }
 
     @Override
+    public boolean replace(CallRecord expected, CallRecord r) {
+        return tx.inTransaction("replace call record", c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE call_records SET state = ?, connected_at = ?,"
+                    + " ended_at = ?, end_reason = ? WHERE id = ? AND state = ?")) {
+                update.setString(1, r.state().wireName());
+                update.setObject(2, r.connectedAt().map(JdbcDirectory::utc).orElse(null));
+                update.setObject(3, r.endedAt().map(JdbcDirectory::utc).orElse(null));
+                update.setString(4, r.endReason().orElse(null));
+                update.setString(5, r.id());
+                update.setString(6, expected.state().wireName());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public int endOpen(java.time.Instant at, String reason) {
         return tx.inTransaction("end open call records", c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE call_records SET state = ?, ended_at = ?,"

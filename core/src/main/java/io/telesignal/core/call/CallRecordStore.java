@@ -9,6 +9,12 @@ public interface CallRecordStore {
     void save(CallRecord record);
 
     /**
+     * Replaces the record only if it is still in {@code expected}'s state (another node may have moved it meanwhile);
+     * answers whether it did.
+     */
+    boolean replace(CallRecord expected, CallRecord updated);
+
+    /**
      * Ends every call not ended yet, at {@code at} with {@code reason}: a single node that starts again carries no
      * call from before. Answers how many.
      */

@@ -110,18 +110,28 @@ public final class CallTracker {
             return CompletableFuture.completedFuture(null);
         }
         return workers.submit(() -> {
-            Optional<CallRecord> open = store.findOpen(signal.consultation(), signal.fromEndpoint(), to);
-            CallRecord changed = next(open.orElse(null), signal, toUser, to);
-            if (changed != null) {
-                store.save(changed);
+            // read, decide, write only if the call is still as read: another node may move it meanwhile
+            for (int tries = 0; tries < 3; tries++) {
+                Optional<CallRecord> open = store.findOpen(signal.consultation(), signal.fromEndpoint(), to);
+                CallRecord changed = next(open.orElse(null), signal, toUser, to);
+                if (changed == null) {
+                    return new Shared(Optional.empty(), open.isEmpty());
+                }
+                if (open.isEmpty()) {
+                    store.save(changed);
+                    return new Shared(Optional.of(changed), false);
+                }
+                if (store.replace(open.get(), changed)) {
+                    return new Shared(Optional.of(changed), false);
+                }
             }
-            return Optional.ofNullable(changed);
-        }).thenCompose(changed -> {
-            if (changed.isPresent()) {
-                return audited(changed.get());
+            return new Shared(Optional.empty(), false);
+        }).thenCompose(outcome -> {
+            if (outcome.changed().isPresent()) {
+                return audited(outcome.changed().get());
             }
             boolean answer = signal.description() != null && signal.description().type().equals("answer");
-            if (answer && attempt == 1) {
+            if (answer && outcome.nothingOpen() && attempt == 1) {
                 CompletableFuture<Void> again = new CompletableFuture<>();
                 CompletableFuture.delayedExecutor(250, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() ->
                         relayedShared(signal, toUser, to, 2).whenComplete((done, failure) -> again.complete(null)));
@@ -130,6 +140,9 @@ public final class CallTracker {
             return CompletableFuture.completedFuture(null);
         });
     }
+
+    /** What a shared-mode signal did: the record it changed, if any; whether no call was open at all. */
+    private record Shared(Optional<CallRecord> changed, boolean nothingOpen) {}
 
     /** A single node starts again: no call from before goes on. Ends their records; answers how many. */
     public CompletionStage<Integer> endAllAfterRestart() {
@@ -144,8 +157,9 @@ public final class CallTracker {
                 List<CallRecord> ended = new ArrayList<>();
                 for (CallRecord open : store.openWith(endpoint)) {
                     CallRecord over = open.ended(now(), "left");
-                    store.save(over);
-                    ended.add(over);
+                    if (store.replace(open, over)) {
+                        ended.add(over);
+                    }
                 }
                 return ended;
             }).whenComplete((ended, failure) -> {

@@ -16,6 +16,19 @@ public final class InMemoryCallRecordStore implements CallRecordStore {
     }
 
     @Override
+    public boolean replace(CallRecord expected, CallRecord updated) {
+        boolean[] replaced = new boolean[1];
+        records.computeIfPresent(updated.id(), (id, current) -> {
+            if (current.state() != expected.state()) {
+                return current;
+            }
+            replaced[0] = true;
+            return updated;
+        });
+        return replaced[0];
+    }
+
+    @Override
     public int endOpen(java.time.Instant at, String reason) {
         int[] ended = new int[1];
         records.replaceAll((id, r) -> {
@@ -34,7 +47,7 @@ public final class InMemoryCallRecordStore implements CallRecordStore {
         return records.values().stream().filter(r -> r.state() != CallState.ENDED
                 && r.consultation().equals(consultation)
                 && (r.caller().equals(a) && r.callee().equals(b) || r.caller().equals(b) && r.callee().equals(a)))
-                .findFirst();
+                .max(Comparator.comparing(CallRecord::startedAt));
     }
 
     @Override

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cleans up after a node that died: every endpoint it still holds (one that resumed on another node meanwhile is held
- * by that node now, and is left alone) is unregistered, its presence removed, and it is lost from the consultations
+ * by that node now, and is left alone) is unregistered, its presence removed, its calls ended, and it is lost from
+ * the consultations
  * its user attends, whose attendees stay there, away, for the rejoin grace. Each endpoint on its own: one that fails
  * is logged and the others go on.
  */
@@ -26,8 +27,16 @@ public final class DeadNodeCleanup {
     private final EndpointRegistry endpoints;
     private final PresenceService presence;
     private final ConsultationService consultations;
+    private final java.util.function.Consumer<io.telesignal.core.identity.EndpointId> callsEnded;
 
     public DeadNodeCleanup(EndpointRegistry endpoints, PresenceService presence, ConsultationService consultations) {
+        this(endpoints, presence, consultations, endpoint -> { });
+    }
+
+    /** @param callsEnded ends the calls an endpoint was in (their records), once it is cleaned up */
+    public DeadNodeCleanup(EndpointRegistry endpoints, PresenceService presence, ConsultationService consultations,
+            java.util.function.Consumer<io.telesignal.core.identity.EndpointId> callsEnded) {
+        this.callsEnded = callsEnded;
         this.endpoints = endpoints;
         this.presence = presence;
         this.consultations = consultations;
@@ -66,6 +75,10 @@ public final class DeadNodeCleanup {
             return presence.endpointGone(endpoint.user(), endpoint.id())
                     .thenCompose(done -> consultations.involving(endpoint.user()))
                     .thenCompose(attended -> lose(attended, endpoint))
+                    .thenApply(done -> {
+                        callsEnded.accept(endpoint.id());
+                        return done;
+                    })
                     .thenCompose(done -> endpoints.unregisterFrom(endpoint.id(), dead))
                     .thenApply(removed -> removed.isPresent());
         });

@@ -35,6 +35,9 @@ public final class NodeWatch {
     private final Function<NodeId, CompletionStage<Integer>> cleanup;
     private final java.util.function.Supplier<CompletionStage<Integer>> reregister;
     private volatile boolean beaten;
+    /** When the last heartbeat got through (System.nanoTime), 0 before the first. */
+    private volatile long lastBeat;
+    private final java.util.function.LongSupplier nanos;
     private final Set<NodeId> silent = ConcurrentHashMap.newKeySet();
     /** Dead nodes this node claimed whose cleanup failed part way: run again on the next ticks. */
     private final Set<NodeId> unfinished = ConcurrentHashMap.newKeySet();
@@ -48,6 +51,13 @@ public final class NodeWatch {
     public NodeWatch(NodeId self, NodeRegistry registry, Duration deadAfter, Duration grace,
             Function<NodeId, CompletionStage<Integer>> cleanup,
             java.util.function.Supplier<CompletionStage<Integer>> reregister) {
+        this(self, registry, deadAfter, grace, cleanup, reregister, System::nanoTime);
+    }
+
+    NodeWatch(NodeId self, NodeRegistry registry, Duration deadAfter, Duration grace,
+            Function<NodeId, CompletionStage<Integer>> cleanup,
+            java.util.function.Supplier<CompletionStage<Integer>> reregister, java.util.function.LongSupplier nanos) {
+        this.nanos = nanos;
         this.reregister = reregister;
         this.self = self;
         this.registry = registry;
@@ -71,10 +81,15 @@ public final class NodeWatch {
         return registry.heartbeat(self).thenCompose(known -> {
             boolean first = !beaten;
             beaten = true;
-            if (known || first) {
+            long now = nanos.getAsLong();
+            // silent for as long as the others wait before calling a node down (a long pause, Redis away): they may
+            // have dropped this node's endpoints from the consultations its users joined again elsewhere
+            boolean late = lastBeat != 0 && now - lastBeat >= deadAfter.toNanos();
+            lastBeat = now;
+            if (first || known && !late) {
                 return CompletableFuture.completedFuture(0);
             }
-            LOG.warn("event=node_forgotten node={} action=reregister", self);
+            LOG.warn("event=node_forgotten node={} action=reregister reason={}", self, known ? "late" : "unknown");
             return reregister.get().thenApply(n -> {
                 LOG.info("event=node_reregistered node={} endpoints={}", self, n);
                 return n;

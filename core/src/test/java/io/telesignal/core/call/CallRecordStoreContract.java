@@ -70,4 +70,17 @@ public abstract class CallRecordStoreContract {
         assertThat(store().openWith(new EndpointId("ws-p"))).containsExactly(ringing);
         assertThat(store().openWith(new EndpointId("ws-x"))).isEmpty();
     }
+
+    @Test
+    void replaceChangesACallOnlyInTheStateItWasReadIn() {
+        ConsultationId c1 = new ConsultationId("c1");
+        CallRecord ringing = new CallRecord("call-1", c1, new UserId("doc"), new EndpointId("ws-d"), new UserId("pat"),
+                new EndpointId("ws-p"), CallState.RINGING, T0, Optional.empty(), Optional.empty(), Optional.empty());
+        store().save(ringing);
+        CallRecord ended = ringing.ended(T0.plusSeconds(5), "left");
+        assertThat(store().replace(ringing, ended)).isTrue();
+        // another node read it ringing and answers: too late, it stays ended
+        assertThat(store().replace(ringing, ringing.connected(T0.plusSeconds(6)))).isFalse();
+        assertThat(store().forConsultation(c1)).containsExactly(ended);
+    }
 }

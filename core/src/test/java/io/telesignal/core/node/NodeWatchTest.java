@@ -118,4 +118,23 @@ class NodeWatchTest {
         tick(a);
         assertThat(attempts).hasValue(2);
     }
+
+    @Test
+    void aHeartbeatLateByTheTimeoutPutsBackWhatTheNodeHoldsThoughTheRegistryStillKnowsIt() {
+        java.util.concurrent.atomic.AtomicInteger reregistered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1);
+        NodeWatch a = new NodeWatch(A, registry, Duration.ofSeconds(5), Duration.ofSeconds(60),
+                dead -> CompletableFuture.completedFuture(0), () -> {
+                    reregistered.incrementAndGet();
+                    return CompletableFuture.completedFuture(1);
+                }, nanos::get);
+        tick(a);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        tick(a);
+        assertThat(reregistered).hasValue(0);
+        // a pause as long as the timeout: the others may have taken this node for down meanwhile
+        nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+        tick(a);
+        assertThat(reregistered).hasValue(1);
+    }
 }

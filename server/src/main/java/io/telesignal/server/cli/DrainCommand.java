@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code telesignal drain}: asks a running node, over its API, to go away as SIGTERM would (its clients are told to
  * reconnect elsewhere, then it stops). The node is found from the configuration (this host, {@code http.port}) or
- * {@code --url}; the operator's credential (an API key or an administrator's token) comes on standard input, never
+ * {@code --url}; the administrator's token comes on standard input, never
  * on the command line. Over HTTPS the node's certificate is trusted from {@code tls.certificate}, or the one it
  * generated in the data directory, or the system's trust store.
  */
@@ -37,7 +37,7 @@ final class DrainCommand implements Callable<Integer> {
     String url;
 
     @Option(names = "--credential-stdin", required = true,
-            description = "read the API key or the administrator's token from standard input")
+            description = "read the administrator's access token from standard input")
     boolean credentialStdin;
 
     DrainCommand(CliContext context) {
@@ -52,7 +52,13 @@ final class DrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--credential-stdin: no API key or token on standard input");
         }
         boolean tls = config.http().tls();
-        String base = url != null ? url : (tls ? "https" : "http") + "://127.0.0.1:" + config.http().port();
+        String host = config.http().host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1"; // listening everywhere: here is as good as anywhere
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        String base = url != null ? url : (tls ? "https" : "http") + "://" + host + ":" + config.http().port();
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (base.startsWith("https:")) {
             Path certificate = config.tls().certificate()
@@ -67,9 +73,14 @@ final class DrainCommand implements Callable<Integer> {
                     .header("Authorization", "Bearer " + credential.trim()).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                     HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            context.err().println("telesignal: the node at " + base + " did not answer in time: it may be draining"
+                    + " already; check its /readyz");
+            return Cli.FAILED;
         } catch (IOException e) {
             context.err().println("telesignal: cannot reach the node at " + base + " (" + e.getClass().getSimpleName()
-                    + ")");
+                    + "); behind a proxy that speaks the PROXY protocol, or with a certificate for another name, give"
+                    + " --url");
             return Cli.FAILED;
         }
         if (answer.statusCode() != 202) {

@@ -71,9 +71,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            running.set(TelesignalServer.start(config, context.clock(), demo, context.out()));
             // a drain over the API ends the process the way SIGTERM does: through the hook, a graceful stop, exit 0
-            running.get().onDrainRequested(() -> new Thread(() -> System.exit(Cli.OK), "drain-exit").start());
+            running.set(TelesignalServer.start(config, context.clock(), demo, context.out(),
+                    () -> new Thread(() -> System.exit(Cli.OK), "drain-exit").start()));
         } catch (ListenerBindException e) {
             context.err().println("telesignal: cannot listen on " + config.http().host() + ":" + config.http().port()
                     + " (http.host/http.port): address in use or not available");

@@ -147,7 +147,7 @@ public final class Signaling implements AutoCloseable {
             PresenceService presence, ChatService chat, InviteService invites, CallTracker calls,
             SignalingFrontDoor frontDoor, ScheduledExecutorService jobs, Runnable drain) {
         Attendance attendance = new Attendance(consultations, clock, config.consultations().rejoinGrace());
-        DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations);
+        DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations, calls::endpointGone);
         Optional<NodeWatch> nodeWatch = Optional.empty();
         if (cluster.isPresent()) {
             // a node that starts again under its id holds none of the connections it held before: clean them up now;
@@ -215,6 +215,11 @@ public final class Signaling implements AutoCloseable {
     /** Whether the shared state is reachable: always in single-node mode; in cluster mode, as of the last heartbeat. */
     public boolean sharedStateReachable() {
         return nodeWatch.map(NodeWatch::registryReachable).orElse(true);
+    }
+
+    /** Whether this node takes another for down (silent past cluster.nodeTimeout); never in single-node mode. */
+    public boolean nodeDown(NodeId other) {
+        return nodeWatch.map(watch -> watch.isDown(other)).orElse(false);
     }
 
     public boolean clustered() {

@@ -40,8 +40,7 @@ public final class TelesignalServer {
     private final Optional<ServerCertificate> certificate;
     private final Signaling signaling;
     private volatile boolean stopping;
-    /** What an operator's drain request does; by default a graceful stop (the process stays: tests, embedding). */
-    private volatile Runnable drainRequested = () -> new Thread(this::stop, "drain").start();
+
     private boolean stopped;
 
     private TelesignalServer(ServerConfig config, StoreServices services, WorkerPool workers, ServerMetrics metrics,
@@ -56,7 +55,17 @@ public final class TelesignalServer {
         this.signaling = signaling;
     }
 
+    /** Starts a server whose drain request ({@code POST /api/v1/node/drain}) stops it gracefully; the process stays. */
     public static TelesignalServer start(ServerConfig config, Clock clock, boolean demo, PrintStream console) {
+        return start(config, clock, demo, console, null);
+    }
+
+    /**
+     * Starts a server; {@code drain} is what an operator's drain request does (the serve command: exit the process,
+     * as SIGTERM would, through its shutdown hook); null: a graceful stop.
+     */
+    public static TelesignalServer start(ServerConfig config, Clock clock, boolean demo, PrintStream console,
+            Runnable drain) {
         String version = Version.current();
         for (String variable : config.ignoredVariables()) {
             // a platform may set these (Kubernetes: TELESIGNAL_PORT for a Service named telesignal); a typo looks alike
@@ -89,8 +98,13 @@ public final class TelesignalServer {
             if (config.metricsEnabled()) {
                 new MetricsRoute(metrics.registry()).register(routes);
             }
-            signaling = Signaling.start(config, services, workers, metrics.registry(), clock,
-                    () -> self[0].drainRequested.run());
+            signaling = Signaling.start(config, services, workers, metrics.registry(), clock, drain != null ? drain
+                    : () -> {
+                        TelesignalServer running = self[0];
+                        if (running != null) {
+                            new Thread(running::stop, "drain").start();
+                        }
+                    });
             started[0] = signaling;
             signaling.register(routes);
 
@@ -130,11 +144,6 @@ public final class TelesignalServer {
         }
     }
 
-    /** Replaces what an operator's drain request does (the serve command: exit the process, as SIGTERM would). */
-    public void onDrainRequested(Runnable action) {
-        this.drainRequested = action;
-    }
-
     public InetSocketAddress httpAddress() {
         return http.address().orElseThrow();
     }
@@ -169,8 +178,9 @@ public final class TelesignalServer {
         // reconnect elsewhere), half for requests in flight, then each later step gets a share of what is left
         http.stopAccepting();
         signaling.drain(timeout.dividedBy(4));
-        signaling.close();
+        // requests in flight are answered while the store and the cluster's shared state are still there
         boolean clean = http.drain(timeout.dividedBy(2));
+        signaling.close();
         try {
             workers.close(remaining(started, timeout).dividedBy(3).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -278,7 +278,13 @@ class ClusterTest {
                 .toCompletableFuture().join();
         request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
                 .put("user", patient.id().value()));
-        Thread.sleep(1600); // node-x silent past cluster.nodeTimeout (1 s) on every node's heartbeat
+        assertThat(service.find(consultation.id()).toCompletableFuture().join().orElseThrow().endpoints()).contains(ghost);
+        // node-x silent past cluster.nodeTimeout (1 s), as node-c sees it
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!nodes.get(2).signaling().nodeDown(new io.telesignal.core.identity.NodeId("node-x"))) {
+            assertThat(System.nanoTime()).as("node-x taken for down in time").isLessThan(deadline);
+            Thread.sleep(50);
+        }
 
         WsClient back = on(2, patient);
         JsonNode view = join(back);

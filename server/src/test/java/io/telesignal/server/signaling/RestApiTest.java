@@ -458,4 +458,18 @@ class RestApiTest {
         hello.putObject("resume").put("session", session).put("resumeToken", resumeToken).put("lastSeq", lastSeq);
         return hello.toString();
     }
+
+    @Test
+    void aNodeIsDrainedByAnAdministratorOnlyNeverWithAnApiKey() throws Exception {
+        HttpResponse<String> byKey = post("/api/v1/node/drain", apiKey, "{}");
+        assertThat(byKey.statusCode()).isEqualTo(403);
+        assertThat(code(byKey)).isEqualTo("not_authorized");
+        String patientToken = server.services().tokens().issue(patient.id(), patient.roles(), Optional.empty()).jwt();
+        assertThat(post("/api/v1/node/drain", patientToken, "{}").statusCode()).isEqualTo(403);
+        assertThat(post("/api/v1/node/drain", null, "{}").statusCode()).isEqualTo(401);
+        // still serving: nobody drained it
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> server.services().store()
+                .auditLog().read(0, 100).stream().filter(r -> r.event().type().equals("node.drained")).count() == 2);
+    }
 }

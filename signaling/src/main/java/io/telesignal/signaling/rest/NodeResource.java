@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /api/v1/node/drain}: an operator (an administrator's token or an API key) asks this node to go away, as
- * SIGTERM does: it answers 202 at once, then stops taking connections, tells its clients to reconnect elsewhere, and
+ * {@code /api/v1/node/drain}: an administrator asks this node to go away, as SIGTERM does (an API key, which acts for
+ * a platform's backend and never as an administrator, may not): it answers 202 at once, then stops taking connections, tells its clients to reconnect elsewhere, and
  * stops once they have gone ({@code telesignal drain} calls it).
  */
 final class NodeResource {
@@ -41,8 +41,13 @@ final class NodeResource {
 
     private CompletionStage<HttpResponse> drain(HttpRequest request) {
         return support.blocking(() -> {
-            Caller caller = support.operator(request, "node.drained", "a node is drained with an API key or by an"
-                    + " administrator");
+            Caller caller = support.operator(request, "node.drained", "a node is drained by an administrator");
+            if (caller.apiKey()) {
+                support.audit.recordNow(AuditEvent.of("node.drained", caller.actor().user().value(), Outcome.DENIED)
+                        .subject(node).reason("not_authorized"));
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "a node is drained by an administrator, not with an API key");
+            }
             // recorded before it is done: when the audit trail cannot record, the node is left alone (503)
             support.audit.recordNow(AuditEvent.of("node.drained", caller.actor().user().value(), Outcome.OK)
                     .subject(node).remoteAddress(RestSupport.address(request)));

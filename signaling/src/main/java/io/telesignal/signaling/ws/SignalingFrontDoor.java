@@ -302,6 +302,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             if (gone.isEmpty()) {
                 return java.util.concurrent.CompletableFuture.<Void>completedFuture(null);
             }
+            gone.forEach(calls::endpointGone);
             return consultations.endpointsLost(consultation, gone).<Void>thenApply(updated -> null);
         }).exceptionally(failure -> null);
     }
