@@ -193,6 +193,7 @@ public final class Bench implements Callable<Integer> {
         byte[] raw = new byte[32];
         new java.security.SecureRandom().nextBytes(raw);
         Files.writeString(secret, java.util.Base64.getEncoder().encodeToString(raw) + "\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         List<ServerProcess> started = new ArrayList<>();
         try {
             for (int i = 0; i < nodes; i++) {
