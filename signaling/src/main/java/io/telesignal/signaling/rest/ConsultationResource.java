@@ -7,6 +7,7 @@ import io.telesignal.core.consultation.ConsultationService;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
+import io.telesignal.net.http.HttpHandler;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import io.telesignal.net.http.Routes;
@@ -42,7 +43,7 @@ final class ConsultationResource {
 
     record CreateInvite(String role, String ttl) {}
 
-    void register(Routes routes, Function<io.telesignal.net.http.HttpHandler, io.telesignal.net.http.HttpHandler> guard) {
+    void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/consultations", guard.apply(this::createConsultation));
         routes.get("/api/v1/consultations", guard.apply(this::listConsultations));
         routes.get("/api/v1/consultations/*", guard.apply(this::getConsultation));

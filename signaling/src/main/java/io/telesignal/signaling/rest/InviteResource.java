@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.telesignal.core.auth.IssuedToken;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
+import io.telesignal.net.http.HttpHandler;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import io.telesignal.net.http.Routes;
@@ -29,7 +30,7 @@ final class InviteResource {
 
     record RedeemInvite(String invite, String displayName) {}
 
-    void register(Routes routes, Function<io.telesignal.net.http.HttpHandler, io.telesignal.net.http.HttpHandler> guard) {
+    void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/invites/redeem", guard.apply(this::redeemInvite));
     }
 

@@ -28,6 +28,7 @@ import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
 import io.telesignal.core.work.BusyException;
 import io.telesignal.core.work.WorkerPool;
+import io.telesignal.net.http.HttpHandler;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import java.time.Duration;
@@ -126,7 +127,7 @@ final class RestSupport {
     }
 
     /** Wraps every handler so that any failure becomes a JSON error with the right status. */
-    Function<io.telesignal.net.http.HttpHandler, io.telesignal.net.http.HttpHandler> errors() {
+    Function<HttpHandler, HttpHandler> errors() {
         return handler -> request -> {
             CompletionStage<HttpResponse> stage;
             try {

@@ -7,6 +7,7 @@ import io.telesignal.core.audit.Outcome;
 import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.UserId;
+import io.telesignal.net.http.HttpHandler;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import io.telesignal.net.http.Routes;
@@ -38,7 +39,7 @@ final class SessionResource {
         this.sessions = sessions;
     }
 
-    void register(Routes routes, Function<io.telesignal.net.http.HttpHandler, io.telesignal.net.http.HttpHandler> guard) {
+    void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.get("/api/v1/sessions", guard.apply(this::listSessions));
         routes.post("/api/v1/sessions/*", guard.apply(this::sessionAction));
     }

@@ -8,6 +8,7 @@ import io.telesignal.core.auth.IssuedToken;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
+import io.telesignal.net.http.HttpHandler;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import io.telesignal.net.http.Routes;
@@ -30,7 +31,7 @@ final class SignInResource {
 
     record TokenRequest(String user, String ttl) {}
 
-    void register(Routes routes, Function<io.telesignal.net.http.HttpHandler, io.telesignal.net.http.HttpHandler> guard) {
+    void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/login", guard.apply(this::signIn));
         routes.post("/api/v1/tokens", guard.apply(this::issueToken));
     }

@@ -7,6 +7,7 @@ import io.telesignal.core.audit.Outcome;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
+import io.telesignal.net.http.HttpHandler;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.HttpResponse;
 import io.telesignal.net.http.Routes;
@@ -37,7 +38,7 @@ final class UserResource {
 
     record CreateUser(String login, String displayName, List<String> roles, String password) {}
 
-    void register(Routes routes, Function<io.telesignal.net.http.HttpHandler, io.telesignal.net.http.HttpHandler> guard) {
+    void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/users", guard.apply(this::createUser));
         routes.post("/api/v1/users/*", guard.apply(this::userAction));
     }

@@ -7,4 +7,4 @@
  * on the Redis server. Redis standalone, or a primary behind Sentinel; not Redis Cluster (the scripts derive keys).
  * May use: core, Lettuce, Jackson. Must not touch: transports, wire formats, JDBC, the front doors.
  */
-package io.telesignal.cluster;
+package io.telesignal.cluster.redis;
