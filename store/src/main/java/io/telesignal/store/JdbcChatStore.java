@@ -23,18 +23,26 @@ public final class JdbcChatStore implements ChatStore {
 
     @Override
     public ChatMessage append(ChatMessage message) {
-        try {
-            return tx.inTransaction("append chat message", c -> {
-                Optional<ChatMessage> before = stored(c, message);
-                return before.isPresent() ? before.get() : insert(c, message);
-            });
-        } catch (StoreException e) {
-            // the same client id sent twice at the same moment: the other attempt's insert won, answer its message
-            if (message.clientId().isPresent() && duplicate(e)) {
-                return tx.read("read chat message", c -> stored(c, message)).orElseThrow(() -> e);
+        return tx.inTransaction("append chat message", c -> {
+            Optional<ChatMessage> before = stored(c, message);
+            if (before.isPresent()) {
+                return before.get();
             }
-            throw e;
-        }
+            java.sql.Savepoint beforeInsert = c.setSavepoint();
+            try {
+                return insert(c, message);
+            } catch (java.sql.SQLException e) {
+                // the same client id sent twice at the same moment: the other attempt's insert won, answer its message
+                if (message.clientId().isPresent() && Transactions.constraintViolated(e)) {
+                    c.rollback(beforeInsert);
+                    Optional<ChatMessage> won = stored(c, message);
+                    if (won.isPresent()) {
+                        return won.get();
+                    }
+                }
+                throw e;
+            }
+        });
     }
 
     private static ChatMessage insert(java.sql.Connection c, ChatMessage message) throws java.sql.SQLException {
@@ -72,16 +80,6 @@ public final class JdbcChatStore implements ChatStore {
         return new ChatMessage(rs.getString(1), new ConsultationId(rs.getString(2)), new UserId(rs.getString(3)),
                 rs.getString(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant(),
                 Optional.ofNullable(rs.getString(7)));
-    }
-
-    /** SQLState 23505: unique violation, in H2 and PostgreSQL alike. */
-    private static boolean duplicate(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class JdbcDirectory implements Directory {
                 insert.executeUpdate();
             } catch (SQLException e) {
                 // two nodes racing for one login: the unique constraint decides (SQLState class 23)
-                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                if (Transactions.constraintViolated(e)) {
                     c.rollback(beforeInsert);
                     if (loginExists(c, user.login())) {
                         throw new LoginTakenException(user.login().value());

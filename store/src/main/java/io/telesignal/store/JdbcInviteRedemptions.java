@@ -27,7 +27,7 @@ public final class JdbcInviteRedemptions implements InviteRedemptions {
                 return true;
             } catch (SQLException e) {
                 // SQLState class 23: the invite id is there already, so it was used
-                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                if (Transactions.constraintViolated(e)) {
                     c.rollback(before);
                     return false;
                 }

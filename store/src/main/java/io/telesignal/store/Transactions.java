@@ -54,6 +54,11 @@ final class Transactions {
         }
     }
 
+    /** Whether the statement broke a constraint (SQLState class 23): a unique key decided a race. */
+    static boolean constraintViolated(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
     /** Syncs that failed since start (a disk in trouble). */
     static final java.util.concurrent.atomic.AtomicLong SYNC_FAILURES = new java.util.concurrent.atomic.AtomicLong();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Transactions.class);

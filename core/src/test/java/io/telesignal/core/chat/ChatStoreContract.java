@@ -57,4 +57,25 @@ public abstract class ChatStoreContract {
 
         assertThat(store().recent(C1, 10)).containsExactly(first, other);
     }
+
+    @Test
+    void aClientIdSentSeveralTimesAtOnceIsStoredOnceAndEveryAttemptGetsThatMessage() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<ChatMessage>> attempts = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ChatMessage attempt = new ChatMessage("m-" + i, C1, new UserId("u1"), "Pat", "hello", T0.plusSeconds(i),
+                        java.util.Optional.of("k-race"));
+                attempts.add(pool.submit(() -> store().append(attempt)));
+            }
+            java.util.Set<String> answered = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<ChatMessage> attempt : attempts) {
+                answered.add(attempt.get(30, java.util.concurrent.TimeUnit.SECONDS).id());
+            }
+            assertThat(answered).hasSize(1);
+            assertThat(store().recent(C1, 10)).extracting(ChatMessage::id).containsExactlyElementsOf(answered);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -114,8 +114,8 @@ public final class Signaling implements AutoCloseable {
                 new IceServers(config.ice().stunUrls(), config.ice().turnUrls(), config.ice().turnSecret(),
                         config.ice().turnTtl(), clock),
                 new SdpParser(config.sdpMaxBytes()), new CodecPolicy(Set.copyOf(config.sdpCodecs())), chat,
-                config.chatHistory(), invites, presence, calls,
-                other -> watching.get() != null && watching.get().isDown(other));
+                config.chatHistory(), invites, presence, calls, cluster.map(c -> (java.util.function.Predicate<NodeId>)
+                        other -> watching.get() != null && watching.get().isDown(other)));
 
         ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "signaling-jobs");

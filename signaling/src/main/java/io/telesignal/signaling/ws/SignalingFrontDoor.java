@@ -68,8 +68,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
     private volatile boolean stopping;
-    /** Whether another node of the cluster is down (silent past its timeout); never, for a single node. */
-    private final java.util.function.Predicate<NodeId> nodeDown;
+    /** Whether another node of the cluster is down (silent past its timeout); empty for a single node. */
+    private final Optional<java.util.function.Predicate<NodeId>> nodeDown;
 
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
@@ -77,7 +77,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
             io.telesignal.core.chat.ChatService chat, int historyOnJoin, io.telesignal.core.invite.InviteService invites,
             io.telesignal.core.presence.PresenceService presence, io.telesignal.core.call.CallTracker calls,
-            java.util.function.Predicate<NodeId> nodeDown) {
+            Optional<java.util.function.Predicate<NodeId>> nodeDown) {
         this.nodeDown = nodeDown;
         this.calls = calls;
         this.invites = invites;
@@ -292,10 +292,14 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
      * goes on calling them. Failures are left to the cleanup.
      */
     java.util.concurrent.CompletionStage<Void> dropEndpointsOnDownNodes(UserId user, ConsultationId consultation) {
+        if (nodeDown.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null); // one node: nothing else can be down
+        }
+        java.util.function.Predicate<NodeId> down = nodeDown.get();
         return router.endpointsOf(user).thenCompose(endpoints -> {
             java.util.Set<io.telesignal.core.identity.EndpointId> gone = new java.util.HashSet<>();
             for (io.telesignal.core.routing.Endpoint endpoint : endpoints) {
-                if (!endpoint.node().equals(node) && nodeDown.test(endpoint.node())) {
+                if (!endpoint.node().equals(node) && down.test(endpoint.node())) {
                     gone.add(endpoint.id());
                 }
             }
