@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,18 +67,25 @@ public final class Redis implements AutoCloseable {
         }
     }
 
-    /** Lettuce's commands; wrap what they answer in {@link #call}, so that a failure says Redis is unavailable. */
+    /** Lettuce's commands, for tests and tools; the implementations send through {@link #call}. */
     public RedisAsyncCommands<String, String> commands() {
         return connection.async();
     }
 
     /**
-     * A command's answer, a failure of Redis (unreachable, timed out, restarting) turned into
+     * Sends a command and answers what it answers, a failure of Redis (unreachable, timed out, restarting, or the
+     * connection closed, which Lettuce reports by throwing rather than by a failed future) turned into
      * {@link RedisUnavailableException}, whose code ({@code cluster_unavailable}) clients are answered with.
      */
-    public <T> CompletionStage<T> call(CompletionStage<T> command) {
+    public <T> CompletionStage<T> call(Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+        CompletionStage<T> sent;
+        try {
+            sent = command.apply(connection.async());
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
-        command.whenComplete((value, failure) -> {
+        sent.whenComplete((value, failure) -> {
             if (failure == null) {
                 result.complete(value);
             } else {
@@ -101,7 +109,7 @@ public final class Redis implements AutoCloseable {
 
     /** Answers when Redis answers a PING. */
     public CompletionStage<String> ping() {
-        return commands().ping();
+        return call(RedisAsyncCommands::ping);
     }
 
     @Override
@@ -131,22 +139,26 @@ public final class Redis implements AutoCloseable {
         }
 
         public <T> CompletionStage<T> run(String[] keys, String... args) {
-            return call(send(keys, args));
+            return call(commands -> send(commands, keys, args));
         }
 
-        private <T> CompletionStage<T> send(String[] keys, String... args) {
+        private <T> CompletionStage<T> send(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
             CompletableFuture<T> result = new CompletableFuture<>();
-            commands().<T>evalsha(sha, output, keys, args).whenComplete((value, failure) -> {
+            commands.<T>evalsha(sha, output, keys, args).whenComplete((value, failure) -> {
                 if (failure == null) {
                     result.complete(value);
                 } else if (failure instanceof RedisNoScriptException) {
-                    commands().<T>eval(text, output, keys, args).whenComplete((again, second) -> {
-                        if (second == null) {
-                            result.complete(again);
-                        } else {
-                            result.completeExceptionally(second);
-                        }
-                    });
+                    try {
+                        commands.<T>eval(text, output, keys, args).whenComplete((again, second) -> {
+                            if (second == null) {
+                                result.complete(again);
+                            } else {
+                                result.completeExceptionally(second);
+                            }
+                        });
+                    } catch (RuntimeException closedMeanwhile) {
+                        result.completeExceptionally(closedMeanwhile);
+                    }
                 } else {
                     result.completeExceptionally(failure);
                 }

@@ -49,7 +49,7 @@ public final class RedisBus implements AutoCloseable {
 
     /** Publishes; answers how many nodes were subscribed to hear it. */
     public CompletionStage<Long> publish(String channel, String message) {
-        return redis.call(redis.commands().publish(redis.key(channel), message));
+        return redis.call(c -> c.publish(redis.key(channel), message));
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class RedisConsultationVersions implements ConsultationStore {
         if (copy == null) {
             return reload(id);
         }
-        return redis.call(redis.commands().get(key(id))).thenCompose(latest -> latest != null
+        return redis.call(c -> c.get(key(id))).thenCompose(latest -> latest != null
                 && Long.parseLong(latest) == copy.version()
                 ? CompletableFuture.completedFuture(Optional.of(copy)) : reload(id));
     }

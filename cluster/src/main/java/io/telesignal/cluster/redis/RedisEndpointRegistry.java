@@ -94,7 +94,7 @@ public final class RedisEndpointRegistry implements EndpointRegistry {
 
     @Override
     public CompletionStage<Optional<Endpoint>> find(EndpointId id) {
-        return redis.call(redis.commands().hmget(redis.key("ep:" + id.value()), "user", "door", "node", "addr", "at"))
+        return redis.call(c -> c.hmget(redis.key("ep:" + id.value()), "user", "door", "node", "addr", "at"))
                 .thenApply(values -> {
                     if (!values.get(0).hasValue()) {
                         return Optional.<Endpoint>empty();

@@ -71,7 +71,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     @Override
     public CompletionStage<Boolean> claimCleanup(NodeId dead, NodeId by, Duration lease) {
-        return redis.call(redis.commands().set(redis.key("node-cleanup:" + dead.value()), by.value(),
+        return redis.call(c -> c.set(redis.key("node-cleanup:" + dead.value()), by.value(),
                 SetArgs.Builder.nx().px(lease.toMillis()))).thenApply("OK"::equals);
     }
 
@@ -83,6 +83,6 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     @Override
     public CompletionStage<Void> leave(NodeId node) {
-        return redis.call(redis.commands().hdel(redis.key("nodes"), node.value())).thenApply(removed -> null);
+        return redis.call(c -> c.hdel(redis.key("nodes"), node.value())).thenApply(removed -> null);
     }
 }

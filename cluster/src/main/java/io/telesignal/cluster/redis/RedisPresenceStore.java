@@ -58,7 +58,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public CompletionStage<List<EndpointPresence>> entriesOf(UserId user) {
-        return redis.call(redis.commands().hvals(redis.key("presence:" + user.value()))).thenApply(RedisPresenceStore::decode);
+        return redis.call(c -> c.hvals(redis.key("presence:" + user.value()))).thenApply(RedisPresenceStore::decode);
     }
 
     @SuppressWarnings("unchecked")

@@ -83,4 +83,16 @@ class DrainCommandIT {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return new ObjectMapper().readTree(answer.body()).path("token").asText();
     }
+
+    @Test
+    void aNodeThatCannotBeReachedIsSaidSoWithExit1() throws Exception {
+        int closed;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            closed = free.getLocalPort();
+        }
+        CliRunner.Result result = new CliRunner().runWithInput("a-token\n", "drain", "--credential-stdin", "--url",
+                "http://127.0.0.1:" + closed, "--data-dir", dataDir.toString());
+        assertThat(result.exit()).isEqualTo(Cli.FAILED);
+        assertThat(result.err()).contains("cannot reach the node at http://127.0.0.1:" + closed);
+    }
 }
