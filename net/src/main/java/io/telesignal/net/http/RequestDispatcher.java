@@ -134,7 +134,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
             }
             // answers itself: 101 and the WebSocket pipeline, or an HTTP error that closes the connection
             // the connection's client from now on: the one the upgrade request came from
-            io.telesignal.net.proxy.ClientAddress.told(ctx.channel(), client(ctx, request));
+            io.telesignal.net.proxy.ClientAddress.set(ctx.channel(), client(ctx, request));
             io.telesignal.net.websocket.WebSocketUpgrade.upgrade(ctx, request, uri, webSocket.get(), tls, this::write);
             return;
         }

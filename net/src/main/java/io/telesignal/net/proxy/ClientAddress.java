@@ -22,10 +22,6 @@ public final class ClientAddress {
         return told != null ? told : (InetSocketAddress) channel.remoteAddress();
     }
 
-    static void set(Channel channel, InetSocketAddress client) {
-        channel.attr(CLIENT).set(client);
-    }
-
     /**
      * The client of an HTTP request on this channel: when the channel's client is a trusted proxy and it sent
      * {@code X-Forwarded-For}, the right-most address in it that is not a trusted proxy (each proxy appends the address
@@ -60,8 +56,11 @@ public final class ClientAddress {
         return io.netty.util.NetUtil.createInetAddressFromIpAddressString(bare);
     }
 
-    /** Updates the channel's client (after an upgrade request named another through X-Forwarded-For). */
-    public static void told(Channel channel, InetSocketAddress client) {
-        set(channel, client);
+    /**
+     * Sets the channel's client: the source a PROXY protocol header named, or the one an upgrade request named through
+     * X-Forwarded-For.
+     */
+    public static void set(Channel channel, InetSocketAddress client) {
+        channel.attr(CLIENT).set(client);
     }
 }
