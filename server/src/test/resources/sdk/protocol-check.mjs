@@ -2,21 +2,12 @@
 // presence, chat both ways, and a dropped connection that the SDK resumes without losing what was sent meanwhile.
 // Usage: node --experimental-websocket protocol-check.mjs <sdk path> <ws url> <consultation> <provider token>
 //        <patient token> <patient user id>. Prints one JSON line of findings; exits 1 on any failure.
+import { next } from './events.mjs';
+
 const [sdkPath, url, consultation, providerToken, patientToken, patientId] = process.argv.slice(2);
 const { Client } = await import(sdkPath);
 
 const findings = {};
-const next = (client, type, predicate = () => true) => new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('no ' + type + ' in time')), 10000);
-  const listener = (event) => {
-    if (predicate(event.detail)) {
-      clearTimeout(timer);
-      client.removeEventListener(type, listener);
-      resolve(event.detail);
-    }
-  };
-  client.addEventListener(type, listener);
-});
 
 const provider = new Client({ url, token: providerToken, minDelay: 50, maxDelay: 200 });
 const patient = new Client({ url, token: () => Promise.resolve(patientToken), minDelay: 50, maxDelay: 200 });

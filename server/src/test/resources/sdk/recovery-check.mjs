@@ -7,21 +7,12 @@
 // consultation by itself, refuses the signals of the old one and sends the chat line again, once.
 // Usage: node --experimental-websocket recovery-check.mjs <sdk path> <ws url> <consultation> <provider token>
 //        <patient token> <patient user id>. Prints one JSON line of findings; exits 1 on any failure.
+import { next } from './events.mjs';
+
 const [sdkPath, url, consultation, providerToken, patientToken, patientId] = process.argv.slice(2);
 const { Client } = await import(sdkPath);
 const findings = {};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const next = (client, type, predicate = () => true) => new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('no ' + type + ' in time')), 10000);
-  const listener = (event) => {
-    if (predicate(event.detail)) {
-      clearTimeout(timer);
-      client.removeEventListener(type, listener);
-      resolve(event.detail);
-    }
-  };
-  client.addEventListener(type, listener);
-});
 
 /** A server that welcomes every hello, then drops the connection as the plan says. */
 class FakeSocket {

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -108,10 +109,12 @@ class SdkTest {
                 ConsultationService.Origin.NONE).toCompletableFuture().join();
         Path sdk = work.resolve("telesignal.js");
         Files.write(sdk, sdk(null).body());
-        Path script = work.resolve(name);
-        try (var in = SdkTest.class.getResourceAsStream("/sdk/" + name)) {
-            Files.write(script, in.readAllBytes());
+        for (String file : List.of(name, "events.mjs")) { // the check and what it imports
+            try (var in = SdkTest.class.getResourceAsStream("/sdk/" + file)) {
+                Files.write(work.resolve(file), in.readAllBytes());
+            }
         }
+        Path script = work.resolve(name);
 
         Process run = new ProcessBuilder(node.get(), "--experimental-websocket", "--no-warnings", script.toString(),
                 sdk.toUri().toString(), "ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws",
