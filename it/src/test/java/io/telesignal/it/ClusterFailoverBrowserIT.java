@@ -11,13 +11,11 @@ import io.telesignal.cluster.redis.TestRedis;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.server.testing.LoopbackServer;
+import io.telesignal.server.testing.Ports;
 import io.telesignal.server.testing.ServerProcess;
 import io.telesignal.server.wiring.TelesignalServer;
 import io.telesignal.store.JdbcSettings;
 import io.telesignal.store.TestDatabases;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,12 +50,6 @@ class ClusterFailoverBrowserIT {
     private Process haproxy;
     private String base;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return free.getLocalPort();
-        }
-    }
-
     @BeforeEach
     void start() throws Exception {
         Assumptions.assumeTrue(Browser.available(), "no chromium");
@@ -84,7 +76,7 @@ class ClusterFailoverBrowserIT {
         Path secret = Files.writeString(dir.resolve("jwt-hs256.key"), java.util.Base64.getEncoder().encodeToString(
                 "one secret for every node, 32 bytes or more".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         for (String name : List.of("node-a", "node-b")) {
-            int port = freePort();
+            int port = Ports.free();
             Map<String, String> env = new HashMap<>();
             env.put("TELESIGNAL_NODE_ID", name);
             env.put("TELESIGNAL_HTTP_HOST", "127.0.0.1");
@@ -107,7 +99,7 @@ class ClusterFailoverBrowserIT {
             ports.add(port);
             node.awaitLine(line -> line.contains("event=server_started"), START);
         }
-        int front = freePort();
+        int front = Ports.free();
         base = "http://127.0.0.1:" + front;
         // every connection to node-a while it is up (balance first), to node-b once node-a's /readyz stops answering
         Path config = Files.writeString(dir.resolve("haproxy.cfg"), String.join("\n",
@@ -120,17 +112,7 @@ class ClusterFailoverBrowserIT {
                 "  server node-a 127.0.0.1:" + ports.get(0), "  server node-b 127.0.0.1:" + ports.get(1), ""));
         haproxy = new ProcessBuilder(HAPROXY.toString(), "-f", config.toString(), "-db").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try (Socket probe = new Socket("127.0.0.1", front)) {
-                break;
-            } catch (java.io.IOException notYet) {
-                if (System.nanoTime() > deadline || !haproxy.isAlive()) {
-                    throw new AssertionError("haproxy did not start: " + Files.readString(dir.resolve("haproxy.log")));
-                }
-                Thread.sleep(50);
-            }
-        }
+        Ports.awaitListening(haproxy, front, dir.resolve("haproxy.log"));
         Thread.sleep(1000); // health checks: both nodes up
     }
 

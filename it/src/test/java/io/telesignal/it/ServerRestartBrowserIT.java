@@ -10,10 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
-import io.telesignal.server.testing.ServerProcess;
 import io.telesignal.server.testing.LoopbackServer;
+import io.telesignal.server.testing.Ports;
+import io.telesignal.server.testing.ServerProcess;
 import io.telesignal.server.wiring.TelesignalServer;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -52,9 +52,7 @@ class ServerRestartBrowserIT {
         } finally {
             seed.stop();
         }
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        port = Ports.free();
         base = "http://127.0.0.1:" + port;
         env = Map.of("TELESIGNAL_HTTP_HOST", "127.0.0.1", "TELESIGNAL_HTTP_PORT", String.valueOf(port),
                 "TELESIGNAL_HTTP_TLS", "false");

@@ -6,16 +6,14 @@ import io.telesignal.core.audit.AuditRecord;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
 import io.telesignal.server.testing.LoopbackServer;
+import io.telesignal.server.testing.Ports;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -52,9 +50,7 @@ class HaproxyIT {
                 "true", "http.maxConnectionsPerIp", "2");
         server.services().accounts().add(new Login("pat"), "Pat", Set.of(Role.PATIENT),
                 "pat's long password".toCharArray(), "it");
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            proxyPort = free.getLocalPort();
-        }
+        proxyPort = Ports.free();
         Path config = Files.writeString(dir.resolve("haproxy.cfg"), String.join("\n",
                 "global", "  maxconn 200",
                 "defaults", "  mode tcp", "  timeout connect 5s", "  timeout client 30s", "  timeout server 30s",
@@ -63,17 +59,7 @@ class HaproxyIT {
                 "  server node1 127.0.0.1:" + server.httpAddress().getPort() + " send-proxy-v2", ""));
         haproxy = new ProcessBuilder(HAPROXY.toString(), "-f", config.toString(), "-db")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try (Socket probe = new Socket("127.0.0.1", proxyPort)) {
-                break;
-            } catch (java.io.IOException notYet) {
-                if (System.nanoTime() > deadline || !haproxy.isAlive()) {
-                    throw new AssertionError("haproxy did not start: " + Files.readString(dir.resolve("haproxy.log")));
-                }
-                Thread.sleep(50);
-            }
-        }
+        Ports.awaitListening(haproxy, proxyPort, dir.resolve("haproxy.log"));
     }
 
     @AfterEach

@@ -72,6 +72,17 @@ public final class WsClient implements AutoCloseable {
         return JSON.createObjectNode().put("type", type);
     }
 
+    /** A connection that said hello with this token and was welcomed; fails (and closes it) if it was not. */
+    public static WsClient welcomed(int port, String token) {
+        WsClient client = connect(port);
+        JsonNode welcome = client.hello(token);
+        if (!welcome.path("type").asText().equals("welcome")) {
+            client.close();
+            throw new AssertionError("not welcomed: " + welcome);
+        }
+        return client;
+    }
+
     public JsonNode hello(String token) {
         send(message("hello").put("token", token).toString());
         return next(m -> m.path("type").asText().equals("welcome") || m.path("type").asText().equals("error"));
