@@ -3,7 +3,8 @@
  *
  * <p>Owns users and roles ({@code identity}), the directory and credential derivation ({@code directory}),
  * access tokens ({@code auth}), presence ({@code presence}), endpoint registry and delivery ({@code routing}),
- * the hash-chained audit trail ({@code audit}) and the bounded pool for blocking work ({@code work}).
+ * the hash-chained audit trail ({@code audit}), the bounded pool for blocking work ({@code work}) and the one reading
+ * of durations as people write them ({@code Durations}).
  * Every piece of state shared between nodes sits behind an SPI with an in-memory implementation here;
  * JDBC implementations live in the store module, Redis ones in the cluster module.
  *

@@ -55,17 +55,8 @@ final class TokenCommand {
         }
 
         private static Duration parseTtl(String text) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h|d)").matcher(text.trim());
-            if (!m.matches()) {
-                throw new IllegalArgumentException("--ttl: not a duration (use e.g. 90s, 15m, 2h, 1d): " + text);
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            return io.telesignal.core.Durations.parse(text).orElseThrow(() -> new IllegalArgumentException(
+                    "--ttl: not a duration (use e.g. 90s, 15m, 2h, 1d): " + text));
         }
     }
 }

@@ -37,8 +37,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RestSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RestSupport.class);
-    private static final Pattern TTL = Pattern.compile("(\\d{1,9})(s|m|h|d)");
 
     final TokenService tokens;
     final Accounts accounts;
@@ -219,17 +216,8 @@ final class RestSupport {
     }
 
     static Duration ttl(String text) {
-        Matcher m = TTL.matcher(text);
-        if (!m.matches()) {
-            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "ttl must look like 90s, 15m, 2h, 1d");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return io.telesignal.core.Durations.parse(text).orElseThrow(() -> new RestException(
+                HttpResponseStatus.BAD_REQUEST, "invalid_field", "ttl must look like 90s, 15m, 2h, 1d"));
     }
 
     static int intParameter(HttpRequest request, String name, int fallback, int min, int max) {

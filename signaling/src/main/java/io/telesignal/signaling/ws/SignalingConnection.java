@@ -473,17 +473,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     }
 
     private static java.time.Duration duration(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h|d)").matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("ttl must look like 90s, 15m, 2h, 1d");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> java.time.Duration.ofSeconds(n);
-            case "m" -> java.time.Duration.ofMinutes(n);
-            case "h" -> java.time.Duration.ofHours(n);
-            default -> java.time.Duration.ofDays(n);
-        };
+        return io.telesignal.core.Durations.parse(text)
+                .orElseThrow(() -> new IllegalArgumentException("ttl must look like 90s, 15m, 2h, 1d"));
     }
 
 }
