@@ -1,20 +1,16 @@
 package io.telesignal.server.cli;
 
+import io.telesignal.net.tls.TlsContexts;
 import io.telesignal.server.config.ServerConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +60,7 @@ final class DrainCommand implements Callable<Integer> {
             Path certificate = config.tls().certificate()
                     .orElse(config.dataDir().resolve("tls").resolve("selfsigned-cert.pem"));
             if (Files.isReadable(certificate)) {
-                client.sslContext(trusting(certificate));
+                client.sslContext(TlsContexts.trustingOnly(certificate));
             }
         }
         HttpResponse<String> answer;
@@ -90,18 +86,5 @@ final class DrainCommand implements Callable<Integer> {
         }
         context.out().println("draining: " + answer.body());
         return Cli.OK;
-    }
-
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            store.setCertificateEntry("node", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 }

@@ -3,6 +3,7 @@ package io.telesignal.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telesignal.net.tls.TrustingClient;
 import io.telesignal.server.signaling.WsClient;
 import io.telesignal.server.testing.ServerProcess;
 import java.net.URI;
@@ -38,15 +39,9 @@ class DrainCommandIT {
             Matcher port = LISTENER.matcher(started);
             assertThat(port.find()).isTrue();
             String base = "http://127.0.0.1:" + port.group(1);
-            Map<String, String> passwords = new HashMap<>();
-            for (String line : server.drainedLines()) {
-                Matcher demo = DEMO.matcher(line);
-                if (demo.matches()) {
-                    passwords.put(demo.group(1), demo.group(2));
-                }
-            }
-            String patientToken = token(base, "patient", passwords.get("patient"));
-            String adminToken = token(base, "admin", passwords.get("admin"));
+            Map<String, String> passwords = demoPasswords(server);
+            String patientToken = token(HttpClient.newHttpClient(), base, "patient", passwords.get("patient"));
+            String adminToken = token(HttpClient.newHttpClient(), base, "admin", passwords.get("admin"));
             WsClient client = WsClient.connect(Integer.parseInt(port.group(1)));
             assertThat(client.hello(patientToken).path("type").asText()).isEqualTo("welcome");
 
@@ -75,8 +70,38 @@ class DrainCommandIT {
         assertThat(result.err()).contains("no API key or token on standard input");
     }
 
-    private static String token(String base, String login, String password) throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+    @Test
+    void overTlsTheCommandTrustsTheNodesSelfSignedCertificateFromTheDataDirectory() throws Exception {
+        Map<String, String> env = Map.of("TELESIGNAL_HTTP_PORT", "0", "TELESIGNAL_HTTP_HOST", "127.0.0.1");
+        try (ServerProcess server = ServerProcess.start(env, "serve", "--demo", "--data-dir", dataDir.toString())) {
+            String started = server.awaitLine(line -> line.contains("event=server_started"), Duration.ofSeconds(60));
+            Matcher port = LISTENER.matcher(started);
+            assertThat(port.find()).isTrue();
+            String base = "https://127.0.0.1:" + port.group(1);
+            String adminToken = token(TrustingClient.http(dataDir.resolve("tls/selfsigned-cert.pem")), base, "admin",
+                    demoPasswords(server).get("admin"));
+
+            CliRunner.Result drained = new CliRunner().runWithInput(adminToken + "\n", "drain", "--credential-stdin",
+                    "--url", base, "--data-dir", dataDir.toString());
+            assertThat(drained.exit()).as(drained.err()).isZero();
+            assertThat(drained.out()).contains("\"status\":\"draining\"");
+            assertThat(server.waitForExit(Duration.ofSeconds(30))).as(server.stderr()).isZero();
+        }
+    }
+
+    private static Map<String, String> demoPasswords(ServerProcess server) {
+        Map<String, String> passwords = new HashMap<>();
+        for (String line : server.drainedLines()) {
+            Matcher demo = DEMO.matcher(line);
+            if (demo.matches()) {
+                passwords.put(demo.group(1), demo.group(2));
+            }
+        }
+        return passwords;
+    }
+
+    private static String token(HttpClient http, String base, String login, String password) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base
                 + "/api/v1/login")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                 "{\"login\":\"" + login + "\",\"password\":\"" + password + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -86,10 +111,7 @@ class DrainCommandIT {
 
     @Test
     void aNodeThatCannotBeReachedIsSaidSoWithExit1() throws Exception {
-        int closed;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            closed = free.getLocalPort();
-        }
+        int closed = io.telesignal.server.testing.Ports.free();
         CliRunner.Result result = new CliRunner().runWithInput("a-token\n", "drain", "--credential-stdin", "--url",
                 "http://127.0.0.1:" + closed, "--data-dir", dataDir.toString());
         assertThat(result.exit()).isEqualTo(Cli.FAILED);
