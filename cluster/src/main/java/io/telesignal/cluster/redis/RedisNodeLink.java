@@ -26,9 +26,8 @@ import org.slf4j.LoggerFactory;
  * request is answered with it, so a signal's sender learns whether its peer got it. No subscriber on the holder's
  * channel, or no answer within the timeout, is {@code NODE_UNREACHABLE}.
  *
- * <p>Hazard: the event then lives in the holder's memory (its session's resume buffer); if that node dies before its
- * client acknowledged it, it is gone with the session, and the client starts a new one (it rejoins; the chat history
- * and the participants list are read again from the store).
+ * <p>The holder answers once its session has mirrored the event to the shared sessions, so a delivered event outlives
+ * the holder; a holder that died answers nothing, and the {@link Router} deposits the event for the session instead.
  */
 public final class RedisNodeLink implements NodeLink {
     private static final Logger LOG = LoggerFactory.getLogger(RedisNodeLink.class);
@@ -83,18 +82,21 @@ public final class RedisNodeLink implements NodeLink {
             LOG.warn("event=node_link_request outcome=unreadable node={}", self);
             return;
         }
-        DeliveryOutcome outcome;
+        java.util.concurrent.CompletionStage<DeliveryOutcome> outcome;
         try {
             outcome = router.acceptFromNode(new EndpointId(request.path("endpoint").asText()),
                     codec.decode(request.path("event")));
         } catch (IllegalArgumentException e) {
             LOG.warn("event=node_link_request outcome=invalid node={} from={}", self, request.path("from").asText());
-            outcome = DeliveryOutcome.REFUSED;
+            outcome = CompletableFuture.completedFuture(DeliveryOutcome.REFUSED);
         }
-        ObjectNode reply = codec.json().createObjectNode();
-        reply.put("id", request.path("id").asLong());
-        reply.put("outcome", outcome.name());
-        bus.publish("node-reply:" + request.path("from").asText(), reply.toString());
+        // answered once the endpoint has it (its session mirrored it, in cluster mode)
+        outcome.whenComplete((result, failure) -> {
+            ObjectNode reply = codec.json().createObjectNode();
+            reply.put("id", request.path("id").asLong());
+            reply.put("outcome", (failure == null ? result : DeliveryOutcome.REFUSED).name());
+            bus.publish("node-reply:" + request.path("from").asText(), reply.toString());
+        });
     }
 
     private void reply(String text) {

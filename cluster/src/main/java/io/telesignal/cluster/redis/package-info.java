@@ -2,8 +2,9 @@
  * Cluster mode: Redis (Lettuce) implementations of the shared-state SPIs that core defines — where endpoints are
  * ({@link io.telesignal.cluster.redis.RedisEndpointRegistry}), presence ({@link
  * io.telesignal.cluster.redis.RedisPresenceStore}), the nodes and their heartbeats ({@link
- * io.telesignal.cluster.redis.RedisNodeRegistry}) and SIP location bindings ({@link
- * io.telesignal.cluster.redis.RedisLocationStore}). Every change that must not race is one Lua script, so it is atomic
+ * io.telesignal.cluster.redis.RedisNodeRegistry}), SIP location bindings ({@link
+ * io.telesignal.cluster.redis.RedisLocationStore}) and the streams of resumable sessions ({@link
+ * io.telesignal.cluster.redis.RedisSharedSessions}). Every change that must not race is one Lua script, so it is atomic
  * on the Redis server. Redis standalone, or a primary behind Sentinel; not Redis Cluster (the scripts derive keys).
  * May use: core, Lettuce, Jackson. Must not touch: transports, wire formats, JDBC, the front doors.
  */

@@ -9,10 +9,18 @@ import java.util.Objects;
 /**
  * One piece of call signaling from an endpoint to a peer endpoint in the same consultation. Exactly one payload
  * is set: a {@link Description}, a {@link Candidate}, an ICE restart request, or a {@link Hangup}. The SDP may
- * identify a patient (addresses, names in {@code s=} or {@code o=}): relayed, never logged.
+ * identify a patient (addresses, names in {@code s=} or {@code o=}): relayed, never logged. {@code signalId}, when
+ * set, is the sender's own id for it (its request id): with {@code fromEndpoint}, what a recipient takes once however
+ * often it is relayed (a request sent again after its sender's node died).
  */
 public record CallSignal(ConsultationId consultation, UserId from, EndpointId fromEndpoint, Description description,
-        Candidate candidate, boolean restart, Hangup hangup) implements CoreEvent {
+        Candidate candidate, boolean restart, Hangup hangup, String signalId) implements CoreEvent {
+
+    /** A signal with no id of its own. */
+    public CallSignal(ConsultationId consultation, UserId from, EndpointId fromEndpoint, Description description,
+            Candidate candidate, boolean restart, Hangup hangup) {
+        this(consultation, from, fromEndpoint, description, candidate, restart, hangup, null);
+    }
 
     /**
      * RFC 8829 §4.1.8: offer, answer, pranswer or rollback, and the SDP (absent for rollback). {@code sdpJson},

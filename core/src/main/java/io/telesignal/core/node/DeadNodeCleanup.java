@@ -28,14 +28,30 @@ public final class DeadNodeCleanup {
     private final PresenceService presence;
     private final ConsultationService consultations;
     private final java.util.function.Consumer<io.telesignal.core.identity.EndpointId> callsEnded;
+    private final Release release;
 
-    public DeadNodeCleanup(EndpointRegistry endpoints, PresenceService presence, ConsultationService consultations) {
-        this(endpoints, presence, consultations, endpoint -> { });
+    /**
+     * The front door's part: gives up an endpoint's session that the dead node held (a resumable session, kept in the
+     * shared store, is removed there); answers false when the session moved to another node meanwhile (its client
+     * resumed there), and the endpoint is then left alone.
+     */
+    @FunctionalInterface
+    public interface Release {
+        CompletionStage<Boolean> release(Endpoint endpoint, NodeId dead);
     }
 
-    /** @param callsEnded ends the calls an endpoint was in (their records), once it is cleaned up */
+    public DeadNodeCleanup(EndpointRegistry endpoints, PresenceService presence, ConsultationService consultations) {
+        this(endpoints, presence, consultations, endpoint -> { }, (endpoint, dead) -> CompletableFuture
+                .completedFuture(true));
+    }
+
+    /**
+     * @param callsEnded ends the calls an endpoint was in (their records), once it is cleaned up
+     * @param release    gives up the endpoint's session first
+     */
     public DeadNodeCleanup(EndpointRegistry endpoints, PresenceService presence, ConsultationService consultations,
-            java.util.function.Consumer<io.telesignal.core.identity.EndpointId> callsEnded) {
+            java.util.function.Consumer<io.telesignal.core.identity.EndpointId> callsEnded, Release release) {
+        this.release = release;
         this.callsEnded = callsEnded;
         this.endpoints = endpoints;
         this.presence = presence;
@@ -68,6 +84,12 @@ public final class DeadNodeCleanup {
      * held by that node now, and left alone.
      */
     private CompletionStage<Boolean> cleanUp(Endpoint endpoint, NodeId dead) {
+        // the session first: a client that resumes elsewhere and this cleanup meet there, one after the other
+        return release.release(endpoint, dead).thenCompose(released -> released ? cleanUpReleased(endpoint, dead)
+                : CompletableFuture.completedFuture(false));
+    }
+
+    private CompletionStage<Boolean> cleanUpReleased(Endpoint endpoint, NodeId dead) {
         return endpoints.find(endpoint.id()).thenCompose(current -> {
             if (current.isEmpty() || !current.get().node().equals(dead)) {
                 return CompletableFuture.completedFuture(false); // gone, or resumed elsewhere

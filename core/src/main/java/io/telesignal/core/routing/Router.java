@@ -15,7 +15,9 @@ import java.util.concurrent.CompletionStage;
  * <p>Algorithm: look the endpoint up in the registry; if this node holds it, offer the event to its local
  * sink; otherwise hand it to the {@link NodeLink} for the holding node. A registry entry for this node with
  * no local sink is stale (the connection closed between the lookup and the offer) and counts as
- * {@code NOT_CONNECTED}. Callers always get an outcome per endpoint: nothing is dropped silently.
+ * {@code NOT_CONNECTED}. An endpoint whose node cannot be reached is given to the {@link Fallback}, which keeps the
+ * event for the endpoint's session wherever it resumes. Callers always get an outcome per endpoint: nothing is dropped
+ * silently.
  */
 public final class Router {
     private final NodeId self;
@@ -24,6 +26,19 @@ public final class Router {
     private final NodeLink link;
     /** The endpoints this node holds, as registered: put back when the registry lost them. */
     private final java.util.Map<EndpointId, Endpoint> held = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Fallback fallback = (endpoint, event) -> CompletableFuture.completedFuture(
+            DeliveryOutcome.NODE_UNREACHABLE);
+
+    /**
+     * Takes an event for an endpoint whose node cannot be reached (it died), so that the endpoint has it when its
+     * client resumes on another node; a front door without resumable sessions answers {@code NODE_UNREACHABLE}, and
+     * {@code NOT_CONNECTED} when the endpoint's session has moved to another node meanwhile (the router then looks
+     * the endpoint up once more).
+     */
+    @FunctionalInterface
+    public interface Fallback {
+        CompletionStage<DeliveryOutcome> deposit(Endpoint endpoint, CoreEvent event);
+    }
 
     public Router(NodeId self, EndpointRegistry registry, LocalEndpoints local, NodeLink link) {
         this.self = self;
@@ -51,6 +66,20 @@ public final class Router {
         return registry.register(endpoint);
     }
 
+    /** Where events go when an endpoint's node cannot be reached (cluster mode). */
+    public void fallback(Fallback fallback) {
+        this.fallback = fallback;
+    }
+
+    /**
+     * Lets go of an endpoint another node holds now (its session moved there): it leaves this node's connections, and
+     * stays registered, under the node that holds it.
+     */
+    public void release(EndpointId id) {
+        local.detach(id);
+        held.remove(id);
+    }
+
     public CompletionStage<Void> disconnect(EndpointId id) {
         local.detach(id);
         held.remove(id);
@@ -76,9 +105,13 @@ public final class Router {
     }
 
     public CompletionStage<DeliveryOutcome> deliver(EndpointId id, CoreEvent event) {
+        return deliver(id, event, false);
+    }
+
+    private CompletionStage<DeliveryOutcome> deliver(EndpointId id, CoreEvent event, boolean again) {
         return registry.find(id).thenCompose(found -> found
-                .map(endpoint -> route(endpoint, event))
-                .orElseGet(() -> CompletableFuture.completedFuture(DeliveryOutcome.NOT_CONNECTED)));
+                .map(endpoint -> route(endpoint, event, again))
+                .orElse(NOT_HERE));
     }
 
     /** Delivers to every endpoint of the user; an empty map means the user has none connected. */
@@ -87,7 +120,7 @@ public final class Router {
             Map<EndpointId, DeliveryOutcome> outcomes = new LinkedHashMap<>();
             CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
             for (Endpoint endpoint : endpoints) {
-                CompletableFuture<DeliveryOutcome> one = route(endpoint, event).toCompletableFuture()
+                CompletableFuture<DeliveryOutcome> one = route(endpoint, event, false).toCompletableFuture()
                         .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE);
                 all = all.thenCombine(one, (ignored, outcome) -> {
                     synchronized (outcomes) {
@@ -105,22 +138,28 @@ public final class Router {
     }
 
     /** Entry point for events another node sent to an endpoint this node holds. */
-    public DeliveryOutcome acceptFromNode(EndpointId id, CoreEvent event) {
+    public CompletionStage<DeliveryOutcome> acceptFromNode(EndpointId id, CoreEvent event) {
         return offerLocally(id, event);
     }
 
-    private CompletionStage<DeliveryOutcome> route(Endpoint endpoint, CoreEvent event) {
-        if (endpoint.node().equals(self)) {
-            return CompletableFuture.completedFuture(offerLocally(endpoint.id(), event));
-        }
-        // a link that fails outright is an unreachable node, reported per endpoint like any other outcome
-        return link.send(endpoint.node(), endpoint.id(), event)
-                .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE);
+    private CompletionStage<DeliveryOutcome> route(Endpoint endpoint, CoreEvent event, boolean again) {
+        CompletionStage<DeliveryOutcome> outcome = endpoint.node().equals(self) ? offerLocally(endpoint.id(), event)
+                // a link that fails outright is an unreachable node, reported per endpoint like any other outcome
+                : link.send(endpoint.node(), endpoint.id(), event)
+                        .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE);
+        return outcome.thenCompose(result -> result != DeliveryOutcome.NODE_UNREACHABLE ? CompletableFuture
+                .completedFuture(result) : fallback.deposit(endpoint, event)
+                        .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE)
+                        .thenCompose(deposited -> deposited == DeliveryOutcome.NOT_CONNECTED && !again
+                                ? deliver(endpoint.id(), event, true) // it moved meanwhile: where is it now?
+                                : CompletableFuture.completedFuture(deposited)));
     }
 
-    private DeliveryOutcome offerLocally(EndpointId id, CoreEvent event) {
-        return local.find(id)
-                .map(sink -> sink.offer(event) ? DeliveryOutcome.DELIVERED : DeliveryOutcome.REFUSED)
-                .orElse(DeliveryOutcome.NOT_CONNECTED);
+    private static final CompletionStage<DeliveryOutcome> NOT_HERE = CompletableFuture.completedFuture(
+            DeliveryOutcome.NOT_CONNECTED);
+
+    private CompletionStage<DeliveryOutcome> offerLocally(EndpointId id, CoreEvent event) {
+        EndpointSink sink = local.find(id).orElse(null);
+        return sink == null ? NOT_HERE : sink.offer(event);
     }
 }

@@ -19,6 +19,8 @@ public final class OfferAnswer {
     private record Direction(String scope, String from, String to) {}
 
     private final Map<Direction, List<String>> outstanding = new ConcurrentHashMap<>();
+    /** Endpoints whose offers were received on another node (their session moved here): answers go unchecked. */
+    private final java.util.Set<String> unknown = ConcurrentHashMap.newKeySet();
 
     /**
      * Checks a description about to be sent {@code from} an endpoint of this node {@code to} another, within
@@ -46,13 +48,26 @@ public final class OfferAnswer {
 
     /** Forgets an endpoint's negotiations (it left). */
     public void forget(String endpoint) {
+        unknown.remove(endpoint);
         outstanding.keySet().removeIf(d -> d.from().equals(endpoint) || d.to().equals(endpoint));
+    }
+
+    /**
+     * The offers an endpoint received are not known here (its session moved from another node): an answer from it
+     * with no offer known is let through unchecked, since this node cannot tell; offers it receives from now on are
+     * checked as usual.
+     */
+    public void unknown(String endpoint) {
+        unknown.add(endpoint);
     }
 
     private void answer(String scope, String from, String to, boolean settles, SessionDescription description) {
         Direction offered = new Direction(scope, to, from);
         List<String> offer = outstanding.get(offered);
         if (offer == null) {
+            if (unknown.contains(from)) {
+                return;
+            }
             throw SdpException.unexpectedAnswer();
         }
         List<String> answer = mediaTypes(description);

@@ -125,6 +125,6 @@ class ChatServiceTest {
 
     private void connect(EndpointId id, List<CoreEvent> inbox) {
         router.connect(new Endpoint(id, doctor.user(), FrontDoor.WEBSOCKET, new NodeId("n"), "127.0.0.1", clock.instant()),
-                inbox::add).toCompletableFuture().join();
+                io.telesignal.core.routing.EndpointSink.of(inbox::add)).toCompletableFuture().join();
     }
 }

@@ -59,7 +59,7 @@ class AttendanceTest {
     private static List<CoreEvent> connect(Router router, Actor actor, EndpointId endpoint, MutableClock clock) {
         List<CoreEvent> events = new CopyOnWriteArrayList<>();
         join(router.connect(new Endpoint(endpoint, actor.user(), FrontDoor.WEBSOCKET, NODE, "127.0.0.1",
-                clock.instant()), events::add));
+                clock.instant()), io.telesignal.core.routing.EndpointSink.of(events::add)));
         return events;
     }
 

@@ -57,7 +57,7 @@ class ConsultationServiceTest {
         List<CoreEvent> events = new CopyOnWriteArrayList<>();
         inbox.put(endpoint, events);
         router.connect(new Endpoint(endpoint, actor.user(), FrontDoor.WEBSOCKET, NODE, "127.0.0.1", clock.instant()),
-                events::add).toCompletableFuture().join();
+                io.telesignal.core.routing.EndpointSink.of(events::add)).toCompletableFuture().join();
         return endpoint;
     }
 

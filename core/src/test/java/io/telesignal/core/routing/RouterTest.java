@@ -39,7 +39,7 @@ class RouterTest {
     @Test
     void deliversToALocalEndpoint() {
         List<CoreEvent> received = new ArrayList<>();
-        EndpointId tab = connect(a, "ws-1", received::add);
+        EndpointId tab = connect(a, "ws-1", EndpointSink.of(received::add));
 
         assertThat(a.deliver(tab, new Ping(1)).toCompletableFuture().join()).isEqualTo(DeliveryOutcome.DELIVERED);
         assertThat(received).containsExactly(new Ping(1));
@@ -48,7 +48,7 @@ class RouterTest {
     @Test
     void deliversToAnEndpointOnAnotherNode() {
         List<CoreEvent> received = new ArrayList<>();
-        EndpointId phone = connect(b, "sip-1", received::add);
+        EndpointId phone = connect(b, "sip-1", EndpointSink.of(received::add));
 
         assertThat(a.deliver(phone, new Ping(2)).toCompletableFuture().join()).isEqualTo(DeliveryOutcome.DELIVERED);
         assertThat(received).containsExactly(new Ping(2));
@@ -58,8 +58,8 @@ class RouterTest {
     void deliversToEveryEndpointOfAUserWherever() {
         List<CoreEvent> onA = new ArrayList<>();
         List<CoreEvent> onB = new ArrayList<>();
-        EndpointId tab = connect(a, "ws-1", onA::add);
-        EndpointId phone = connect(b, "sip-1", onB::add);
+        EndpointId tab = connect(a, "ws-1", EndpointSink.of(onA::add));
+        EndpointId phone = connect(b, "sip-1", EndpointSink.of(onB::add));
 
         Map<EndpointId, DeliveryOutcome> outcomes = a.deliverToUser(ALICE, new Ping(3)).toCompletableFuture().join();
 
@@ -70,9 +70,9 @@ class RouterTest {
 
     @Test
     void reportsEveryWayDeliveryCanFail() {
-        EndpointId full = connect(a, "ws-full", event -> false);
-        EndpointId remote = connect(b, "sip-remote", event -> true);
-        EndpointId gone = connect(a, "ws-gone", event -> true);
+        EndpointId full = connect(a, "ws-full", EndpointSink.of(event -> false));
+        EndpointId remote = connect(b, "sip-remote", EndpointSink.of(event -> true));
+        EndpointId gone = connect(a, "ws-gone", EndpointSink.of(event -> true));
         a.disconnect(gone).toCompletableFuture().join();
         link.cut(NODE_B);
 
@@ -85,7 +85,7 @@ class RouterTest {
     @Test
     void singleNodeLinkReportsOtherNodesUnreachable() {
         Router alone = new Router(NODE_A, shared, new LocalEndpoints(), new SingleNodeLink());
-        EndpointId remote = connect(b, "sip-remote", event -> true);
+        EndpointId remote = connect(b, "sip-remote", EndpointSink.of(event -> true));
         assertThat(alone.deliver(remote, new Ping(1)).toCompletableFuture().join())
                 .isEqualTo(DeliveryOutcome.NODE_UNREACHABLE);
     }
@@ -93,13 +93,13 @@ class RouterTest {
     @Test
     void aNodeOnlyConnectsItsOwnEndpoints() {
         Endpoint foreign = new Endpoint(new EndpointId("x"), ALICE, FrontDoor.XMPP, NODE_B, "127.0.0.1", Instant.EPOCH);
-        assertThatThrownBy(() -> a.connect(foreign, event -> true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> a.connect(foreign, EndpointSink.of(event -> true))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void registryListsEndpointsPerUserAndNode() {
-        connect(a, "ws-1", event -> true);
-        connect(b, "sip-1", event -> true);
+        connect(a, "ws-1", EndpointSink.of(event -> true));
+        connect(b, "sip-1", EndpointSink.of(event -> true));
         assertThat(shared.endpointsOf(ALICE).toCompletableFuture().join()).hasSize(2);
         assertThat(shared.endpointsOn(NODE_B).toCompletableFuture().join()).extracting(e -> e.id().value())
                 .containsExactly("sip-1");

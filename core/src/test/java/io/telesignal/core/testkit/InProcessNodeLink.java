@@ -29,7 +29,7 @@ public final class InProcessNodeLink implements NodeLink {
     @Override
     public CompletionStage<DeliveryOutcome> send(NodeId node, EndpointId endpoint, CoreEvent event) {
         Router target = nodes.get(node);
-        return CompletableFuture.completedFuture(
-                target == null ? DeliveryOutcome.NODE_UNREACHABLE : target.acceptFromNode(endpoint, event));
+        return target == null ? CompletableFuture.completedFuture(DeliveryOutcome.NODE_UNREACHABLE)
+                : target.acceptFromNode(endpoint, event);
     }
 }

@@ -10,6 +10,8 @@ import io.telesignal.cluster.redis.RedisNodeRegistry;
 import io.telesignal.cluster.redis.RedisPresenceFeed;
 import io.telesignal.cluster.redis.RedisPresenceStore;
 import io.telesignal.cluster.redis.RedisSettings;
+import io.telesignal.cluster.redis.RedisSharedSessions;
+import io.telesignal.core.session.SharedSessions;
 import io.telesignal.core.consultation.ConsultationStore;
 import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.node.NodeRegistry;
@@ -88,6 +90,15 @@ final class ClusterMode implements AutoCloseable {
     }
 
     private RedisConsultationVersions consultations;
+    private RedisSharedSessions sessions;
+
+    /** The sessions of the WebSocket door (and of the doors to come), shared so that a client resumes on any node. */
+    synchronized SharedSessions sessions(int remembered) {
+        if (sessions == null) {
+            sessions = new RedisSharedSessions(redis, bus, remembered);
+        }
+        return sessions;
+    }
 
     /** The database store, with each node's copy of the consultations in use checked against the latest version. */
     synchronized ConsultationStore consultations(ConsultationStore database) {

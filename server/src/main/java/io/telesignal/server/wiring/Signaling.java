@@ -115,7 +115,8 @@ public final class Signaling implements AutoCloseable {
                         config.ice().turnTtl(), clock),
                 new SdpParser(config.sdpMaxBytes()), new CodecPolicy(Set.copyOf(config.sdpCodecs())), chat,
                 config.chatHistory(), invites, presence, calls, cluster.map(c -> (java.util.function.Predicate<NodeId>)
-                        other -> watching.get() != null && watching.get().isDown(other)));
+                        other -> watching.get() != null && watching.get().isDown(other)),
+                cluster.map(c -> c.sessions(config.signaling().sessions().rememberedRequests())));
 
         ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "signaling-jobs");
@@ -147,7 +148,8 @@ public final class Signaling implements AutoCloseable {
             PresenceService presence, ChatService chat, InviteService invites, CallTracker calls,
             SignalingFrontDoor frontDoor, ScheduledExecutorService jobs, Runnable drain) {
         Attendance attendance = new Attendance(consultations, clock, config.consultations().rejoinGrace());
-        DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations, calls::endpointGone);
+        DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations, calls::endpointGone,
+                frontDoor::releaseFromDeadNode);
         Optional<NodeWatch> nodeWatch = Optional.empty();
         if (cluster.isPresent()) {
             // a node that starts again under its id holds none of the connections it held before: clean them up now;
@@ -160,6 +162,7 @@ public final class Signaling implements AutoCloseable {
             NodeWatch watch = new NodeWatch(node, shared.nodes(), settings.nodeTimeout(), settings.cleanupGrace(),
                     cleanup::cleanUp, () -> {
                         shared.forgotten();
+                        frontDoor.sharedSessionsLost();
                         return router.reregister().thenCompose(n -> frontDoor.republishPresence()
                                 .thenCompose(done -> frontDoor.rejoinAll()).thenApply(rejoined -> n));
                     });

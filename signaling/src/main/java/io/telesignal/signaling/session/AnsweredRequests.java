@@ -36,6 +36,10 @@ final class AnsweredRequests {
         answers = new ServerMessage[capacity];
     }
 
+    int capacity() {
+        return packed.length;
+    }
+
     /** The answer given to {@code id}, or null when it is not remembered (never answered, or forgotten since). */
     ServerMessage find(String id) {
         long key = pack(id);

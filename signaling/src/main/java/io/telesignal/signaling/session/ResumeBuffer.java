@@ -39,15 +39,20 @@ final class ResumeBuffer {
         }
     }
 
-    /** Messages after {@code seq}, in order. */
-    List<String> after(long seq) {
+    /** Messages after {@code seq} up to {@code upTo}, in order. */
+    List<String> after(long seq, long upTo) {
         List<String> replay = new ArrayList<>();
         for (Entry entry : entries) {
-            if (entry.seq() > seq) {
+            if (entry.seq() > seq && entry.seq() <= upTo) {
                 replay.add(entry.text());
             }
         }
         return replay;
+    }
+
+    /** Every message kept, oldest first. */
+    List<String> all() {
+        return entries.stream().map(Entry::text).toList();
     }
 
     /** The oldest sequence number still kept, or {@code next} when empty. */

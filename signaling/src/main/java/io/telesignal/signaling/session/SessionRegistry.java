@@ -22,7 +22,9 @@ import java.util.function.Function;
 /**
  * The sessions of this node: opens them (within the per-user limit), resumes them, and ends those detached for
  * longer than the resume window ({@link #expire}, called periodically), telling the owner through
- * {@code onEnded} so that it can leave consultations and unregister the endpoint.
+ * {@code onEnded} so that it can leave consultations and unregister the endpoint. In cluster mode a session another
+ * node holds (or held, until it died) is claimed from the shared store when its client resumes here, and one another
+ * node claimed is let go ({@link #lost}).
  */
 public final class SessionRegistry {
     private final Map<String, SignalingSession> sessions = new ConcurrentHashMap<>();
@@ -43,9 +45,28 @@ public final class SessionRegistry {
     static final java.time.Duration BAR = java.time.Duration.ofMinutes(1);
     /** Users disabled over this node's API, until when: no session opens or resumes for them meanwhile. */
     private final Map<UserId, Instant> barred = new ConcurrentHashMap<>();
+    /** Cluster mode: sessions mirrored to the store, claimed from it; null on a single node. */
+    private final SessionMirror mirror;
+    private final Consumer<SignalingSession> onLost;
+    private final Consumer<SignalingSession> onClaimed;
 
+    /** A single node's sessions. */
     public SessionRegistry(SessionSettings settings, ProtocolCodec codec,
             Function<CoreEvent, Optional<ServerMessage>> translate, Clock clock, Consumer<SignalingSession> onEnded) {
+        this(settings, codec, translate, clock, onEnded, Optional.empty(), session -> { }, session -> { });
+    }
+
+    /**
+     * @param mirror  cluster mode's store of sessions, empty on a single node
+     * @param onLost  called with a session another node took over, once it is gone from here (not ended: it goes on)
+     * @param onClaimed called with a session claimed here from the store, before its client is attached
+     */
+    public SessionRegistry(SessionSettings settings, ProtocolCodec codec,
+            Function<CoreEvent, Optional<ServerMessage>> translate, Clock clock, Consumer<SignalingSession> onEnded,
+            Optional<SessionMirror> mirror, Consumer<SignalingSession> onLost, Consumer<SignalingSession> onClaimed) {
+        this.mirror = mirror.orElse(null);
+        this.onClaimed = onClaimed;
+        this.onLost = onLost;
         this.settings = settings;
         this.codec = codec;
         this.translate = translate;
@@ -91,10 +112,107 @@ public final class SessionRegistry {
         }
         perUser.merge(actor.user(), 1, Integer::sum);
         String id = "s" + token(12);
-        SignalingSession session = new SignalingSession(id, token(24), actor, new EndpointId("websocket-" + id), codec,
-                translate, settings, clock);
+        SignalingSession session = new SignalingSession(id, token(24), actor, endpointOf(id), codec,
+                translate, settings, clock, mirror);
         sessions.put(id, session);
+        if (mirror != null) {
+            // written before the first message is mirrored (one connection keeps the order); should the store be away,
+            // the session goes on here and is written when it is back
+            mirror.store().write(session.opening()).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    session.storeLost();
+                }
+            });
+        }
         return session;
+    }
+
+    /** The endpoint of a WebSocket session. */
+    public static EndpointId endpointOf(String session) {
+        return new EndpointId("websocket-" + session);
+    }
+
+    /** The session of a WebSocket endpoint, if it is one. */
+    public static Optional<String> sessionOf(EndpointId endpoint) {
+        return endpoint.value().startsWith("websocket-")
+                ? Optional.of(endpoint.value().substring("websocket-".length())) : Optional.empty();
+    }
+
+    /**
+     * The session to resume: this node's, if it holds it (checked as {@link #resumable(String, String, UserId)}), else,
+     * in cluster mode, claimed from the store for {@code actor}'s client that has seen everything up to {@code lastSeq}
+     * — the node that held it died, or the client moved. Fails with {@link ResumeException} when it cannot be resumed.
+     */
+    public java.util.concurrent.CompletionStage<SignalingSession> resume(String id, String resumeToken, Actor actor,
+            long lastSeq) {
+        if (mirror == null || sessions.containsKey(id) || barred(actor.user())) {
+            try {
+                return java.util.concurrent.CompletableFuture.completedFuture(resumable(id, resumeToken, actor.user()));
+            } catch (ResumeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }
+        return mirror.store().claim(id, actor.user().value(), SessionMirror.tokenHash(resumeToken), mirror.self(),
+                lastSeq).thenApply(claim -> {
+                    if (claim.refusal().isPresent()) {
+                        throw switch (claim.refusal().get()) {
+                            case EXPIRED -> ResumeException.expired();
+                            case OVERFLOWED -> ResumeException.overflowed();
+                            case POSITION -> ResumeException.badPosition();
+                        };
+                    }
+                    SignalingSession session = SignalingSession.claimed(id, resumeToken, actor, endpointOf(id), codec,
+                            translate, settings, clock, mirror, claim.claimed().orElseThrow());
+                    SignalingSession previous;
+                    synchronized (this) {
+                        perUser.merge(actor.user(), 1, Integer::sum);
+                        previous = sessions.put(id, session);
+                    }
+                    if (previous != null) {
+                        lost(previous); // claimed here while an old copy was still here (a resume raced it)
+                    }
+                    onClaimed.accept(session);
+                    return session;
+                });
+    }
+
+    /**
+     * Another node took session {@code id} over: this node's copy goes, without ending it (its consultations, endpoint
+     * and presence go on there). Answers whether this node had it.
+     */
+    public boolean lost(String id) {
+        SignalingSession session = sessions.get(id);
+        return session != null && lost(session);
+    }
+
+    /** As {@link #lost(String)}, for this copy. */
+    public boolean lost(SignalingSession session) {
+        if (!session.lose()) {
+            return false;
+        }
+        if (sessions.remove(session.id(), session)) {
+            released(session);
+        }
+        onLost.accept(session);
+        return true;
+    }
+
+    /** Writes again to the store every session it lost messages of; answers how many were due. */
+    public int resync() {
+        int due = 0;
+        for (SignalingSession session : sessions.values()) {
+            if (session.resyncDue()) {
+                session.resync();
+                due++;
+            }
+        }
+        return due;
+    }
+
+    /** The store restarted empty: every session is written there again. */
+    public void storeLost() {
+        sessions.values().forEach(SignalingSession::storeLost);
+        resync();
     }
 
     /** The session to resume, if the id, token and user match and its window has not lapsed. */
@@ -126,7 +244,15 @@ public final class SessionRegistry {
         if (sessions.remove(session.id(), session)) {
             session.end(code, reason);
             released(session);
+            forget(session);
             onEnded.accept(session);
+        }
+    }
+
+    /** Cluster mode: an ended session goes from the store too, while this node holds it. */
+    private void forget(SignalingSession session) {
+        if (mirror != null) {
+            mirror.store().end(session.id(), Optional.of(mirror.self()));
         }
     }
 
@@ -183,6 +309,7 @@ public final class SessionRegistry {
             // decided under the session's lock: a resume that attached meanwhile wins
             if (session.endIfLapsed(now, settings.resumeWindow()) && sessions.remove(session.id(), session)) {
                 released(session);
+                forget(session);
                 onEnded.accept(session);
                 ended++;
             }

@@ -4,7 +4,9 @@ import io.telesignal.core.consultation.Actor;
 import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.identity.EndpointId;
 import io.telesignal.core.routing.CoreEvent;
+import io.telesignal.core.routing.DeliveryOutcome;
 import io.telesignal.core.routing.EndpointSink;
+import io.telesignal.core.session.SharedSessions;
 import io.telesignal.signaling.protocol.ProtocolCodec;
 import io.telesignal.signaling.protocol.ServerMessage;
 import java.time.Instant;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -24,8 +28,16 @@ import java.util.function.Function;
  * a limit the session is marked overflowed: an attached client is disconnected (4413) since it stopped acking,
  * and a later resume is refused, because messages would be missing.
  *
+ * <p>In cluster mode (with a {@link SessionMirror}) every message is also mirrored to the {@link SharedSessions}, and
+ * written to the connection only once the store has it, in order: whatever the client has seen, another node can
+ * replay from the store after this one dies. A delivery counts as delivered once mirrored; delivery ids (a relayed
+ * signal's sender and request, a chat message's id) are remembered, so a message deposited or relayed again is
+ * taken once. Should the store be away or have lost the session, the node goes on from its own buffer and writes its
+ * snapshot again when it can ({@link #resync}). Should another node take the session, this one lets it go
+ * ({@link #lose}).
+ *
  * <p>Hazard: events arrive from any thread; every state change happens under the session's lock, and nothing
- * under it blocks (connection writes are queued on the event loop).
+ * under it blocks (connection writes are queued on the event loop; store calls are asynchronous).
  */
 public final class SignalingSession implements EndpointSink {
     public static final int CLOSE_OVERFLOW = 4413;
@@ -44,6 +56,30 @@ public final class SignalingSession implements EndpointSink {
     private final java.time.Clock clock;
     private final Instant openedAt;
     private long nextSeq = 1;
+    /** Cluster mode: the store and this node; null on a single node. */
+    private final SessionMirror mirror;
+    /** The last message the store has (or that this node let through while the store could not take it). */
+    private long mirrored;
+    /** The last message written to the attached connection (cluster mode). */
+    private long written;
+    /** The last acknowledgement passed on to the store. */
+    private long acknowledgedInStore;
+    /** The store lost messages of this session (it restarted, a mirror failed): its snapshot is written again. */
+    private boolean resyncDue;
+    private boolean resyncing;
+    /** Messages mirrored before one of their predecessors, by number, until it is (cluster mode). */
+    private final Map<Long, String> early = new java.util.HashMap<>(2);
+    /** A close deferred until every message before it is mirrored and written (cluster mode). */
+    private int closeCode;
+    private String closeReason;
+    /** Answers found in the store when this session was claimed: request id to the message sent. */
+    private Map<String, String> claimedAnswers = Map.of();
+    /** Delivery ids of the last messages taken (cluster mode), oldest first. */
+    private final java.util.LinkedHashSet<String> delivered;
+    /** What a node that claims this session restores (consultations joined, presence, watches), mirrored. */
+    private final Map<String, String> context = new ConcurrentHashMap<>();
+    /** Claimed from the store and not yet taken up by the connection it was claimed for. */
+    private final java.util.concurrent.atomic.AtomicBoolean claimedHere = new java.util.concurrent.atomic.AtomicBoolean();
     private Outlet outlet;
     /** The connection an operator's disconnect cut, until another attaches: its own goodbye still ends the session. */
     private Outlet cutFrom;
@@ -52,7 +88,10 @@ public final class SignalingSession implements EndpointSink {
     private boolean ended;
 
     SignalingSession(String id, String resumeToken, Actor actor, EndpointId endpoint, ProtocolCodec codec,
-            Function<CoreEvent, Optional<ServerMessage>> translate, SessionSettings settings, java.time.Clock clock) {
+            Function<CoreEvent, Optional<ServerMessage>> translate, SessionSettings settings, java.time.Clock clock,
+            SessionMirror mirror) {
+        this.mirror = mirror;
+        this.delivered = mirror == null ? null : new java.util.LinkedHashSet<>();
         this.clock = clock;
         this.id = id;
         this.resumeToken = resumeToken;
@@ -83,13 +122,27 @@ public final class SignalingSession implements EndpointSink {
         return resumeToken;
     }
 
+    private static final CompletionStage<DeliveryOutcome> TAKEN = CompletableFuture.completedFuture(
+            DeliveryOutcome.DELIVERED);
+    private static final CompletionStage<DeliveryOutcome> REFUSED = CompletableFuture.completedFuture(
+            DeliveryOutcome.REFUSED);
+
     /** Queues a message on the session's stream; answers false when the session cannot take it. */
-    public synchronized boolean send(ServerMessage message) {
+    public boolean send(ServerMessage message) {
+        return append(message, null, null) != REFUSED;
+    }
+
+    private synchronized CompletionStage<DeliveryOutcome> append(ServerMessage message, String answers,
+            String delivery) {
         if (ended || overflowed) {
-            return false;
+            return REFUSED;
         }
         long seq = nextSeq++;
-        String text = codec.encode(seq, message);
+        return append(seq, codec.encode(seq, message), answers, delivery);
+    }
+
+    /** Under the lock: keeps message {@code seq}, and writes it (on a single node) or mirrors it (cluster mode). */
+    private CompletionStage<DeliveryOutcome> append(long seq, String text, String answers, String delivery) {
         if (!buffer.add(seq, text)) {
             overflowed = true;
             if (outlet != null) {
@@ -98,12 +151,109 @@ public final class SignalingSession implements EndpointSink {
             }
             // it can never be resumed; the sweeper ends it after the window like any detached session
             detachedAt = detachedAt == null ? clock.instant() : detachedAt;
-            return false;
+            if (mirror != null) {
+                mirror.store().overflowed(id, mirror.self());
+            }
+            return REFUSED;
         }
-        if (outlet != null) {
+        if (mirror == null) {
+            if (outlet != null) {
+                outlet.send(text);
+            }
+            return TAKEN;
+        }
+        CompletableFuture<DeliveryOutcome> outcome = new CompletableFuture<>();
+        mirror.store().mirror(id, mirror.self(), seq, text, Optional.ofNullable(answers), Optional.ofNullable(delivery))
+                .whenComplete((mirrored, failure) -> mirrored(seq, text, mirrored, failure, outcome));
+        return outcome;
+    }
+
+    /** The store answered for message {@code seq} (answers come in the order the messages were sent). */
+    private void mirrored(long seq, String text, SharedSessions.Mirrored result, Throwable failure,
+            CompletableFuture<DeliveryOutcome> outcome) {
+        boolean moved = failure == null && result == SharedSessions.Mirrored.MOVED;
+        boolean resync = false;
+        synchronized (this) {
+            if (!moved) {
+                // the store is away or lost the session: go on from this node's buffer, and write it there again later
+                if (failure != null || result != SharedSessions.Mirrored.OK) {
+                    resyncDue = true;
+                    resync = failure == null;
+                }
+                release(seq, text);
+                closeIfFlushed();
+            }
+        }
+        if (moved) {
+            // another node took the session over: it was never written here, and will be deposited or replayed there
+            outcome.complete(DeliveryOutcome.NODE_UNREACHABLE);
+            mirror.lost().accept(this);
+            return;
+        }
+        outcome.complete(DeliveryOutcome.DELIVERED);
+        if (resync) {
+            resync();
+        }
+    }
+
+    /**
+     * Under the lock: message {@code seq} is mirrored. Messages are written in order, whatever order the store answered
+     * in (a script Redis had to be sent again, after a restart, answers after the next one): one mirrored before its
+     * predecessors waits for them.
+     */
+    private void release(long seq, String text) {
+        if (seq <= mirrored) {
+            return;
+        }
+        if (seq != mirrored + 1) {
+            early.put(seq, text);
+            return;
+        }
+        write(seq, text);
+        for (String next = early.remove(mirrored + 1); next != null; next = early.remove(mirrored + 1)) {
+            write(mirrored + 1, next);
+        }
+    }
+
+    private void write(long seq, String text) {
+        mirrored = seq;
+        if (outlet != null && seq > written) {
             outlet.send(text);
+            written = seq;
         }
-        return true;
+    }
+
+    /**
+     * Writes this session's snapshot to the store again if it lost messages (cluster mode; the sweeper calls it too, to
+     * retry); answers at once when nothing is due.
+     */
+    public CompletionStage<Void> resync() {
+        SharedSessions.Snapshot snapshot;
+        synchronized (this) {
+            if (mirror == null || !resyncDue || resyncing || ended) {
+                return CompletableFuture.completedFuture(null);
+            }
+            resyncing = true;
+            resyncDue = false;
+            snapshot = new SharedSessions.Snapshot(id, actor.user().value(), SessionMirror.tokenHash(resumeToken),
+                    endpoint.value(), mirror.self(), buffer.oldest(nextSeq), nextSeq, buffer.all(), Map.copyOf(context));
+        }
+        return mirror.store().write(snapshot).whenComplete((done, failure) -> {
+            synchronized (this) {
+                resyncing = false;
+                resyncDue |= failure != null;
+            }
+        });
+    }
+
+    /** Whether the store lost messages this session still has to write there. */
+    public synchronized boolean resyncDue() {
+        return resyncDue;
+    }
+
+    /** Marks this session for a {@link #resync} (the store restarted empty). */
+    public synchronized void storeLost() {
+        resyncDue = mirror != null;
     }
 
     /**
@@ -116,26 +266,82 @@ public final class SignalingSession implements EndpointSink {
             send(previous);
             return false;
         }
+        String claimed = claimedAnswers.get(requestId);
+        if (claimed != null && !ended && !overflowed) {
+            // answered on the node this session was claimed from: the same answer again, numbered here
+            long seq = nextSeq++;
+            append(seq, renumber(claimed, seq), requestId, null);
+            return false;
+        }
         return running.add(requestId);
+    }
+
+    /** A message as written, given another number: the number is its last field ({@code ,"seq":N}}). */
+    static String renumber(String text, long seq) {
+        int at = text.lastIndexOf("\"seq\":");
+        return text.substring(0, at) + "\"seq\":" + seq + "}";
     }
 
     /** Answers a request and remembers the answer for repeats of its id. */
     public synchronized void answer(String requestId, ServerMessage message) {
         running.remove(requestId);
         answered.remember(requestId, message);
-        send(message);
+        append(message, requestId, null);
     }
 
     public synchronized void acknowledge(long seq) {
-        buffer.acknowledge(Math.min(seq, nextSeq - 1));
+        long upTo = Math.min(seq, mirror == null ? nextSeq - 1 : mirrored);
+        buffer.acknowledge(upTo);
+        if (mirror != null && upTo > acknowledgedInStore) {
+            acknowledgedInStore = upTo;
+            mirror.store().acknowledge(id, mirror.self(), upTo);
+        }
     }
 
     @Override
-    public boolean offer(CoreEvent event) {
+    public CompletionStage<DeliveryOutcome> offer(CoreEvent event) {
         if (stale(event)) {
-            return true;
+            return TAKEN;
         }
-        return translate.apply(event).map(this::send).orElse(true);
+        Optional<ServerMessage> message = translate.apply(event);
+        if (message.isEmpty()) {
+            return TAKEN;
+        }
+        if (mirror == null) {
+            return append(message.get(), null, null);
+        }
+        String delivery = deliveryId(event).orElse(null);
+        synchronized (this) {
+            if (delivery != null && !remember(delivery)) {
+                return TAKEN; // relayed or deposited before: taken once
+            }
+            return append(message.get(), null, delivery);
+        }
+    }
+
+    /** Remembers a delivery id; answers false when it was already remembered. */
+    private boolean remember(String delivery) {
+        if (!delivered.add(delivery)) {
+            return false;
+        }
+        if (delivered.size() > answered.capacity()) {
+            delivered.remove(delivered.iterator().next());
+        }
+        return true;
+    }
+
+    /**
+     * What identifies an event delivered to a session, whichever node delivers it and however often: a relayed signal
+     * by its sender's endpoint and request, a chat message by its id. Others have none.
+     */
+    public static Optional<String> deliveryId(CoreEvent event) {
+        if (event instanceof io.telesignal.core.call.CallSignal signal && signal.signalId() != null) {
+            return Optional.of("s:" + signal.fromEndpoint().value() + ":" + signal.signalId());
+        }
+        if (event instanceof io.telesignal.core.chat.ChatPosted posted) {
+            return Optional.of("c:" + posted.message().id());
+        }
+        return Optional.empty();
     }
 
     /** A consultation snapshot older than one already sent (fan-out may reorder them) is dropped. */
@@ -172,16 +378,20 @@ public final class SignalingSession implements EndpointSink {
         if (overflowed) {
             throw ResumeException.overflowed();
         }
-        if (lastSeq > nextSeq - 1 || lastSeq < buffer.oldest(nextSeq) - 1) {
+        // in cluster mode a client has seen only what the store has
+        long last = mirror == null ? nextSeq - 1 : mirrored;
+        if (lastSeq > last || lastSeq < buffer.oldest(nextSeq) - 1) {
             throw ResumeException.badPosition();
         }
         if (outlet != null) {
             outlet.close(4409, "session resumed on another connection");
         }
-        buffer.acknowledge(lastSeq);
-        List<String> replay = buffer.after(lastSeq);
+        acknowledge(lastSeq);
+        List<String> replay = buffer.after(lastSeq, last);
         next.send(greeting);
         replay.forEach(next::send);
+        written = last;
+        closeCode = 0;
         outlet = next;
         cutFrom = null;
         detachedAt = null;
@@ -203,10 +413,45 @@ public final class SignalingSession implements EndpointSink {
         if (ended || outlet == null) {
             return false;
         }
+        if (mirror != null && mirrored < nextSeq - 1) {
+            // messages on their way to the store go first (a drain's reconnect notice among them)
+            closeCode = code;
+            closeReason = reason;
+            return true;
+        }
         outlet.close(code, reason);
         cutFrom = outlet;
         outlet = null;
         detachedAt = now;
+        return true;
+    }
+
+    /** Under the lock: a deferred close, once every message before it is written. */
+    private void closeIfFlushed() {
+        if (closeCode != 0 && outlet != null && mirrored >= nextSeq - 1) {
+            int code = closeCode;
+            closeCode = 0;
+            outlet.close(code, closeReason);
+            cutFrom = outlet;
+            outlet = null;
+            detachedAt = clock.instant();
+        }
+    }
+
+    /**
+     * Another node took this session over (a client resumed there, or it was deposited to while this node could not
+     * be reached): this node lets it go without ending it, and a connection still attached is closed with 1012, so
+     * that its client resumes where the session is now. Answers false when it was over already.
+     */
+    synchronized boolean lose() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        if (outlet != null) {
+            outlet.close(1012, "session moved: resume");
+            outlet = null;
+        }
         return true;
     }
 
@@ -259,6 +504,89 @@ public final class SignalingSession implements EndpointSink {
 
     /** Consultations this session joined, so that ending it leaves them. */
     public Set<ConsultationId> consultations() {
-        return consultations;
+        return java.util.Collections.unmodifiableSet(consultations);
+    }
+
+    /** The session joined (or is joining) a consultation; mirrored, so that a node that claims it joins again. */
+    public void joined(ConsultationId consultation) {
+        if (consultations.add(consultation)) {
+            context("consultations", consultationsText());
+        }
+    }
+
+    /** The session left a consultation. */
+    public void left(ConsultationId consultation) {
+        if (consultations.remove(consultation)) {
+            context("consultations", consultationsText());
+        }
+    }
+
+    private String consultationsText() {
+        return String.join(",", consultations.stream().map(ConsultationId::value).sorted().toList());
+    }
+
+    /** Sets a value a node that claims this session restores (cluster mode); kept locally otherwise. */
+    public void context(String key, String value) {
+        context.put(key, value);
+        if (mirror != null) {
+            mirror.store().context(id, mirror.self(), key, value);
+        }
+    }
+
+    /** A value of the context, as set here or found in the store when this session was claimed. */
+    public Optional<String> context(String key) {
+        return Optional.ofNullable(context.get(key));
+    }
+
+    /**
+     * A session taken over from the store for a client that resumes here (cluster mode): numbered on from the store,
+     * with what the client has not seen to replay, the answers and delivery ids the store kept, and its context.
+     */
+    static SignalingSession claimed(String id, String resumeToken, Actor actor, EndpointId endpoint,
+            ProtocolCodec codec, Function<CoreEvent, Optional<ServerMessage>> translate, SessionSettings settings,
+            java.time.Clock clock, SessionMirror mirror, SharedSessions.Claimed claimed) {
+        SignalingSession session = new SignalingSession(id, resumeToken, actor, endpoint, codec, translate, settings,
+                clock, mirror);
+        session.claimedHere.set(true);
+        synchronized (session) {
+            long seq = claimed.first();
+            Map<Long, String> bySeq = new java.util.HashMap<>();
+            for (String text : claimed.replay()) {
+                session.buffer.add(seq, text);
+                bySeq.put(seq, text);
+                seq++;
+            }
+            session.nextSeq = claimed.next();
+            session.mirrored = claimed.next() - 1;
+            session.acknowledgedInStore = claimed.first() - 1;
+            Map<String, String> answers = new java.util.HashMap<>();
+            claimed.answers().forEach((request, at) -> {
+                String text = bySeq.get(at);
+                if (text != null) {
+                    answers.put(request, text);
+                }
+            });
+            session.claimedAnswers = answers;
+            claimed.delivered().forEach(session::remember);
+            session.context.putAll(claimed.context());
+            String joined = claimed.context().getOrDefault("consultations", "");
+            for (String consultation : joined.split(",")) {
+                if (!consultation.isEmpty()) {
+                    session.consultations.add(new ConsultationId(consultation));
+                }
+            }
+        }
+        return session;
+    }
+
+    /** Whether this session was claimed from the store and is to be taken up now: true once. */
+    public boolean takeUp() {
+        return claimedHere.getAndSet(false);
+    }
+
+    /** The snapshot of a session that opens (cluster mode). */
+    SharedSessions.Snapshot opening() {
+        return new SharedSessions.Snapshot(id, actor.user().value(), SessionMirror.tokenHash(resumeToken),
+                endpoint.value(), mirror.self(), 1, 1, List.of(), Map.of());
     }
 }

@@ -76,6 +76,43 @@ final class PresenceWatch {
         return CompletableFuture.allOf(all);
     }
 
+    /** A session claimed from another node: its presence and watches as its context kept them. */
+    void claimed(SignalingSession session) {
+        Presence restored = session.context("presence").map(PresenceWatch::presence)
+                .orElse(new Presence(PresenceStatus.AVAILABLE, ""));
+        chosen.put(session, restored);
+        presence.update(session.actor().user(), session.endpoint(), restored);
+        for (UserId watched : watched(session)) {
+            watchers.computeIfAbsent(watched, t -> ConcurrentHashMap.newKeySet()).add(session);
+        }
+    }
+
+    /** A session that moved to another node: forgotten here, its presence left to that node. */
+    void moved(SignalingSession session) {
+        chosen.remove(session);
+        watchers.values().forEach(set -> set.remove(session));
+    }
+
+    private static Presence presence(String text) {
+        int cut = text.indexOf('\n');
+        try {
+            return new Presence(PresenceStatus.fromWireName(cut < 0 ? text : text.substring(0, cut)),
+                    cut < 0 ? "" : text.substring(cut + 1));
+        } catch (IllegalArgumentException e) {
+            return new Presence(PresenceStatus.AVAILABLE, "");
+        }
+    }
+
+    private static java.util.Set<UserId> watched(SignalingSession session) {
+        java.util.Set<UserId> users = new java.util.TreeSet<>(java.util.Comparator.comparing(UserId::value));
+        for (String id : session.context("watch").orElse("").split(",")) {
+            if (!id.isEmpty()) {
+                users.add(new UserId(id));
+            }
+        }
+        return users;
+    }
+
     void dropped(SignalingSession session) {
         presence.update(session.actor().user(), session.endpoint(), new Presence(PresenceStatus.RECONNECTING, ""));
     }
@@ -89,6 +126,7 @@ final class PresenceWatch {
     CompletionStage<Object> set(SignalingSession session, String status, String note) {
         Presence next = new Presence(PresenceStatus.fromWireName(status), note == null ? "" : note);
         chosen.put(session, next);
+        session.context("presence", next.status().wireName() + "\n" + next.note());
         return presence.update(session.actor().user(), session.endpoint(), next)
                 .thenApply(aggregate -> (Object) notice(aggregate));
     }
@@ -122,6 +160,13 @@ final class PresenceWatch {
                 watchers.computeIfAbsent(target, t -> ConcurrentHashMap.newKeySet()).add(session);
                 current.add(presence.get(target).toCompletableFuture());
             });
+            java.util.Set<UserId> all = watched(session);
+            decisions.forEach((target, allowed) -> {
+                if (target != null && allowed) {
+                    all.add(target);
+                }
+            });
+            session.context("watch", String.join(",", all.stream().map(UserId::value).toList()));
             return CompletableFuture.allOf(current.toArray(CompletableFuture[]::new)).thenApply(done -> (Object) Map.of(
                     "presence", current.stream().map(CompletableFuture::join).map(PresenceWatch::notice).toList(),
                     "refused", refused));

@@ -197,8 +197,10 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         } else if (cause instanceof AuthenticationRefused refused) {
             sendDirect(new ServerMessage.Error(null, refused.code(), refused.getMessage()));
             connection.close(refused.closeCode(), refused.code());
-        } else if (cause instanceof BusyException || cause instanceof io.telesignal.core.audit.AuditUnavailableException) {
-            // the server cannot take the sign-in now (workers saturated, audit trail unable to record): retry later
+        } else if (cause instanceof BusyException || cause instanceof io.telesignal.core.audit.AuditUnavailableException
+                || cause instanceof DomainException domain && domain.code().equals("cluster_unavailable")) {
+            // the server cannot take the sign-in now (workers saturated, audit trail unable to record, the shared
+            // sessions away): retry later
             String code = ((DomainException) cause).code();
             sendDirect(new ServerMessage.Error(null, code, "server busy, retry shortly"));
             connection.close(1013, "try again later");
@@ -250,14 +252,38 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     }
 
     private void resume(ClientMessage.Resume resume, Actor actor) {
+        door.registry().resume(resume.session(), resume.resumeToken(), actor, resume.lastSeq())
+                .whenComplete((found, failure) -> connection.eventLoop().execute(() -> resumed(resume, found, failure)));
+    }
+
+    /** On the event loop: the session to resume, here or claimed from the store, or why not. */
+    private void resumed(ClientMessage.Resume resume, SignalingSession found, Throwable failure) {
+        Throwable cause = failure == null ? null : Failures.cause(failure);
+        if (state != State.AUTHENTICATING) {
+            if (found != null && found.takeUp()) {
+                door.takeUp(found); // claimed for a connection that went meanwhile: it is this node's all the same
+            }
+            return;
+        }
+        if (cause != null && !(cause instanceof ResumeException)) {
+            refuse(cause);
+            return;
+        }
         try {
-            SignalingSession found = door.registry().resumable(resume.session(), resume.resumeToken(), actor.user());
+            if (cause != null) {
+                throw (ResumeException) cause;
+            }
             session = found;
             state = State.ACTIVE;
             int replayed = door.registry().attach(found, this, resume.lastSeq(),
                     welcome(found, true, resume.lastSeq() + 1));
-            door.presence().resumed(found);
-            LOG.info("event=ws_session_resumed session={} user={} replayed={}", found.id(), actor.user(), replayed);
+            if (found.takeUp()) {
+                door.takeUp(found);
+            } else {
+                door.presence().resumed(found);
+            }
+            LOG.info("event=ws_session_resumed session={} user={} replayed={}", found.id(), found.actor().user(),
+                    replayed);
         } catch (ResumeException e) {
             session = null;
             state = State.AWAITING_HELLO;
@@ -335,7 +361,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 listed = door.invites().redeem(join.invite(), actor, origin);
             }
             // recorded before the join, so a session that ends meanwhile still leaves it
-            s.consultations().add(id);
+            s.joined(id);
             return listed.thenCompose(ignored -> door.dropEndpointsOnDownNodes(actor.user(), id))
                     .thenCompose(ignored -> consultations.join(actor, id, s.endpoint(), Optional.empty(), origin))
                     .thenCompose(c -> {
@@ -353,7 +379,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         if (request instanceof ClientMessage.Leave leave) {
             ConsultationId id = consultationId(leave.consultation());
             return consultations.leave(actor, id, s.endpoint(), origin).thenApply(c -> {
-                s.consultations().remove(id);
+                s.left(id);
                 door.calls().endpointGone(s.endpoint());
                 return Views.consultation(c, actor.user());
             });
@@ -428,7 +454,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                             signal.candidate().sdpMid(), signal.candidate().sdpMLineIndex(),
                             signal.candidate().usernameFragment()),
                     Boolean.TRUE.equals(signal.restart()),
-                    signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()));
+                    signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()), signal.id());
             UserId toUser = peer.get().user();
             return door.router().deliver(to, event).thenCompose(outcome -> {
                 if (outcome != DeliveryOutcome.DELIVERED) {

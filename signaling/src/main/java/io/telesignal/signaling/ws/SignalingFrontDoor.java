@@ -28,6 +28,7 @@ import io.telesignal.signaling.protocol.ProtocolCodec;
 import io.telesignal.signaling.session.SessionRegistry;
 import io.telesignal.signaling.session.SignalingSession;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,19 +66,22 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final PresenceWatch presence;
     private final io.telesignal.core.call.CallTracker calls;
     private final SessionRegistry registry;
+    private final Optional<io.telesignal.core.session.SharedSessions> shared;
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
     private volatile boolean stopping;
     /** Whether another node of the cluster is down (silent past its timeout); empty for a single node. */
     private final Optional<java.util.function.Predicate<NodeId>> nodeDown;
 
+    /** @param shared cluster mode's shared sessions, which sessions are mirrored to and claimed from */
     public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
             FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
             io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
             io.telesignal.core.chat.ChatService chat, int historyOnJoin, io.telesignal.core.invite.InviteService invites,
             io.telesignal.core.presence.PresenceService presence, io.telesignal.core.call.CallTracker calls,
-            Optional<java.util.function.Predicate<NodeId>> nodeDown) {
+            Optional<java.util.function.Predicate<NodeId>> nodeDown,
+            Optional<io.telesignal.core.session.SharedSessions> shared) {
         this.nodeDown = nodeDown;
         this.calls = calls;
         this.invites = invites;
@@ -97,7 +101,17 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         this.node = node;
         this.clock = clock;
         this.metrics = metrics;
-        this.registry = new SessionRegistry(settings.sessions(), codec, Views::event, clock, this::ended);
+        io.telesignal.signaling.session.SessionSettings limits = settings.sessions();
+        this.shared = shared;
+        this.registry = new SessionRegistry(limits, codec, Views::event, clock, this::ended,
+                shared.map(store -> new io.telesignal.signaling.session.SessionMirror(store, node,
+                        new io.telesignal.core.session.SharedSessions.Limits(limits.bufferMessages(),
+                                limits.bufferBytes(), limits.rememberedRequests()), this::lost)),
+                this::moved, this::claimed);
+        shared.ifPresent(store -> {
+            store.listen(node, registry::lost);
+            router.fallback(this::deposit);
+        });
         this.rateLimits = new RateLimits(settings.rateLimits(), clock);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ws-session-sweeper");
@@ -163,6 +177,102 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
                 stopping ? " reason=server_stopping" : "");
     }
 
+    /** A mirror found that another node took the session over. */
+    private void lost(SignalingSession session) {
+        registry.lost(session);
+    }
+
+    /** A session another node took over is gone from here: its endpoint is that node's now; nothing ends. */
+    private void moved(SignalingSession session) {
+        router.release(session.endpoint());
+        presence.moved(session);
+        offerAnswer.forget(session.endpoint().value());
+        LOG.info("event=ws_session_moved session={} user={}", session.id(), session.actor().user());
+    }
+
+    /**
+     * A session claimed here from the store (its node died, or its client moved): its endpoint is this node's from now
+     * on, at once, so that deliveries come here rather than to a deposit.
+     */
+    private void claimed(SignalingSession session) {
+        router.connect(new io.telesignal.core.routing.Endpoint(session.endpoint(), session.actor().user(),
+                io.telesignal.core.identity.FrontDoor.WEBSOCKET, node, null, clock.instant()), sinkFor(session));
+        // the offers it received were checked on the node it came from: its answers to them go unchecked here
+        offerAnswer.unknown(session.endpoint().value());
+    }
+
+    /**
+     * Once a claimed session's client is attached: its presence and watches as they were, and its place in its
+     * consultations taken up again (the cleanup of its dead node may have taken it out).
+     */
+    void takeUp(SignalingSession session) {
+        presence.claimed(session);
+        for (ConsultationId consultation : List.copyOf(session.consultations())) {
+            consultations.join(session.actor(), consultation, session.endpoint(), Optional.empty(),
+                    new ConsultationService.Origin(session.endpoint().value(), null))
+                    .exceptionally(failure -> {
+                        leaveFailed(session, consultation, failure);
+                        return null;
+                    });
+        }
+        audit.record(AuditEvent.of("session.resumed", session.actor().user().value(), Outcome.OK)
+                .endpoint(session.endpoint().value()).reason("claimed"));
+    }
+
+    /**
+     * An event for a WebSocket endpoint whose node cannot be reached: kept in its session's stream in the store,
+     * numbered there, for its client to have when it resumes on any node.
+     */
+    private java.util.concurrent.CompletionStage<io.telesignal.core.routing.DeliveryOutcome> deposit(
+            io.telesignal.core.routing.Endpoint endpoint, io.telesignal.core.routing.CoreEvent event) {
+        Optional<String> session = SessionRegistry.sessionOf(endpoint.id());
+        Optional<io.telesignal.signaling.protocol.ServerMessage> message = Views.event(event);
+        if (session.isEmpty() || shared.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    io.telesignal.core.routing.DeliveryOutcome.NODE_UNREACHABLE);
+        }
+        if (message.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    io.telesignal.core.routing.DeliveryOutcome.DELIVERED);
+        }
+        String text = codec.encode(0, message.get()); // ends with "seq":0}: the store numbers it
+        String prefix = text.substring(0, text.length() - 2);
+        io.telesignal.signaling.session.SessionSettings limits = settings.sessions();
+        return shared.get().deposit(session.get(), endpoint.node(), prefix, "}", SignalingSession.deliveryId(event),
+                new io.telesignal.core.session.SharedSessions.Limits(limits.bufferMessages(), limits.bufferBytes(),
+                        limits.rememberedRequests())).thenApply(deposited -> {
+                            if (deposited.refused().isEmpty()) {
+                                LOG.debug("event=ws_deposit session={} seq={} node={}", session.get(), deposited.seq(),
+                                        endpoint.node());
+                                return io.telesignal.core.routing.DeliveryOutcome.DELIVERED;
+                            }
+                            return switch (deposited.refused().get()) {
+                                case DUPLICATE -> io.telesignal.core.routing.DeliveryOutcome.DELIVERED;
+                                case OVERFLOWED -> io.telesignal.core.routing.DeliveryOutcome.REFUSED;
+                                case MISSING, MOVED -> io.telesignal.core.routing.DeliveryOutcome.NOT_CONNECTED;
+                            };
+                        });
+    }
+
+    /**
+     * For the cleanup after a dead node: its WebSocket session goes from the store unless another node claimed it;
+     * answers false when one did (the endpoint is that node's now).
+     */
+    public java.util.concurrent.CompletionStage<Boolean> releaseFromDeadNode(io.telesignal.core.routing.Endpoint endpoint,
+            NodeId dead) {
+        Optional<String> session = SessionRegistry.sessionOf(endpoint.id());
+        if (session.isEmpty() || shared.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(true);
+        }
+        return shared.get().end(session.get(), Optional.of(dead))
+                .thenApply(ended -> ended != io.telesignal.core.session.SharedSessions.Ended.HELD_ELSEWHERE);
+    }
+
+    /** The store restarted empty: every session of this node is written there again. */
+    public void sharedSessionsLost() {
+        registry.storeLost();
+    }
+
     /**
      * A leave at session end that failed: expected when the consultation ended or the user was denied or removed
      * meanwhile (logged at debug), worth a warning otherwise (the attendance may be stale until it is cleaned).
@@ -182,6 +292,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private void sweep() {
         try {
             registry.expire();
+            registry.resync();
             rateLimits.evictIdle();
         } catch (RuntimeException e) {
             LOG.error("event=ws_session_sweep outcome=error", e);
@@ -207,7 +318,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
      * What a session of this node is sent, on its way in: an offer is remembered here, where its recipient's answer
      * will be checked, whichever node it came from (a description was checked where it was sent, so it parses).
      */
-    io.telesignal.core.routing.EndpointSink sinkFor(SignalingSession session) {
+    final io.telesignal.core.routing.EndpointSink sinkFor(SignalingSession session) {
         return event -> {
             if (event instanceof io.telesignal.core.call.CallSignal signal && signal.description() != null) {
                 received(signal, session);
@@ -276,7 +387,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     public java.util.concurrent.CompletionStage<Integer> rejoinAll() {
         java.util.List<java.util.concurrent.CompletableFuture<Boolean>> joins = new java.util.ArrayList<>();
         for (SignalingSession session : registry.list(Optional.empty())) {
-            for (ConsultationId consultation : java.util.List.copyOf(session.consultations())) {
+            for (ConsultationId consultation : List.copyOf(session.consultations())) {
                 joins.add(consultations.join(session.actor(), consultation, session.endpoint(), Optional.empty(),
                         new ConsultationService.Origin(session.endpoint().value(), null))
                         .handle((joined, failure) -> failure == null).toCompletableFuture());
