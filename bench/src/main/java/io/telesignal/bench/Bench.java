@@ -60,6 +60,10 @@ public final class Bench implements Callable<Integer> {
     String postgresUser = "postgres";
     @Option(names = "--redis-uri", description = "Redis for cluster mode (default ${DEFAULT-VALUE})")
     String redisUri = "redis://127.0.0.1:6379/0";
+    @Option(names = "--failover", description = "instead of the latency and throughput phases: at --rate, kill the"
+            + " first node with SIGKILL a third into --duration; its sessions reconnect to the next node and resume"
+            + " (needs --nodes 2 or more)")
+    boolean failover;
     @Option(names = "--work-dir", description = "the server's data directory (default: a new temporary one)")
     Path workDir;
     @Option(names = "--report", description = "also write the figures as JSON here")
@@ -103,6 +107,9 @@ public final class Bench implements Callable<Integer> {
         }
         if (nodes < 1 || nodes > 8) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 to 8");
+        }
+        if (failover && nodes < 2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--failover needs --nodes 2 or more");
         }
         if (nodes > 1 && postgresUrl == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--nodes above 1 needs --postgres-url");
@@ -148,6 +155,25 @@ public final class Bench implements Callable<Integer> {
                 if (!warmup.isZero()) {
                     results.add(measured(server, () -> run.phase("warm-up", rate, 0, warmup, Duration.ofSeconds(30), false)));
                 }
+                if (failover) {
+                    // the survivors' CPU: the killed node's cannot be read once it is gone
+                    ProcessStats.Cpu server0 = server.cpuBut(0);
+                    ProcessStats.Cpu bench0 = ProcessStats.cpu(ProcessHandle.current().pid());
+                    LoadRun.Failover measuredRun = run.failover(rate, duration.dividedBy(3),
+                            duration.minus(duration.dividedBy(3)), () -> server.kill(0), 0);
+                    LoadRun.Failover result = measuredRun.withLoad(measuredRun.load().withCpu(
+                            server.cpuBut(0).minus(server0),
+                            ProcessStats.cpu(ProcessHandle.current().pid()).minus(bench0)));
+                    out.println(result.describe());
+                    figures.put("failover", result.asMap());
+                    figures.put("clean", result.clean() && server.aliveBut(0));
+                    out.println(result.clean() && server.aliveBut(0)
+                            ? "result: every session resumed; nothing lost or duplicated"
+                            : "result: FAILED (see the counts above; the servers' logs are in " + dataDir + ")");
+                    run.closeSessions();
+                    writeReport(figures);
+                    return result.clean() && server.aliveBut(0) ? 0 : 1;
+                }
                 results.add(measured(server, () -> run.phase("latency", rate, 0, duration, Duration.ofSeconds(30), true)));
                 if (!throughputDuration.isZero()) {
                     results.add(measured(server, () -> run.phase("throughput", 0, window, throughputDuration,
@@ -169,10 +195,7 @@ public final class Bench implements Callable<Integer> {
             }
         }
         figures.put("clean", clean);
-        if (report != null) {
-            Files.createDirectories(report.toAbsolutePath().getParent());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), figures);
-        }
+        writeReport(figures);
         out.println(clean ? "result: nothing lost, duplicated, reordered or refused"
                 : "result: FAILED (see the counts above; the server log is in " + dataDir + ")");
         return clean ? 0 : 1;
@@ -211,6 +234,13 @@ public final class Bench implements Callable<Integer> {
         out.printf("%d node(s) on PostgreSQL schema bench_%s%s%n", nodes, run,
                 nodes > 1 ? " and Redis prefix bench-" + run + ":" : "");
         return new Servers(started);
+    }
+
+    private void writeReport(Map<String, Object> figures) throws java.io.IOException {
+        if (report != null) {
+            Files.createDirectories(report.toAbsolutePath().getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), figures);
+        }
     }
 
     private LoadRun.PhaseResult measured(Servers server, Callable<LoadRun.PhaseResult> phase) throws Exception {

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -97,6 +98,7 @@ final class LoadRun implements AutoCloseable {
 
     private CompletableFuture<Peer> connect(Peer peer, URI uri) {
         EventLoop loop = peer.pair.loop;
+        peer.uri = uri;
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri)
                 .subprotocol("telesignal.v1").maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000)
                 // a browser checks that text frames are UTF-8, but a generator that does so byte by byte spends a
@@ -116,7 +118,11 @@ final class LoadRun implements AutoCloseable {
                 }).connect(uri.getHost(), uri.getPort());
         connected.addListener(f -> {
             if (!f.isSuccess()) {
-                peer.welcomed.completeExceptionally(f.cause());
+                if (peer.onLost != null) {
+                    loop.schedule(peer::connectFailed, 100, TimeUnit.MILLISECONDS);
+                } else {
+                    peer.welcomed.completeExceptionally(f.cause());
+                }
             }
         });
         return peer.welcomed;
@@ -179,6 +185,106 @@ final class LoadRun implements AutoCloseable {
             total.add(loops.get(i).submit(stats.get(i)::snapshot).get());
         }
         return new PhaseResult(name, rate, window, elapsedNanos / 1e9, total, ProcessStats.Cpu.NONE, ProcessStats.Cpu.NONE);
+    }
+
+    /** What the failover phase found. */
+    record Failover(int sessions, int resumed, List<String> refused, double allResumedSeconds, double p50Millis,
+            double p99Millis, PhaseResult load) {
+        Map<String, Object> asMap() {
+            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            map.put("sessionsOnKilledNode", sessions);
+            map.put("resumed", resumed);
+            map.put("refused", refused.size());
+            map.put("allResumedSeconds", Math.round(allResumedSeconds * 1000) / 1000.0);
+            map.put("resumeP50Millis", Math.round(p50Millis * 10) / 10.0);
+            map.put("resumeP99Millis", Math.round(p99Millis * 10) / 10.0);
+            map.put("load", load.asMap());
+            return map;
+        }
+
+        String describe() {
+            return String.format("failover: %d sessions on the killed node, %d resumed on the others (%d refused);"
+                    + " all back %.2f s after the SIGKILL; per session p50 %.0f ms, p99 %.0f ms%n%s", sessions,
+                    resumed, refused.size(), allResumedSeconds, p50Millis, p99Millis, load.describe());
+        }
+
+        Failover withLoad(PhaseResult measured) {
+            return new Failover(sessions, resumed, refused, allResumedSeconds, p50Millis, p99Millis, measured);
+        }
+
+        /** Every session back, and every signal delivered once (signals resent together may overtake each other). */
+        boolean clean() {
+            return resumed == sessions && refused.isEmpty() && load.lost() == 0 && load.stats().duplicated == 0
+                    && load.stats().errors.isEmpty() && load.stats().unexpectedCloses == 0;
+        }
+    }
+
+    /**
+     * Relays at {@code rate} for {@code before}, kills node {@code victim} with SIGKILL, and goes on for {@code after}:
+     * every session of the dead node reconnects to the next node and resumes there, sending again what was not
+     * answered. Answers how long until every one was back, and what became of every signal.
+     */
+    Failover failover(double rate, Duration before, Duration after, Runnable kill, int victim) throws Exception {
+        URI dead = uris.get(victim);
+        URI next = uris.get((victim + 1) % uris.size());
+        List<Peer> victims = new ArrayList<>();
+        onEachLoop(i -> {
+            stats.get(i).reset(true);
+            for (Pair pair : pairsByLoop.get(i)) {
+                for (Peer peer : List.of(pair.provider, pair.patient)) {
+                    peer.onLost = lost -> connect(lost, next);
+                    if (peer.uri.equals(dead)) {
+                        synchronized (victims) {
+                            victims.add(peer);
+                        }
+                    }
+                }
+            }
+        });
+        List<Future<?>> tickers = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + before.plus(after).toNanos();
+        for (int i = 0; i < loops.size(); i++) {
+            Ticker ticker = new Ticker(pairsByLoop.get(i), rate / loops.size(), 0, start, end);
+            tickers.add(loops.get(i).scheduleAtFixedRate(ticker, 0, 1, TimeUnit.MILLISECONDS));
+        }
+        Thread.sleep(before.toMillis());
+        long killedAt = System.nanoTime();
+        kill.run();
+        long deadline = killedAt + after.toNanos();
+        while (System.nanoTime() < deadline && victims.stream().anyMatch(p -> p.resumedAt == 0 && p.refused == null)) {
+            Thread.sleep(5);
+        }
+        long allBack = victims.stream().mapToLong(p -> p.resumedAt).max().orElse(killedAt);
+        Thread.sleep(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+        tickers.forEach(t -> t.cancel(false));
+        long sendingEnded = System.nanoTime();
+        while (System.nanoTime() < sendingEnded + TimeUnit.SECONDS.toNanos(30) && !drained()) {
+            Thread.sleep(20);
+        }
+        LoopStats total = new LoopStats();
+        for (int i = 0; i < loops.size(); i++) {
+            total.add(loops.get(i).submit(stats.get(i)::snapshot).get());
+        }
+        org.HdrHistogram.Histogram resume = new org.HdrHistogram.Histogram(3);
+        List<String> refused = new ArrayList<>();
+        int resumed = 0;
+        for (Peer peer : victims) {
+            if (peer.refused != null) {
+                refused.add(peer.refused);
+            } else if (peer.resumedAt != 0) {
+                resumed++;
+                resume.recordValue(Math.max(0, (peer.resumedAt - killedAt) / 1000));
+            }
+        }
+        onEachLoop(i -> pairsByLoop.get(i).forEach(p -> {
+            p.provider.onLost = null;
+            p.patient.onLost = null;
+        }));
+        return new Failover(victims.size(), resumed, refused, (allBack - killedAt) / 1e9,
+                resume.getValueAtPercentile(50) / 1000.0, resume.getValueAtPercentile(99) / 1000.0,
+                new PhaseResult("failover", rate, 0, (sendingEnded - start) / 1e9, total, ProcessStats.Cpu.NONE,
+                        ProcessStats.Cpu.NONE));
     }
 
     private boolean drained() throws Exception {

@@ -5,8 +5,9 @@ import io.netty.channel.EventLoop;
 /**
  * A provider and a patient in one consultation, negotiating a call over and over: the provider offers, the
  * patient answers once the offer has reached it, then each side trickles candidates; then a renegotiation
- * starts the cycle again. Each direction numbers its signals 0, 1, 2...; the receiving side checks that they
- * arrive in order, once each, and measures how long each took from its send. Confined to its event loop.
+ * starts the cycle again. Each direction numbers its signals 0, 1, 2...; the receiving side checks that each arrives
+ * once (one that overtakes another is counted out of order, the other lost if it never comes), and measures how long
+ * each took from its send. Confined to its event loop.
  */
 final class Pair {
     static final int CANDIDATES_PER_CYCLE = 8;
@@ -24,7 +25,11 @@ final class Pair {
     private Step step = Step.OFFER;
     private int candidates;
     private final long[] sent = new long[2];
+    /** Per direction: the lowest number not yet delivered, and those delivered above it (overtaken ones missing). */
     private final long[] expected = new long[2];
+    @SuppressWarnings("unchecked")
+    private final java.util.TreeSet<Long>[] ahead = new java.util.TreeSet[] {new java.util.TreeSet<Long>(),
+            new java.util.TreeSet<Long>()};
     private final long[][] sentAt = new long[2][RING];
 
     Pair(String consultation, EventLoop loop, LoopStats stats) {
@@ -87,14 +92,20 @@ final class Pair {
             stats.error("bench_unnumbered_signal");
             return;
         }
-        if (number < expected[direction]) {
+        if (number < expected[direction] || ahead[direction].contains(number)) {
             stats.duplicated++;
             return;
         }
         if (number > expected[direction]) {
+            // it overtook one still on its way: counted once it comes, lost if it never does
             stats.outOfOrder++;
+            ahead[direction].add(number);
+        } else {
+            expected[direction] = number + 1;
+            while (ahead[direction].remove(expected[direction])) {
+                expected[direction]++;
+            }
         }
-        expected[direction] = number + 1;
         stats.delivered(System.nanoTime() - sentAt[direction][(int) (number & (RING - 1))]);
         if (Signals.isDescription(text)) {
             if (step == Step.AWAIT_OFFER && direction == TO_PATIENT) {
@@ -111,11 +122,12 @@ final class Pair {
         return expected[0] == sent[0] && expected[1] == sent[1];
     }
 
+
     long sentTotal() {
         return sent[0] + sent[1];
     }
 
     long deliveredTotal() {
-        return expected[0] + expected[1];
+        return expected[0] + expected[1] + ahead[0].size() + ahead[1].size();
     }
 }

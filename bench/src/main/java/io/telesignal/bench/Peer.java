@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One bench session: a WebSocket speaking telesignal.v1 as a browser would (hello, join, signal, ack). Every
  * method runs on the channel's event loop, which it shares with its pair's other peer, so nothing is locked.
+ * Sharable only in that it is put in a new pipeline when its session is resumed on another connection: it is in one
+ * pipeline at a time.
  */
+@io.netty.channel.ChannelHandler.Sharable
 final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
     final Pair pair;
     final boolean provider;
@@ -23,6 +26,21 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final Map<String, CompletableFuture<String>> pending = new HashMap<>();
     Channel channel;
     String endpoint;
+    /** The node it is connected to (or connecting to). */
+    java.net.URI uri;
+    /** Signal requests sent and not answered, by id, resent on a resumed session as the SDK does. */
+    private final Map<String, String> unanswered = new java.util.LinkedHashMap<>();
+    private String session;
+    private String resumeToken;
+    /** Set when a lost connection is to be resumed elsewhere (the failover phase); null otherwise. */
+    java.util.function.Consumer<Peer> onLost;
+    private boolean ready;
+    private boolean resuming;
+    /** When the connection was lost and when the session was resumed (System.nanoTime; 0 when it was not). */
+    volatile long lostAt;
+    volatile long resumedAt;
+    /** Why a resume was refused, if one was. */
+    volatile String refused;
     private long lastSeq;
     private long ackedSeq;
     private long requests;
@@ -48,13 +66,20 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
     // ---- the load: one signal, numbered in its direction
 
     void signal(String to, String body) {
-        write("{\"type\":\"signal\",\"id\":\"r" + (++requests) + "\",\"consultation\":\"" + pair.consultation
-                + "\",\"to\":\"" + to + "\"," + body + ackField() + "}");
+        String id = "r" + (++requests);
+        String text = "{\"type\":\"signal\",\"id\":\"" + id + "\",\"consultation\":\"" + pair.consultation
+                + "\",\"to\":\"" + to + "\"," + body;
+        if (onLost != null) {
+            unanswered.put(id, text + "}"); // kept until answered: a resumed session is sent it again
+        }
+        if (ready) {
+            write(text + ackField() + "}");
+        }
     }
 
     /** Acknowledges what arrived when nothing else was sent to carry it. */
     void ackIfBehind() {
-        if (lastSeq > ackedSeq && channel != null && channel.isActive()) {
+        if (lastSeq > ackedSeq && ready && channel != null && channel.isActive()) {
             ackedSeq = lastSeq;
             channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ack\",\"seq\":" + lastSeq + "}"));
             pair.stats().acked();
@@ -86,7 +111,8 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             channel = ctx.channel();
-            write("{\"type\":\"hello\",\"token\":\"" + token + "\"}");
+            write("{\"type\":\"hello\",\"token\":\"" + token + "\"" + (resuming ? ",\"resume\":{\"session\":\""
+                    + session + "\",\"resumeToken\":\"" + resumeToken + "\",\"lastSeq\":" + lastSeq + "}" : "") + "}");
         } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             welcomed.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
         }
@@ -111,6 +137,7 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
         if ("signal".equals(type)) {
             pair.delivered(this, text);
         } else if ("result".equals(type)) {
+            unanswered.remove(Signals.field(text, "re"));
             CompletableFuture<String> waiting = pending.remove(Signals.field(text, "re"));
             if (waiting != null) {
                 waiting.complete(text);
@@ -120,6 +147,13 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
         } else if ("error".equals(type)) {
             String code = Signals.field(text, "code");
             String re = Signals.field(text, "re");
+            if (re != null) {
+                unanswered.remove(re);
+            } else if (resuming && code != null && code.startsWith("resume_")) {
+                refused = code; // the failover phase counts it; no new session is opened
+                resuming = false;
+                return;
+            }
             CompletableFuture<String> waiting = re == null ? null : pending.remove(re);
             if (waiting != null) {
                 waiting.completeExceptionally(new IllegalStateException("error " + code));
@@ -129,6 +163,14 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
                 pair.stats().error(code);
             }
         } else if ("welcome".equals(type)) {
+            session = Signals.field(text, "session");
+            resumeToken = Signals.field(text, "resumeToken");
+            ready = true;
+            if (resuming) {
+                resuming = false;
+                resumedAt = System.nanoTime();
+                unanswered.values().forEach(this::write); // the server answers a repeated id once
+            }
             welcomed.complete(this);
         }
         if (lastSeq - ackedSeq >= 64) {
@@ -138,12 +180,28 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (!closing) {
+        ready = false;
+        if (!closing && onLost != null && refused == null) {
+            // the failover phase: resume the session on another node, as the SDK would through a load balancer
+            if (!resuming) {
+                lostAt = System.nanoTime();
+                resuming = true;
+            }
+            channel = null;
+            onLost.accept(this);
+        } else if (!closing) {
             pair.stats().connectionLost();
             welcomed.completeExceptionally(new IllegalStateException("connection closed"));
             pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection closed")));
         }
         super.channelInactive(ctx);
+    }
+
+    /** A connection to resume on could not be made: try again (the failover phase). */
+    void connectFailed() {
+        if (!closing && onLost != null && refused == null) {
+            onLost.accept(this);
+        }
     }
 
     @Override

@@ -43,6 +43,37 @@ final class Servers implements AutoCloseable {
         return nodes.stream().allMatch(ServerProcess::alive);
     }
 
+    /** Kills node {@code index} with SIGKILL (the failover phase). */
+    void kill(int index) {
+        try {
+            nodes.get(index).kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every node but {@code index} is up. */
+    boolean aliveBut(int index) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i != index && !nodes.get(i).alive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** CPU of every node but {@code index} (one killed has none to read). */
+    ProcessStats.Cpu cpuBut(int index) {
+        ProcessStats.Cpu sum = null;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i != index) {
+                sum = sum == null ? nodes.get(i).cpu() : sum.plus(nodes.get(i).cpu());
+            }
+        }
+        return sum;
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (ServerProcess node : nodes) {

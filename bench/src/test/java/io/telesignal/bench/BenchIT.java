@@ -42,4 +42,28 @@ class BenchIT {
         }
         assertThat(phases.get(1).path("latencyMsP99").asDouble()).isPositive();
     }
+
+    /** Two nodes on the machine's PostgreSQL and Redis (as CI has them); the first killed under load. */
+    @Test
+    void failoverRunResumesEverySessionOfTheKilledNodeAndLosesNothing() throws Exception {
+        Path jar = Path.of(System.getProperty("telesignal.jar", "../server/target/telesignal.jar"));
+        Path report = work.resolve("failover.json");
+
+        int exit = Bench.commandLine().execute("--nodes", "2", "--postgres-url",
+                "jdbc:postgresql://127.0.0.1:5432/test", "--sessions", "40", "--server-jar", jar.toString(),
+                "--heap", "256m", "--warmup", "1s", "--rate", "300", "--duration", "6s", "--failover",
+                "--work-dir", work.resolve("servers").toString(), "--report", report.toString());
+
+        JsonNode figures = new ObjectMapper().readTree(Files.readString(report));
+        assertThat(exit).as(figures.toString()).isZero();
+        JsonNode failover = figures.path("failover");
+        assertThat(failover.path("sessionsOnKilledNode").asInt()).isEqualTo(20);
+        assertThat(failover.path("resumed").asInt()).isEqualTo(20);
+        assertThat(failover.path("allResumedSeconds").asDouble()).isPositive();
+        JsonNode load = failover.path("load");
+        assertThat(load.path("sent").asLong()).isPositive();
+        assertThat(load.path("delivered").asLong()).isEqualTo(load.path("sent").asLong());
+        assertThat(load.path("lost").asLong()).isZero();
+        assertThat(load.path("duplicated").asLong()).isZero();
+    }
 }

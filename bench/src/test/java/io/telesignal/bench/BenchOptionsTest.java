@@ -16,6 +16,7 @@ class BenchOptionsTest {
         assertThat(refusal("--server-cpus", "0;rm")).contains("--server-cpus is a CPU list");
         assertThat(refusal("--nodes", "0")).contains("--nodes must be 1 to 8");
         assertThat(refusal("--nodes", "2")).contains("--nodes above 1 needs --postgres-url");
+        assertThat(refusal("--failover")).contains("--failover needs --nodes 2 or more");
     }
 
     private static String refusal(String... args) {

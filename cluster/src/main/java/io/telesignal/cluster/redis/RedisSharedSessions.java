@@ -22,8 +22,9 @@ import java.util.function.Consumer;
  *   <li>{@code s:<id>:a}: the requests answered by a kept message, a sorted set of request id by message number;
  *   <li>{@code s:<id>:d}: the delivery ids of the last messages stored, by message number, for deposits of the same.
  * </ul>
- * Every key lives {@link #TTL} after its last change, so that a session nobody ends (its owner and every other node
- * gone at once) does not stay for ever. A lost owner hears it on channel {@code sessions:<node>}.
+ * Every key lives {@link #TTL} after it was last written whole, acknowledged, claimed or deposited to (not on every
+ * message: that would be four more commands each), so that a session nobody ends (its owner and every other node gone
+ * at once) does not stay for ever. A lost owner hears it on channel {@code sessions:<node>}.
  */
 public final class RedisSharedSessions implements SharedSessions {
     /** How long a session's keys outlive their last change. */
@@ -84,7 +85,6 @@ public final class RedisSharedSessions implements SharedSessions {
               redis.call('ZADD', k .. ':d', seq, ARGV[7])
               redis.call('ZREMRANGEBYRANK', k .. ':d', 0, -cap - 1)
             end
-            expire(k, ARGV[9])
             return 0
             """;
     private static final String ACKNOWLEDGE = TRIM + """

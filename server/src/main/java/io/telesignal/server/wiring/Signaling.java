@@ -229,22 +229,39 @@ public final class Signaling implements AutoCloseable {
         return cluster.isPresent();
     }
 
+    /** How long a stopping node waits, once its clients are gone, for them to take their sessions up elsewhere. */
+    static final java.time.Duration HAND_OVER = java.time.Duration.ofSeconds(5);
+
     /**
-     * The node is stopping: in cluster mode its endpoints are taken out first, the way a dead node's are (their users
-     * keep their places, away, and take them up from whichever node they reach next), then every connected client is
-     * told to reconnect elsewhere and waited for, at most {@code timeout}.
+     * The node is stopping: every connected client is told to reconnect elsewhere and waited for, at most
+     * {@code timeout}. In cluster mode they resume their sessions on the nodes they reach, which take them over from
+     * this one; it waits for that too (at most {@link #HAND_OVER} more), then takes out what is left the way a dead
+     * node's is (those users keep their places, away, and take them up from whichever node they reach next).
      */
     public void drain(java.time.Duration timeout) {
-        cleanUpSelf();
         frontDoor.drain();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (frontDoor.anyConnected() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause()) {
                 return;
             }
+        }
+        long handedOver = Math.min(deadline, System.nanoTime() + HAND_OVER.toNanos());
+        while (cluster.isPresent() && frontDoor.sessions() > 0 && System.nanoTime() < handedOver) {
+            if (!pause()) {
+                return;
+            }
+        }
+        cleanUpSelf();
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(20);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -263,9 +280,9 @@ public final class Signaling implements AutoCloseable {
     }
 
     /**
-     * Stops the jobs and ends every session. In cluster mode this node's endpoints are first taken out the way a dead
-     * node's are (their users keep their places, away, and take them up from whichever node they reach next), so
-     * that nobody waits for this node's heartbeat to lapse; then it leaves the node registry.
+     * Stops the jobs and ends every session. In cluster mode what this node still holds is first taken out the way a
+     * dead node's is (after {@link #drain}, only sessions nobody took over), so that nobody waits for this node's
+     * heartbeat to lapse; then it leaves the node registry.
      */
     @Override
     public void close() {

@@ -210,6 +210,51 @@ class ClusterTest {
     }
 
     @Test
+    void aClientOfAStoppingNodeResumesItsSessionOnAnotherWhichTakesItOver() throws Exception {
+        WsClient doctor = on(0, provider);
+        WsClient pat = on(1, patient);
+        join(doctor);
+        join(pat);
+        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
+                .put("user", patient.id().value()));
+        JsonNode welcome = pat.seen.get(0);
+        String patEndpoint = endpoint(pat);
+
+        Thread stopping = new Thread(() -> nodes.get(1).stop(), "stopping node B");
+        stopping.start();
+        assertThat(pat.next("reconnect").path("reason").asText()).isEqualTo("node_draining");
+        assertThat(pat.closed.join()).isEqualTo(1012);
+        // a signal for the patient while no node holds the connection: kept in the session's stream
+        var candidate = WsClient.JSON.createObjectNode().put("candidate", "candidate:1 1 udp 1 192.0.2.1 9 typ host")
+                .put("sdpMid", "0").put("sdpMLineIndex", 0);
+        signal(doctor, patEndpoint, "candidate", candidate);
+
+        WsClient back = WsClient.connect(nodes.get(2).httpAddress().getPort());
+        clients.add(back);
+        var hello = WsClient.message("hello").put("token", nodes.get(0).services().tokens()
+                .issue(patient.id(), patient.roles(), Optional.empty()).jwt());
+        hello.putObject("resume").put("session", welcome.path("session").asText())
+                .put("resumeToken", welcome.path("resumeToken").asText()).put("lastSeq", pat.lastSeq());
+        back.send(hello.toString());
+        JsonNode resumed = back.next("welcome");
+        assertThat(resumed.path("resumed").asBoolean()).as(resumed.toString()).isTrue();
+        assertThat(resumed.path("endpoint").asText()).isEqualTo(patEndpoint);
+        assertThat(back.next("signal").path("candidate").path("candidate").asText()).startsWith("candidate:1 ");
+        // node C holds the session now: the call goes on to the same endpoint, and back
+        signal(doctor, patEndpoint, "candidate", candidate.put("candidate", "candidate:2 1 udp 1 192.0.2.1 9 typ host"));
+        assertThat(back.next("signal").path("candidate").path("candidate").asText()).startsWith("candidate:2 ");
+        signal(back, endpoint(doctor), "candidate", candidate.put("candidate", "candidate:3 1 udp 1 192.0.2.1 9 typ host"));
+        assertThat(doctor.next("signal").path("candidate").path("candidate").asText()).startsWith("candidate:3 ");
+        stopping.join(30_000);
+        assertThat(stopping.isAlive()).isFalse();
+        // node B stopped without taking the session out: the patient never went away
+        request(back, WsClient.message("chat").put("consultation", consultation.id().value()).put("text", "still here"));
+        assertThat(doctor.next("chat").path("message").path("text").asText()).isEqualTo("still here");
+        assertThat(doctor.seen.stream().filter(m -> m.path("type").asText().equals("participant"))
+                .noneMatch(m -> m.toString().contains("awaySince"))).as("the patient was never away").isTrue();
+    }
+
+    @Test
     void aNodeThatStopsLeavesItsClientsPlacesToBeTakenUpOnAnother() {
         WsClient doctor = on(0, provider);
         WsClient pat = on(1, patient);

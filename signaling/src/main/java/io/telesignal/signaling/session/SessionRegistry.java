@@ -197,10 +197,14 @@ public final class SessionRegistry {
         return true;
     }
 
-    /** Writes again to the store every session it lost messages of; answers how many were due. */
+    /**
+     * Writes again to the store every session it lost messages of, and passes acknowledgements on (cluster mode; the
+     * sweeper calls it every second); answers how many were written again.
+     */
     public int resync() {
         int due = 0;
         for (SignalingSession session : sessions.values()) {
+            session.flushAcknowledgements();
             if (session.resyncDue()) {
                 session.resync();
                 due++;

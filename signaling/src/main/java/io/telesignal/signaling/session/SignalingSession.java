@@ -62,7 +62,8 @@ public final class SignalingSession implements EndpointSink {
     private long mirrored;
     /** The last message written to the attached connection (cluster mode). */
     private long written;
-    /** The last acknowledgement passed on to the store. */
+    /** The client's last acknowledgement, and the last passed on to the store. */
+    private long acknowledged;
     private long acknowledgedInStore;
     /** The store lost messages of this session (it restarted, a mirror failed): its snapshot is written again. */
     private boolean resyncDue;
@@ -292,10 +293,23 @@ public final class SignalingSession implements EndpointSink {
     public synchronized void acknowledge(long seq) {
         long upTo = Math.min(seq, mirror == null ? nextSeq - 1 : mirrored);
         buffer.acknowledge(upTo);
-        if (mirror != null && upTo > acknowledgedInStore) {
+        acknowledged = Math.max(acknowledged, upTo);
+    }
+
+    /**
+     * Passes the client's acknowledgements on to the store (cluster mode), once in a while rather than with each: the
+     * store only trims with them, and a claim trims up to what the resuming client says it has anyway.
+     */
+    public void flushAcknowledgements() {
+        long upTo;
+        synchronized (this) {
+            if (mirror == null || ended || acknowledged <= acknowledgedInStore) {
+                return;
+            }
+            upTo = acknowledged;
             acknowledgedInStore = upTo;
-            mirror.store().acknowledge(id, mirror.self(), upTo);
         }
+        mirror.store().acknowledge(id, mirror.self(), upTo);
     }
 
     @Override
@@ -558,6 +572,7 @@ public final class SignalingSession implements EndpointSink {
             }
             session.nextSeq = claimed.next();
             session.mirrored = claimed.next() - 1;
+            session.acknowledged = claimed.first() - 1;
             session.acknowledgedInStore = claimed.first() - 1;
             Map<String, String> answers = new java.util.HashMap<>();
             claimed.answers().forEach((request, at) -> {
