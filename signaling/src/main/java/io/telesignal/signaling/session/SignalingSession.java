@@ -522,14 +522,14 @@ public final class SignalingSession implements EndpointSink {
     }
 
     /** The session joined (or is joining) a consultation; mirrored, so that a node that claims it joins again. */
-    public void joined(ConsultationId consultation) {
+    public synchronized void joined(ConsultationId consultation) {
         if (consultations.add(consultation)) {
             context("consultations", consultationsText());
         }
     }
 
     /** The session left a consultation. */
-    public void left(ConsultationId consultation) {
+    public synchronized void left(ConsultationId consultation) {
         if (consultations.remove(consultation)) {
             context("consultations", consultationsText());
         }
