@@ -188,13 +188,14 @@ final class LoadRun implements AutoCloseable {
     }
 
     /** What the failover phase found. */
-    record Failover(int sessions, int resumed, List<String> refused, double allResumedSeconds, double p50Millis,
-            double p99Millis, PhaseResult load) {
+    record Failover(int sessions, int resumed, List<String> refused, int retried, double allResumedSeconds,
+            double p50Millis, double p99Millis, PhaseResult load) {
         Map<String, Object> asMap() {
             Map<String, Object> map = new java.util.LinkedHashMap<>();
             map.put("sessionsOnKilledNode", sessions);
             map.put("resumed", resumed);
             map.put("refused", refused.size());
+            map.put("helloRetried", retried);
             map.put("allResumedSeconds", Math.round(allResumedSeconds * 1000) / 1000.0);
             map.put("resumeP50Millis", Math.round(p50Millis * 10) / 10.0);
             map.put("resumeP99Millis", Math.round(p99Millis * 10) / 10.0);
@@ -203,13 +204,14 @@ final class LoadRun implements AutoCloseable {
         }
 
         String describe() {
-            return String.format("failover: %d sessions on the killed node, %d resumed on the others (%d refused);"
-                    + " all back %.2f s after the SIGKILL; per session p50 %.0f ms, p99 %.0f ms%n%s", sessions,
-                    resumed, refused.size(), allResumedSeconds, p50Millis, p99Millis, load.describe());
+            return String.format("failover: %d sessions on the killed node, %d resumed on the others (%d refused, %d"
+                    + " hellos told to try again); all back %.2f s after the SIGKILL; per session p50 %.0f ms, p99 %.0f ms"
+                    + "%n%s", sessions, resumed, refused.size(), retried, allResumedSeconds, p50Millis, p99Millis,
+                    load.describe());
         }
 
         Failover withLoad(PhaseResult measured) {
-            return new Failover(sessions, resumed, refused, allResumedSeconds, p50Millis, p99Millis, measured);
+            return new Failover(sessions, resumed, refused, retried, allResumedSeconds, p50Millis, p99Millis, measured);
         }
 
         /** Every session back, and every signal delivered once (signals resent together may overtake each other). */
@@ -269,7 +271,9 @@ final class LoadRun implements AutoCloseable {
         org.HdrHistogram.Histogram resume = new org.HdrHistogram.Histogram(3);
         List<String> refused = new ArrayList<>();
         int resumed = 0;
+        int retried = 0;
         for (Peer peer : victims) {
+            retried += peer.retried;
             if (peer.refused != null) {
                 refused.add(peer.refused);
             } else if (peer.resumedAt != 0) {
@@ -281,7 +285,7 @@ final class LoadRun implements AutoCloseable {
             p.provider.onLost = null;
             p.patient.onLost = null;
         }));
-        return new Failover(victims.size(), resumed, refused, (allBack - killedAt) / 1e9,
+        return new Failover(victims.size(), resumed, refused, retried, (allBack - killedAt) / 1e9,
                 resume.getValueAtPercentile(50) / 1000.0, resume.getValueAtPercentile(99) / 1000.0,
                 new PhaseResult("failover", rate, 0, (sendingEnded - start) / 1e9, total, ProcessStats.Cpu.NONE,
                         ProcessStats.Cpu.NONE));

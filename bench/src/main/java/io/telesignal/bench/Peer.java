@@ -39,8 +39,9 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
     /** When the connection was lost and when the session was resumed (System.nanoTime; 0 when it was not). */
     volatile long lostAt;
     volatile long resumedAt;
-    /** Why a resume was refused, if one was. */
+    /** Why a resume was refused, if one was; how often a node said to try again later. */
     volatile String refused;
+    volatile int retried;
     private long lastSeq;
     private long ackedSeq;
     private long requests;
@@ -152,6 +153,9 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
             } else if (resuming && code != null && code.startsWith("resume_")) {
                 refused = code; // the failover phase counts it; no new session is opened
                 resuming = false;
+                return;
+            } else if (resuming && ("busy".equals(code) || "cluster_unavailable".equals(code))) {
+                retried++; // the node pushes back (closing with 1013): try again, as the SDK does
                 return;
             }
             CompletableFuture<String> waiting = re == null ? null : pending.remove(re);
