@@ -210,6 +210,36 @@ class ClusterTest {
     }
 
     @Test
+    void signalsSentBackToBackReachThePeerOnAnotherNodeInTheOrderSent() {
+        WsClient doctor = on(0, provider);
+        WsClient pat = on(1, patient);
+        join(doctor);
+        join(pat);
+        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
+                .put("user", patient.id().value()));
+        pat.next(m -> m.path("type").asText().equals("participant") && m.path("participants").size() == 2);
+        // right after the admission, made on node A (node B's copy of the consultation is now behind), the patient's
+        // browser on node B trickles its candidates as browsers do: all at once, none waiting for the one before
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            var message = WsClient.message("signal").put("consultation", consultation.id().value()).put("to",
+                    endpoint(doctor));
+            message.putObject("candidate").put("candidate", "candidate:" + i + " 1 udp 1 192.0.2.1 9 typ host")
+                    .put("sdpMid", "0").put("sdpMLineIndex", 0);
+            ids.add(pat.request(message));
+        }
+        for (String id : ids) {
+            assertThat(pat.answer(id).path("type").asText()).isEqualTo("result");
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            String candidate = doctor.next("signal").path("candidate").path("candidate").asText();
+            order.add(Integer.parseInt(candidate.substring("candidate:".length(), candidate.indexOf(' '))));
+        }
+        assertThat(order).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList());
+    }
+
+    @Test
     void aClientOfAStoppingNodeResumesItsSessionOnAnotherWhichTakesItOver() throws Exception {
         WsClient doctor = on(0, provider);
         WsClient pat = on(1, patient);

@@ -79,6 +79,8 @@ public final class SignalingSession implements EndpointSink {
     private final java.util.LinkedHashSet<String> delivered;
     /** What a node that claims this session restores (consultations joined, presence, watches), mirrored. */
     private final Map<String, String> context = new ConcurrentHashMap<>();
+    /** Handed to the router once the signal relayed last by this session was: signals keep the order they were sent. */
+    private CompletableFuture<Void> lastRelay = CompletableFuture.completedFuture(null);
     /** Claimed from the store and not yet taken up by the connection it was claimed for. */
     private final java.util.concurrent.atomic.AtomicBoolean claimedHere = new java.util.concurrent.atomic.AtomicBoolean();
     private Outlet outlet;
@@ -592,6 +594,18 @@ public final class SignalingSession implements EndpointSink {
             }
         }
         return session;
+    }
+
+    /**
+     * Puts a relay in line behind this session's previous one: answers when that one has been handed to the router.
+     * The caller completes {@code handed} once its own is (or has failed), so that the next may go. Signals checked
+     * at different speeds (a consultation read again from the database for one, from memory for the next) would
+     * otherwise overtake each other, and a peer would get candidates before the description they belong to.
+     */
+    public synchronized CompletableFuture<Void> relayAfter(CompletableFuture<Void> handed) {
+        CompletableFuture<Void> previous = lastRelay;
+        lastRelay = handed;
+        return previous;
     }
 
     /** Whether this session was claimed from the store and is to be taken up now: true once. */

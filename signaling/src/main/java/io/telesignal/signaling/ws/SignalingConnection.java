@@ -6,6 +6,7 @@ import io.telesignal.core.auth.TokenRejectedException;
 import io.telesignal.core.call.CallSignal;
 import io.telesignal.core.consultation.Action;
 import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.Consultation;
 import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.consultation.ConsultationService;
 import io.telesignal.core.identity.EndpointId;
@@ -436,7 +437,14 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             ConsultationService.Origin origin) {
         ConsultationId id = consultationId(signal.consultation());
         EndpointId to = endpointId(signal.to());
-        return door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin).thenCompose(c -> {
+        CompletableFuture<Void> handed = new CompletableFuture<>();
+        // in the order sent: checked after the previous signal was handed to the router, handed on in turn (most
+        // often the previous one was long since, and this one is checked at once)
+        CompletableFuture<Void> previous = s.relayAfter(handed);
+        CompletionStage<Consultation> authorized = previous.isDone()
+                ? door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin)
+                : previous.thenCompose(ready -> door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin));
+        CompletionStage<Object> relayed = authorized.thenCompose(c -> {
             var peer = c.admittedEndpoint(to).filter(attendee -> !to.equals(s.endpoint()));
             if (peer.isEmpty()) {
                 throw new io.telesignal.core.Refusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
@@ -456,7 +464,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                     Boolean.TRUE.equals(signal.restart()),
                     signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()), signal.id());
             UserId toUser = peer.get().user();
-            return door.router().deliver(to, event).thenCompose(outcome -> {
+            CompletionStage<DeliveryOutcome> delivered = door.router().deliver(to, event);
+            handed.complete(null);
+            return delivered.thenCompose(outcome -> {
                 if (outcome != DeliveryOutcome.DELIVERED) {
                     throw new io.telesignal.core.Refusal("peer_unavailable", "the peer could not be reached");
                 }
@@ -465,6 +475,10 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 return door.calls().relayed(event, toUser, to).handle((recorded, failure) -> (Object) null);
             });
         });
+        if (!handed.isDone()) {
+            relayed.whenComplete((done, failure) -> handed.complete(null)); // refused or failed: the next goes
+        }
+        return relayed;
     }
 
     private ServerMessage.Error error(String re, Throwable cause) {
