@@ -64,6 +64,8 @@ public final class Bench implements Callable<Integer> {
             + " first node with SIGKILL a third into --duration; its sessions reconnect to the next node and resume"
             + " (needs --nodes 2 or more)")
     boolean failover;
+    @Option(names = "--connects-in-flight", description = "sessions being set up at once (default ${DEFAULT-VALUE})")
+    int connectsInFlight = 256;
     @Option(names = "--work-dir", description = "the server's data directory (default: a new temporary one)")
     Path workDir;
     @Option(names = "--report", description = "also write the figures as JSON here")
@@ -108,6 +110,9 @@ public final class Bench implements Callable<Integer> {
         if (nodes < 1 || nodes > 8) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 1 to 8");
         }
+        if (connectsInFlight < 2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--connects-in-flight must be at least 2");
+        }
         if (failover && nodes < 2) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--failover needs --nodes 2 or more");
         }
@@ -142,7 +147,7 @@ public final class Bench implements Callable<Integer> {
 
             try (LoadRun run = new LoadRun(server.webSockets(), clientThreads, ackDelay)) {
                 long t1 = System.nanoTime();
-                run.setUp(setups, Duration.ofMinutes(10));
+                run.setUp(setups, Duration.ofMinutes(10), connectsInFlight);
                 double opened = seconds(t1);
                 out.printf("opened %d sessions, joined and admitted %d consultations in %.1f s (%.0f sessions/s)%n",
                         sessions, pairs, opened, sessions / opened);

@@ -34,7 +34,6 @@ import java.util.function.Consumer;
  * peers and counters are never shared.
  */
 final class LoadRun implements AutoCloseable {
-    private static final int CONNECTS_IN_FLIGHT = 256;
 
     private final EventLoopGroup group;
     private final List<EventLoop> loops = new ArrayList<>();
@@ -68,8 +67,8 @@ final class LoadRun implements AutoCloseable {
     }
 
     /** Connects, says hello, joins, admits: every pair ready to call. Fails on the first setup error. */
-    void setUp(List<Provisioning.PairSetup> setups, Duration timeout) throws Exception {
-        Semaphore connects = new Semaphore(CONNECTS_IN_FLIGHT);
+    void setUp(List<Provisioning.PairSetup> setups, Duration timeout, int connectsInFlight) throws Exception {
+        Semaphore connects = new Semaphore(connectsInFlight);
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (int i = 0; i < setups.size(); i++) {
             Provisioning.PairSetup setup = setups.get(i);

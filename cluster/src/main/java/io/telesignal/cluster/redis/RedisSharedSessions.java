@@ -4,11 +4,13 @@ import io.lettuce.core.ScriptOutputType;
 import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.session.SharedSessions;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -64,28 +66,37 @@ public final class RedisSharedSessions implements SharedSessions {
             expire(k, ARGV[9])
             return 1
             """;
-    private static final String MIRROR = TRIM + """
-            local k = ARGV[1] .. 's:' .. ARGV[2]
-            local f = redis.call('HMGET', k, 'owner', 'next')
-            if not f[1] then return 1 end
-            if f[1] ~= ARGV[3] then return 2 end
-            local seq = tonumber(ARGV[4])
-            local next = tonumber(f[2])
-            if seq < next then return 0 end
-            if seq > next then return 3 end
-            redis.call('RPUSH', k .. ':q', ARGV[5])
-            redis.call('HSET', k, 'next', seq + 1)
-            redis.call('HINCRBY', k, 'bytes', #ARGV[5])
-            local cap = tonumber(ARGV[8])
-            if ARGV[6] ~= '' then
-              redis.call('ZADD', k .. ':a', seq, ARGV[6])
-              redis.call('ZREMRANGEBYRANK', k .. ':a', 0, -cap - 1)
+    /** Mirrors a batch: ARGV p, cap, then six per message (session, owner, seq, text, answers, delivery); a code each. */
+    private static final String MIRROR = """
+            local p, cap = ARGV[1], tonumber(ARGV[2])
+            local out = {}
+            for i = 3, #ARGV, 6 do
+              local k = p .. 's:' .. ARGV[i]
+              local f = redis.call('HMGET', k, 'owner', 'next')
+              local seq = tonumber(ARGV[i + 2])
+              local code = 0
+              if not f[1] then code = 1
+              elseif f[1] ~= ARGV[i + 1] then code = 2
+              else
+                local next = tonumber(f[2])
+                if seq > next then code = 3
+                elseif seq == next then
+                  redis.call('RPUSH', k .. ':q', ARGV[i + 3])
+                  redis.call('HSET', k, 'next', seq + 1)
+                  redis.call('HINCRBY', k, 'bytes', #ARGV[i + 3])
+                  if ARGV[i + 4] ~= '' then
+                    redis.call('ZADD', k .. ':a', seq, ARGV[i + 4])
+                    redis.call('ZREMRANGEBYRANK', k .. ':a', 0, -cap - 1)
+                  end
+                  if ARGV[i + 5] ~= '' then
+                    redis.call('ZADD', k .. ':d', seq, ARGV[i + 5])
+                    redis.call('ZREMRANGEBYRANK', k .. ':d', 0, -cap - 1)
+                  end
+                end
+              end
+              table.insert(out, code)
             end
-            if ARGV[7] ~= '' then
-              redis.call('ZADD', k .. ':d', seq, ARGV[7])
-              redis.call('ZREMRANGEBYRANK', k .. ':d', 0, -cap - 1)
-            end
-            return 0
+            return out
             """;
     private static final String ACKNOWLEDGE = TRIM + """
             local k = ARGV[1] .. 's:' .. ARGV[2]
@@ -198,7 +209,7 @@ public final class RedisSharedSessions implements SharedSessions {
         this.bus = bus;
         this.remembered = remembered;
         this.write = redis.new Script(WRITE, ScriptOutputType.INTEGER);
-        this.mirror = redis.new Script(MIRROR, ScriptOutputType.INTEGER);
+        this.mirror = redis.new Script(MIRROR, ScriptOutputType.MULTI);
         this.acknowledge = redis.new Script(ACKNOWLEDGE, ScriptOutputType.INTEGER);
         this.context = redis.new Script(CONTEXT, ScriptOutputType.INTEGER);
         this.deposit = redis.new Script(DEPOSIT, ScriptOutputType.INTEGER);
@@ -225,17 +236,89 @@ public final class RedisSharedSessions implements SharedSessions {
         return write.<Long>run(new String[0], args.toArray(String[]::new)).thenApply(done -> null);
     }
 
+    /** A message waiting for its batch. */
+    private record Pending(String session, String owner, String seq, String text, String answers, String delivery,
+            CompletableFuture<Mirrored> result) {}
+
+    /** At most this many messages, or about this many characters, go in one call. */
+    static final int BATCH_MESSAGES = 256;
+    static final int BATCH_CHARS = 1 << 20;
+
+    private final ArrayDeque<Pending> queued = new ArrayDeque<>();
+    private boolean sending;
+
+    /**
+     * One call in flight at a time; what is mirrored meanwhile waits and goes in the next call, in order, as one script
+     * run: with little traffic every message goes at once on its own, under load many share a round trip.
+     */
     @Override
     public CompletionStage<Mirrored> mirror(String session, NodeId owner, long seq, String text,
             Optional<String> answers, Optional<String> delivery) {
-        return mirror.<Long>run(new String[0], redis.prefix(), session, owner.value(), Long.toString(seq), text,
-                answers.orElse(""), delivery.orElse(""), Integer.toString(remembered), ttl)
-                .thenApply(code -> switch (code.intValue()) {
+        Pending pending = new Pending(session, owner.value(), Long.toString(seq), text, answers.orElse(""),
+                delivery.orElse(""), new CompletableFuture<>());
+        List<Pending> batch = null;
+        synchronized (queued) {
+            queued.add(pending);
+            if (!sending) {
+                sending = true;
+                batch = nextBatch();
+            }
+        }
+        if (batch != null) {
+            send(batch);
+        }
+        return pending.result();
+    }
+
+    /** Under the queue's lock. */
+    private List<Pending> nextBatch() {
+        List<Pending> batch = new ArrayList<>();
+        int chars = 0;
+        while (!queued.isEmpty() && batch.size() < BATCH_MESSAGES && (batch.isEmpty() || chars < BATCH_CHARS)) {
+            Pending next = queued.poll();
+            chars += next.text().length();
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void send(List<Pending> batch) {
+        String[] args = new String[2 + 6 * batch.size()];
+        args[0] = redis.prefix();
+        args[1] = Integer.toString(remembered);
+        int at = 2;
+        for (Pending p : batch) {
+            args[at++] = p.session();
+            args[at++] = p.owner();
+            args[at++] = p.seq();
+            args[at++] = p.text();
+            args[at++] = p.answers();
+            args[at++] = p.delivery();
+        }
+        mirror.<List<Object>>run(new String[0], args).whenComplete((codes, failure) -> {
+            // the next batch goes before this one's answers are taken up: Redis is kept busy meanwhile
+            List<Pending> next;
+            synchronized (queued) {
+                next = queued.isEmpty() ? null : nextBatch();
+                sending = next != null;
+            }
+            if (next != null) {
+                send(next);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                CompletableFuture<Mirrored> result = batch.get(i).result();
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                    continue;
+                }
+                result.complete(switch (((Number) codes.get(i)).intValue()) {
                     case 0 -> Mirrored.OK;
                     case 1 -> Mirrored.MISSING;
                     case 2 -> Mirrored.MOVED;
                     default -> Mirrored.GAP;
                 });
+            }
+        });
     }
 
     @Override

@@ -185,4 +185,25 @@ class RedisSharedSessionsTest {
 
         assertThat(join(sessions.end("s1", Optional.of(A)))).isEqualTo(SharedSessions.Ended.REMOVED);
     }
+
+    @Test
+    void mirrorsSentTogetherGoInBatchesAndEachIsStoredInOrder() {
+        for (String id : List.of("s1", "s2", "s3")) {
+            opened(id, A);
+        }
+        List<java.util.concurrent.CompletableFuture<Mirrored>> all = new java.util.ArrayList<>();
+        int each = RedisSharedSessions.BATCH_MESSAGES; // three sessions: three batches' worth, issued at once
+        for (long seq = 1; seq <= each; seq++) {
+            for (String id : List.of("s1", "s2", "s3")) {
+                all.add(sessions.mirror(id, A, seq, id + "-" + seq, Optional.empty(), Optional.empty())
+                        .toCompletableFuture());
+            }
+        }
+        assertThat(all).allSatisfy(result -> assertThat(join(result)).isEqualTo(Mirrored.OK));
+        for (String id : List.of("s1", "s2", "s3")) {
+            SharedSessions.Claimed claimed = claimed(id, B, 0);
+            assertThat(claimed.next()).isEqualTo(each + 1);
+            assertThat(claimed.replay()).hasSize(each).startsWith(id + "-1").endsWith(id + "-" + each);
+        }
+    }
 }
