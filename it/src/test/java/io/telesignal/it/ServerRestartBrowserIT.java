@@ -92,8 +92,12 @@ class ServerRestartBrowserIT {
                             && receivingVideo(browser) ? Boolean.TRUE : null);
                 }
             } catch (org.openqa.selenium.TimeoutException e) {
-                throw new AssertionError("the call did not come back; provider: " + calls(provider) + "; patient: "
-                        + calls(patient), e);
+                // what the restarted server said, for the failure's reader
+                java.nio.file.Files.createDirectories(ARTIFACTS);
+                java.nio.file.Files.write(ARTIFACTS.resolve("server-after-restart.log"), server.drainedLines());
+                throw new AssertionError("the call did not come back (the server's log: "
+                        + ARTIFACTS.resolve("server-after-restart.log") + "); provider: " + calls(provider)
+                        + "; patient: " + calls(patient), e);
             }
             assertThat(patient.find("#call").isDisplayed()).as("the patient is in the call, not the waiting room").isTrue();
             for (Browser browser : new Browser[] {provider, patient}) {
