@@ -161,8 +161,14 @@ public final class SessionRegistry {
                             case POSITION -> ResumeException.badPosition();
                         };
                     }
-                    SignalingSession session = SignalingSession.claimed(id, resumeToken, actor, endpointOf(id), codec,
-                            translate, settings, clock, mirror, claim.claimed().orElseThrow());
+                    SignalingSession session;
+                    try {
+                        session = SignalingSession.claimed(id, resumeToken, actor, endpointOf(id), codec, translate,
+                                settings, clock, mirror, claim.claimed().orElseThrow());
+                    } catch (ResumeException e) {
+                        mirror.store().end(id, Optional.of(mirror.self())); // claimed for nothing: not left in the store
+                        throw e;
+                    }
                     SignalingSession previous;
                     synchronized (this) {
                         perUser.merge(actor.user(), 1, Integer::sum);

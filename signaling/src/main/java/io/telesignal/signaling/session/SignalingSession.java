@@ -568,7 +568,11 @@ public final class SignalingSession implements EndpointSink {
             long seq = claimed.first();
             Map<Long, String> bySeq = new java.util.HashMap<>();
             for (String text : claimed.replay()) {
-                session.buffer.add(seq, text);
+                if (!session.buffer.add(seq, text)) {
+                    // more than this node's buffer takes (its limits differ from the node that kept them): refused,
+                    // rather than replayed with messages missing
+                    throw ResumeException.overflowed();
+                }
                 bySeq.put(seq, text);
                 seq++;
             }

@@ -106,7 +106,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         this.registry = new SessionRegistry(limits, codec, Views::event, clock, this::ended,
                 shared.map(store -> new io.telesignal.signaling.session.SessionMirror(store, node,
                         new io.telesignal.core.session.SharedSessions.Limits(limits.bufferMessages(),
-                                limits.bufferBytes(), limits.rememberedRequests()), this::lost)),
+                                limits.bufferBytes() / 2, limits.rememberedRequests()), this::lost)),
                 this::moved, this::claimed);
         shared.ifPresent(store -> {
             store.listen(node, registry::lost);
@@ -238,8 +238,9 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         String text = codec.encode(0, message.get()); // ends with "seq":0}: the store numbers it
         String prefix = text.substring(0, text.length() - 2);
         io.telesignal.signaling.session.SessionSettings limits = settings.sessions();
+        // Redis counts UTF-8 bytes, a session's buffer two per character: half the bytes there fit here on any text
         return shared.get().deposit(session.get(), endpoint.node(), prefix, "}", SignalingSession.deliveryId(event),
-                new io.telesignal.core.session.SharedSessions.Limits(limits.bufferMessages(), limits.bufferBytes(),
+                new io.telesignal.core.session.SharedSessions.Limits(limits.bufferMessages(), limits.bufferBytes() / 2,
                         limits.rememberedRequests())).thenApply(deposited -> {
                             if (deposited.refused().isEmpty()) {
                                 LOG.debug("event=ws_deposit session={} seq={} node={}", session.get(), deposited.seq(),
