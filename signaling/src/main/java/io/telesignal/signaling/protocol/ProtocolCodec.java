@@ -199,6 +199,22 @@ public final class ProtocolCodec {
         }
     }
 
+    private static final String SEQ_FIELD = "\"seq\":";
+
+    /**
+     * A server message without its number, for a store to number: {@code unnumbered(m) + n + "}"} is what
+     * {@link #encode} writes for {@code n}, since the number is the last field.
+     */
+    public String unnumbered(ServerMessage message) {
+        String text = encode(0, message);
+        return text.substring(0, text.length() - "0}".length());
+    }
+
+    /** A message as written, with another number in place of its own (the last field). */
+    public static String renumber(String text, long seq) {
+        return text.substring(0, text.lastIndexOf(SEQ_FIELD)) + SEQ_FIELD + seq + "}";
+    }
+
     private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
         String joined = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")

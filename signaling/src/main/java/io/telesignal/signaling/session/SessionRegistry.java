@@ -208,6 +208,9 @@ public final class SessionRegistry {
      * sweeper calls it every second); answers how many were written again.
      */
     public int resync() {
+        if (mirror == null) {
+            return 0; // a single node mirrors nothing: no session to visit
+        }
         int due = 0;
         for (SignalingSession session : sessions.values()) {
             session.flushAcknowledgements();

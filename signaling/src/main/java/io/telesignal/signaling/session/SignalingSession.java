@@ -273,16 +273,10 @@ public final class SignalingSession implements EndpointSink {
         if (claimed != null && !ended && !overflowed) {
             // answered on the node this session was claimed from: the same answer again, numbered here
             long seq = nextSeq++;
-            append(seq, renumber(claimed, seq), requestId, null);
+            append(seq, ProtocolCodec.renumber(claimed, seq), requestId, null);
             return false;
         }
         return running.add(requestId);
-    }
-
-    /** A message as written, given another number: the number is its last field ({@code ,"seq":N}}). */
-    static String renumber(String text, long seq) {
-        int at = text.lastIndexOf("\"seq\":");
-        return text.substring(0, at) + "\"seq\":" + seq + "}";
     }
 
     /** Answers a request and remembers the answer for repeats of its id. */

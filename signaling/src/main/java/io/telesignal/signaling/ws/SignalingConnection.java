@@ -483,10 +483,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
 
     private ServerMessage.Error error(String re, Throwable cause) {
         if (cause instanceof DomainException domain && domain.code().equals("cluster_unavailable")) {
-            // what the shared state's failure was, for the operator: the client only hears that it is away
+            // what kind of failure it was, for the operator (its message could quote a reply: not logged)
             Throwable root = cause.getCause() == null ? cause : cause.getCause();
-            LOG.warn("event=ws_request outcome=cluster_unavailable re={} kind={} detail={}", re,
-                    root.getClass().getSimpleName(), root.getMessage());
+            LOG.warn("event=ws_request outcome=cluster_unavailable re={} kind={}", re, root.getClass().getSimpleName());
         }
         if (cause instanceof DomainException domain) {
             return new ServerMessage.Error(re, domain.code(), domain.getMessage());

@@ -235,8 +235,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             return java.util.concurrent.CompletableFuture.completedFuture(
                     io.telesignal.core.routing.DeliveryOutcome.DELIVERED);
         }
-        String text = codec.encode(0, message.get()); // ends with "seq":0}: the store numbers it
-        String prefix = text.substring(0, text.length() - 2);
+        String prefix = codec.unnumbered(message.get()); // the store numbers it
         io.telesignal.signaling.session.SessionSettings limits = settings.sessions();
         // Redis counts UTF-8 bytes, a session's buffer two per character: half the bytes there fit here on any text
         return shared.get().deposit(session.get(), endpoint.node(), prefix, "}", SignalingSession.deliveryId(event),

@@ -176,4 +176,13 @@ class ProtocolCodecTest {
             assertThat(new ObjectMapper().readTree(relayed).path("description").path("sdp").asText()).isEqualTo(d.sdpText());
         }
     }
+
+    @Test
+    void aMessageWithoutItsNumberTakesAnyNumberAsEncodeWouldWriteIt() {
+        ServerMessage message = new ServerMessage.Error("r1", "peer_unavailable", "the peer could not be reached");
+        ProtocolCodec codec = new ProtocolCodec();
+
+        assertThat(codec.unnumbered(message) + 42 + "}").isEqualTo(codec.encode(42, message));
+        assertThat(ProtocolCodec.renumber(codec.encode(7, message), 1234)).isEqualTo(codec.encode(1234, message));
+    }
 }
