@@ -6,8 +6,6 @@ import static io.telesignal.it.WebApp.chatShows;
 import static io.telesignal.it.WebApp.providerStartsAndPatientWaits;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.identity.Role;
 import io.telesignal.server.testing.ClusterProcesses;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.testing.ServerProcess;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,9 +47,7 @@ class ClusterFailoverBrowserIT {
                 "store.username", cluster.database().username(), "store.schema",
                 cluster.database().schema().orElseThrow());
         try {
-            var accounts = seed.services().accounts();
-            accounts.add(new Login("doc"), "Dr Doc", Set.of(Role.PROVIDER), "doc's long password".toCharArray(), "it");
-            accounts.add(new Login("pat"), "Pat Patient", Set.of(Role.PATIENT), "pat's long password".toCharArray(), "it");
+            WebApp.addDocAndPat(seed.services().accounts());
         } finally {
             seed.stop();
         }

@@ -10,8 +10,6 @@ import static io.telesignal.it.WebApp.receivingVideo;
 import static io.telesignal.it.WebApp.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.identity.Role;
 import io.telesignal.server.config.ServerConfig;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
@@ -21,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,9 +43,7 @@ class ConsultationBrowserIT {
         Assumptions.assumeTrue(Browser.available(), "no chromium");
         server = LoopbackServer.start(dataDir);
         base = LoopbackServer.base(server);
-        var accounts = server.services().accounts();
-        accounts.add(new Login("doc"), "Dr Doc", Set.of(Role.PROVIDER), "doc's long password".toCharArray(), "it");
-        accounts.add(new Login("pat"), "Pat Patient", Set.of(Role.PATIENT), "pat's long password".toCharArray(), "it");
+        WebApp.addDocAndPat(server.services().accounts());
         apiKey = server.services().apiKeys().create("it", "it").secret();
     }
 

@@ -8,8 +8,6 @@ import static io.telesignal.it.WebApp.receivingVideo;
 import static io.telesignal.it.WebApp.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.identity.Role;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.testing.Ports;
 import io.telesignal.server.testing.ServerProcess;
@@ -17,7 +15,6 @@ import io.telesignal.server.wiring.TelesignalServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,9 +43,7 @@ class ServerRestartBrowserIT {
         // the accounts, made with the server's own code on the data directory the process then serves
         TelesignalServer seed = LoopbackServer.start(dataDir);
         try {
-            var accounts = seed.services().accounts();
-            accounts.add(new Login("doc"), "Dr Doc", Set.of(Role.PROVIDER), "doc's long password".toCharArray(), "it");
-            accounts.add(new Login("pat"), "Pat Patient", Set.of(Role.PATIENT), "pat's long password".toCharArray(), "it");
+            WebApp.addDocAndPat(seed.services().accounts());
         } finally {
             seed.stop();
         }

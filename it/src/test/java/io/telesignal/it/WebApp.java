@@ -2,7 +2,11 @@ package io.telesignal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.telesignal.core.directory.Accounts;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Steps through the web app as its users take them, shared by the browser tests: sign in, start a consultation,
@@ -10,6 +14,12 @@ import java.time.Duration;
  * {@code doc} (provider) and {@code pat} (patient) with the passwords the tests create them with.
  */
 final class WebApp {
+    /** The provider and the patient every scenario signs in as (doc, pat), added with the server's own code. */
+    static void addDocAndPat(Accounts accounts) {
+        accounts.add(new Login("doc"), "Dr Doc", Set.of(Role.PROVIDER), "doc's long password".toCharArray(), "it");
+        accounts.add(new Login("pat"), "Pat Patient", Set.of(Role.PATIENT), "pat's long password".toCharArray(), "it");
+    }
+
     private WebApp() {}
 
     static void signIn(Browser browser, String login, String password) {

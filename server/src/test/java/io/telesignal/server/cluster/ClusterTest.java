@@ -112,6 +112,17 @@ class ClusterTest {
         return answer.path("body");
     }
 
+    /** The provider on node A and the patient on node B, both joined, the patient admitted. */
+    private WsClient[] providerOnAPatientOnBAdmitted() {
+        WsClient doctor = on(0, provider);
+        WsClient pat = on(1, patient);
+        join(doctor);
+        join(pat);
+        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
+                .put("user", patient.id().value()));
+        return new WsClient[] {doctor, pat};
+    }
+
     private static String endpoint(WsClient client) {
         return client.seen.stream().filter(m -> m.path("type").asText().equals("welcome")).findFirst().orElseThrow()
                 .path("endpoint").asText();
@@ -211,12 +222,9 @@ class ClusterTest {
 
     @Test
     void signalsSentBackToBackReachThePeerOnAnotherNodeInTheOrderSent() {
-        WsClient doctor = on(0, provider);
-        WsClient pat = on(1, patient);
-        join(doctor);
-        join(pat);
-        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
-                .put("user", patient.id().value()));
+        WsClient[] admitted = providerOnAPatientOnBAdmitted();
+        WsClient doctor = admitted[0];
+        WsClient pat = admitted[1];
         pat.next(m -> m.path("type").asText().equals("participant") && m.path("participants").size() == 2);
         // right after the admission, made on node A (node B's copy of the consultation is now behind), the patient's
         // browser on node B trickles its candidates as browsers do: all at once, none waiting for the one before
@@ -241,12 +249,9 @@ class ClusterTest {
 
     @Test
     void aClientOfAStoppingNodeResumesItsSessionOnAnotherWhichTakesItOver() throws Exception {
-        WsClient doctor = on(0, provider);
-        WsClient pat = on(1, patient);
-        join(doctor);
-        join(pat);
-        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
-                .put("user", patient.id().value()));
+        WsClient[] admitted = providerOnAPatientOnBAdmitted();
+        WsClient doctor = admitted[0];
+        WsClient pat = admitted[1];
         JsonNode welcome = pat.seen.get(0);
         String patEndpoint = endpoint(pat);
 
@@ -286,12 +291,9 @@ class ClusterTest {
 
     @Test
     void aNodeThatStopsLeavesItsClientsPlacesToBeTakenUpOnAnother() {
-        WsClient doctor = on(0, provider);
-        WsClient pat = on(1, patient);
-        join(doctor);
-        join(pat);
-        request(doctor, WsClient.message("admit").put("consultation", consultation.id().value())
-                .put("user", patient.id().value()));
+        WsClient[] admitted = providerOnAPatientOnBAdmitted();
+        WsClient doctor = admitted[0];
+        WsClient pat = admitted[1];
         String oldEndpoint = endpoint(pat);
 
         nodes.get(1).stop();

@@ -163,6 +163,19 @@ class RedisRestartTest {
                 .put("text", "while Redis is away")));
         assertThat(refused.path("type").asText()).isEqualTo("error");
         assertThat(refused.path("code").asText()).isEqualTo("cluster_unavailable");
+        // a resume that needs the shared sessions (this node does not hold the session) is refused the same way, and
+        // the connection closed with 1013: try again later; the session itself is untouched
+        JsonNode welcome = pat.seen.stream().filter(m -> m.path("type").asText().equals("welcome")).findFirst()
+                .orElseThrow();
+        WsClient elsewhere = WsClient.connect(nodes.get(0).httpAddress().getPort());
+        clients.add(elsewhere);
+        var hello = WsClient.message("hello").put("token", nodes.get(0).services().tokens()
+                .issue(patient.id(), patient.roles(), Optional.empty()).jwt());
+        hello.putObject("resume").put("session", welcome.path("session").asText())
+                .put("resumeToken", welcome.path("resumeToken").asText()).put("lastSeq", 0);
+        elsewhere.send(hello.toString());
+        assertThat(elsewhere.next("error").path("code").asText()).isEqualTo("cluster_unavailable");
+        assertThat(elsewhere.closed.join()).isEqualTo(1013);
 
         startRedis(); // empty: everything live is gone
         eventually(Duration.ofSeconds(15), () -> assertThat(readiness(0)).startsWith("200"));
