@@ -67,6 +67,11 @@ public final class Redis implements AutoCloseable {
         }
     }
 
+    /** Tells {@code listener} when any of this client's connections (the subscribing one too) drops or comes back. */
+    public void addConnectionListener(io.lettuce.core.RedisConnectionStateListener listener) {
+        client.addListener(listener);
+    }
+
     /** Lettuce's commands, for tests and tools; the implementations send through {@link #call}. */
     public RedisAsyncCommands<String, String> commands() {
         return connection.async();

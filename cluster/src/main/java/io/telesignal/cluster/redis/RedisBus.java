@@ -20,6 +20,16 @@ public final class RedisBus implements AutoCloseable {
     private final Redis redis;
     private final StatefulRedisPubSubConnection<String, String> subscriptions;
     private final Map<String, Consumer<String>> handlers = new ConcurrentHashMap<>();
+    private final Map<String, Gap> gaps = new ConcurrentHashMap<>();
+
+    /** What a subscriber does about the messages it may have missed while it was not subscribed. */
+    public interface Gap {
+        /** The subscription dropped: messages from now until {@link #subscribed} are lost. */
+        void unsubscribed();
+
+        /** Subscribed (the first time, or again after a reconnect): messages from now on arrive. */
+        void subscribed();
+    }
 
     public RedisBus(Redis redis) {
         this.redis = redis;
@@ -37,7 +47,32 @@ public final class RedisBus implements AutoCloseable {
                     LOG.error("event=bus_message outcome=failed channel={}", channel.substring(redis.prefix().length()), e);
                 }
             }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                Gap gap = gaps.get(channel);
+                if (gap != null) {
+                    gap.subscribed();
+                }
+            }
         });
+        redis.addConnectionListener(new io.lettuce.core.RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+                if (connection == subscriptions) {
+                    gaps.values().forEach(Gap::unsubscribed);
+                }
+            }
+        });
+    }
+
+    /**
+     * As {@link #subscribe(String, Consumer)}, for a subscriber that keeps what the messages tell it (copies that a
+     * message makes out of date): {@code gap} hears when the subscription drops, and when it is in place again.
+     */
+    public void subscribe(String channel, Consumer<String> handler, Gap gap) {
+        gaps.put(redis.key(channel), gap);
+        subscribe(channel, handler);
     }
 
     /** Hands every message on {@code channel} (under the prefix) to {@code handler}, on Lettuce's thread. */

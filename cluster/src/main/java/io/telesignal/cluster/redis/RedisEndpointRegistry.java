@@ -13,12 +13,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Endpoints in Redis: a hash per endpoint ({@code ep:<id>}: user, door, node, address, connected at) and two indexes,
  * the endpoints of a user ({@code user-eps:<user>}) and of a node ({@code node-eps:<node>}). Each change is one script,
  * so an endpoint that moves to another node (a resume there) leaves the old node's index in the same step.
+ *
+ * <p>Each node keeps copies of where the endpoints it delivered to are ({@link NodeCopies}): every change is announced
+ * on {@code ep-changed} by the script that makes it, and the copies it makes out of date are dropped. A delivery that
+ * finds the endpoint gone from the node a copy named looks it up again ({@link #forget}), so a copy costs at most a
+ * second try, never a lost event.
  */
 public final class RedisEndpointRegistry implements EndpointRegistry {
     private static final String REGISTER = """
@@ -30,6 +36,7 @@ public final class RedisEndpointRegistry implements EndpointRegistry {
             redis.call('HSET', ek, 'user', ARGV[3], 'door', ARGV[4], 'node', ARGV[5], 'addr', ARGV[6], 'at', ARGV[7])
             redis.call('SADD', p .. 'user-eps:' .. ARGV[3], id)
             redis.call('SADD', p .. 'node-eps:' .. ARGV[5], id)
+            redis.call('PUBLISH', p .. 'ep-changed', id)
             return 1
             """;
     private static final String UNREGISTER = """
@@ -41,6 +48,7 @@ public final class RedisEndpointRegistry implements EndpointRegistry {
             redis.call('DEL', ek)
             redis.call('SREM', p .. 'user-eps:' .. f[1], id)
             redis.call('SREM', p .. 'node-eps:' .. f[3], id)
+            redis.call('PUBLISH', p .. 'ep-changed', id)
             return {id, f[1], f[2], f[3], f[4], f[5]}
             """;
     private static final String LIST = """
@@ -62,9 +70,15 @@ public final class RedisEndpointRegistry implements EndpointRegistry {
     private final Redis.Script register;
     private final Redis.Script unregister;
     private final Redis.Script list;
+    private final NodeCopies<String, Endpoint> located;
 
-    public RedisEndpointRegistry(Redis redis) {
+    /** At most this many copies of endpoint locations per node. */
+    static final int COPIES = 200_000;
+
+    public RedisEndpointRegistry(Redis redis, RedisBus bus) {
         this.redis = redis;
+        this.located = new NodeCopies<>(COPIES);
+        bus.subscribe("ep-changed", id -> located.changed(id, copy -> true), located);
         this.register = redis.new Script(REGISTER, ScriptOutputType.INTEGER);
         this.unregister = redis.new Script(UNREGISTER, ScriptOutputType.MULTI);
         this.list = redis.new Script(LIST, ScriptOutputType.MULTI);
@@ -74,7 +88,10 @@ public final class RedisEndpointRegistry implements EndpointRegistry {
     public CompletionStage<Void> register(Endpoint e) {
         return register.<Long>run(new String[0], redis.prefix(), e.id().value(), e.user().value(), e.door().wireName(),
                 e.node().value(), e.remoteAddress() == null ? "" : e.remoteAddress(), e.connectedAt().toString())
-                .thenApply(done -> null);
+                .thenApply(done -> {
+                    located.drop(e.id().value()); // this node sees its own change at once, not when it is announced
+                    return null;
+                });
     }
 
     @Override
@@ -89,19 +106,39 @@ public final class RedisEndpointRegistry implements EndpointRegistry {
 
     private CompletionStage<Optional<Endpoint>> unregisterFrom(EndpointId id, String node) {
         return unregister.<List<Object>>run(new String[0], redis.prefix(), id.value(), node)
-                .thenApply(fields -> decode(fields).stream().findFirst());
+                .thenApply(fields -> {
+                    located.drop(id.value());
+                    return decode(fields).stream().findFirst();
+                });
     }
 
     @Override
     public CompletionStage<Optional<Endpoint>> find(EndpointId id) {
+        Endpoint copy = located.get(id.value());
+        if (copy != null) {
+            return CompletableFuture.completedFuture(Optional.of(copy));
+        }
+        long stamp = located.stamp();
         return redis.call(c -> c.hmget(redis.key("ep:" + id.value()), "user", "door", "node", "addr", "at"))
                 .thenApply(values -> {
                     if (!values.get(0).hasValue()) {
                         return Optional.<Endpoint>empty();
                     }
-                    return Optional.of(endpoint(id.value(), values.get(0).getValue(), values.get(1).getValue(),
-                            values.get(2).getValue(), values.get(3).getValue(), values.get(4).getValue()));
+                    Endpoint found = endpoint(id.value(), values.get(0).getValue(), values.get(1).getValue(),
+                            values.get(2).getValue(), values.get(3).getValue(), values.get(4).getValue());
+                    located.keep(stamp, id.value(), found);
+                    return Optional.of(found);
                 });
+    }
+
+    @Override
+    public void forget(EndpointId id) {
+        located.drop(id.value());
+    }
+
+    /** How many locations this node keeps copies of (for tests). */
+    int copies() {
+        return located.size();
     }
 
     @Override

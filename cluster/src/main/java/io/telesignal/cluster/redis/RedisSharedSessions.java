@@ -244,12 +244,20 @@ public final class RedisSharedSessions implements SharedSessions {
     static final int BATCH_MESSAGES = 256;
     static final int BATCH_CHARS = 1 << 20;
 
+    /**
+     * Mirror calls on their way at once. Redis runs a connection's commands in the order sent, so a session's messages
+     * are mirrored in order however many are in flight; a second one in flight lets a message go while the first is
+     * answered instead of waiting for it (the tail of a delivery), and batches still form under load.
+     */
+    static final int IN_FLIGHT = 2;
+
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
-    private boolean sending;
+    private int sending;
 
     /**
-     * One call in flight at a time; what is mirrored meanwhile waits and goes in the next call, in order, as one script
-     * run: with little traffic every message goes at once on its own, under load many share a round trip.
+     * At most {@link #IN_FLIGHT} calls on their way; what is mirrored meanwhile waits and goes in the next call, in
+     * order, as one script run: with little traffic every message goes at once on its own, under load many share a
+     * round trip.
      */
     @Override
     public CompletionStage<Mirrored> mirror(String session, NodeId owner, long seq, String text,
@@ -257,15 +265,17 @@ public final class RedisSharedSessions implements SharedSessions {
         Pending pending = new Pending(session, owner.value(), Long.toString(seq), text, answers.orElse(""),
                 delivery.orElse(""), new CompletableFuture<>());
         List<Pending> batch = null;
+        CompletionStage<List<Object>> call = null;
         synchronized (queued) {
             queued.add(pending);
-            if (!sending) {
-                sending = true;
+            if (sending < IN_FLIGHT) {
+                sending++;
                 batch = nextBatch();
+                call = dispatch(batch);
             }
         }
-        if (batch != null) {
-            send(batch);
+        if (call != null) {
+            answered(batch, call);
         }
         return pending.result();
     }
@@ -282,7 +292,11 @@ public final class RedisSharedSessions implements SharedSessions {
         return batch;
     }
 
-    private void send(List<Pending> batch) {
+    /**
+     * Under the queue's lock, so that calls reach Redis in the order their messages were queued; what follows the
+     * answer ({@link #answered}) is attached outside it (an answer that is there at once runs it on this thread).
+     */
+    private CompletionStage<List<Object>> dispatch(List<Pending> batch) {
         String[] args = new String[2 + 6 * batch.size()];
         args[0] = redis.prefix();
         args[1] = Integer.toString(remembered);
@@ -295,15 +309,24 @@ public final class RedisSharedSessions implements SharedSessions {
             args[at++] = p.answers();
             args[at++] = p.delivery();
         }
-        mirror.<List<Object>>run(new String[0], args).whenComplete((codes, failure) -> {
+        return mirror.run(new String[0], args);
+    }
+
+    private void answered(List<Pending> batch, CompletionStage<List<Object>> call) {
+        call.whenComplete((codes, failure) -> {
             // the next batch goes before this one's answers are taken up: Redis is kept busy meanwhile
             List<Pending> next;
+            CompletionStage<List<Object>> nextCall = null;
             synchronized (queued) {
                 next = queued.isEmpty() ? null : nextBatch();
-                sending = next != null;
+                if (next == null) {
+                    sending--;
+                } else {
+                    nextCall = dispatch(next);
+                }
             }
-            if (next != null) {
-                send(next);
+            if (nextCall != null) {
+                answered(next, nextCall);
             }
             for (int i = 0; i < batch.size(); i++) {
                 CompletableFuture<Mirrored> result = batch.get(i).result();

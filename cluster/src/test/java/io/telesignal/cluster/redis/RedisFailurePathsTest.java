@@ -25,7 +25,9 @@ class RedisFailurePathsTest {
     void aWriteTheDatabaseCommittedStandsWhenRedisFailsAndReadsThenSayTheClusterIsUnavailable() {
         InMemoryConsultationStore database = new InMemoryConsultationStore();
         Redis redis = TestRedis.connect(TestRedis.settings());
-        RedisConsultationVersions versions = new RedisConsultationVersions(database, redis);
+        RedisBus bus = new RedisBus(redis);
+        RedisConsultationVersions versions = new RedisConsultationVersions(database, redis, bus);
+        bus.close();
         redis.close(); // Redis gone: every command fails at once
 
         Consultation c = Consultation.create(new ConsultationId("c1"), Map.of(), 4, new UserId("doc"),

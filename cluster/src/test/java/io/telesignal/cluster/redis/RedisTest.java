@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class RedisTest {
     @Test
     void scriptsSurviveRedisForgettingThemAsARestartDoes() {
-        try (TestRedis redis = TestRedis.open()) {
-            RedisEndpointRegistry registry = new RedisEndpointRegistry(redis.redis());
+        try (TestRedis redis = TestRedis.open(); RedisBus bus = new RedisBus(redis.redis())) {
+            RedisEndpointRegistry registry = new RedisEndpointRegistry(redis.redis(), bus);
             Endpoint tab = new Endpoint(new EndpointId("websocket-s1"), new UserId("u1"), FrontDoor.WEBSOCKET,
                     new NodeId("n1"), "127.0.0.1", Instant.parse("2026-03-01T10:00:00Z"));
             registry.register(tab).toCompletableFuture().join();

@@ -29,7 +29,12 @@ public final class TestRedis implements AutoCloseable {
     }
 
     public static TestRedis open() {
-        return new TestRedis(connect(settings()));
+        return open(settings());
+    }
+
+    /** Under given settings (several connections of a test share its prefix, as nodes do). */
+    public static TestRedis open(RedisSettings settings) {
+        return new TestRedis(connect(settings));
     }
 
     /** Connects, failing the test under CI and skipping it elsewhere when Redis is not there. */

@@ -236,15 +236,29 @@ public final class ConsultationService {
 
     /** Whether the actor may do something that does not change the consultation (signal, chat, invite). */
     public CompletionStage<Consultation> authorize(Actor actor, ConsultationId id, Action action, Origin origin) {
-        return load(id).thenCompose(c -> {
-            if (c.ended()) {
-                return CompletableFuture.failedFuture(new ConsultationException(Reason.CONSULTATION_ENDED,
-                        "consultation " + id + " has ended"));
-            }
-            return policy.allows(actor, action, c, Optional.empty())
-                    ? CompletableFuture.completedFuture(c)
-                    : refuse(actor, "consultation." + action.wireName(), id, origin);
-        });
+        return load(id).thenCompose(c -> allows(actor, action, c) ? CompletableFuture.completedFuture(c)
+                // this node's copy may lag a change another node just made: refuse only what the latest refuses
+                : latest(id).thenCompose(latest -> {
+                    if (latest.ended()) {
+                        return CompletableFuture.failedFuture(new ConsultationException(Reason.CONSULTATION_ENDED,
+                                "consultation " + id + " has ended"));
+                    }
+                    return allows(actor, action, latest) ? CompletableFuture.completedFuture(latest)
+                            : refuse(actor, "consultation." + action.wireName(), id, origin);
+                }));
+    }
+
+    private boolean allows(Actor actor, Action action, Consultation c) {
+        return !c.ended() && policy.allows(actor, action, c, Optional.empty());
+    }
+
+    /**
+     * The latest version of the consultation, past any copy this node keeps that may lag another node's change: for a
+     * decision that would refuse on the copy (a peer not admitted yet, as far as the copy knows).
+     */
+    public CompletionStage<Consultation> latest(ConsultationId id) {
+        return store.findLatest(id).thenApply(found -> found.orElseThrow(() ->
+                new ConsultationException(Reason.CONSULTATION_NOT_FOUND, "no consultation " + id)));
     }
 
     private CompletionStage<Consultation> transition(Actor actor, ConsultationId id, Action action,
@@ -289,7 +303,9 @@ public final class ConsultationService {
      */
     private CompletionStage<Consultation> compareAndSet(ConsultationId id, UnaryOperator<Consultation> decide,
             int attempt) {
-        return load(id).thenCompose(current -> {
+        // decided on the latest version: a lagging copy would refuse what is allowed (admitting someone it has not seen
+        // join yet) or lose the compare-and-set
+        return latest(id).thenCompose(current -> {
             Consultation updated = decide.apply(current);
             if (updated == current) {
                 return CompletableFuture.completedFuture(current);

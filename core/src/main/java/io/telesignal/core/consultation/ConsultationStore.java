@@ -12,7 +12,19 @@ import java.util.concurrent.CompletionStage;
 public interface ConsultationStore {
     CompletionStage<Void> create(Consultation consultation);
 
+    /**
+     * The consultation; in cluster mode possibly this node's copy, which may lag another node's write by the moment
+     * its announcement takes to arrive (see {@link #findLatest}).
+     */
     CompletionStage<Optional<Consultation>> find(ConsultationId id);
+
+    /**
+     * The latest version, never a copy that may lag: for a change (compare-and-set), and before a refusal that a
+     * lagging copy could cause. The same as {@link #find} for a store that keeps no copies.
+     */
+    default CompletionStage<Optional<Consultation>> findLatest(ConsultationId id) {
+        return find(id);
+    }
 
     /** Stores {@code updated} if the stored version equals {@code expectedVersion}; answers whether it did. */
     CompletionStage<Boolean> replace(long expectedVersion, Consultation updated);

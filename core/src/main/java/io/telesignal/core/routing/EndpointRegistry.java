@@ -23,7 +23,14 @@ public interface EndpointRegistry {
      */
     CompletionStage<Optional<Endpoint>> unregisterFrom(EndpointId id, NodeId node);
 
+    /** Where the endpoint is; may answer from a copy this node keeps (see {@link #forget}). */
     CompletionStage<Optional<Endpoint>> find(EndpointId id);
+
+    /**
+     * A delivery did not find the endpoint where {@link #find} said it was: a registry that keeps copies of locations
+     * drops its copy, so that the next {@code find} asks the shared registry. Nothing to do for one that keeps none.
+     */
+    default void forget(EndpointId id) {}
 
     CompletionStage<List<Endpoint>> endpointsOf(UserId user);
 

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Algorithm: look the endpoint up in the registry; if this node holds it, offer the event to its local
  * sink; otherwise hand it to the {@link NodeLink} for the holding node. A registry entry for this node with
  * no local sink is stale (the connection closed between the lookup and the offer) and counts as
- * {@code NOT_CONNECTED}. An endpoint whose node cannot be reached is given to the {@link Fallback}, which keeps the
+ * {@code NOT_CONNECTED}. An endpoint not found where the registry said is looked up once more, past any copy of the
+ * registry this node keeps (it moved meanwhile). An endpoint whose node cannot be reached is given to the {@link Fallback}, which keeps the
  * event for the endpoint's session wherever it resumes. Callers always get an outcome per endpoint: nothing is dropped
  * silently.
  */
@@ -149,10 +150,16 @@ public final class Router {
                         .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE);
         return outcome.thenCompose(result -> result != DeliveryOutcome.NODE_UNREACHABLE ? CompletableFuture
                 .completedFuture(result) : fallback.deposit(endpoint, event)
-                        .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE)
-                        .thenCompose(deposited -> deposited == DeliveryOutcome.NOT_CONNECTED && !again
-                                ? deliver(endpoint.id(), event, true) // it moved meanwhile: where is it now?
-                                : CompletableFuture.completedFuture(deposited)));
+                        .exceptionally(failure -> DeliveryOutcome.NODE_UNREACHABLE))
+                .thenCompose(result -> {
+                    if (result != DeliveryOutcome.NOT_CONNECTED || again) {
+                        return CompletableFuture.completedFuture(result);
+                    }
+                    // not where the registry said (it moved, or this node's copy of where it is was out of date): once
+                    // more, from the shared registry
+                    registry.forget(endpoint.id());
+                    return deliver(endpoint.id(), event, true);
+                });
     }
 
     private static final CompletionStage<DeliveryOutcome> NOT_HERE = CompletableFuture.completedFuture(

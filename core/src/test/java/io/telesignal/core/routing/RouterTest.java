@@ -82,6 +82,86 @@ class RouterTest {
         assertThat(a.deliverToUser(new UserId("nobody"), new Ping(1)).toCompletableFuture().join()).isEmpty();
     }
 
+    /** Node A's registry keeps a copy of where an endpoint was, until told to forget it (as the Redis one does). */
+    private static final class CopyingRegistry implements EndpointRegistry {
+        private final InMemoryEndpointRegistry shared = new InMemoryEndpointRegistry();
+        private final java.util.Map<EndpointId, Endpoint> copies = new java.util.HashMap<>();
+        private final List<EndpointId> forgotten = new ArrayList<>();
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> register(Endpoint endpoint) {
+            return shared.register(endpoint);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<java.util.Optional<Endpoint>> unregister(EndpointId id) {
+            return shared.unregister(id);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<java.util.Optional<Endpoint>> unregisterFrom(EndpointId id,
+                NodeId node) {
+            return shared.unregisterFrom(id, node);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<Endpoint>> endpointsOf(UserId user) {
+            return shared.endpointsOf(user);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<Endpoint>> endpointsOn(NodeId node) {
+            return shared.endpointsOn(node);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<java.util.Optional<Endpoint>> find(EndpointId id) {
+            Endpoint copy = copies.get(id);
+            if (copy != null) {
+                return java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.of(copy));
+            }
+            return shared.find(id).thenApply(found -> {
+                found.ifPresent(endpoint -> copies.put(id, endpoint));
+                return found;
+            });
+        }
+
+        @Override
+        public void forget(EndpointId id) {
+            forgotten.add(id);
+            copies.remove(id);
+        }
+    }
+
+    @Test
+    void anEndpointNotWhereTheCopySaidIsLookedUpOnceMoreAndReached() {
+        CopyingRegistry registry = new CopyingRegistry();
+        InProcessNodeLink nodes = new InProcessNodeLink();
+        Router onA = new Router(NODE_A, registry, new LocalEndpoints(), nodes);
+        Router onB = new Router(NODE_B, registry, new LocalEndpoints(), nodes);
+        Router onC = new Router(new NodeId("c"), registry, new LocalEndpoints(), nodes);
+        nodes.join(onA);
+        nodes.join(onB);
+        nodes.join(onC);
+        List<CoreEvent> onBReceived = new ArrayList<>();
+        List<CoreEvent> onCReceived = new ArrayList<>();
+        EndpointId tab = connect(onB, "ws-moving", EndpointSink.of(onBReceived::add));
+        assertThat(onA.deliver(tab, new Ping(1)).toCompletableFuture().join()).isEqualTo(DeliveryOutcome.DELIVERED);
+
+        // the session moves to C (it resumed there): B lets go, and A's copy still says B
+        onB.release(tab);
+        connect(onC, "ws-moving", EndpointSink.of(onCReceived::add));
+
+        assertThat(onA.deliver(tab, new Ping(2)).toCompletableFuture().join()).isEqualTo(DeliveryOutcome.DELIVERED);
+        assertThat(onBReceived).containsExactly(new Ping(1));
+        assertThat(onCReceived).containsExactly(new Ping(2));
+        assertThat(registry.forgotten).containsExactly(tab);
+        // one more try only: an endpoint that is nowhere is not chased
+        onC.disconnect(tab).toCompletableFuture().join();
+        registry.copies.put(tab, new Endpoint(tab, ALICE, FrontDoor.WEBSOCKET, NODE_B, null, Instant.EPOCH));
+        assertThat(onA.deliver(tab, new Ping(3)).toCompletableFuture().join()).isEqualTo(DeliveryOutcome.NOT_CONNECTED);
+    }
+
     @Test
     void singleNodeLinkReportsOtherNodesUnreachable() {
         Router alone = new Router(NODE_A, shared, new LocalEndpoints(), new SingleNodeLink());

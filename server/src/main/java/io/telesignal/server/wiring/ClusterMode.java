@@ -47,7 +47,7 @@ final class ClusterMode implements AutoCloseable {
         this.self = self;
         this.redis = redis;
         this.bus = new RedisBus(redis);
-        this.endpoints = new RedisEndpointRegistry(redis);
+        this.endpoints = new RedisEndpointRegistry(redis, bus);
         this.link = new RedisNodeLink(bus, self, codec, LINK_TIMEOUT);
         this.presence = new RedisPresenceStore(redis);
         this.presenceFeed = new RedisPresenceFeed(bus, codec);
@@ -102,7 +102,7 @@ final class ClusterMode implements AutoCloseable {
 
     /** The database store, with each node's copy of the consultations in use checked against the latest version. */
     synchronized ConsultationStore consultations(ConsultationStore database) {
-        consultations = new RedisConsultationVersions(database, redis);
+        consultations = new RedisConsultationVersions(database, redis, bus);
         return consultations;
     }
 

@@ -339,10 +339,11 @@ class ClusterTest {
         // the patient was admitted from a session on node-x, which then died: its endpoint is still registered there
         // and listed in the consultation until node-x's cleanup, 30 s away
         io.telesignal.core.identity.EndpointId ghost = new io.telesignal.core.identity.EndpointId("websocket-ghost");
-        try (var shared = io.telesignal.cluster.redis.TestRedis.connect(redis)) {
+        try (var shared = io.telesignal.cluster.redis.TestRedis.connect(redis);
+                var bus = new io.telesignal.cluster.redis.RedisBus(shared)) {
             new io.telesignal.cluster.redis.RedisNodeRegistry(shared).heartbeat(
                     new io.telesignal.core.identity.NodeId("node-x")).toCompletableFuture().join();
-            new io.telesignal.cluster.redis.RedisEndpointRegistry(shared).register(new io.telesignal.core.routing.Endpoint(
+            new io.telesignal.cluster.redis.RedisEndpointRegistry(shared, bus).register(new io.telesignal.core.routing.Endpoint(
                     ghost, patient.id(), io.telesignal.core.identity.FrontDoor.WEBSOCKET,
                     new io.telesignal.core.identity.NodeId("node-x"), "127.0.0.1", java.time.Instant.now()))
                     .toCompletableFuture().join();

@@ -444,7 +444,10 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         CompletionStage<Consultation> authorized = previous.isDone()
                 ? door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin)
                 : previous.thenCompose(ready -> door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin));
-        CompletionStage<Object> relayed = authorized.thenCompose(c -> {
+        CompletionStage<Object> relayed = authorized.thenCompose(c -> c.admittedEndpoint(to).isPresent()
+                ? CompletableFuture.completedFuture(c)
+                // this node's copy may not know yet that the peer was admitted on another node: ask for the latest
+                : door.consultations().latest(id)).thenCompose(c -> {
             var peer = c.admittedEndpoint(to).filter(attendee -> !to.equals(s.endpoint()));
             if (peer.isEmpty()) {
                 throw new io.telesignal.core.Refusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
