@@ -5,8 +5,14 @@ import { Client, Mesh, TelesignalError } from '/sdk/telesignal.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
+/** An invite link carries its token in the fragment (#invite=…), which never reaches a server log; older links in
+ * the query. Either way it leaves the address bar as soon as it is read. */
+const invite = new URLSearchParams(location.hash.slice(1)).get('invite') || params.get('invite');
+if (invite) history.replaceState(null, '', location.pathname + (params.get('c') ? '?c=' + params.get('c') : ''));
 const app = { client: null, user: null, token: null, consultation: params.get('c'), mesh: null, stream: null,
-  provider: false, self: null, tiles: new Map(), shownChat: new Set() };
+  provider: false, self: null, tiles: new Map(), shownChat: new Set(), invite };
+/** A guest's (or an invited account's) place for this tab, so that a reload resumes: gone when the tab closes. */
+const KEPT = 'telesignal.invited';
 /** A call not connected this long after it was made is reported on its tile (it goes on trying). */
 const CALL_PROBLEM_MS = 20000;
 window.telesignalApp = app; // for the browser tests and for debugging
@@ -35,7 +41,7 @@ async function api(path, body, token) {
 const EXPLAIN = {
   bad_credentials: 'That login and password do not match.',
   invite_used: 'This invite link has already been used. Ask your provider for a new one.',
-  invite_invalid: 'This invite link is not valid or has expired.',
+  invite_invalid: 'This invite link is not valid or has expired. Ask your provider for a new one.',
   consultation_ended: 'This consultation has ended.',
   not_authorized: 'You are not on the list for this consultation.',
   consultation_full: 'This consultation is full.',
@@ -60,7 +66,7 @@ $('password-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
     const answer = await api('/api/v1/login', { login: $('login').value, password: $('password').value });
-    await signedIn(answer.token);
+    await withAccount(answer.token);
   } catch (e) {
     status(explain(e), true);
   }
@@ -68,19 +74,61 @@ $('password-form').addEventListener('submit', async (event) => {
 
 $('token-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  await signedIn($('token').value.trim()).catch((e) => status(explain(e), true));
+  await withAccount($('token').value.trim()).catch((e) => status(explain(e), true));
 });
+
+/** Signed in with an account; an invite link it came with is redeemed with the account's own token. */
+async function withAccount(token) {
+  if (app.invite) {
+    const answer = await api('/api/v1/invites/redeem', { invite: app.invite }, token);
+    app.invite = null;
+    app.consultation = answer.consultation;
+    keep(token, answer.consultation);
+  }
+  await signedIn(token);
+}
+
+/** Keeps the tab's place in the consultation it was invited to, so that a reload resumes instead of failing. */
+function keep(token, consultation) {
+  sessionStorage.setItem(KEPT, JSON.stringify({ token, consultation }));
+}
 
 $('guest-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
-    const answer = await api('/api/v1/invites/redeem', { invite: params.get('invite'), displayName: $('guest-name').value });
+    const answer = await api('/api/v1/invites/redeem', { invite: app.invite, displayName: $('guest-name').value });
+    app.invite = null;
     app.consultation = answer.consultation;
+    keep(answer.token, answer.consultation);
     await signedIn(answer.token);
   } catch (e) {
     status(explain(e), true);
   }
 });
+
+$('invite-signin').addEventListener('click', () => {
+  $('signin-invite').hidden = false;
+  show('signin');
+});
+
+/** Checks the invite as the page opens: a used, expired or ended one is said at once, not after the form. */
+async function checkInvite() {
+  show('guest');
+  try {
+    const checked = await api('/api/v1/invites/check', { invite: app.invite });
+    const until = new Date(checked.expiresAt);
+    $('invite-about').textContent = `You are invited as ${ROLE_NAMES[checked.role] || checked.role}. The link works`
+        + ` once, until ${until.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}.`;
+  } catch (e) {
+    $('invite-about').textContent = '';
+    $('invite-problem').textContent = e.code === 'consultation_ended' ? 'This consultation has ended.' : explain(e);
+    $('invite-problem').hidden = false;
+    $('guest-form').hidden = true;
+    $('guest-account').hidden = true;
+  }
+}
+
+const ROLE_NAMES = { interpreter: 'an interpreter', guest: 'a guest', patient: 'a patient', device: 'a device' };
 
 async function signedIn(token) {
   app.token = token;
@@ -103,7 +151,11 @@ async function signedIn(token) {
   app.client.addEventListener('waiting-room', ({ detail }) => waitingList(detail.waiting));
   app.client.addEventListener('participant', ({ detail }) => {
     if (detail.state === 'ended') finished('The provider has ended the consultation.');
-    else awayNotice(detail.participants);
+    else {
+      app.participants = detail.participants;
+      awayNotice(detail.participants);
+      if (app.phase === 'call') participantsList(detail.participants);
+    }
   });
   app.client.addEventListener('chat', ({ detail }) => chatLine(detail.message));
   app.client.addEventListener('error', ({ detail }) => {
@@ -116,9 +168,73 @@ async function signedIn(token) {
   app.provider = welcome.user.roles.includes('provider');
   $('who').textContent = 'Signed in as ' + welcome.user.displayName;
   status('');
-  if (app.provider && !app.consultation) show('start');
+  if (!app.consultation) await home();
   else await precall();
 }
+
+// ---- signed in without a consultation: the open ones, a pasted link, and (providers) a new one
+
+async function home() {
+  $('start-new').hidden = !app.provider;
+  show('start');
+  try {
+    const response = await fetch('/api/v1/me/consultations', { headers: { Authorization: 'Bearer ' + app.token } });
+    const json = await response.json();
+    if (!response.ok) throw new TelesignalError(json.error.code, json.error.message);
+    $('mine').replaceChildren(...json.consultations.map(mineItem));
+    $('mine-empty').hidden = json.consultations.length > 0;
+  } catch (e) {
+    status('Your consultations could not be listed: ' + explain(e), true);
+  }
+}
+
+const TIME = { dateStyle: 'medium', timeStyle: 'short' };
+
+function mineItem(c) {
+  const li = document.createElement('li');
+  const who = c.providers.length ? 'with ' + c.providers.join(', ') : '';
+  const when = c.scheduledFor ? 'scheduled for ' + new Date(c.scheduledFor).toLocaleString([], TIME)
+    : 'opened ' + new Date(c.createdAt).toLocaleString([], TIME);
+  const where = c.status === 'admitted' ? ' · you are in it' : c.status === 'waiting' ? ' · you are waiting' : '';
+  const label = ['Consultation', who].filter(Boolean).join(' ');
+  li.append(document.createTextNode(`${label}, ${when}${where}`));
+  const open = document.createElement('button');
+  open.type = 'button';
+  open.textContent = 'Join';
+  open.setAttribute('aria-label', `Join the consultation ${who}, ${when}`.replace('  ', ' '));
+  open.addEventListener('click', () => openConsultation(c.id));
+  li.append(open);
+  return li;
+}
+
+async function openConsultation(id) {
+  app.consultation = id;
+  history.replaceState(null, '', '?c=' + id);
+  await precall();
+}
+
+/** A link as sent (…/?c=ID, an invite …/#invite=…), or just the consultation's id. */
+$('link-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = $('pasted-link').value.trim();
+  let url = null;
+  try { url = new URL(text, location.origin); } catch (e) { /* not a URL: perhaps an id */ }
+  const pastedInvite = url && (new URLSearchParams(url.hash.slice(1)).get('invite') || url.searchParams.get('invite'));
+  const id = url && url.searchParams.get('c') || (/^[A-Za-z0-9._-]{1,64}$/.test(text) ? text : null);
+  try {
+    if (pastedInvite) {
+      const answer = await api('/api/v1/invites/redeem', { invite: pastedInvite }, app.token);
+      keep(app.token, answer.consultation);
+      await openConsultation(answer.consultation);
+    } else if (id) {
+      await openConsultation(id);
+    } else {
+      status('That is not a link to a consultation. Paste the whole link you were sent.', true);
+    }
+  } catch (e) {
+    status(explain(e), true);
+  }
+});
 
 // ---- provider: start a consultation
 
@@ -127,9 +243,7 @@ $('start-form').addEventListener('submit', async (event) => {
   try {
     const created = await api('/api/v1/consultations',
         { participants: [{ user: $('patient-login').value.trim(), role: 'patient' }] }, app.token);
-    app.consultation = created.id;
-    history.replaceState(null, '', '?c=' + created.id);
-    await precall();
+    await openConsultation(created.id);
   } catch (e) {
     status(explain(e), true);
   }
@@ -146,6 +260,10 @@ async function precall() {
   const devices = await navigator.mediaDevices.enumerateDevices();
   fill($('camera'), devices.filter((d) => d.kind === 'videoinput'), deviceInUse('video'));
   fill($('microphone'), devices.filter((d) => d.kind === 'audioinput'), deviceInUse('audio'));
+  if (app.autoJoin && app.stream) {
+    app.autoJoin = false;
+    await join();
+  }
 }
 
 /** Lists devices in a select, the one in use (if any) selected. */
@@ -215,6 +333,7 @@ function ensureMesh() {
 }
 
 async function join() {
+  app.left = false;
   ensureMesh();
   try {
     const view = await app.client.join(app.consultation);
@@ -284,7 +403,9 @@ function enterCall(view) {
   (view.chat || []).forEach(chatLine);
   ensureMesh();
   app.mesh.update(view.participants);
+  app.participants = view.participants;
   awayNotice(view.participants);
+  participantsList(view.participants);
   listCallDevices().catch(() => { /* the selects stay empty; the call goes on */ });
 }
 
@@ -338,10 +459,19 @@ function removeTile(peer) {
   if (tile) { tile.remove(); app.tiles.delete(peer); }
 }
 
+const ROLES = { patient: 'patient', provider: 'provider', staff: 'staff', interpreter: 'interpreter',
+  guest: 'family member or guest', device: 'device', admin: 'administrator' };
+
+/** "Ana (interpreter, invite link)": who someone is and how they came. */
+function described(p) {
+  return `${p.displayName} (${ROLES[p.role] || p.role}, ${p.invited ? 'invite link' : 'on the list'})`;
+}
+
 function waitingList(waiting) {
+  $('waiting-empty').hidden = waiting.length > 0;
   $('waiting-list').replaceChildren(...waiting.map((w) => {
     const li = document.createElement('li');
-    li.append(document.createTextNode(w.displayName + ' '));
+    li.append(document.createTextNode(described(w) + ' '));
     const admit = document.createElement('button');
     admit.type = 'button';
     admit.textContent = 'Admit ' + w.displayName;
@@ -353,6 +483,49 @@ function waitingList(waiting) {
     li.append(admit, deny);
     return li;
   }));
+}
+
+/** The admitted others, each with Remove behind a confirmation (providers only). */
+function participantsList(participants) {
+  if (!app.provider) return;
+  const others = participants.filter((p) => p.user !== app.user.id);
+  $('participants-list').replaceChildren(...others.map((p) => {
+    const li = document.createElement('li');
+    li.dataset.user = p.user;
+    li.append(document.createTextNode(described(p) + ' '));
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'secondary';
+    remove.textContent = 'Remove ' + p.displayName;
+    remove.addEventListener('click', () => confirmRemoval(li, p));
+    li.append(remove);
+    return li;
+  }));
+}
+
+function confirmRemoval(li, p) {
+  const question = document.createElement('span');
+  question.className = 'confirm';
+  question.textContent = `Remove ${p.displayName} from the consultation? They cannot come back in with their link.`;
+  const yes = document.createElement('button');
+  yes.type = 'button';
+  yes.className = 'danger';
+  yes.textContent = 'Yes, remove ' + p.displayName;
+  const no = document.createElement('button');
+  no.type = 'button';
+  no.className = 'secondary';
+  no.textContent = 'Cancel';
+  li.replaceChildren(question, yes, no);
+  yes.focus();
+  yes.addEventListener('click', async () => {
+    try {
+      await app.client.remove(app.consultation, p.user);
+      status(`${p.displayName} was removed from the consultation.`);
+    } catch (e) {
+      status(explain(e), true);
+    }
+  });
+  no.addEventListener('click', () => participantsList(app.participants || []));
 }
 
 function chatLine(message) {
@@ -394,19 +567,64 @@ $('camera-toggle').addEventListener('click', () => {
 $('invite').addEventListener('click', async () => {
   try {
     const created = await app.client.invite(app.consultation, $('invite-role').value);
-    const link = location.origin + '/?invite=' + encodeURIComponent(created.invite);
-    $('invite-link').textContent = 'Send this link: ' + link;
+    // in the fragment: a browser never sends it to a server, so it stays out of proxy and server logs
+    const link = location.origin + '/#invite=' + encodeURIComponent(created.invite);
+    $('invite-anchor').href = link;
+    $('invite-anchor').textContent = link;
     $('invite-link').dataset.link = link;
+    const until = new Date(created.expiresAt).toLocaleString([], TIME);
+    $('invite-validity').textContent = `It works once, for one person, until ${until}. Create another for each person.`;
     $('invite-link').hidden = false;
   } catch (e) {
     status(explain(e), true);
   }
 });
 
-$('leave').addEventListener('click', async () => {
-  await app.client.leave(app.consultation).catch(() => {});
-  finished('You left the consultation.');
+$('invite-copy').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText($('invite-link').dataset.link);
+    status('The invite link is copied. Paste it into your message to them.');
+  } catch (e) {
+    // no clipboard (an insecure page, or refused): select the link so that it can be copied by hand
+    const range = document.createRange();
+    range.selectNodeContents($('invite-anchor'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    status('Copy the selected link by hand (Ctrl+C or long-press).', true);
+  }
 });
+
+async function leave() {
+  await app.client.leave(app.consultation).catch(() => {});
+  app.left = true;
+  finished('You left the consultation.');
+}
+$('leave').addEventListener('click', leave);
+$('waiting-leave').addEventListener('click', leave);
+
+/** After leaving, back in while the consultation is open: the camera check, then the waiting room or the call. */
+$('rejoin').addEventListener('click', async () => {
+  $('rejoin').hidden = true;
+  if (!(await stillOpen())) {
+    app.left = false;
+    finished('This consultation has ended.');
+    return;
+  }
+  app.shownChat.clear();
+  $('chat-log').replaceChildren();
+  await precall();
+});
+
+/** Whether the consultation has not ended (as far as the server says; a failure to ask counts as no). */
+async function stillOpen() {
+  try {
+    const response = await fetch('/api/v1/consultations/' + encodeURIComponent(app.consultation),
+        { headers: { Authorization: 'Bearer ' + app.token } });
+    return response.ok && (await response.json()).state !== 'ended';
+  } catch (e) {
+    return false;
+  }
+}
 
 $('end').addEventListener('click', async () => {
   await app.client.end(app.consultation).catch((e) => status(explain(e), true));
@@ -416,12 +634,36 @@ $('end').addEventListener('click', async () => {
 function finished(reason) {
   if (app.mesh) { app.mesh.close(); app.mesh = null; }
   if (app.stream) app.stream.getTracks().forEach((t) => t.stop());
+  app.phase = 'done';
   $('done-reason').textContent = reason;
+  $('rejoin').hidden = true;
   show('done');
   status(reason);
+  if (app.left) offerRejoin();
+}
+
+/** Rejoin is offered to someone who left, while the consultation is open. */
+async function offerRejoin() {
+  const open = await stillOpen();
+  $('rejoin').hidden = !(open && app.left && app.phase === 'done');
 }
 
 // ---- start
 
-if (params.get('invite')) show('guest');
-else show('signin');
+const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+if (kept && !app.invite) {
+  // this tab redeemed an invite before a reload: back in with the same place, not the used link again, and straight
+  // back where they were (the call, or the waiting room) once the camera is open again
+  app.invite = null;
+  app.consultation = kept.consultation;
+  app.autoJoin = true;
+  signedIn(kept.token).catch((e) => {
+    sessionStorage.removeItem(KEPT);
+    status(explain(e) + ' Open your invite link again, or ask your provider for a new one.', true);
+    show('signin');
+  });
+} else if (app.invite) {
+  checkInvite();
+} else {
+  show('signin');
+}

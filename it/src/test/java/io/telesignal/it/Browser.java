@@ -81,6 +81,32 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /** Reloads the page, as a user pressing F5 does. */
+    void reload() {
+        driver.navigate().refresh();
+    }
+
+    /** Clicks the shown button whose text is exactly {@code text}. */
+    void clickButton(String text) {
+        until(d -> {
+            for (WebElement button : d.findElements(By.tagName("button"))) {
+                if (button.isDisplayed() && button.isEnabled() && text.equals(button.getText().trim())) {
+                    button.click();
+                    return Boolean.TRUE;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Waits until the element's text contains {@code part}; answers the text. */
+    String waitForText(String css, String part) {
+        return until(d -> {
+            String text = d.findElement(By.cssSelector(css)).getText();
+            return text.contains(part) ? text : null;
+        });
+    }
+
     /** Waits until the section with this id is the one shown. */
     void shows(String section) {
         until(d -> d.findElement(By.id(section)).isDisplayed() ? Boolean.TRUE : null);

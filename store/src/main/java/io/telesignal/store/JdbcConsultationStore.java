@@ -197,17 +197,21 @@ public final class JdbcConsultationStore implements ConsultationStore {
                     return Optional.empty();
                 }
                 Map<UserId, Role> listed = new HashMap<>();
+                Set<UserId> invited = new HashSet<>();
                 try (PreparedStatement participants = conn.prepareStatement(
-                        "SELECT user_id, role_name FROM consultation_participants WHERE consultation_id = ?")) {
+                        "SELECT user_id, role_name, via FROM consultation_participants WHERE consultation_id = ?")) {
                     participants.setString(1, id.value());
                     try (ResultSet p = participants.executeQuery()) {
                         while (p.next()) {
                             listed.put(new UserId(p.getString(1)), Role.fromWireName(p.getString(2)));
+                            if (VIA_INVITE.equals(p.getString(3))) {
+                                invited.add(new UserId(p.getString(1)));
+                            }
                         }
                     }
                 }
                 return Optional.of(new Consultation(id, ConsultationState.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)),
-                        listed, readAttendance(conn, id), rs.getInt(2), new UserId(rs.getString(3)),
+                        listed, invited, readAttendance(conn, id, invited), rs.getInt(2), new UserId(rs.getString(3)),
                         rs.getObject(4, OffsetDateTime.class).toInstant(),
                         Optional.ofNullable(rs.getObject(5, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
                         Optional.ofNullable(rs.getObject(6, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
@@ -229,7 +233,8 @@ public final class JdbcConsultationStore implements ConsultationStore {
     }
 
     /** Attendees in the order they came, each with their endpoints. */
-    private static Map<UserId, Attendee> readAttendance(Connection conn, ConsultationId id) throws SQLException {
+    private static Map<UserId, Attendee> readAttendance(Connection conn, ConsultationId id, Set<UserId> invited)
+            throws SQLException {
         Map<UserId, Set<EndpointId>> endpoints = new HashMap<>();
         try (PreparedStatement query = conn.prepareStatement(
                 "SELECT user_id, endpoint_id FROM consultation_endpoints WHERE consultation_id = ?")) {
@@ -251,7 +256,8 @@ public final class JdbcConsultationStore implements ConsultationStore {
                     attendees.put(user, new Attendee(user, rs.getString(2), Role.fromWireName(rs.getString(3)),
                             Attendee.Status.valueOf(rs.getString(4)), rs.getObject(5, OffsetDateTime.class).toInstant(),
                             endpoints.getOrDefault(user, Set.of()),
-                            Optional.ofNullable(rs.getObject(6, OffsetDateTime.class)).map(OffsetDateTime::toInstant)));
+                            Optional.ofNullable(rs.getObject(6, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                            invited.contains(user)));
                 }
             }
         }
@@ -289,13 +295,17 @@ public final class JdbcConsultationStore implements ConsultationStore {
         }
     }
 
+    /** {@code consultation_participants.via} of someone listed because they used an invite link. */
+    private static final String VIA_INVITE = "invite";
+
     private static void writeParticipants(Connection conn, Consultation c) throws SQLException {
         try (PreparedStatement insert = conn.prepareStatement(
-                "INSERT INTO consultation_participants (consultation_id, user_id, role_name) VALUES (?, ?, ?)")) {
+                "INSERT INTO consultation_participants (consultation_id, user_id, role_name, via) VALUES (?, ?, ?, ?)")) {
             for (Map.Entry<UserId, Role> entry : c.listed().entrySet()) {
                 insert.setString(1, c.id().value());
                 insert.setString(2, entry.getKey().value());
                 insert.setString(3, entry.getValue().wireName());
+                insert.setString(4, c.invited().contains(entry.getKey()) ? VIA_INVITE : "list");
                 insert.addBatch();
             }
             insert.executeBatch();

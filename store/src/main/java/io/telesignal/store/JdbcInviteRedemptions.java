@@ -37,6 +37,19 @@ public final class JdbcInviteRedemptions implements InviteRedemptions {
     }
 
     @Override
+    public boolean redeemed(String inviteId) {
+        return tx.read("invite redeemed", c -> {
+            try (PreparedStatement query = c.prepareStatement(
+                    "SELECT 1 FROM invite_redemptions WHERE invite_id = ?")) {
+                query.setString(1, inviteId);
+                try (java.sql.ResultSet rs = query.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
         return tx.inTransaction("purge invite redemptions", c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM invite_redemptions WHERE expires_at < ?")) {

@@ -41,7 +41,7 @@ class CoreEventCodecTest {
         Attendee present = new Attendee(new UserId("u1"), "Dr Ünïcode \"Q\"", Role.PROVIDER, Attendee.Status.ADMITTED,
                 T0, Set.of(new EndpointId("websocket-s1"), new EndpointId("sip-f1")));
         Attendee away = new Attendee(new UserId("u2"), "Pat", Role.PATIENT, Attendee.Status.WAITING, T0, Set.of(),
-                Optional.of(T0.plusSeconds(5)));
+                Optional.of(T0.plusSeconds(5)), true);
         List<CoreEvent> events = List.of(
                 new ParticipantsChanged(c, ConsultationState.IN_PROGRESS, List.of(present, away), 7),
                 new WaitingRoomChanged(c, List.of(away), 8),

@@ -16,9 +16,11 @@ import java.util.Set;
  * not say goodbye) keeps their place, with no endpoints, {@code awaySince} the moment the last one was lost: coming
  * back from a fresh endpoint within the consultation's rejoin grace puts them straight back where they were
  * (admitted, or waiting), instead of into the waiting room again. An attendee who leaves is simply gone.
+ *
+ * <p>{@code invited}: they came through an invite link rather than being named when the consultation was made.
  */
 public record Attendee(UserId user, String displayName, Role role, Status status, Instant since,
-        Set<EndpointId> endpoints, Optional<Instant> awaySince) {
+        Set<EndpointId> endpoints, Optional<Instant> awaySince, boolean invited) {
     public enum Status {
         WAITING,
         ADMITTED
@@ -37,9 +39,9 @@ public record Attendee(UserId user, String displayName, Role role, Status status
         }
     }
 
-    /** Someone present from the given endpoints. */
+    /** Someone on the list, present from the given endpoints. */
     public Attendee(UserId user, String displayName, Role role, Status status, Instant since, Set<EndpointId> endpoints) {
-        this(user, displayName, role, status, since, endpoints, Optional.empty());
+        this(user, displayName, role, status, since, endpoints, Optional.empty(), false);
     }
 
     public boolean admitted() {
@@ -54,10 +56,10 @@ public record Attendee(UserId user, String displayName, Role role, Status status
     /** The same attendee on these endpoints; with none left they are away from {@code now}. */
     Attendee withEndpoints(Set<EndpointId> newEndpoints, Instant now) {
         return new Attendee(user, displayName, role, status, since, newEndpoints,
-                newEndpoints.isEmpty() ? Optional.of(awaySince.orElse(now)) : Optional.empty());
+                newEndpoints.isEmpty() ? Optional.of(awaySince.orElse(now)) : Optional.empty(), invited);
     }
 
     Attendee admittedAt(Instant at) {
-        return new Attendee(user, displayName, role, Status.ADMITTED, at, endpoints, awaySince);
+        return new Attendee(user, displayName, role, Status.ADMITTED, at, endpoints, awaySince, invited);
     }
 }

@@ -21,11 +21,16 @@ import java.util.Set;
  *
  * <p>Admission: a participant whose role here is {@code provider} or {@code staff} is admitted on joining;
  * everyone else (patient, guest, interpreter, device) waits until a provider admits them.
+ *
+ * <p>{@code invited}: the listed participants who are on the list because they used an invite link (not named when
+ * the consultation was made), so that a provider can tell an invited interpreter from someone the consultation
+ * already expected.
  */
 public record Consultation(
         ConsultationId id,
         ConsultationState state,
         Map<UserId, Role> listed,
+        Set<UserId> invited,
         Map<UserId, Attendee> attendees,
         int maxParticipants,
         UserId createdBy,
@@ -44,6 +49,10 @@ public record Consultation(
         Objects.requireNonNull(scheduledFor, "scheduledFor");
         Objects.requireNonNull(endedAt, "endedAt");
         listed = Map.copyOf(listed);
+        invited = Set.copyOf(invited);
+        if (!listed.keySet().containsAll(invited)) {
+            throw new IllegalArgumentException("only listed participants are invited");
+        }
         attendees = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attendees));
         if (maxParticipants < 2 || maxParticipants > 100) {
             throw new IllegalArgumentException("maxParticipants must be 2-100");
@@ -54,7 +63,7 @@ public record Consultation(
             UserId createdBy, Instant now, Optional<Instant> scheduledFor) {
         ConsultationState state = scheduledFor.filter(now::isBefore).isPresent()
                 ? ConsultationState.SCHEDULED : ConsultationState.OPEN;
-        return new Consultation(id, state, listed, Map.of(), maxParticipants, createdBy, now, scheduledFor,
+        return new Consultation(id, state, listed, Set.of(), Map.of(), maxParticipants, createdBy, now, scheduledFor,
                 Optional.empty(), 0);
     }
 
@@ -94,7 +103,10 @@ public record Consultation(
         return attendees.values().stream().filter(a -> !a.admitted()).toList();
     }
 
-    /** Lists a participant with a role (an invite was redeemed); someone listed already keeps their role. */
+    /**
+     * Lists a participant with a role because they used an invite link; someone listed already keeps their role (and
+     * stays someone the consultation expected).
+     */
     public Consultation list(UserId user, Role role) {
         requireNotEnded();
         if (listed.containsKey(user)) {
@@ -102,8 +114,10 @@ public record Consultation(
         }
         Map<UserId, Role> next = new java.util.HashMap<>(listed);
         next.put(user, role);
-        return new Consultation(id, state, next, attendees, maxParticipants, createdBy, createdAt, scheduledFor, endedAt,
-                version + 1);
+        Set<UserId> nextInvited = new HashSet<>(invited);
+        nextInvited.add(user);
+        return new Consultation(id, state, next, nextInvited, attendees, maxParticipants, createdBy, createdAt,
+                scheduledFor, endedAt, version + 1);
     }
 
     /** Joins from one more endpoint; someone already admitted stays admitted. */
@@ -122,7 +136,8 @@ public record Consultation(
                         "consultation " + id + " has " + maxParticipants + " participants already");
             }
             Attendee.Status status = admittedOnJoin(role) ? Attendee.Status.ADMITTED : Attendee.Status.WAITING;
-            next.put(actor.user(), new Attendee(actor.user(), actor.displayName(), role, status, now, Set.of(endpoint)));
+            next.put(actor.user(), new Attendee(actor.user(), actor.displayName(), role, status, now, Set.of(endpoint),
+                    Optional.empty(), invited.contains(actor.user())));
         }
         return with(next, now);
     }
@@ -227,8 +242,8 @@ public record Consultation(
 
     public Consultation end(Instant now) {
         requireNotEnded();
-        return new Consultation(id, ConsultationState.ENDED, listed, Map.of(), maxParticipants, createdBy, createdAt,
-                scheduledFor, Optional.of(now), version + 1);
+        return new Consultation(id, ConsultationState.ENDED, listed, invited, Map.of(), maxParticipants, createdBy,
+                createdAt, scheduledFor, Optional.of(now), version + 1);
     }
 
     private Attendee requireWaiting(UserId user) {
@@ -259,7 +274,12 @@ public record Consultation(
         } else {
             nextState = ConsultationState.OPEN;
         }
-        return new Consultation(id, nextState, nextListed, next, maxParticipants, createdBy, createdAt, scheduledFor,
-                endedAt, version + 1);
+        Set<UserId> nextInvited = invited;
+        if (!nextListed.keySet().containsAll(invited)) {
+            nextInvited = new HashSet<>(invited);
+            nextInvited.retainAll(nextListed.keySet());
+        }
+        return new Consultation(id, nextState, nextListed, nextInvited, next, maxParticipants, createdBy, createdAt,
+                scheduledFor, endedAt, version + 1);
     }
 }

@@ -14,6 +14,11 @@ public final class InMemoryInviteRedemptions implements InviteRedemptions {
     }
 
     @Override
+    public boolean redeemed(String inviteId) {
+        return used.containsKey(inviteId);
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
         int before = used.size();
         used.values().removeIf(expires -> expires.isBefore(now));

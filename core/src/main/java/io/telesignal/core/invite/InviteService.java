@@ -87,6 +87,37 @@ public final class InviteService {
     }
 
     /**
+     * What an invite would grant, checked without using it, so that a page can tell its holder at once: answers the
+     * invite, or fails as using it would ({@code invite_invalid}: forged, expired, or for no such consultation;
+     * {@code consultation_ended}; {@code invite_used}).
+     */
+    public CompletionStage<Invite> inspect(String token) {
+        Invite invite = verify(token);
+        return usable(invite).thenCompose(ok -> workers.submit(() -> redemptions.redeemed(invite.id())))
+                .thenApply(used -> {
+                    if (used) {
+                        throw InviteException.used();
+                    }
+                    return invite;
+                });
+    }
+
+    /** The invite's consultation exists and has not ended. */
+    private CompletionStage<Void> usable(Invite invite) {
+        return consultations.find(invite.consultation()).thenApply(c -> {
+            if (c.isEmpty()) {
+                throw InviteException.invalid();
+            }
+            if (c.get().ended()) {
+                throw new io.telesignal.core.consultation.ConsultationException(
+                        io.telesignal.core.consultation.ConsultationException.Reason.CONSULTATION_ENDED,
+                        "the consultation has ended");
+            }
+            return null;
+        });
+    }
+
+    /**
      * Uses the invite for {@code redeemer}: marks it used (a second use fails with {@code invite_used}) and lists
      * the redeemer in the consultation with the invite's role.
      */
@@ -102,10 +133,7 @@ public final class InviteService {
     public CompletionStage<Invite> claim(String token, String actor, ConsultationService.Origin origin) {
         Invite invite = verify(token);
         // an invite to an ended or unknown consultation is refused before it is used up
-        return consultations.find(invite.consultation()).thenCompose(c -> {
-            if (c.isEmpty() || c.get().ended()) {
-                throw InviteException.invalid();
-            }
+        return usable(invite).thenCompose(ok -> {
             return workers.submit(() -> redemptions.redeem(invite.id(), clock.instant(), invite.expiresAt()))
                 .thenCompose(fresh -> audit.record(AuditEvent.of("invite.redeemed", actor,
                         fresh ? Outcome.OK : Outcome.DENIED).consultation(invite.consultation().value())

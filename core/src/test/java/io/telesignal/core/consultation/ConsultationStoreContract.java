@@ -54,6 +54,21 @@ public abstract class ConsultationStoreContract {
     }
 
     @Test
+    void whoCameByInviteReadsBack() {
+        Consultation c = consultation("c1", T0);
+        join(store().create(c));
+        UserId ana = new UserId("ana");
+        Consultation invited = c.list(ana, Role.INTERPRETER)
+                .join(new Actor(ana, "Ana", Set.of(Role.INTERPRETER)), Role.INTERPRETER, new EndpointId("e1"), T0);
+        assertThat(join(store().replace(c.version(), invited))).isTrue();
+
+        Consultation read = join(store().find(c.id())).orElseThrow();
+        assertThat(read).isEqualTo(invited);
+        assertThat(read.invited()).containsExactly(ana);
+        assertThat(read.attendee(ana).orElseThrow().invited()).isTrue();
+    }
+
+    @Test
     void listIsNewestFirstAndInvolvingFindsOpenOnesOfAUser() {
         join(store().create(consultation("c1", T0)));
         join(store().create(consultation("c2", T0.plusSeconds(10))));

@@ -42,6 +42,27 @@ class ConsultationTest {
     }
 
     @Test
+    void whoCameByInviteLinkIsToldApartFromWhoWasExpected() {
+        Actor interpreter = new Actor(new UserId("ana"), "Ana", Set.of(Role.INTERPRETER));
+        Consultation c = fresh.list(interpreter.user(), Role.INTERPRETER)
+                .list(patient.user(), Role.GUEST) // listed already: keeps their role, still expected
+                .join(interpreter, Role.INTERPRETER, ep("i1"), NOW).join(patient, Role.PATIENT, ep("p1"), NOW);
+        assertThat(c.invited()).containsExactly(interpreter.user());
+        assertThat(c.attendee(interpreter.user()).orElseThrow().invited()).isTrue();
+        assertThat(c.attendee(patient.user()).orElseThrow().invited()).isFalse();
+        assertThat(c.listedRole(patient.user())).contains(Role.PATIENT);
+
+        // still so once admitted and away, and forgotten with the listing when removed
+        Consultation admitted = c.admit(interpreter.user(), NOW).lose(Set.of(ep("i1")), NOW);
+        assertThat(admitted.attendee(interpreter.user()).orElseThrow().invited()).isTrue();
+        Consultation removed = admitted.join(interpreter, Role.INTERPRETER, ep("i2"), NOW)
+                .remove(interpreter.user(), NOW);
+        assertThat(removed.invited()).isEmpty();
+        assertThatThrownBy(() -> new Consultation(c.id(), c.state(), Map.of(), Set.of(interpreter.user()), Map.of(), 3,
+                doctor.user(), NOW, Optional.empty(), Optional.empty(), 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void scheduledConsultationOpensOnFirstJoin() {
         Consultation scheduled = Consultation.create(new ConsultationId("c2"), Map.of(doctor.user(), Role.PROVIDER), 8,
                 doctor.user(), NOW, Optional.of(NOW.plusSeconds(3600)));
@@ -158,8 +179,8 @@ class ConsultationTest {
     @Test
     void anAttendeeIsAwayExactlyWhenTheyHaveNoEndpoint() {
         assertThatThrownBy(() -> new Attendee(patient.user(), "Pat", Role.PATIENT, Attendee.Status.WAITING, NOW,
-                Set.of(), Optional.empty())).isInstanceOf(IllegalArgumentException.class);
+                Set.of(), Optional.empty(), false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Attendee(patient.user(), "Pat", Role.PATIENT, Attendee.Status.WAITING, NOW,
-                Set.of(ep("p1")), Optional.of(NOW))).isInstanceOf(IllegalArgumentException.class);
+                Set.of(ep("p1")), Optional.of(NOW), false)).isInstanceOf(IllegalArgumentException.class);
     }
 }

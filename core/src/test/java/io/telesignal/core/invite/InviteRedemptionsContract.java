@@ -42,6 +42,14 @@ public abstract class InviteRedemptionsContract {
     }
 
     @Test
+    void aUsedInviteIsKnownAsUsed() {
+        assertThat(redemptions().redeemed("inv-3")).isFalse();
+        redemptions().redeem("inv-3", T0, T0.plusSeconds(10));
+        assertThat(redemptions().redeemed("inv-3")).isTrue();
+        assertThat(redemptions().redeemed("inv-4")).isFalse();
+    }
+
+    @Test
     void expiredRedemptionsArePurged() {
         redemptions().redeem("old", T0, T0.plusSeconds(10));
         redemptions().redeem("new", T0, T0.plusSeconds(1000));

@@ -252,6 +252,36 @@ class RestApiTest {
     }
 
     @Test
+    void aPatientFindsTheirOpenConsultationsWithoutTheLink() throws Exception {
+        String doctorToken = loginToken("drsmith", "a long password");
+        String patientToken = loginToken("pat", "pat's long password");
+        assertThat(body(get("/api/v1/me/consultations", patientToken)).path("consultations")).isEmpty();
+        String older = body(post("/api/v1/consultations", doctorToken,
+                "{\"participants\":[{\"user\":\"pat\",\"role\":\"patient\"}]}")).path("id").asText();
+        String newer = body(post("/api/v1/consultations", doctorToken,
+                "{\"participants\":[{\"user\":\"pat\",\"role\":\"patient\"}],\"scheduledFor\":\"2099-01-01T09:00:00Z\"}"))
+                .path("id").asText();
+        post("/api/v1/consultations", doctorToken, "{\"participants\":[]}"); // not the patient's
+
+        JsonNode mine = body(get("/api/v1/me/consultations", patientToken)).path("consultations");
+        assertThat(mine).hasSize(2);
+        assertThat(mine.get(0).path("id").asText()).isEqualTo(newer);
+        assertThat(mine.get(0).path("state").asText()).isEqualTo("scheduled");
+        assertThat(mine.get(0).path("scheduledFor").asText()).isEqualTo("2099-01-01T09:00:00Z");
+        assertThat(mine.get(1).path("id").asText()).isEqualTo(older);
+        assertThat(mine.get(1).path("role").asText()).isEqualTo("patient");
+        assertThat(mine.get(1).path("providers").toString()).isEqualTo("[\"Dr Smith\"]");
+        assertThat(mine.get(1).has("status")).as("not joined yet").isFalse();
+
+        post("/api/v1/consultations/" + older + "/end", doctorToken, "{}");
+        assertThat(body(get("/api/v1/me/consultations", patientToken)).path("consultations")).extracting(
+                c -> c.path("id").asText()).containsExactly(newer);
+        HttpResponse<String> byKey = get("/api/v1/me/consultations", apiKey);
+        assertThat(byKey.statusCode()).isEqualTo(403);
+        assertThat(get("/api/v1/me/consultations", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void guestInviteIsRedeemedOnceAndTheGuestCanSignIn() throws Exception {
         String doctorToken = loginToken("drsmith", "a long password");
         String id = body(post("/api/v1/consultations", doctorToken, "{\"participants\":[{\"user\":\"pat\",\"role\":\"patient\"}]}"))
@@ -259,6 +289,11 @@ class RestApiTest {
         HttpResponse<String> invite = post("/api/v1/consultations/" + id + "/invites", doctorToken, "{\"role\":\"guest\",\"ttl\":\"2h\"}");
         assertThat(invite.statusCode()).as(invite.body()).isEqualTo(201);
         String token = body(invite).path("invite").asText();
+        HttpResponse<String> checked = post("/api/v1/invites/check", null, "{\"invite\":\"" + token + "\"}");
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        assertThat(body(checked).path("role").asText()).isEqualTo("guest");
+        assertThat(body(checked).path("consultation").asText()).isEqualTo(id);
+        assertThat(body(checked).path("expiresAt").asText()).isEqualTo(body(invite).path("expiresAt").asText());
 
         HttpResponse<String> redeemed = post("/api/v1/invites/redeem", null,
                 "{\"invite\":\"" + token + "\",\"displayName\":\"Aunt May\"}");
@@ -275,6 +310,12 @@ class RestApiTest {
                 "{\"invite\":\"" + token + "\",\"displayName\":\"Mallory\"}");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(code(again)).isEqualTo("invite_used");
+        HttpResponse<String> checkedUsed = post("/api/v1/invites/check", null, "{\"invite\":\"" + token + "\"}");
+        assertThat(checkedUsed.statusCode()).isEqualTo(409);
+        assertThat(code(checkedUsed)).isEqualTo("invite_used");
+        assertThat(code(post("/api/v1/invites/check", null, "{\"invite\":\"forged.invite.token\"}")))
+                .isEqualTo("invite_invalid");
+        assertThat(code(post("/api/v1/invites/check", null, "{}"))).isEqualTo("invalid_field");
         assertThat(server.services().accounts().list(0, 100)).extracting(u -> u.displayName()).doesNotContain("Mallory");
 
         assertThat(code(post("/api/v1/invites/redeem", null, "{\"invite\":\"forged.invite.token\",\"displayName\":\"X\"}")))
@@ -287,8 +328,13 @@ class RestApiTest {
         String unused = body(post("/api/v1/consultations/" + id + "/invites", doctorToken, "{\"role\":\"guest\"}"))
                 .path("invite").asText();
         post("/api/v1/consultations/" + id + "/end", doctorToken, "{}");
-        assertThat(code(post("/api/v1/invites/redeem", null, "{\"invite\":\"" + unused + "\",\"displayName\":\"Late\"}")))
-                .isEqualTo("invite_invalid");
+        // an ended consultation is said so, not taken for a bad link
+        HttpResponse<String> late = post("/api/v1/invites/redeem", null,
+                "{\"invite\":\"" + unused + "\",\"displayName\":\"Late\"}");
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(code(late)).isEqualTo("consultation_ended");
+        assertThat(code(post("/api/v1/invites/check", null, "{\"invite\":\"" + unused + "\"}")))
+                .isEqualTo("consultation_ended");
         assertThat(server.services().accounts().list(0, 100)).extracting(u -> u.displayName()).doesNotContain("Late");
     }
 

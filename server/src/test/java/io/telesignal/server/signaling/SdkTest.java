@@ -82,10 +82,14 @@ class SdkTest {
         assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");
         assertThat(page.body()).contains("<script type=\"module\" src=\"/app.js\">");
-        for (String asset : new String[] {"/app.js", "/app.css"}) {
+        for (String asset : new String[] {"/app.js", "/app.css", "/favicon.ico"}) {
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + asset)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode()).as(asset).isEqualTo(200);
         }
+        HttpResponse<byte[]> icon = http.send(HttpRequest.newBuilder(URI.create(base + "/favicon.ico")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(icon.headers().firstValue("Content-Type")).contains("image/x-icon");
+        assertThat(icon.body()).startsWith(0, 0, 1, 0); // an ICO header: reserved 0, type 1 (icon)
     }
 
     /**

@@ -46,10 +46,13 @@ public sealed interface ServerMessage {
     /** A request failed ({@code re} set) or the connection has a problem ({@code re} absent). */
     record Error(String re, String code, String message) implements ServerMessage {}
 
-    /** {@code awaySince}: set while every endpoint of theirs was lost with its server and they have not come back. */
+    /**
+     * {@code awaySince}: set while every endpoint of theirs was lost with its server and they have not come back;
+     * {@code invited}: true when they came through an invite link rather than being named in the consultation.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ParticipantView(String user, String displayName, String role, String status, String since,
-            List<String> endpoints, String awaySince) {}
+            List<String> endpoints, String awaySince, Boolean invited) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ConsultationView(String id, String state, List<ParticipantView> participants, List<ParticipantView> waiting,

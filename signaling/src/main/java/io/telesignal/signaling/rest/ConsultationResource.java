@@ -23,7 +23,10 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code /api/v1/consultations}: create, list, view, end, and invite to one. */
+/**
+ * {@code /api/v1/consultations}: create, list, view, end, and invite to one; {@code /api/v1/me/consultations}: the
+ * caller's own open ones.
+ */
 final class ConsultationResource {
     private static final Pattern CONSULTATION_PATH = Pattern.compile(
             "/api/v1/consultations/([A-Za-z0-9._-]{1,64})(/end|/invites)?");
@@ -46,6 +49,7 @@ final class ConsultationResource {
     void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/consultations", guard.apply(this::createConsultation));
         routes.get("/api/v1/consultations", guard.apply(this::listConsultations));
+        routes.get("/api/v1/me/consultations", guard.apply(this::myConsultations));
         routes.get("/api/v1/consultations/*", guard.apply(this::getConsultation));
         routes.post("/api/v1/consultations/*", guard.apply(this::consultationAction));
     }
@@ -87,6 +91,42 @@ final class ConsultationResource {
         return support.blocking(() -> consultations.list(support.authenticate(request).actor(), offset, limit))
                 .thenCompose(listed -> listed).thenApply(list -> support.respond(HttpResponseStatus.OK,
                 Map.of("consultations", list.stream().map(ConsultationResource::view).toList())));
+    }
+
+    /**
+     * The open consultations the signed-in user is listed in or attends, newest first, as a page offers them to someone
+     * who came without a link: when, their role and where they stand, and who runs it (the providers' names).
+     */
+    private CompletionStage<HttpResponse> myConsultations(HttpRequest request) {
+        return support.blocking(() -> {
+            Caller caller = support.authenticate(request);
+            if (caller.apiKey()) {
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "an API key attends no consultations; list them with GET /api/v1/consultations");
+            }
+            return caller.actor().user();
+        }).thenCompose(user -> consultations.involving(user).thenCompose(found -> support.blocking(() -> {
+            List<Map<String, Object>> mine = found.stream()
+                    .sorted(java.util.Comparator.comparing(Consultation::createdAt).reversed())
+                    .map(c -> mine(c, user)).toList();
+            return support.respond(HttpResponseStatus.OK, Map.of("consultations", mine));
+        })));
+    }
+
+    /** Blocking: looks the providers' names up. */
+    private Map<String, Object> mine(Consultation c, UserId user) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", c.id().value());
+        view.put("state", c.state().wireName());
+        view.put("createdAt", c.createdAt().toString());
+        c.scheduledFor().ifPresent(t -> view.put("scheduledFor", t.toString()));
+        c.attendee(user).map(a -> a.role()).or(() -> c.listedRole(user))
+                .ifPresent(role -> view.put("role", role.wireName()));
+        c.attendee(user).ifPresent(a -> view.put("status", a.admitted() ? "admitted" : "waiting"));
+        view.put("providers", c.listed().entrySet().stream().filter(e -> e.getValue() == Role.PROVIDER)
+                .map(e -> support.accounts.find(e.getKey()).map(User::displayName).orElse(null))
+                .filter(java.util.Objects::nonNull).sorted().toList());
+        return view;
     }
 
     private CompletionStage<HttpResponse> getConsultation(HttpRequest request) {

@@ -16,7 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-/** {@code /api/v1/invites/redeem}: an invite link turned into a place in its consultation and a token. */
+/**
+ * {@code /api/v1/invites/redeem}: an invite link turned into a place in its consultation and a token;
+ * {@code /api/v1/invites/check}: whether it would be, told before its holder tries.
+ */
 final class InviteResource {
     private final RestSupport support;
     private final io.telesignal.core.invite.InviteService invites;
@@ -30,8 +33,26 @@ final class InviteResource {
 
     record RedeemInvite(String invite, String displayName) {}
 
+    record CheckInvite(String invite) {}
+
     void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/invites/redeem", guard.apply(this::redeemInvite));
+        routes.post("/api/v1/invites/check", guard.apply(this::checkInvite));
+    }
+
+    /**
+     * Checks an invite without using it, for the page its link opens: what it grants and until when, or the error
+     * redeeming it would meet (used, expired or not valid, consultation ended). Needs no credential, as redeeming
+     * does not: the invite is the credential, and the answer tells nothing about the consultation beyond its id.
+     */
+    private CompletionStage<HttpResponse> checkInvite(HttpRequest request) {
+        CheckInvite body = support.read(request, CheckInvite.class);
+        if (body.invite() == null) {
+            throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "invite is required");
+        }
+        return invites.inspect(body.invite()).thenApply(invite -> support.respond(HttpResponseStatus.OK, Map.of(
+                "consultation", invite.consultation().value(), "role", invite.role().wireName(),
+                "expiresAt", invite.expiresAt().toString())));
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The files the server hands to browsers, from its own jar (never a CDN): the SDK at {@code /sdk/telesignal.js}
- * and the web app at {@code /} ({@code /app.js}, {@code /app.css}). Each is read once at start and answered from memory with a strong ETag, so a
+ * and the web app at {@code /} ({@code /app.js}, {@code /app.css}, {@code /favicon.ico}). Each is read once at start and answered from memory with a strong ETag, so a
  * browser revalidates cheaply ({@code 304}) and always runs the SDK of the server it talks to.
  */
 public final class StaticAssets {
@@ -24,7 +24,8 @@ public final class StaticAssets {
     private static final Map<String, String> TYPES = Map.of(
             ".js", "text/javascript; charset=utf-8",
             ".html", "text/html; charset=utf-8",
-            ".css", "text/css; charset=utf-8");
+            ".css", "text/css; charset=utf-8",
+            ".ico", "image/x-icon");
 
     private record Asset(byte[] body, String contentType, String etag) {}
 
@@ -35,7 +36,8 @@ public final class StaticAssets {
                 "/sdk/telesignal.js", load("/sdk/telesignal.js"),
                 "/", load("/app/index.html"),
                 "/app.js", load("/app/app.js"),
-                "/app.css", load("/app/app.css"));
+                "/app.css", load("/app/app.css"),
+                "/favicon.ico", load("/app/favicon.ico"));
     }
 
     public void register(Routes routes) {

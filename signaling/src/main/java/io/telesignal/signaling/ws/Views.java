@@ -25,7 +25,7 @@ public final class Views {
         return new ServerMessage.ParticipantView(attendee.user().value(), attendee.displayName(),
                 attendee.role().wireName(), attendee.status().name().toLowerCase(Locale.ROOT),
                 attendee.since().toString(), attendee.endpoints().stream().map(EndpointId::value).sorted().toList(),
-                attendee.awaySince().map(Object::toString).orElse(null));
+                attendee.awaySince().map(Object::toString).orElse(null), attendee.invited() ? Boolean.TRUE : null);
     }
 
     /** A consultation as its viewer may see it: the waiting room only for its providers. */
