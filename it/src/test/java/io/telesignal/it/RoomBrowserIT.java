@@ -154,12 +154,15 @@ class RoomBrowserIT {
         try (Browser provider = Browser.open(); Browser patient = Browser.open()) {
             String link = providerStarts(provider, base);
 
+            patient.phoneSized();
             patient.get(base + "/");
             signIn(patient, "pat", "pat's long password");
             patient.shows("start");
             patient.waitForText("#mine", "Consultation with Dr Doc");
             assertThat(patient.find("#start-new").isDisplayed()).as("patients do not start consultations").isFalse();
             assertAccessible(patient, "your consultations");
+            assertThat(patient.script("return document.documentElement.scrollWidth <= window.innerWidth;"))
+                    .as("no sideways scrolling on a phone").isEqualTo(Boolean.TRUE);
 
             // a pasted link that is not one says so; the real one opens the consultation
             patient.type("#pasted-link", "see you at 10");
