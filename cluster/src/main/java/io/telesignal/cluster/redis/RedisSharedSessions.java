@@ -244,20 +244,14 @@ public final class RedisSharedSessions implements SharedSessions {
     static final int BATCH_MESSAGES = 256;
     static final int BATCH_CHARS = 1 << 20;
 
-    /**
-     * Mirror calls on their way at once. Redis runs a connection's commands in the order sent, so a session's messages
-     * are mirrored in order however many are in flight; a second one in flight lets a message go while the first is
-     * answered instead of waiting for it (the tail of a delivery), and batches still form under load.
-     */
-    static final int IN_FLIGHT = 2;
-
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
-    private int sending;
+    private boolean sending;
 
     /**
-     * At most {@link #IN_FLIGHT} calls on their way; what is mirrored meanwhile waits and goes in the next call, in
-     * order, as one script run: with little traffic every message goes at once on its own, under load many share a
-     * round trip.
+     * One call in flight at a time; what is mirrored meanwhile waits and goes in the next call, in order, as one script
+     * run: with little traffic every message goes at once on its own, under load many share a round trip. Not two: a
+     * call sent from Lettuce's event loop (on an answer) is written before one another thread queued a moment earlier,
+     * so two in flight could reach Redis out of order (the session's later message first, found a gap and resent).
      */
     @Override
     public CompletionStage<Mirrored> mirror(String session, NodeId owner, long seq, String text,
@@ -265,17 +259,15 @@ public final class RedisSharedSessions implements SharedSessions {
         Pending pending = new Pending(session, owner.value(), Long.toString(seq), text, answers.orElse(""),
                 delivery.orElse(""), new CompletableFuture<>());
         List<Pending> batch = null;
-        CompletionStage<List<Object>> call = null;
         synchronized (queued) {
             queued.add(pending);
-            if (sending < IN_FLIGHT) {
-                sending++;
+            if (!sending) {
+                sending = true;
                 batch = nextBatch();
-                call = dispatch(batch);
             }
         }
-        if (call != null) {
-            answered(batch, call);
+        if (batch != null) {
+            send(batch);
         }
         return pending.result();
     }
@@ -292,11 +284,7 @@ public final class RedisSharedSessions implements SharedSessions {
         return batch;
     }
 
-    /**
-     * Under the queue's lock, so that calls reach Redis in the order their messages were queued; what follows the
-     * answer ({@link #answered}) is attached outside it (an answer that is there at once runs it on this thread).
-     */
-    private CompletionStage<List<Object>> dispatch(List<Pending> batch) {
+    private void send(List<Pending> batch) {
         String[] args = new String[2 + 6 * batch.size()];
         args[0] = redis.prefix();
         args[1] = Integer.toString(remembered);
@@ -309,24 +297,15 @@ public final class RedisSharedSessions implements SharedSessions {
             args[at++] = p.answers();
             args[at++] = p.delivery();
         }
-        return mirror.run(new String[0], args);
-    }
-
-    private void answered(List<Pending> batch, CompletionStage<List<Object>> call) {
-        call.whenComplete((codes, failure) -> {
+        mirror.<List<Object>>run(new String[0], args).whenComplete((codes, failure) -> {
             // the next batch goes before this one's answers are taken up: Redis is kept busy meanwhile
             List<Pending> next;
-            CompletionStage<List<Object>> nextCall = null;
             synchronized (queued) {
                 next = queued.isEmpty() ? null : nextBatch();
-                if (next == null) {
-                    sending--;
-                } else {
-                    nextCall = dispatch(next);
-                }
+                sending = next != null;
             }
-            if (nextCall != null) {
-                answered(next, nextCall);
+            if (next != null) {
+                send(next);
             }
             for (int i = 0; i < batch.size(); i++) {
                 CompletableFuture<Mirrored> result = batch.get(i).result();
