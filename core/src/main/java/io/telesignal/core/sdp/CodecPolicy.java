@@ -1,5 +1,6 @@
 package io.telesignal.core.sdp;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -8,8 +9,9 @@ import java.util.stream.Collectors;
  * Which audio and video codecs a deployment accepts (for example only Opus, VP8 and H.264 for a recording media
  * server). An empty allow-list accepts everything. A description is refused when one of its audio or video
  * sections that is not rejected (port 0) offers none of the allowed codecs; sections keep their other codecs,
- * since rewriting a peer's SDP would break its negotiation. RTX, RED, ULPFEC and telephone-event are helpers,
- * not codecs, and never count.
+ * since rewriting a peer's SDP would break its negotiation. RTX, RED, FEC, comfort noise and telephone-event are
+ * helpers, not codecs: they do not make a section with codecs pass, but a section that carries only helpers (a DTMF-only
+ * audio section) passes when one of them is on the list. Static payload types count by their RFC 3551 names.
  */
 public final class CodecPolicy {
     private static final Set<String> HELPERS = Set.of("rtx", "red", "ulpfec", "flexfec-03", "telephone-event", "cn");
@@ -27,13 +29,18 @@ public final class CodecPolicy {
         if (allowed.isEmpty()) {
             return;
         }
+        int line = 0;
         for (SessionDescription.Media media : description.media()) {
+            line++;
             if (media.rejected() || !(media.type().equals("audio") || media.type().equals("video"))) {
                 continue;
             }
-            boolean any = media.codecs().stream().filter(c -> !HELPERS.contains(c)).anyMatch(allowed::contains);
+            List<String> codecs = media.codecs();
+            List<String> real = codecs.stream().filter(c -> !HELPERS.contains(c)).toList();
+            boolean any = real.isEmpty() ? codecs.stream().anyMatch(allowed::contains)
+                    : real.stream().anyMatch(allowed::contains);
             if (!any) {
-                throw SdpException.codecNotAllowed(media.type());
+                throw SdpException.codecNotAllowed(media.type(), line);
             }
         }
     }

@@ -21,8 +21,10 @@ public final class SdpException extends DomainException {
         return new SdpException("sdp_too_large", "SDP larger than " + limit + " bytes");
     }
 
-    public static SdpException codecNotAllowed(String media) {
-        return new SdpException("sdp_codec_not_allowed", "the " + media + " section offers no allowed codec");
+    /** {@code mLine}: the section's place among the m= lines, from 1. */
+    public static SdpException codecNotAllowed(String media, int mLine) {
+        return new SdpException("sdp_codec_not_allowed", "the " + media + " section (m-line " + mLine
+                + ") offers no allowed codec");
     }
 
     /** RFC 3264 §6: an answer must match the offer it answers, m-line for m-line. */

@@ -13,7 +13,11 @@ import java.util.regex.Pattern;
  * as RFC 8866 §5 allows them only in later versions.
  */
 public final class SdpParser {
-    private static final Pattern MEDIA = Pattern.compile("([a-z]+) (\\d{1,5})(/\\d{1,5})? ([A-Za-z0-9/._-]+)((?: [^ ]+)+)");
+    /**
+     * Media, port (and count), proto, then the formats as one string, split without a regex: a group repeated once per
+     * format would recurse once per format in the matcher, and a few thousand formats overflowed the stack.
+     */
+    private static final Pattern MEDIA = Pattern.compile("([a-z]+) (\\d{1,5})(/\\d{1,5})? ([A-Za-z0-9/._-]+) (.+)");
     private static final Pattern ORIGIN = Pattern.compile("(\\S+) (\\d{1,20}) (\\d{1,20}) (\\S+) (\\S+) (\\S+)");
     /** RFC 8866 token-char, as a lookup table (attribute names are checked on every relayed description). */
     private static final boolean[] TOKEN_CHAR = new boolean[128];
@@ -61,7 +65,9 @@ public final class SdpParser {
         }
         String[] lines = lines(sdp);
         int count = lines.length;
-        if (count > 0 && lines[count - 1].isEmpty()) {
+        // the line end after the last line leaves an empty one; blank lines after it (CRLF CRLF, as some stacks end
+        // a description) are tolerated too
+        while (count > 0 && lines[count - 1].isEmpty()) {
             count--;
         }
         if (count > MAX_LINES) {
@@ -107,7 +113,7 @@ public final class SdpParser {
             if (port > 65535) {
                 throw SdpException.invalid(i + 1, "port out of range");
             }
-            List<String> formats = List.of(m.group(5).trim().split(" "));
+            List<String> formats = formats(m.group(5), i + 1);
             List<SessionDescription.Attribute> attributes = new ArrayList<>();
             int start = i;
             for (i = i + 1; i < count; i++) {
@@ -130,6 +136,26 @@ public final class SdpParser {
         return new SessionDescription(0, new SessionDescription.Origin(origin.group(1), origin.group(2),
                 origin.group(3), origin.group(4), origin.group(5), origin.group(6)), lines[2].substring(2),
                 sessionAttributes, media);
+    }
+
+    /** RFC 8866 {@code fmt-list}: formats (tokens) separated by single spaces. */
+    private static List<String> formats(String text, int number) {
+        List<String> formats = new ArrayList<>();
+        int start = 0;
+        while (start <= text.length()) {
+            int space = text.indexOf(' ', start);
+            int end = space < 0 ? text.length() : space;
+            String format = text.substring(start, end);
+            if (!isToken(format)) {
+                throw SdpException.invalid(number, "m= formats must be tokens separated by single spaces");
+            }
+            formats.add(format);
+            if (space < 0) {
+                return formats;
+            }
+            start = space + 1;
+        }
+        throw SdpException.invalid(number, "m= formats must be tokens separated by single spaces");
     }
 
     /** Whether {@code text} takes more than {@code limit} bytes as UTF-8, counted without encoding it. */

@@ -74,7 +74,9 @@ class SdpParserTest {
         assertThat(sdp.attributes()).extracting(SessionDescription.Attribute::name).contains("group", "msid-semantic");
         assertThat(sdp.media().get(0).protocol()).isEqualTo("UDP/TLS/RTP/SAVPF");
         assertThat(sdp.media().get(0).formats()).containsExactly("111", "63", "9", "0", "8", "13", "110", "126");
-        assertThat(sdp.media().get(0).codecs()).containsExactly("opus", "red", "telephone-event");
+        // 9, 0, 8 and 13 are static payload types (RFC 3551), named without an rtpmap; 110 is dynamic with none
+        assertThat(sdp.media().get(0).codecs()).containsExactly("opus", "red", "g722", "pcmu", "pcma", "cn",
+                "telephone-event");
         assertThat(sdp.media().get(1).codecs()).containsExactly("vp8", "rtx");
     }
 
@@ -98,6 +100,30 @@ class SdpParserTest {
                     assertThat(e.code()).isEqualTo("sdp_invalid");
                     assertThat(e.getMessage()).startsWith("line " + line + ":");
                 });
+    }
+
+    @Test
+    void aTrailingBlankLineIsTolerated() {
+        String ended = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n";
+        assertThat(parser.parse(ended + "\r\n").media()).hasSize(1);
+        assertThat(parser.parse(ended + "\n\n").media()).hasSize(1);
+        // a blank line in the middle is still not a line
+        assertThatThrownBy(() -> parser.parse(ended.replace("s=-\r\n", "s=-\r\n\r\n")))
+                .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.getMessage()).startsWith("line 4:"));
+    }
+
+    @Test
+    void thousandsOfFormatsOnOneMLineAreParsedWithoutRecursion() {
+        StringBuilder many = new StringBuilder("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP");
+        for (int pt = 0; pt < 20_000; pt++) {
+            many.append(' ').append(pt % 128);
+        }
+        many.append("\r\n");
+        assertThat(new SdpParser(1 << 20).parse(many.toString()).media().get(0).formats()).hasSize(20_000);
+        for (String bad : new String[] {"m=audio 9 RTP/AVP 0  8", "m=audio 9 RTP/AVP 0 ", "m=audio 9 RTP/AVP (0)"}) {
+            assertThatThrownBy(() -> parser.parse("v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\nt=0 0\n" + bad + "\n"))
+                    .as(bad).isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.code()).isEqualTo("sdp_invalid"));
+        }
     }
 
     @Test
@@ -140,9 +166,30 @@ class SdpParserTest {
         assertThatThrownBy(() -> new CodecPolicy(Set.of("opus", "h264")).check(offer))
                 .isInstanceOfSatisfying(SdpException.class, e -> {
                     assertThat(e.code()).isEqualTo("sdp_codec_not_allowed");
-                    assertThat(e.getMessage()).contains("video");
+                    assertThat(e.getMessage()).isEqualTo("the video section (m-line 2) offers no allowed codec");
                 });
         // helpers alone do not satisfy the policy
         assertThatThrownBy(() -> new CodecPolicy(Set.of("red", "vp8")).check(offer)).isInstanceOf(SdpException.class);
+    }
+
+    @Test
+    void codecPolicyKnowsStaticPayloadTypesAndDtmfOnlySections() {
+        // a pjproject-based gateway: PCMU and PCMA by payload type alone, DTMF by rtpmap
+        SessionDescription gateway = parser.parse("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=pjmedia\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n");
+        assertThat(gateway.media().get(0).codecs()).containsExactly("pcmu", "pcma", "telephone-event");
+        new CodecPolicy(Set.of("opus", "pcmu")).check(gateway);
+        assertThatThrownBy(() -> new CodecPolicy(Set.of("opus", "telephone-event")).check(gateway))
+                .as("a helper does not make a section with codecs pass").isInstanceOf(SdpException.class);
+
+        SessionDescription dtmfOnly = parser.parse("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/AVP 101\r\na=rtpmap:101 telephone-event/8000\r\n");
+        new CodecPolicy(Set.of("opus", "telephone-event")).check(dtmfOnly);
+        assertThatThrownBy(() -> new CodecPolicy(Set.of("opus")).check(dtmfOnly)).isInstanceOf(SdpException.class);
+
+        // formats of a profile that is not RTP are not payload types
+        SessionDescription data = parser.parse("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n"
+                + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n");
+        assertThat(data.media().get(0).codecs()).isEmpty();
     }
 }

@@ -143,6 +143,7 @@ public sealed interface ClientMessage {
             }
             if (!type.equals("rollback")) {
                 Fields.present("description.sdp", sdp);
+                Fields.wellFormed("description.sdp", sdp.value());
             } else if (sdp != null) {
                 // a rollback carries no description; anything relayed must have passed the SDP checks
                 throw new InvalidFieldException("description.sdp", "must be absent for a rollback");

@@ -13,12 +13,28 @@ final class Fields {
         if (value.isEmpty() || value.length() > maxLength) {
             throw new InvalidFieldException(field, "must be 1-" + maxLength + " characters");
         }
-        return value;
+        return wellFormed(field, value);
     }
 
     static String optional(String field, String value, int maxLength) {
         if (value != null && value.length() > maxLength) {
             throw new InvalidFieldException(field, "must be at most " + maxLength + " characters");
+        }
+        return value == null ? null : wellFormed(field, value);
+    }
+
+    /**
+     * Refuses a lone surrogate (JSON lets {@code "\ud800"} through escaped; it has no UTF-8 form, so the peer would get
+     * {@code ?} instead of the string sent, as docs/protocol.md promises).
+     */
+    static String wellFormed(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidFieldException(field, "must be well-formed Unicode (a lone surrogate at " + i + ")");
+            }
         }
         return value;
     }

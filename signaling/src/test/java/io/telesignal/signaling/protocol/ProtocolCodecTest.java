@@ -91,6 +91,22 @@ class ProtocolCodecTest {
     }
 
     @Test
+    void loneSurrogatesAreRefusedAndPairsKept() {
+        Decoded lone = codec.decode("{\"type\":\"chat\",\"id\":\"1\",\"consultation\":\"c\",\"text\":\"a\\ud800b\"}");
+        assertThat(lone.error().code()).isEqualTo("invalid_field");
+        assertThat(lone.error().message()).startsWith("text must be well-formed Unicode");
+        Decoded trailing = codec.decode("{\"type\":\"chat\",\"id\":\"1\",\"consultation\":\"c\",\"text\":\"a\\udc00\"}");
+        assertThat(trailing.error().code()).isEqualTo("invalid_field");
+        Decoded sdp = codec.decode("{\"type\":\"signal\",\"id\":\"2\",\"consultation\":\"c\",\"to\":\"e\","
+                + "\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\ns=\\udbff\"}}");
+        assertThat(sdp.error().code()).isEqualTo("invalid_field");
+        assertThat(sdp.error().re()).isEqualTo("2");
+        Decoded pair = codec.decode("{\"type\":\"chat\",\"id\":\"1\",\"consultation\":\"c\",\"text\":\"\\ud83d\\ude00 ok\"}");
+        assertThat(pair.ok()).isTrue();
+        assertThat(((ClientMessage.Chat) pair.message()).text()).isEqualTo("\ud83d\ude00 ok");
+    }
+
+    @Test
     void invalidFieldMessagesNameTheField() {
         assertThat(codec.decode("{\"type\":\"join\",\"id\":\"1\"}").error().message()).isEqualTo("consultation is required");
         assertThat(codec.decode("{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c\",\"bogus\":1}").error().message())
@@ -146,8 +162,8 @@ class ProtocolCodecTest {
 
     @Test
     void aDescriptionWithUnicodeEscapesKeepsNoLiteral() {
-        // an escaped lone surrogate is not passed on as an escape: the value is written as before
-        for (String escaped : List.of("\\u0041", "\\ud800", "\\u00e9")) {
+        // written with the server's own escaping (a lone surrogate is refused outright: loneSurrogatesAreRefused...)
+        for (String escaped : List.of("\\u0041", "\\ud83d\\ude00", "\\u00e9")) {
             Decoded decoded = codec.decode("{\"type\":\"signal\",\"id\":\"7\",\"consultation\":\"c1\",\"to\":\"e\","
                     + "\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\ns=" + escaped + "\"}}");
             assertThat(((ClientMessage.Signal) decoded.message()).description().sdp().literal()).isNull();
