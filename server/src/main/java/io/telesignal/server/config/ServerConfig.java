@@ -42,6 +42,7 @@ public record ServerConfig(
         Logging logging,
         Duration shutdownTimeout,
         Consultations consultations,
+        SignIn signIn,
         Cluster cluster,
         java.util.List<String> ignoredVariables) {
 
@@ -59,6 +60,13 @@ public record ServerConfig(
      *                    admitted or waiting, for coming back from a fresh endpoint
      */
     public record Consultations(Duration rejoinGrace) {}
+
+    /**
+     * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
+     * flood of sign-ins waits there and never holds up signaling on the shared workers.
+     */
+    public record SignIn(io.telesignal.core.auth.SignInThrottle.Settings throttle, int hashingThreads,
+            int hashingQueue) {}
 
     public record Directory(String sipRealm, String passwordHash, PasswordPolicy passwordPolicy, int scramIterations) {}
 
@@ -155,7 +163,22 @@ public record ServerConfig(
                 r.integer("chat.historyOnJoin", 0, 200), r.integer("audit.queue", 1, 10_000_000),
                 logging, r.duration("shutdown.timeout", Duration.ofMillis(100), Duration.ofHours(1)),
                 new Consultations(r.duration("consultations.rejoinGrace", Duration.ofSeconds(5), Duration.ofDays(1))),
-                cluster(r, store), ignoredVariables);
+                signIn(r), cluster(r, store), ignoredVariables);
+    }
+
+    private static SignIn signIn(ConfigReader r) {
+        Duration base = r.duration("signIn.backoffBase", Duration.ofMillis(100), Duration.ofHours(1));
+        Duration max = r.duration("signIn.backoffMax", Duration.ofMillis(100), Duration.ofDays(1));
+        Duration window = r.duration("signIn.failureWindow", Duration.ofSeconds(1), Duration.ofDays(7));
+        if (max.compareTo(base) < 0) {
+            throw new ConfigException("signIn.backoffMax", "must be at least signIn.backoffBase");
+        }
+        if (window.compareTo(max) < 0) {
+            throw new ConfigException("signIn.failureWindow", "must be at least signIn.backoffMax");
+        }
+        return new SignIn(new io.telesignal.core.auth.SignInThrottle.Settings(
+                r.integer("signIn.freeFailuresPerLogin", 1, 1000), r.integer("signIn.freeFailuresPerAddress", 1, 100_000),
+                base, max, window), r.integer("signIn.hashingThreads", 1, 256), r.integer("signIn.hashingQueue", 1, 100_000));
     }
 
     private static Cluster cluster(ConfigReader r, JdbcSettings store) {

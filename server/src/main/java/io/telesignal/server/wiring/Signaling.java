@@ -53,9 +53,13 @@ public final class Signaling implements AutoCloseable {
     private final DeadNodeCleanup cleanup;
     private final NodeId node;
 
+    /** Hashes passwords for sign-in, apart from the shared workers. */
+    private final WorkerPool hashing;
+
     private Signaling(ConsultationService consultations, SignalingFrontDoor frontDoor, RestApi restApi, ChatService chat,
             ScheduledExecutorService jobs, Optional<ClusterMode> cluster, Optional<NodeWatch> nodeWatch,
-            DeadNodeCleanup cleanup, NodeId node) {
+            DeadNodeCleanup cleanup, NodeId node, WorkerPool hashing) {
+        this.hashing = hashing;
         this.cleanup = cleanup;
         this.node = node;
         this.consultations = consultations;
@@ -143,6 +147,9 @@ public final class Signaling implements AutoCloseable {
         }
     }
 
+    /** Logins and addresses whose failed sign-ins a node remembers at most. */
+    private static final int SIGN_IN_KEYS = 100_000;
+
     private static Signaling recoverAndSchedule(ServerConfig config, StoreServices services, WorkerPool workers,
             Clock clock, NodeId node, Optional<ClusterMode> cluster, Router router, ConsultationService consultations,
             PresenceService presence, ChatService chat, InviteService invites, CallTracker calls,
@@ -181,10 +188,15 @@ public final class Signaling implements AutoCloseable {
             return 0;
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
 
+        // per node for now, in cluster mode too (each node counts the guesses it sees)
+        var signIn = new io.telesignal.core.auth.SignInThrottle(new io.telesignal.core.auth.InMemoryFailureCounters(
+                SIGN_IN_KEYS), config.signIn().throttle(), clock);
+        WorkerPool hashing = new WorkerPool("password-hashing", config.signIn().hashingThreads(),
+                config.signIn().hashingQueue());
         return new Signaling(consultations, frontDoor, new RestApi(services.tokens(), services.accounts(),
                 services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry(),
-                node.value(), drain), chat,
-                jobs, cluster, nodeWatch, cleanup, node);
+                node.value(), drain, signIn, hashing), chat,
+                jobs, cluster, nodeWatch, cleanup, node, hashing);
     }
 
     /**
@@ -287,6 +299,7 @@ public final class Signaling implements AutoCloseable {
     @Override
     public void close() {
         jobs.shutdownNow();
+        hashing.close();
         cleanUpSelf();
         frontDoor.close();
         cluster.ifPresent(ClusterMode::close);

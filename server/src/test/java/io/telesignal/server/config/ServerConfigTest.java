@@ -124,6 +124,28 @@ class ServerConfigTest {
     }
 
     @Test
+    void signInThrottleSettingsAreReadAndChecked() throws Exception {
+        var defaults = load(null, Map.of()).signIn().throttle();
+        assertThat(load(null, Map.of()).signIn().hashingThreads()).isEqualTo(2);
+        assertThat(load(null, Map.of()).signIn().hashingQueue()).isEqualTo(64);
+        assertThat(defaults.loginFailures()).isEqualTo(5);
+        assertThat(defaults.addressFailures()).isEqualTo(50);
+        assertThat(defaults.base()).hasSeconds(1);
+        assertThat(defaults.max()).hasMinutes(15);
+        assertThat(load("signIn:\n  freeFailuresPerLogin: 3\n", Map.of("TELESIGNAL_SIGN_IN_BACKOFF_BASE", "2s")).signIn()
+                .throttle())
+                .satisfies(s -> {
+                    assertThat(s.loginFailures()).isEqualTo(3);
+                    assertThat(s.base()).hasSeconds(2);
+                });
+        assertProblem("signIn:\n  freeFailuresPerLogin: 0\n", Map.of(), "signIn.freeFailuresPerLogin", "between");
+        assertProblem("signIn:\n  backoffBase: 1m\n  backoffMax: 10s\n", Map.of(), "signIn.backoffMax",
+                "at least signIn.backoffBase");
+        assertProblem("signIn:\n  failureWindow: 1m\n", Map.of(), "signIn.failureWindow", "at least signIn.backoffMax");
+        assertProblem("signIn:\n  hashingThreads: 0\n", Map.of(), "signIn.hashingThreads", "between");
+    }
+
+    @Test
     void rejoinGraceIsBounded() throws Exception {
         assertThat(load(null, Map.of()).consultations().rejoinGrace()).hasMinutes(2);
         assertProblem("consultations:\n  rejoinGrace: 1s\n", Map.of(), "consultations.rejoinGrace", "between");

@@ -91,6 +91,11 @@ class RestApiTest {
         JsonNode answer = body(ok);
         assertThat(server.services().tokens().verify(answer.path("token").asText()).subject()).isEqualTo(patient.id().value());
         assertThat(answer.path("user").path("displayName").asText()).isEqualTo("Pat Doe");
+        assertThat(server.services().store().auditLog().read(0, 500)).anySatisfy(r -> {
+            assertThat(r.event().type()).isEqualTo("token.issued");
+            assertThat(r.event().actor()).isEqualTo(patient.id().value());
+            assertThat(r.event().subject()).isEqualTo(patient.id().value());
+        });
 
         HttpResponse<String> wrong = post("/api/v1/login", null, "{\"login\":\"pat\",\"password\":\"nope nope nope\"}");
         assertThat(wrong.statusCode()).isEqualTo(401);
@@ -252,6 +257,29 @@ class RestApiTest {
     }
 
     @Test
+    void guessingAPasswordIsSlowedDownPerLoginWith429AndRetryAfter() throws Exception {
+        String wrong = "{\"login\":\"pat\",\"password\":\"a wrong guess\"}";
+        for (int i = 1; i <= 6; i++) { // five free failures, the sixth locks the login for a second
+            assertThat(post("/api/v1/login", null, wrong).statusCode()).as("attempt " + i).isEqualTo(401);
+        }
+        HttpResponse<String> locked = post("/api/v1/login", null, "{\"login\":\"pat\",\"password\":\"pat's long password\"}");
+        assertThat(locked.statusCode()).as("even the right password waits").isEqualTo(429);
+        assertThat(code(locked)).isEqualTo("too_many_attempts");
+        assertThat(locked.headers().firstValue("Retry-After")).contains("1");
+        assertThat(post("/api/v1/login", null, "{\"login\":\"drsmith\",\"password\":\"a long password\"}")
+                .statusCode()).as("other logins are not held up").isEqualTo(200);
+        assertThat(server.services().store().auditLog().read(0, 500)).anySatisfy(r -> {
+            assertThat(r.event().type()).isEqualTo("auth.throttled");
+            assertThat(r.event().subject()).isEqualTo(patient.id().value());
+        });
+
+        Thread.sleep(1100); // the lock of the sixth failure (1 s) runs out; the right password goes through
+        assertThat(post("/api/v1/login", null, "{\"login\":\"pat\",\"password\":\"pat's long password\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(post("/api/v1/login", null, wrong).statusCode()).as("a success cleared the count").isEqualTo(401);
+    }
+
+    @Test
     void aPatientFindsTheirOpenConsultationsWithoutTheLink() throws Exception {
         String doctorToken = loginToken("drsmith", "a long password");
         String patientToken = loginToken("pat", "pat's long password");
@@ -302,6 +330,11 @@ class RestApiTest {
         assertThat(guest.path("consultation").asText()).isEqualTo(id);
         assertThat(guest.path("user").path("roles").get(0).asText()).isEqualTo("guest");
         var access = server.services().tokens().verify(guest.path("token").asText());
+        assertThat(server.services().store().auditLog().read(0, 500)).anySatisfy(r -> {
+            assertThat(r.event().type()).isEqualTo("token.issued");
+            assertThat(r.event().subject()).isEqualTo(guest.path("user").path("id").asText());
+            assertThat(r.event().consultation()).isEqualTo(id);
+        });
         assertThat(access.roles()).containsExactly(Role.GUEST);
         assertThat(body(get("/api/v1/consultations/" + id, apiKey)).path("participants").toString())
                 .contains(guest.path("user").path("id").asText());

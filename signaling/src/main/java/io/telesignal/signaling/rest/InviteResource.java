@@ -88,18 +88,25 @@ final class InviteResource {
                     .thenCompose(claimed -> support.blocking(() -> support.accounts.addGuest(body.displayName(), "invite:" + invite.id())));
         }
         return redeemer.thenCompose(user -> invites.admitToList(invite, user.id()).thenApply(listed -> user))
-                .thenApply(user -> {
+                .thenCompose(user -> {
             Duration left = Duration.between(clock.instant(), invite.expiresAt());
             IssuedToken token = support.tokens.issue(user.id(), user.roles(), Optional.of(left.isNegative() || left.isZero()
                     ? Duration.ofMinutes(1) : left.compareTo(support.tokens.maxTtl()) > 0 ? support.tokens.maxTtl() : left));
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("token", token.jwt());
-            answer.put("expiresAt", token.claims().expiresAt().toString());
-            answer.put("consultation", invite.consultation().value());
-            answer.put("role", invite.role().wireName());
-            answer.put("user", Map.of("id", user.id().value(), "displayName", user.displayName(),
-                    "roles", user.roles().stream().map(Role::wireName).sorted().toList()));
-            return support.respond(HttpResponseStatus.OK, answer);
+            return support.audit.record(io.telesignal.core.audit.AuditEvent.of("token.issued", user.id().value(),
+                    io.telesignal.core.audit.Outcome.OK).subject(user.id().value())
+                    .consultation(invite.consultation().value()).remoteAddress(RestSupport.address(request)))
+                    .thenApply(recorded -> answer(user, token, invite));
         });
+    }
+
+    private HttpResponse answer(User user, IssuedToken token, io.telesignal.core.invite.Invite invite) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("token", token.jwt());
+        answer.put("expiresAt", token.claims().expiresAt().toString());
+        answer.put("consultation", invite.consultation().value());
+        answer.put("role", invite.role().wireName());
+        answer.put("user", Map.of("id", user.id().value(), "displayName", user.displayName(),
+                "roles", user.roles().stream().map(Role::wireName).sorted().toList()));
+        return support.respond(HttpResponseStatus.OK, answer);
     }
 }

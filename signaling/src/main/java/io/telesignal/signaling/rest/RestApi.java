@@ -26,9 +26,10 @@ public final class RestApi {
 
     public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
             WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock,
-            SessionRegistry sessions, String nodeId, Runnable drain) {
+            SessionRegistry sessions, String nodeId, Runnable drain, io.telesignal.core.auth.SignInThrottle throttle,
+            WorkerPool hashing) {
         this.support = new RestSupport(tokens, accounts, apiKeys, workers, audit);
-        this.signIn = new SignInResource(support);
+        this.signIn = new SignInResource(support, throttle, hashing);
         this.users = new UserResource(support, sessions);
         this.consultations = new ConsultationResource(support, consultations, invites);
         this.invites = new InviteResource(support, invites, clock);

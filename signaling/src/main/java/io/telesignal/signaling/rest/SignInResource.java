@@ -22,9 +22,15 @@ import java.util.function.Function;
 /** {@code /api/v1/login} (password sign-in) and {@code /api/v1/tokens} (tokens for a platform's users, by its API key). */
 final class SignInResource {
     private final RestSupport support;
+    private final io.telesignal.core.auth.SignInThrottle throttle;
+    private final io.telesignal.core.work.WorkerPool hashing;
 
-    SignInResource(RestSupport support) {
+    /** {@code hashing}: the pool passwords are checked on, apart from the shared workers signaling uses. */
+    SignInResource(RestSupport support, io.telesignal.core.auth.SignInThrottle throttle,
+            io.telesignal.core.work.WorkerPool hashing) {
         this.support = support;
+        this.throttle = throttle;
+        this.hashing = hashing;
     }
 
     record LoginRequest(String login, String password) {}
@@ -42,18 +48,40 @@ final class SignInResource {
             throw new RestException(HttpResponseStatus.BAD_REQUEST, "invalid_field", "login and password are required");
         }
         Login login = RestSupport.login(body.login());
-        return support.blocking(() -> {
-            User user = support.accounts.authenticate(login, body.password().toCharArray(), RestSupport.address(request))
-                    .orElseThrow(() -> new RestException(HttpResponseStatus.UNAUTHORIZED, "bad_credentials",
-                            "wrong login or password"));
-            IssuedToken token = support.tokens.issue(user.id(), user.roles(), Optional.empty());
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("token", token.jwt());
-            answer.put("expiresAt", token.claims().expiresAt().toString());
-            answer.put("user", Map.of("id", user.id().value(), "displayName", user.displayName(),
-                    "roles", user.roles().stream().map(Role::wireName).sorted().toList()));
-            return support.respond(HttpResponseStatus.OK, answer);
+        String address = RestSupport.address(request);
+        // a login or address that failed too often waits, refused before any password is hashed
+        return throttle.retryAfter(login.value(), address).thenCompose(wait -> {
+            if (wait.isPresent()) {
+                long seconds = io.telesignal.core.auth.SignInThrottle.seconds(wait.get());
+                // audited with the account's id (a login is not written to the audit trail), no password checked
+                return support.blocking(() -> support.accounts.find(login).map(u -> u.id().value()).orElse("unknown"))
+                        .thenCompose(target -> support.audit.record(AuditEvent.of("auth.throttled", "unknown",
+                                Outcome.DENIED).subject(target).remoteAddress(address).reason("too_many_failures")))
+                        .thenApply(recorded -> HttpResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS,
+                                "too_many_attempts", "too many failed sign-ins; try again in " + seconds + " s")
+                                .withHeader("Retry-After", Long.toString(seconds)));
+            }
+            return hashing.submit(() -> support.accounts.authenticate(login, body.password().toCharArray(), address))
+                    .thenCompose(found -> (found.isPresent() ? throttle.succeeded(login.value())
+                            : throttle.failed(login.value(), address)).thenApply(counted -> found))
+                    .thenCompose(found -> {
+                        User user = found.orElseThrow(() -> new RestException(HttpResponseStatus.UNAUTHORIZED,
+                                "bad_credentials", "wrong login or password"));
+                        IssuedToken token = support.tokens.issue(user.id(), user.roles(), Optional.empty());
+                        return support.audit.record(AuditEvent.of("token.issued", user.id().value(), Outcome.OK)
+                                .subject(user.id().value()).remoteAddress(address))
+                                .thenApply(recorded -> answer(user, token));
+                    });
         });
+    }
+
+    private HttpResponse answer(User user, IssuedToken token) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("token", token.jwt());
+        answer.put("expiresAt", token.claims().expiresAt().toString());
+        answer.put("user", Map.of("id", user.id().value(), "displayName", user.displayName(),
+                "roles", user.roles().stream().map(Role::wireName).sorted().toList()));
+        return support.respond(HttpResponseStatus.OK, answer);
     }
 
     private CompletionStage<HttpResponse> issueToken(HttpRequest request) {
