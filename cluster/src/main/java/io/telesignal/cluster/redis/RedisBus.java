@@ -44,7 +44,8 @@ public final class RedisBus implements AutoCloseable {
                 try {
                     handler.accept(message);
                 } catch (RuntimeException e) {
-                    LOG.error("event=bus_message outcome=failed channel={}", channel.substring(redis.prefix().length()), e);
+                    io.telesignal.core.work.Failures.unexpected(LOG, "event=bus_message outcome=failed channel="
+                            + channel.substring(redis.prefix().length()), e);
                 }
             }
 

@@ -69,7 +69,8 @@ public final class AuditTrail implements AutoCloseable {
                     AuditRecord written = log.append(stamped);
                     completions.execute(() -> result.complete(written));
                 } catch (RuntimeException e) {
-                    LOG.error("event=audit_append outcome=failed type={}", stamped.type(), e);
+                    io.telesignal.core.work.Failures.unexpected(LOG, "event=audit_append outcome=failed type="
+                            + stamped.type(), e);
                     completions.execute(() -> result.completeExceptionally(
                             new AuditUnavailableException("audit store failed", e)));
                 } catch (Error e) {

@@ -165,7 +165,7 @@ public final class CallTracker {
             }).whenComplete((ended, failure) -> {
                 if (failure != null) {
                     LOG.error("event=call_record outcome=failed endpoint={} kind={}", endpoint,
-                            failure.getClass().getSimpleName());
+                            io.telesignal.core.work.Failures.cause(failure).getClass().getName());
                 } else {
                     ended.forEach(this::audited);
                 }
@@ -206,7 +206,7 @@ public final class CallTracker {
         }).whenComplete((done, failure) -> {
             if (failure != null) {
                 LOG.error("event=call_record outcome=failed call={} kind={}", record.id(),
-                        failure.getClass().getSimpleName());
+                        io.telesignal.core.work.Failures.cause(failure).getClass().getName());
             }
         });
         return saved.thenCombine(audited(record), (s, a) -> null);

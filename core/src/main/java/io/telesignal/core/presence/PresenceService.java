@@ -75,7 +75,7 @@ public final class PresenceService {
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {
-                LOG.error("event=presence_listener outcome=failed user={}", event.after().user(), e);
+                io.telesignal.core.work.Failures.unexpected(LOG, "event=presence_listener outcome=failed user=" + event.after().user(), e);
             }
         }
     }

@@ -179,8 +179,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
             LOG.warn("event=http_request outcome=failed path={} code={}", path, domain.code());
             return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, domain.code(), "service unavailable");
         }
-        LOG.error("event=http_request outcome=error path={}", path, cause);
-        return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
+        String id = io.telesignal.core.work.Failures.unexpected(LOG, "event=http_request outcome=error path=" + path, cause);
+        return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error (" + id + ")");
     }
 
     void write(ChannelHandlerContext ctx, boolean keepAlive, boolean head, HttpResponse response) {

@@ -84,7 +84,7 @@ public final class WebSocketUpgrade {
         try {
             frames.attach(route.endpoint().open(frames, upgradeRequest));
         } catch (RuntimeException e) {
-            LOG.error("event=websocket_open outcome=error path={}", route.path(), e);
+            io.telesignal.core.work.Failures.unexpected(LOG, "event=websocket_open outcome=error path=" + route.path(), e);
             ctx.channel().close();
             return true;
         }

@@ -164,8 +164,8 @@ final class RestSupport {
         if (cause instanceof IllegalArgumentException invalid) {
             return HttpResponse.error(HttpResponseStatus.BAD_REQUEST, "invalid_field", invalid.getMessage());
         }
-        LOG.error("event=rest_request outcome=error", cause);
-        return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
+        String id = io.telesignal.core.work.Failures.unexpected(LOG, "event=rest_request outcome=error", cause);
+        return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error (" + id + ")");
     }
 
     <T> T read(HttpRequest request, Class<T> type) {

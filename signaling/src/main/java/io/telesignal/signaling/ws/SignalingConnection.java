@@ -206,8 +206,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             sendDirect(new ServerMessage.Error(null, code, "server busy, retry shortly"));
             connection.close(1013, "try again later");
         } else {
-            LOG.error("event=ws_hello outcome=error", cause);
-            sendDirect(new ServerMessage.Error(null, "internal_error", "internal error"));
+            String id = io.telesignal.core.work.Failures.unexpected(LOG, "event=ws_hello outcome=error", cause);
+            sendDirect(new ServerMessage.Error(null, "internal_error", "internal error (" + id + ")"));
             connection.close(1011, "internal error");
         }
     }
@@ -496,8 +496,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         if (cause instanceof IllegalArgumentException invalid) {
             return new ServerMessage.Error(re, "invalid_field", invalid.getMessage());
         }
-        LOG.error("event=ws_request outcome=error re={}", re, cause);
-        return new ServerMessage.Error(re, "internal_error", "internal error");
+        String id = io.telesignal.core.work.Failures.unexpected(LOG, "event=ws_request outcome=error re=" + re, cause);
+        return new ServerMessage.Error(re, "internal_error", "internal error (" + id + ")");
     }
 
     private void sendDirect(ServerMessage message) {

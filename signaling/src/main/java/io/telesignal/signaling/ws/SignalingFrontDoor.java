@@ -295,7 +295,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             registry.resync();
             rateLimits.evictIdle();
         } catch (RuntimeException e) {
-            LOG.error("event=ws_session_sweep outcome=error", e);
+            io.telesignal.core.work.Failures.unexpected(LOG, "event=ws_session_sweep outcome=error", e);
         }
     }
 
