@@ -28,8 +28,13 @@ public final class AuditVerifier {
 
     public record Break(long seq, Problem problem) {}
 
-    public record Verification(long recordsChecked, Optional<Break> firstBreak) {
+    /**
+     * @param headHash the hash of the last record that verified ({@link AuditChain#GENESIS} for none): with the count,
+     *                 what an operator writes down (or ships elsewhere) to tell later that nothing before it changed
+     */
+    public record Verification(long recordsChecked, String headHash, Optional<Break> firstBreak) {
         public Verification {
+            Objects.requireNonNull(headHash, "headHash");
             Objects.requireNonNull(firstBreak, "firstBreak");
         }
 
@@ -49,13 +54,13 @@ public final class AuditVerifier {
             }
             for (AuditRecord record : page) {
                 if (record.seq() != expectedSeq) {
-                    return new Verification(checked, Optional.of(new Break(expectedSeq, Problem.GAP)));
+                    return new Verification(checked, prevHash, Optional.of(new Break(expectedSeq, Problem.GAP)));
                 }
                 if (!record.prevHash().equals(prevHash)) {
-                    return new Verification(checked, Optional.of(new Break(record.seq(), Problem.BROKEN_LINK)));
+                    return new Verification(checked, prevHash, Optional.of(new Break(record.seq(), Problem.BROKEN_LINK)));
                 }
                 if (!AuditChain.hash(record.seq(), record.event(), record.prevHash()).equals(record.hash())) {
-                    return new Verification(checked, Optional.of(new Break(record.seq(), Problem.HASH_MISMATCH)));
+                    return new Verification(checked, prevHash, Optional.of(new Break(record.seq(), Problem.HASH_MISMATCH)));
                 }
                 checked++;
                 prevHash = record.hash();
@@ -65,11 +70,11 @@ public final class AuditVerifier {
         AuditHead head = log.head();
         long lastSeq = expectedSeq - 1;
         if (head.seq() > lastSeq) {
-            return new Verification(checked, Optional.of(new Break(expectedSeq, Problem.TRUNCATED)));
+            return new Verification(checked, prevHash, Optional.of(new Break(expectedSeq, Problem.TRUNCATED)));
         }
         if (head.seq() != lastSeq || !head.hash().equals(prevHash)) {
-            return new Verification(checked, Optional.of(new Break(lastSeq, Problem.HEAD_MISMATCH)));
+            return new Verification(checked, prevHash, Optional.of(new Break(lastSeq, Problem.HEAD_MISMATCH)));
         }
-        return new Verification(checked, Optional.empty());
+        return new Verification(checked, prevHash, Optional.empty());
     }
 }

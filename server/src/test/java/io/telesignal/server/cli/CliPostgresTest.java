@@ -44,7 +44,7 @@ class CliPostgresTest {
 
         CliRunner.Result intact = cli.run("audit", "verify", "--data-dir", dataDir.toString());
         assertThat(intact.exit()).isZero();
-        assertThat(intact.out().trim()).isEqualTo("audit chain intact: 3 records");
+        assertThat(intact.out().trim()).matches("audit chain intact: 3 records, head [0-9a-f]{64}");
 
         AuditTampering.editOutcome(database, 3);
         CliRunner.Result broken = cli.run("audit", "verify", "--data-dir", dataDir.toString());
