@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class JdbcStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
     static final String MIGRATIONS = "classpath:io/telesignal/store/migration";
+    /** Migrations for PostgreSQL alone; their versions are never reused by the common ones. */
+    static final String MIGRATIONS_POSTGRESQL = "classpath:io/telesignal/store/migration-postgresql";
     /**
      * H2 writes a commit to its file in the committing thread only with no write delay (its default, 500 ms, lets a
      * crash lose what was acknowledged); {@link Transactions} then forces the file to the device after each commit.
@@ -80,7 +82,8 @@ public final class JdbcStore implements AutoCloseable {
         try {
             var flyway = Flyway.configure()
                     .dataSource(dataSource)
-                    .locations(MIGRATIONS)
+                    // PostgreSQL also gets what only it can do (the audit trail append-only by trigger)
+                    .locations(settings.isH2() ? new String[] {MIGRATIONS} : new String[] {MIGRATIONS, MIGRATIONS_POSTGRESQL})
                     .loggers("slf4j");
             settings.schema().ifPresent(schema -> flyway.schemas(schema).defaultSchema(schema).createSchemas(true));
             MigrateResult result = flyway.load().migrate();

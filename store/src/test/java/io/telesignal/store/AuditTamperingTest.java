@@ -84,9 +84,36 @@ class AuditTamperingTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void onPostgresTheAuditTableRefusesUpdatesDeletesAndTruncation() throws Exception {
+        try (StoreFixture fixture = new StoreFixture(StoreFixture.Kind.POSTGRES, dir)) {
+            appendFive(fixture);
+            for (String change : new String[] {"UPDATE audit_events SET outcome = 'ok' WHERE seq = 3",
+                "DELETE FROM audit_events WHERE seq = 5", "TRUNCATE audit_events"}) {
+                try (Connection c = fixture.store().dataSource().getConnection(); Statement s = c.createStatement()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.executeUpdate(change)).as(change)
+                            .isInstanceOfSatisfying(java.sql.SQLException.class, e -> {
+                                assertThat(e.getSQLState()).isEqualTo("42501");
+                                assertThat(e.getMessage()).contains("audit_events is append-only");
+                            });
+                }
+            }
+            assertThat(new AuditVerifier().verify(fixture.store().auditLog()).intact()).isTrue();
+            assertThat(fixture.store().auditLog().head().seq()).isEqualTo(5);
+        }
+    }
+
+    /** As the tables' owner would: on PostgreSQL, past the append-only triggers, which takes disabling them first. */
     private static void sql(StoreFixture fixture, String statement) throws Exception {
         try (Connection c = fixture.store().dataSource().getConnection(); Statement s = c.createStatement()) {
+            boolean postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            if (postgres) {
+                s.execute("ALTER TABLE audit_events DISABLE TRIGGER USER");
+            }
             s.executeUpdate(statement);
+            if (postgres) {
+                s.execute("ALTER TABLE audit_events ENABLE TRIGGER USER");
+            }
         }
     }
 }

@@ -14,12 +14,19 @@ final class AuditTampering {
             if (store.schema().isPresent()) {
                 c.setSchema(store.schema().get());
             }
+            boolean postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            if (postgres) { // as the tables' owner: past the append-only triggers
+                c.createStatement().execute("ALTER TABLE audit_events DISABLE TRIGGER USER");
+            }
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE audit_events SET outcome = 'denied' WHERE seq = ?")) {
                 update.setLong(1, seq);
                 if (update.executeUpdate() != 1) {
                     throw new IllegalStateException("no audit row " + seq);
                 }
+            }
+            if (postgres) {
+                c.createStatement().execute("ALTER TABLE audit_events ENABLE TRIGGER USER");
             }
         }
     }
