@@ -154,9 +154,16 @@ public record ServerConfig(
                         r.integer("signaling.maxSessionsPerUser", 1, 10_000)),
                 r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
                 rateLimits(r));
+        int sdpMaxBytes = r.integer("sdp.maxBytes", 1024, 1024 * 1024);
+        if (signaling.webSocket().maxMessageBytes() < 2L * sdpMaxBytes + SDP_ENVELOPE) {
+            throw new ConfigException("signaling.maxMessageBytes", "must be at least 2 x sdp.maxBytes + " + SDP_ENVELOPE
+                    + " (" + (2L * sdpMaxBytes + SDP_ENVELOPE) + "): the largest SDP allowed, escaped in JSON, and its"
+                    + " message must fit, or an SDP over the limit closes the connection (1009) instead of being"
+                    + " answered sdp_too_large");
+        }
         return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
                 r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),
-                r.integer("sdp.maxBytes", 1024, 1024 * 1024), r.list("sdp.codecs"),
+                sdpMaxBytes, r.list("sdp.codecs"),
                 r.integer("consultations.maxParticipants", 2, 100),
                 r.duration("chat.retention", Duration.ofHours(1), Duration.ofDays(3650)),
                 r.duration("invites.ttl", Duration.ofMinutes(1), Duration.ofDays(30)),
@@ -165,6 +172,9 @@ public record ServerConfig(
                 new Consultations(r.duration("consultations.rejoinGrace", Duration.ofSeconds(5), Duration.ofDays(1))),
                 signIn(r), cluster(r, store), ignoredVariables);
     }
+
+    /** Room for a signal's envelope around its SDP (ids, type, consultation, endpoint, candidate fields). */
+    static final int SDP_ENVELOPE = 8192;
 
     private static SignIn signIn(ConfigReader r) {
         Duration base = r.duration("signIn.backoffBase", Duration.ofMillis(100), Duration.ofHours(1));

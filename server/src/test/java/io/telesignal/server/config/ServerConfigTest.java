@@ -146,6 +146,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void theMessageLimitLeavesRoomForTheLargestSdp() throws Exception {
+        assertThat(load(null, Map.of()).signaling().webSocket().maxMessageBytes())
+                .isGreaterThanOrEqualTo(2 * load(null, Map.of()).sdpMaxBytes() + ServerConfig.SDP_ENVELOPE);
+        assertProblem("sdp:\n  maxBytes: 100000\n", Map.of(), "signaling.maxMessageBytes",
+                "at least 2 x sdp.maxBytes + 8192 (208192)");
+        assertThat(load("sdp:\n  maxBytes: 100000\nsignaling:\n  maxMessageBytes: 208192\n", Map.of()).sdpMaxBytes())
+                .isEqualTo(100000);
+    }
+
+    @Test
     void rejoinGraceIsBounded() throws Exception {
         assertThat(load(null, Map.of()).consultations().rejoinGrace()).hasMinutes(2);
         assertProblem("consultations:\n  rejoinGrace: 1s\n", Map.of(), "consultations.rejoinGrace", "between");

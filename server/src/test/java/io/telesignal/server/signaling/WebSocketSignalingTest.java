@@ -491,6 +491,49 @@ class WebSocketSignalingTest {
     }
 
     /** A browser-shaped offer: Opus audio, VP8 video. */
+    /** {@code OFFER} padded with attribute lines to exactly {@code bytes} bytes (ASCII), CRLF line ends. */
+    private static String offerOf(int bytes) {
+        StringBuilder sdp = new StringBuilder(OFFER);
+        while (sdp.length() < bytes) {
+            int room = bytes - sdp.length();
+            String prefix = "a=x-pad:";
+            int body = Math.min(1000, room - prefix.length() - 2);
+            if (body < 1) { // too little room for one more line: lengthen the last one instead
+                sdp.insert(sdp.length() - 2, "y".repeat(room));
+                break;
+            }
+            sdp.append(prefix).append("y".repeat(body)).append("\r\n");
+        }
+        return sdp.toString();
+    }
+
+    @Test
+    void anSdpAtTheLimitIsRelayedAndOneByteOverIsAnsweredNotClosed() {
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            join(doctor);
+            join(pat);
+            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
+                    .put("user", patient.id().value())));
+            String patientEndpoint = endpointOf(pat.next(m -> m.path("type").asText().equals("participant")
+                    && m.path("participants").size() == 2), patient.id().value());
+            int limit = server.config().sdpMaxBytes();
+
+            var atLimit = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            atLimit.putObject("description").put("type", "offer").put("sdp", offerOf(limit));
+            assertThat(atLimit.toString().length()).as("the message is over the old 64 KiB limit").isGreaterThan(65536);
+            assertThat(doctor.answer(doctor.request(atLimit)).path("type").asText()).isEqualTo("result");
+            assertThat(pat.next("signal").path("description").path("sdp").asText()).hasSize(limit);
+
+            var over = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            over.putObject("description").put("type", "offer").put("sdp", offerOf(limit + 1));
+            JsonNode refused = doctor.answer(doctor.request(over));
+            assertThat(refused.path("code").asText()).isEqualTo("sdp_too_large");
+            // the connection stays open
+            assertThat(doctor.answer(doctor.request(WsClient.message("history").put("consultation",
+                    consultation.id().value()))).path("type").asText()).isEqualTo("result");
+        }
+    }
+
     private static final String OFFER = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
             + "a=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
             + "a=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\n"
