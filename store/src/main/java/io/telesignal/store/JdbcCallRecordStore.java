@@ -22,39 +22,39 @@ public final class JdbcCallRecordStore implements CallRecordStore {
         this.tx = tx;
     }
 
+    /**
+     * One atomic upsert, so that two saves of a new record at once (both sides' signals starting the call) never race
+     * an UPDATE that found nothing into two INSERTs: {@code ON CONFLICT} on PostgreSQL, {@code MERGE ... KEY} on H2.
+     */
     @Override
     public void save(CallRecord r) {
         tx.inTransaction("save call record", c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE call_records SET state = ?, connected_at = ?,"
-                    + " ended_at = ?, end_reason = ? WHERE id = ?")) {
-                update.setString(1, r.state().wireName());
-                update.setObject(2, r.connectedAt().map(JdbcDirectory::utc).orElse(null));
-                update.setObject(3, r.endedAt().map(JdbcDirectory::utc).orElse(null));
-                update.setString(4, r.endReason().orElse(null));
-                update.setString(5, r.id());
-                if (update.executeUpdate() == 1) {
-                    return null;
-                }
-            }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO call_records (id, consultation, caller_user,"
-                    + " caller_endpoint, callee_user, callee_endpoint, state, started_at, connected_at, ended_at, end_reason)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, r.id());
-                insert.setString(2, r.consultation().value());
-                insert.setString(3, r.callerUser().value());
-                insert.setString(4, r.caller().value());
-                insert.setString(5, r.calleeUser().value());
-                insert.setString(6, r.callee().value());
-                insert.setString(7, r.state().wireName());
-                insert.setObject(8, JdbcDirectory.utc(r.startedAt()));
-                insert.setObject(9, r.connectedAt().map(JdbcDirectory::utc).orElse(null));
-                insert.setObject(10, r.endedAt().map(JdbcDirectory::utc).orElse(null));
-                insert.setString(11, r.endReason().orElse(null));
-                insert.executeUpdate();
+            boolean postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            try (PreparedStatement upsert = c.prepareStatement(postgres ? UPSERT_POSTGRES : UPSERT_H2)) {
+                upsert.setString(1, r.id());
+                upsert.setString(2, r.consultation().value());
+                upsert.setString(3, r.callerUser().value());
+                upsert.setString(4, r.caller().value());
+                upsert.setString(5, r.calleeUser().value());
+                upsert.setString(6, r.callee().value());
+                upsert.setString(7, r.state().wireName());
+                upsert.setObject(8, JdbcDirectory.utc(r.startedAt()));
+                upsert.setObject(9, r.connectedAt().map(JdbcDirectory::utc).orElse(null));
+                upsert.setObject(10, r.endedAt().map(JdbcDirectory::utc).orElse(null));
+                upsert.setString(11, r.endReason().orElse(null));
+                upsert.executeUpdate();
             }
             return null;
         });
     }
+
+    private static final String COLUMNS = "id, consultation, caller_user, caller_endpoint, callee_user, callee_endpoint,"
+            + " state, started_at, connected_at, ended_at, end_reason";
+    private static final String UPSERT_POSTGRES = "INSERT INTO call_records (" + COLUMNS + ")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state,"
+            + " connected_at = EXCLUDED.connected_at, ended_at = EXCLUDED.ended_at, end_reason = EXCLUDED.end_reason";
+    private static final String UPSERT_H2 = "MERGE INTO call_records (" + COLUMNS + ") KEY (id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     @Override
     public boolean replace(CallRecord expected, CallRecord r) {

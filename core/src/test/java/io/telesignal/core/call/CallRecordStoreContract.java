@@ -32,6 +32,38 @@ public abstract class CallRecordStoreContract {
     }
 
     @Test
+    void savesOfOneNewRecordAtOnceNeverFail() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 20; round++) {
+                CallRecord ringing = new CallRecord("race-" + round, new ConsultationId("c1"), new UserId("doc"),
+                        new EndpointId("ws-d"), new UserId("pat"), new EndpointId("ws-p"), CallState.RINGING, T0,
+                        Optional.empty(), Optional.empty(), Optional.empty());
+                CallRecord connected = ringing.connected(T0.plusSeconds(1));
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<?>> saves = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    CallRecord record = i % 2 == 0 ? ringing : connected;
+                    saves.add(pool.submit(() -> {
+                        go.await();
+                        store().save(record);
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (java.util.concurrent.Future<?> save : saves) {
+                    save.get(); // none failed
+                }
+                String id = ringing.id();
+                assertThat(store().forConsultation(new ConsultationId("c1"))).filteredOn(r -> r.id().equals(id))
+                        .hasSize(1);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void endOpenEndsEveryCallNotEndedYet() {
         ConsultationId c1 = new ConsultationId("c1");
         CallRecord ringing = new CallRecord("call-1", c1, new UserId("doc"), new EndpointId("ws-d"), new UserId("pat"),
