@@ -3,9 +3,7 @@ package io.telesignal.signaling.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.telesignal.core.consultation.Actor;
 import io.telesignal.core.consultation.ConsultationException;
 import io.telesignal.core.consultation.ConsultationId;
@@ -24,13 +22,10 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** What a failed leave at session end logs: ids and a code, at debug when moot, as a warning when not. */
 class LeaveFailedLogTest {
-    private final Logger logger = (Logger) LoggerFactory.getLogger(SignalingFrontDoor.class);
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private Level before;
+    private LogCapture log;
     private final SignalingSession session = new SessionRegistry(new SessionSettings(Duration.ofSeconds(10), 5,
             10_000, 3, 2), new ProtocolCodec(), event -> Optional.empty(), MutableClock.atEpochDay(), s -> { })
             .open(new Actor(new UserId("u1"), "Pat Doe", Set.of(Role.PATIENT)));
@@ -38,16 +33,12 @@ class LeaveFailedLogTest {
 
     @BeforeEach
     void capture() {
-        before = logger.getLevel();
-        logger.setLevel(Level.DEBUG);
-        logged.start();
-        logger.addAppender(logged);
+        log = new LogCapture(SignalingFrontDoor.class.getName(), Level.DEBUG);
     }
 
     @AfterEach
     void release() {
-        logger.detachAppender(logged);
-        logger.setLevel(before);
+        log.close();
     }
 
     @Test
@@ -57,8 +48,8 @@ class LeaveFailedLogTest {
         SignalingFrontDoor.leaveFailed(session, consultation, new ConsultationException(
                 ConsultationException.Reason.NOT_AUTHORIZED, "denied"));
 
-        assertThat(logged.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.DEBUG, Level.DEBUG);
-        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+        assertThat(log.events()).extracting(ILoggingEvent::getLevel).containsExactly(Level.DEBUG, Level.DEBUG);
+        assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
                 "event=ws_session_leave outcome=moot session=" + session.id() + " consultation=c1 code=consultation_ended",
                 "event=ws_session_leave outcome=moot session=" + session.id() + " consultation=c1 code=not_authorized");
     }
@@ -70,13 +61,13 @@ class LeaveFailedLogTest {
                 ConsultationException.Reason.CONFLICT, "kept changing"));
         SignalingFrontDoor.leaveFailed(session, consultation, new IllegalStateException("Pat Doe's bug"));
 
-        assertThat(logged.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.WARN);
-        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+        assertThat(log.events()).extracting(ILoggingEvent::getLevel).containsOnly(Level.WARN);
+        assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
                 "event=ws_session_leave outcome=failed session=" + session.id() + " consultation=c1 code=busy",
                 "event=ws_session_leave outcome=failed session=" + session.id() + " consultation=c1 code=conflict",
                 "event=ws_session_leave outcome=failed session=" + session.id()
                         + " consultation=c1 code=IllegalStateException");
-        assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("Pat Doe")
+        assertThat(log.events()).noneMatch(e -> e.getFormattedMessage().contains("Pat Doe")
                 || e.getThrowableProxy() != null);
     }
 }
