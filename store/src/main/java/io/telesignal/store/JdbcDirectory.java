@@ -3,8 +3,6 @@ package io.telesignal.store;
 import io.telesignal.core.directory.Credentials;
 import io.telesignal.core.directory.Directory;
 import io.telesignal.core.directory.LoginTakenException;
-import io.telesignal.core.directory.ScramCredentials;
-import io.telesignal.core.directory.SipDigestCredentials;
 import io.telesignal.core.directory.UserNotFoundException;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.Role;
@@ -18,7 +16,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The directory in tables {@code users}, {@code user_roles} and {@code credentials}. */
+/** The directory in tables {@code users}, {@code user_roles} and {@code credentials} (password hashes only). */
 public final class JdbcDirectory implements Directory {
     private static final String USER_COLUMNS = "id, login, display_name, enabled, created_at";
 
@@ -125,19 +122,14 @@ public final class JdbcDirectory implements Directory {
     public Optional<Credentials> credentials(UserId id) {
         return tx.read("read credentials", c -> {
             try (PreparedStatement query = c.prepareStatement(
-                    "SELECT password_hash, sip_realm, sip_ha1_md5, sip_ha1_sha256, scram_salt, scram_iterations,"
-                            + " scram_stored_key, scram_server_key, updated_at FROM credentials WHERE user_id = ?")) {
+                    "SELECT password_hash, updated_at FROM credentials WHERE user_id = ?")) {
                 query.setString(1, id.value());
                 try (ResultSet rs = query.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    Base64.Decoder b64 = Base64.getDecoder();
                     return Optional.of(new Credentials(rs.getString(1),
-                            new SipDigestCredentials(rs.getString(2), rs.getString(3), rs.getString(4)),
-                            new ScramCredentials(b64.decode(rs.getString(5)), rs.getInt(6), b64.decode(rs.getString(7)),
-                                    b64.decode(rs.getString(8))),
-                            rs.getObject(9, OffsetDateTime.class).toInstant()));
+                            rs.getObject(2, OffsetDateTime.class).toInstant()));
                 }
             }
         });
@@ -228,21 +220,11 @@ public final class JdbcDirectory implements Directory {
     }
 
     private static void insertCredentials(Connection c, UserId id, Credentials credentials) throws SQLException {
-        Base64.Encoder b64 = Base64.getEncoder();
         try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO credentials (user_id, password_hash, sip_realm, sip_ha1_md5, sip_ha1_sha256, scram_salt,"
-                        + " scram_iterations, scram_stored_key, scram_server_key, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO credentials (user_id, password_hash, updated_at) VALUES (?, ?, ?)")) {
             insert.setString(1, id.value());
             insert.setString(2, credentials.passwordHash());
-            insert.setString(3, credentials.sipDigest().realm());
-            insert.setString(4, credentials.sipDigest().ha1Md5());
-            insert.setString(5, credentials.sipDigest().ha1Sha256());
-            insert.setString(6, b64.encodeToString(credentials.scram().salt()));
-            insert.setInt(7, credentials.scram().iterations());
-            insert.setString(8, b64.encodeToString(credentials.scram().storedKey()));
-            insert.setString(9, b64.encodeToString(credentials.scram().serverKey()));
-            insert.setObject(10, utc(credentials.updatedAt()));
+            insert.setObject(3, utc(credentials.updatedAt()));
             insert.executeUpdate();
         }
     }

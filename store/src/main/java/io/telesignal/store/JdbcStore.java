@@ -39,6 +39,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcDirectory directory;
     private final JdbcAuditLog auditLog;
     private final JdbcApiKeyStore apiKeys;
+    private final JdbcDevicePasswordStore devicePasswords;
     private final JdbcChatStore chat;
     private final JdbcInviteRedemptions inviteRedemptions;
 
@@ -49,6 +50,7 @@ public final class JdbcStore implements AutoCloseable {
         this.directory = new JdbcDirectory(tx);
         this.auditLog = new JdbcAuditLog(tx);
         this.apiKeys = new JdbcApiKeyStore(tx);
+        this.devicePasswords = new JdbcDevicePasswordStore(tx);
         this.chat = new JdbcChatStore(tx);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
@@ -109,6 +111,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcApiKeyStore apiKeys() {
         return apiKeys;
+    }
+
+    public JdbcDevicePasswordStore devicePasswords() {
+        return devicePasswords;
     }
 
     public JdbcChatStore chat() {

@@ -24,6 +24,46 @@ class JdbcStoreTest {
         }
     }
 
+    /** V11: the SIP digest and SCRAM material derived from account passwords is gone, the password hashes stay. */
+    @ParameterizedTest
+    @EnumSource(StoreFixture.Kind.class)
+    void theDevicePasswordMigrationRemovesMaterialDerivedFromAccountPasswords(StoreFixture.Kind kind) throws Exception {
+        JdbcSettings settings = kind == StoreFixture.Kind.H2 ? TestDatabases.h2(dir) : TestDatabases.postgres();
+        String ha1 = "5f4dcc3b5aa765d61d8327deb882cf99";
+        try (JdbcStore store = JdbcStore.open(settings)) {
+            var flyway = org.flywaydb.core.Flyway.configure().dataSource(store.dataSource())
+                    .target(kind == StoreFixture.Kind.H2 ? "9" : "10")
+                    .locations(kind == StoreFixture.Kind.H2 ? new String[] {JdbcStore.MIGRATIONS}
+                            : new String[] {JdbcStore.MIGRATIONS, JdbcStore.MIGRATIONS_POSTGRESQL});
+            settings.schema().ifPresent(schema -> flyway.schemas(schema).defaultSchema(schema).createSchemas(true));
+            flyway.load().migrate();
+            try (var c = store.dataSource().getConnection(); var s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO users (id, login, display_name, enabled, created_at)"
+                        + " VALUES ('u1', 'alice', 'Alice', TRUE, CURRENT_TIMESTAMP)");
+                s.executeUpdate("INSERT INTO credentials (user_id, password_hash, sip_realm, sip_ha1_md5, sip_ha1_sha256,"
+                        + " scram_salt, scram_iterations, scram_stored_key, scram_server_key, updated_at) VALUES ('u1',"
+                        + " '$argon2id$kept', 'telesignal', '" + ha1 + "', '" + ha1 + ha1 + "', 'c2FsdA==', 4096,"
+                        + " 'c3RvcmVkS2V5', 'c2VydmVyS2V5', CURRENT_TIMESTAMP)");
+            }
+
+            assertThat(store.migrate()).isEqualTo(1);
+
+            try (var c = store.dataSource().getConnection(); var s = c.createStatement();
+                    var rs = s.executeQuery("SELECT * FROM credentials")) {
+                var columns = new java.util.ArrayList<String>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    columns.add(rs.getMetaData().getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+                }
+                assertThat(columns).containsExactly("user_id", "password_hash", "updated_at");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("password_hash")).isEqualTo("$argon2id$kept");
+            }
+            assertThat(store.directory().credentials(new io.telesignal.core.identity.UserId("u1"))).isPresent();
+        } finally {
+            TestDatabases.dropSchema(settings);
+        }
+    }
+
     @Test
     void h2FileHeldByAnotherProcessGivesAClearError() throws Exception {
         JdbcSettings settings = TestDatabases.h2(dir);

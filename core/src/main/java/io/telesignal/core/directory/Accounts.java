@@ -23,17 +23,14 @@ import java.util.Set;
  */
 public final class Accounts {
     private final Directory directory;
-    private final CredentialDeriver deriver;
     private final PasswordHashes hashes;
     private final PasswordPolicy policy;
     private final AuditTrail audit;
     private final Clock clock;
     private final String unknownUserHash;
 
-    public Accounts(Directory directory, CredentialDeriver deriver, PasswordHashes hashes, PasswordPolicy policy,
-            AuditTrail audit, Clock clock) {
+    public Accounts(Directory directory, PasswordHashes hashes, PasswordPolicy policy, AuditTrail audit, Clock clock) {
         this.directory = directory;
-        this.deriver = deriver;
         this.hashes = hashes;
         this.policy = policy;
         this.audit = audit;
@@ -45,7 +42,7 @@ public final class Accounts {
         Credentials credentials;
         try {
             policy.check(password);
-            credentials = deriver.derive(login, password);
+            credentials = new Credentials(hashes.hash(password), clock.instant());
         } catch (InvalidPasswordException e) {
             audit.recordNow(AuditEvent.of("user.created", actor, Outcome.FAILED).reason(e.code()));
             throw e;
@@ -96,7 +93,7 @@ public final class Accounts {
         Credentials credentials;
         try {
             policy.check(password);
-            credentials = deriver.derive(login, password);
+            credentials = new Credentials(hashes.hash(password), clock.instant());
         } catch (InvalidPasswordException e) {
             audit.recordNow(AuditEvent.of("user.password_changed", actor, Outcome.FAILED)
                     .subject(user.id().value()).reason(e.code()));

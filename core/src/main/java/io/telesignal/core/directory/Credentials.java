@@ -3,17 +3,18 @@ package io.telesignal.core.directory;
 import java.time.Instant;
 import java.util.Objects;
 
-/** Everything derived from one password; the password itself is never kept. */
-public record Credentials(String passwordHash, SipDigestCredentials sipDigest, ScramCredentials scram, Instant updatedAt) {
+/**
+ * An account's sign-in secret as stored: the Argon2id (or PBKDF2) hash of its password, never the password. SIP and
+ * XMPP material comes from device passwords ({@link io.telesignal.core.device}), never from this password.
+ */
+public record Credentials(String passwordHash, Instant updatedAt) {
     public Credentials {
         Objects.requireNonNull(passwordHash, "passwordHash");
-        Objects.requireNonNull(sipDigest, "sipDigest");
-        Objects.requireNonNull(scram, "scram");
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
 
     @Override
     public String toString() {
-        return "Credentials[realm=" + sipDigest.realm() + ", updatedAt=" + updatedAt + "]";
+        return "Credentials[updatedAt=" + updatedAt + "]";
     }
 }

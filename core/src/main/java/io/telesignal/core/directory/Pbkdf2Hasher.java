@@ -55,7 +55,7 @@ public final class Pbkdf2Hasher implements PasswordHasher {
         return MessageDigest.isEqual(expected, actual);
     }
 
-    static byte[] derive(char[] password, byte[] salt, int iterations, int length) {
+    public static byte[] derive(char[] password, byte[] salt, int iterations, int length) {
         try {
             PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, length * 8);
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** The {@code telesignal} command and how its failures become one line and an exit code. */
 @Command(name = "telesignal", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "Signaling server for telemedicine and remote patient monitoring.",
-        subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, ApiKeyCommand.class, AuditCommand.class,
+        subcommands = {ServeCommand.class, UserCommand.class, DeviceCommand.class, TokenCommand.class, ApiKeyCommand.class,
+                AuditCommand.class,
                 MigrateCommand.class, DrainCommand.class})
 public final class Cli implements Runnable {
     public static final int OK = 0;

@@ -10,9 +10,11 @@ final class PasswordInput {
     private PasswordInput() {}
 
     static char[] read(CliContext context, boolean fromStdin) {
-        if (!fromStdin) {
-            return GeneratedPassword.generate(new SecureRandom());
-        }
+        return fromStdin ? stdin(context) : GeneratedPassword.generate(new SecureRandom());
+    }
+
+    /** The first line of standard input; an empty one is refused. */
+    static char[] stdin(CliContext context) {
         try {
             String line = context.in().readLine();
             if (line == null || line.isEmpty()) {

@@ -94,7 +94,7 @@ final class UserCommand {
     }
 
     @Command(name = "passwd", mixinStandardHelpOptions = true,
-            description = "Set a user's password (and with it the SIP and SCRAM credentials).")
+            description = "Set a user's account password (web sign-in; SIP and XMPP use device passwords).")
     static final class Passwd implements Callable<Integer> {
         private final CliContext context;
         @Mixin ConfigOptions options;

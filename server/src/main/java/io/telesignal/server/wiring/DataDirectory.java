@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data directory holds password-equivalent material (SIP HA1 values, SCRAM keys, password hashes in the H2
+ * The data directory holds password-equivalent material (device passwords' SIP HA1 values and SCRAM keys, password hashes in the H2
  * file; the TLS key; the token secret): it is created owner-only (0700), and a start on one that others can
  * read or enter warns.
  */

@@ -195,7 +195,7 @@ public final class Signaling implements AutoCloseable {
                 config.signIn().hashingQueue());
         return new Signaling(consultations, frontDoor, new RestApi(services.tokens(), services.accounts(),
                 services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry(),
-                node.value(), drain, signIn, hashing), chat,
+                node.value(), drain, signIn, hashing, services.devicePasswords()), chat,
                 jobs, cluster, nodeWatch, cleanup, node, hashing);
     }
 

@@ -2,9 +2,9 @@ package io.telesignal.server.wiring;
 
 import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.auth.TokenService;
+import io.telesignal.core.device.DevicePasswords;
 import io.telesignal.core.directory.Accounts;
 import io.telesignal.core.directory.Argon2idHasher;
-import io.telesignal.core.directory.CredentialDeriver;
 import io.telesignal.core.directory.PasswordHasher;
 import io.telesignal.core.directory.PasswordHashes;
 import io.telesignal.core.directory.Pbkdf2Hasher;
@@ -24,14 +24,20 @@ public final class StoreServices implements AutoCloseable {
     private final Accounts accounts;
     private final TokenService tokens;
     private final io.telesignal.core.apikey.ApiKeys apiKeys;
+    private final DevicePasswords devicePasswords;
 
     private StoreServices(JdbcStore store, AuditTrail audit, Accounts accounts, TokenService tokens,
-            io.telesignal.core.apikey.ApiKeys apiKeys) {
+            io.telesignal.core.apikey.ApiKeys apiKeys, DevicePasswords devicePasswords) {
         this.store = store;
         this.audit = audit;
         this.accounts = accounts;
         this.tokens = tokens;
         this.apiKeys = apiKeys;
+        this.devicePasswords = devicePasswords;
+    }
+
+    public DevicePasswords devicePasswords() {
+        return devicePasswords;
     }
 
     public io.telesignal.core.apikey.ApiKeys apiKeys() {
@@ -59,12 +65,13 @@ public final class StoreServices implements AutoCloseable {
             PasswordHasher pbkdf2 = new Pbkdf2Hasher(Pbkdf2Hasher.DEFAULT_ITERATIONS, random);
             PasswordHashes hashes = config.directory().passwordHash().equals("pbkdf2")
                     ? new PasswordHashes(pbkdf2, List.of(argon)) : new PasswordHashes(argon, List.of(pbkdf2));
-            CredentialDeriver deriver = new CredentialDeriver(hashes, config.directory().sipRealm(),
-                    config.directory().scramIterations(), random, clock);
-            Accounts accounts = new Accounts(store.directory(), deriver, hashes, config.directory().passwordPolicy(),
-                    audit, clock);
+            Accounts accounts = new Accounts(store.directory(), hashes, config.directory().passwordPolicy(), audit, clock);
+            ServerConfig.Directory directory = config.directory();
+            DevicePasswords devicePasswords = new DevicePasswords(store.devicePasswords(), new DevicePasswords.Settings(
+                    directory.sipRealm(), directory.scramIterations(), directory.devicePasswordsPerUser(),
+                    directory.minDevicePasswordLength()), audit, clock, random);
             return new StoreServices(store, audit, accounts, tokens,
-                    new io.telesignal.core.apikey.ApiKeys(store.apiKeys(), audit, clock));
+                    new io.telesignal.core.apikey.ApiKeys(store.apiKeys(), audit, clock), devicePasswords);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -72,6 +72,34 @@ class CliTest {
     }
 
     @Test
+    void devicePasswordsAreCreatedListedAndRevoked() {
+        CliRunner.Result generated = run("device", "create", "alice", "--label", "Desk phone");
+        assertThat(generated.exit()).as(generated.err()).isZero();
+        assertThat(generated.out()).contains("SIP username alice, realm telesignal")
+                .containsPattern("password \\(shown once\\): [A-Za-z0-9]{20}");
+        String id = generated.out().replaceAll("(?s)^device password ([a-z0-9]{12}) created.*", "$1");
+
+        CliRunner.Result given = runWithInput("provisioned-secret-99\n", "device", "create", "alice", "--label",
+                "Softphone", "--password-stdin");
+        assertThat(given.exit()).as(given.err()).isZero();
+        assertThat(given.out()).doesNotContain("provisioned-secret-99").doesNotContain("shown once");
+        CliRunner.Result tooShort = runWithInput("short\n", "device", "create", "alice", "--label", "x", "--password-stdin");
+        assertThat(tooShort.exit()).isEqualTo(1);
+        assertThat(tooShort.err()).contains("[invalid_password]");
+
+        CliRunner.Result list = run("device", "list", "alice");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains(id, "Desk phone", "Softphone", "never").doesNotContain("provisioned-secret-99");
+
+        assertThat(run("device", "revoke", "alice", id).out()).contains("revoked " + id);
+        CliRunner.Result again = run("device", "revoke", "alice", id);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("[device_not_found]");
+        assertThat(run("device", "list", "alice").out()).doesNotContain("Desk phone");
+        assertThat(run("device", "list", "ghost").err()).contains("[user_not_found]");
+    }
+
+    @Test
     void userAddRefusesDuplicatesBadRolesAndShortPasswords() {
         CliRunner.Result duplicate = runWithInput("another long password\n", "user", "add", "ALICE", "--name", "x",
                 "--roles", "patient", "--password-stdin");
@@ -188,7 +216,7 @@ class CliTest {
         Path fresh = Files.createDirectory(dataDir.resolve("fresh"));
         CliRunner.Result first = cli.run("migrate", "--data-dir", fresh.toString());
         assertThat(first.exit()).isZero();
-        assertThat(first.out().trim()).isEqualTo("applied 9 migration(s)");
+        assertThat(first.out().trim()).isEqualTo("applied 10 migration(s)");
         assertThat(cli.run("migrate", "--data-dir", fresh.toString()).out().trim()).isEqualTo("database is up to date");
     }
 

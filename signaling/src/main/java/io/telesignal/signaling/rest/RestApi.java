@@ -11,7 +11,7 @@ import io.telesignal.signaling.session.SessionRegistry;
 
 /**
  * {@code /api/v1}: JSON in, JSON out, errors as {@code {"error":{"code","message"}}} with a matching status. One
- * resource per class (sign-in and tokens, users, consultations, invites, sessions, this node), sharing one authentication and
+ * resource per class (sign-in and tokens, users, device passwords, consultations, invites, sessions, this node), sharing one authentication and
  * one error mapping ({@link RestSupport}). Bodies are read strictly (unknown fields, wrong types refused). Every
  * handler hops to the worker pool for its blocking part (password hashing, directory, store) and answers from there.
  */
@@ -27,10 +27,10 @@ public final class RestApi {
     public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
             WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock,
             SessionRegistry sessions, String nodeId, Runnable drain, io.telesignal.core.auth.SignInThrottle throttle,
-            WorkerPool hashing) {
+            WorkerPool hashing, io.telesignal.core.device.DevicePasswords devicePasswords) {
         this.support = new RestSupport(tokens, accounts, apiKeys, workers, audit);
         this.signIn = new SignInResource(support, throttle, hashing);
-        this.users = new UserResource(support, sessions);
+        this.users = new UserResource(support, sessions, new DeviceResource(support, devicePasswords));
         this.consultations = new ConsultationResource(support, consultations, invites);
         this.invites = new InviteResource(support, invites, clock);
         this.sessions = new SessionResource(support, sessions);

@@ -30,17 +30,21 @@ final class UserResource {
     private static final Pattern USER_PATH = Pattern.compile("/api/v1/users/([^/]{1,128})/(disable|enable)");
     private final RestSupport support;
     private final SessionRegistry sessions;
+    private final DeviceResource devices;
 
-    UserResource(RestSupport support, SessionRegistry sessions) {
+    UserResource(RestSupport support, SessionRegistry sessions, DeviceResource devices) {
         this.support = support;
         this.sessions = sessions;
+        this.devices = devices;
     }
 
     record CreateUser(String login, String displayName, List<String> roles, String password) {}
 
     void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/users", guard.apply(this::createUser));
-        routes.post("/api/v1/users/*", guard.apply(this::userAction));
+        routes.post("/api/v1/users/*", guard.apply(request -> DeviceResource.handles(request.path())
+                ? devices.create(request) : userAction(request)));
+        devices.register(routes, guard);
     }
 
     /**

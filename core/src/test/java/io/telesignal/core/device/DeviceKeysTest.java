@@ -1,29 +1,24 @@
-package io.telesignal.core.directory;
+package io.telesignal.core.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.testkit.MutableClock;
+import io.telesignal.core.directory.InvalidPasswordException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-class CredentialDeriverTest {
-    private final MutableClock clock = MutableClock.atEpochDay();
-    private final PasswordHashes hashes = new PasswordHashes(Argon2idHasher.owaspDefaults(new SecureRandom()), List.of());
+class DeviceKeysTest {
 
     @Test
     void sipHa1MatchesRfc7616Examples() throws Exception {
         // RFC 7616 §3.9.1: user Mufasa, realm http-auth@example.org, password "Circle of Life"
-        String md5 = CredentialDeriver.ha1("MD5", "Mufasa", "http-auth@example.org", "Circle of Life");
-        String sha256 = CredentialDeriver.ha1("SHA-256", "Mufasa", "http-auth@example.org", "Circle of Life");
+        String md5 = DeviceKeys.ha1("MD5", "Mufasa", "http-auth@example.org", "Circle of Life");
+        String sha256 = DeviceKeys.ha1("SHA-256", "Mufasa", "http-auth@example.org", "Circle of Life");
         String nonce = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v";
         String cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
         String tail = ":" + nonce + ":00000001:" + cnonce + ":auth:";
@@ -38,7 +33,7 @@ class CredentialDeriverTest {
     void scramKeysMatchRfc7677Example() throws Exception {
         // RFC 7677 §3: user "user", password "pencil"; the server signature proves StoredKey and ServerKey
         byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
-        ScramCredentials scram = CredentialDeriver.scram("pencil", salt, 4096);
+        ScramCredentials scram = DeviceKeys.scram("pencil", salt, 4096);
         String nonce = "rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
         String authMessage = "n=user,r=rOprNGfwEbeRWgbNEkqO,r=" + nonce + ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r="
                 + nonce;
@@ -59,32 +54,6 @@ class CredentialDeriverTest {
     }
 
     @Test
-    void deriveProducesEveryCredentialForTheRealm() {
-        CredentialDeriver deriver = new CredentialDeriver(hashes, "clinic.example", 4096, new SecureRandom(), clock);
-        Credentials credentials = deriver.derive(new Login("alice"), "correct horse battery".toCharArray());
-
-        assertThat(hashes.verify("correct horse battery".toCharArray(), credentials.passwordHash())).isTrue();
-        assertThat(credentials.passwordHash()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$")
-                .doesNotContain("correct horse");
-        assertThat(credentials.sipDigest().realm()).isEqualTo("clinic.example");
-        assertThat(credentials.sipDigest().ha1Md5())
-                .isEqualTo(CredentialDeriver.ha1("MD5", "alice", "clinic.example", "correct horse battery"));
-        assertThat(credentials.sipDigest().ha1Sha256()).hasSize(64);
-        assertThat(credentials.scram().iterations()).isEqualTo(4096);
-        assertThat(credentials.updatedAt()).isEqualTo(clock.instant());
-    }
-
-    @Test
-    void saltsDifferBetweenDerivations() {
-        CredentialDeriver deriver = new CredentialDeriver(hashes, "r", 4096, new SecureRandom(), clock);
-        Credentials a = deriver.derive(new Login("alice"), "same password!".toCharArray());
-        Credentials b = deriver.derive(new Login("alice"), "same password!".toCharArray());
-
-        assertThat(a.passwordHash()).isNotEqualTo(b.passwordHash());
-        assertThat(a.scram().salt()).isNotEqualTo(b.scram().salt());
-    }
-
-    @Test
     void saslPrepMapsSpacesAndRefusesControls() {
         assertThat(SaslPrep.prepare("a\u00A0b\u00ADc".toCharArray())).isEqualTo("a bc");
         assertThat(SaslPrep.prepare("\u2168".toCharArray())).isEqualTo("IX");
@@ -93,9 +62,19 @@ class CredentialDeriverTest {
     }
 
     @Test
-    void realmWithQuoteIsRefused() {
-        assertThatThrownBy(() -> new CredentialDeriver(hashes, "a\"b", 4096, new SecureRandom(), clock))
-                .isInstanceOf(IllegalArgumentException.class);
+    void saslPrepAppliesTheBidiRule() {
+        // RFC 3454 §6: right-to-left text alone passes; mixed with left-to-right, or not at both ends, it does not
+        assertThat(SaslPrep.prepare("\u05D0\u05D1\u05D2".toCharArray())).isEqualTo("\u05D0\u05D1\u05D2");
+        assertThat(SaslPrep.prepare("\u0627 1 \u0628".toCharArray())).isEqualTo("\u0627 1 \u0628");
+        assertThatThrownBy(() -> SaslPrep.prepare("\u05D0abc\u05D1".toCharArray()))
+                .isInstanceOf(InvalidPasswordException.class).hasMessageContaining("RFC 3454");
+        assertThatThrownBy(() -> SaslPrep.prepare("\u0627\u0628 1".toCharArray()))
+                .isInstanceOf(InvalidPasswordException.class).hasMessageContaining("begin and end");
+        assertThatThrownBy(() -> SaslPrep.prepare("1\u05D0".toCharArray()))
+                .isInstanceOf(InvalidPasswordException.class);
+        // RFC 3454 §6 item 1 (C.8): a directional mark is refused outright
+        assertThatThrownBy(() -> SaslPrep.prepare("abc\u200Fdef".toCharArray()))
+                .isInstanceOf(InvalidPasswordException.class);
     }
 
     private static String hex(String algorithm, String input) throws Exception {

@@ -1,4 +1,4 @@
-package io.telesignal.core.directory;
+package io.telesignal.core.device;
 
 import java.util.Arrays;
 import java.util.HexFormat;

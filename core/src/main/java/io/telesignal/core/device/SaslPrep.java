@@ -1,12 +1,15 @@
-package io.telesignal.core.directory;
+package io.telesignal.core.device;
 
+import io.telesignal.core.directory.InvalidPasswordException;
 import java.text.Normalizer;
 
 /**
  * RFC 4013 SASLprep for passwords, as SCRAM (RFC 5802 §2.2) requires before hashing: map non-ASCII spaces
  * to SPACE and "commonly mapped to nothing" characters to nothing (RFC 3454 B.1, C.1.2), normalize with NFKC,
- * and refuse prohibited output (controls, private use, surrogates, non-characters, unassigned code points).
- * The bidirectional-text check of RFC 3454 §6 is not applied; such passwords are accepted as normalized.
+ * refuse prohibited output (controls, private use, surrogates, non-characters, unassigned code points), and
+ * apply the bidirectional-text check of RFC 3454 §6: a string with a right-to-left character (bidi class R or
+ * AL, table D.1) holds no left-to-right one (class L, table D.2) and begins and ends with a right-to-left one.
+ * Character classes come from the JDK's Unicode tables, a superset of the Unicode 3.2 that RFC 3454 froze.
  */
 final class SaslPrep {
     private SaslPrep() {}
@@ -30,7 +33,35 @@ final class SaslPrep {
                 throw new InvalidPasswordException("password contains a character SASLprep prohibits");
             }
         }
+        checkBidi(normalized);
         return normalized;
+    }
+
+    /** RFC 3454 §6, items 2 and 3 (item 1, the C.8 characters, is part of {@link #prohibited}). */
+    private static void checkBidi(String s) {
+        boolean rtl = false;
+        boolean ltr = false;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            rtl |= randAl(cp);
+            ltr |= Character.getDirectionality(cp) == Character.DIRECTIONALITY_LEFT_TO_RIGHT;
+        }
+        if (!rtl) {
+            return;
+        }
+        if (ltr) {
+            throw new InvalidPasswordException("password mixes right-to-left and left-to-right characters (RFC 3454 §6)");
+        }
+        if (!randAl(s.codePointAt(0)) || !randAl(s.codePointBefore(s.length()))) {
+            throw new InvalidPasswordException(
+                    "a password with right-to-left characters must begin and end with one (RFC 3454 §6)");
+        }
+    }
+
+    private static boolean randAl(int cp) {
+        byte d = Character.getDirectionality(cp);
+        return d == Character.DIRECTIONALITY_RIGHT_TO_LEFT || d == Character.DIRECTIONALITY_RIGHT_TO_LEFT_ARABIC;
     }
 
     private static boolean mappedToNothing(int cp) {
