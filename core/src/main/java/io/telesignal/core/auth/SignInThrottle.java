@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * at most {@code max}, counted from that failure. A success clears the login's count (not the address's: one good
  * password from an address does not license guessing others from it). While locked, a sign-in is refused before any
  * password is checked, so a flood spends no hashing. Shared by every door that checks passwords (REST sign-in now; SIP
- * digest and XMPP SASL when they land).
+ * digest and XMPP SASL when they land), and by the token checks ({@link TokenSignIn}), which count per address.
  */
 public final class SignInThrottle {
     /**
@@ -66,6 +66,28 @@ public final class SignInThrottle {
             both = both.thenCombine(counters.failed(addressKey(address), now, settings.window()), (a, b) -> null);
         }
         return both.thenApply(done -> null);
+    }
+
+    /**
+     * How long a client address must wait before it may present a token (or an API key) again; empty: now. Tokens
+     * cannot be guessed, but each refused one costs a signature check and an audit record: an address that keeps
+     * presenting bad ones is slowed down like one guessing passwords.
+     */
+    public CompletionStage<Optional<Duration>> addressRetryAfter(String address) {
+        if (address == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+        }
+        Instant now = clock.instant();
+        return counters.read(addressKey(address), now)
+                .thenApply(f -> f.flatMap(failures -> wait(failures, settings.addressFailures(), now)));
+    }
+
+    /** A refused token or API key: counted against the address alone (no login is known). */
+    public CompletionStage<Void> addressFailed(String address) {
+        if (address == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        return counters.failed(addressKey(address), clock.instant(), settings.window()).thenApply(counted -> null);
     }
 
     public CompletionStage<Void> succeeded(String login) {

@@ -54,6 +54,11 @@ final class ClusterMode implements AutoCloseable {
         this.nodes = new RedisNodeRegistry(redis);
     }
 
+    /** Failed sign-ins counted in Redis, so that spreading guesses over the nodes gains nothing. */
+    io.telesignal.core.auth.FailureCounters failureCounters() {
+        return new io.telesignal.cluster.redis.RedisFailureCounters(redis);
+    }
+
     static ClusterMode connect(NodeId self, RedisSettings settings) {
         Redis redis = Redis.connect(settings);
         try {

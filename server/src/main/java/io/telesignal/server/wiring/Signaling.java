@@ -113,7 +113,13 @@ public final class Signaling implements AutoCloseable {
         CallTracker calls = new CallTracker(services.store().callRecords(), services.audit(), workers, clock,
                 cluster.isPresent());
         java.util.concurrent.atomic.AtomicReference<NodeWatch> watching = new java.util.concurrent.atomic.AtomicReference<>();
-        SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(), services.tokens(), services.accounts(),
+        // failed sign-ins (passwords, tokens, API keys) counted by all nodes together in cluster mode
+        var signIn = new io.telesignal.core.auth.SignInThrottle(cluster.map(ClusterMode::failureCounters)
+                .orElseGet(() -> new io.telesignal.core.auth.InMemoryFailureCounters(SIGN_IN_KEYS)),
+                config.signIn().throttle(), clock);
+        SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(),
+                new io.telesignal.core.auth.TokenSignIn(services.tokens(), services.accounts(), signIn, services.audit()),
+                services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
                 new IceServers(config.ice().stunUrls(), config.ice().turnUrls(), config.ice().turnSecret(),
                         config.ice().turnTtl(), clock),
@@ -188,14 +194,11 @@ public final class Signaling implements AutoCloseable {
             return 0;
         }), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
 
-        // per node for now, in cluster mode too (each node counts the guesses it sees)
-        var signIn = new io.telesignal.core.auth.SignInThrottle(new io.telesignal.core.auth.InMemoryFailureCounters(
-                SIGN_IN_KEYS), config.signIn().throttle(), clock);
         WorkerPool hashing = new WorkerPool("password-hashing", config.signIn().hashingThreads(),
                 config.signIn().hashingQueue());
         return new Signaling(consultations, frontDoor, new RestApi(services.tokens(), services.accounts(),
                 services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry(),
-                node.value(), drain, signIn, hashing, services.devicePasswords()), chat,
+                node.value(), drain, frontDoor.tokenSignIn(), hashing, services.devicePasswords()), chat,
                 jobs, cluster, nodeWatch, cleanup, node, hashing);
     }
 

@@ -26,10 +26,10 @@ public final class RestApi {
 
     public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
             WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock,
-            SessionRegistry sessions, String nodeId, Runnable drain, io.telesignal.core.auth.SignInThrottle throttle,
+            SessionRegistry sessions, String nodeId, Runnable drain, io.telesignal.core.auth.TokenSignIn tokenSignIn,
             WorkerPool hashing, io.telesignal.core.device.DevicePasswords devicePasswords) {
-        this.support = new RestSupport(tokens, accounts, apiKeys, workers, audit);
-        this.signIn = new SignInResource(support, throttle, hashing);
+        this.support = new RestSupport(tokens, tokenSignIn, accounts, apiKeys, workers, audit);
+        this.signIn = new SignInResource(support, tokenSignIn.throttle(), hashing);
         this.users = new UserResource(support, sessions, new DeviceResource(support, devicePasswords));
         this.consultations = new ConsultationResource(support, consultations, invites);
         this.invites = new InviteResource(support, invites, clock);

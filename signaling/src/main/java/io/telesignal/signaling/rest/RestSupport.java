@@ -15,9 +15,10 @@ import io.telesignal.core.apikey.ApiKeys;
 import io.telesignal.core.audit.AuditEvent;
 import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.audit.Outcome;
-import io.telesignal.core.auth.AccessToken;
 import io.telesignal.core.auth.TokenRejectedException;
+import io.telesignal.core.auth.SignInThrottle;
 import io.telesignal.core.auth.TokenService;
+import io.telesignal.core.auth.TokenSignIn;
 import io.telesignal.core.consultation.Actor;
 import io.telesignal.core.consultation.ConsultationException;
 import io.telesignal.core.consultation.ConsultationService;
@@ -49,6 +50,7 @@ final class RestSupport {
 
     final TokenService tokens;
     final Accounts accounts;
+    private final TokenSignIn tokenSignIn;
     private final ApiKeys apiKeys;
     private final WorkerPool workers;
     final AuditTrail audit;
@@ -59,8 +61,10 @@ final class RestSupport {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
-    RestSupport(TokenService tokens, Accounts accounts, ApiKeys apiKeys, WorkerPool workers, AuditTrail audit) {
+    RestSupport(TokenService tokens, TokenSignIn tokenSignIn, Accounts accounts, ApiKeys apiKeys, WorkerPool workers,
+            AuditTrail audit) {
         this.tokens = tokens;
+        this.tokenSignIn = tokenSignIn;
         this.accounts = accounts;
         this.apiKeys = apiKeys;
         this.workers = workers;
@@ -99,24 +103,35 @@ final class RestSupport {
         }
         String credential = header.substring(7).trim();
         if (credential.startsWith("tsk_")) {
-            ApiKey key = apiKeys.authenticate(credential, address(request)).orElseThrow(() ->
-                    new RestException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "API key refused"));
+            try {
+                tokenSignIn.checkThrottle(address(request));
+            } catch (TokenSignIn.Refused refused) {
+                throw refusal(refused);
+            }
+            ApiKey key = apiKeys.authenticate(credential, address(request)).orElseThrow(() -> {
+                tokenSignIn.throttle().addressFailed(address(request)).toCompletableFuture().join();
+                return new RestException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "API key refused");
+            });
             return new Caller(new Actor(new UserId("apikey." + key.id()), "API key", Set.of(Role.STAFF)), true);
         }
-        AccessToken token;
+        User user;
         try {
-            token = tokens.verify(credential);
+            user = tokenSignIn.authenticate(credential, address(request));
         } catch (TokenRejectedException e) {
-            audit.recordNow(AuditEvent.of("auth.token", "unknown", Outcome.FAILED).remoteAddress(address(request))
-                    .reason(e.code()));
             throw new RestException(HttpResponseStatus.UNAUTHORIZED, e.code(), "token refused");
+        } catch (TokenSignIn.Refused refused) {
+            throw refusal(refused);
         }
-        User user = (token.external() ? accounts.find(new Login(token.subject()))
-                : accounts.find(new UserId(token.subject())))
-                .filter(User::enabled)
-                .orElseThrow(() -> new RestException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                        "the token's user is unknown or disabled"));
         return new Caller(new Actor(user.id(), user.displayName(), user.roles()), false);
+    }
+
+    /** 429 with Retry-After for a locked address; 401 for a token naming no user or a disabled one. */
+    private static RestException refusal(TokenSignIn.Refused refused) {
+        if (refused.retryAfter().isPresent()) {
+            return new RestException(HttpResponseStatus.TOO_MANY_REQUESTS, refused.code(), refused.getMessage(),
+                    java.util.Map.of("Retry-After", String.valueOf(SignInThrottle.seconds(refused.retryAfter().get()))));
+        }
+        return new RestException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "the token's user is unknown or disabled");
     }
 
     <T> CompletionStage<T> blocking(java.util.function.Supplier<T> work) {
@@ -139,7 +154,11 @@ final class RestSupport {
     private HttpResponse error(Throwable failure) {
         Throwable cause = io.telesignal.core.work.Failures.cause(failure);
         if (cause instanceof RestException rest) {
-            return HttpResponse.error(rest.status(), rest.code(), rest.getMessage());
+            HttpResponse response = HttpResponse.error(rest.status(), rest.code(), rest.getMessage());
+            for (var header : rest.headers().entrySet()) {
+                response = response.withHeader(header.getKey(), header.getValue());
+            }
+            return response;
         }
         if (cause instanceof BusyException busy) {
             return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, busy.code(), "server busy, retry")

@@ -4,14 +4,10 @@ import io.telesignal.core.DomainException;
 import io.telesignal.core.audit.AuditEvent;
 import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.audit.Outcome;
-import io.telesignal.core.auth.AccessToken;
-import io.telesignal.core.auth.TokenRejectedException;
-import io.telesignal.core.auth.TokenService;
 import io.telesignal.core.consultation.Actor;
 import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.consultation.ConsultationService;
 import io.telesignal.core.directory.Accounts;
-import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
@@ -47,7 +43,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private static final Logger LOG = LoggerFactory.getLogger(SignalingFrontDoor.class);
 
     private final SignalingSettings settings;
-    private final TokenService tokens;
+    private final io.telesignal.core.auth.TokenSignIn tokenSignIn;
     private final Accounts accounts;
     private final WorkerPool workers;
     private final ConsultationService consultations;
@@ -74,7 +70,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final Optional<java.util.function.Predicate<NodeId>> nodeDown;
 
     /** @param shared cluster mode's shared sessions, which sessions are mirrored to and claimed from */
-    public SignalingFrontDoor(SignalingSettings settings, TokenService tokens, Accounts accounts, WorkerPool workers,
+    public SignalingFrontDoor(SignalingSettings settings, io.telesignal.core.auth.TokenSignIn tokenSignIn, Accounts accounts,
+            WorkerPool workers,
             ConsultationService consultations, Router router, AuditTrail audit, NodeId node, Clock clock,
             FrontDoorMetrics metrics, io.telesignal.core.call.IceServers iceServers,
             io.telesignal.core.sdp.SdpParser sdp, io.telesignal.core.sdp.CodecPolicy codecs,
@@ -92,7 +89,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         this.sdp = sdp;
         this.codecs = codecs;
         this.settings = settings;
-        this.tokens = tokens;
+        this.tokenSignIn = tokenSignIn;
         this.accounts = accounts;
         this.workers = workers;
         this.consultations = consultations;
@@ -121,6 +118,11 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** How tokens sign in here; the REST API shares it (one throttle for every door). */
+    public io.telesignal.core.auth.TokenSignIn tokenSignIn() {
+        return tokenSignIn;
+    }
+
     public void register(Routes routes) {
         routes.webSocket(new WebSocketRoute(PATH, SUBPROTOCOL, settings.webSocket(), this, metrics));
     }
@@ -130,29 +132,23 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         return new SignalingConnection(this, connection);
     }
 
-    /** Who a token names, checked against the directory. Blocking: call on the worker pool. */
+    /**
+     * Who a token names, checked against the directory, with the address's throttle ({@link
+     * io.telesignal.core.auth.TokenSignIn}). Blocking: call on the worker pool.
+     */
     Actor authenticate(String token, String remoteAddress) {
-        AccessToken access;
+        User user;
         try {
-            access = tokens.verify(token);
-        } catch (TokenRejectedException e) {
-            audit.recordNow(AuditEvent.of("auth.token", "unknown", Outcome.FAILED).remoteAddress(remoteAddress)
-                    .reason(e.code()));
-            throw e;
+            user = tokenSignIn.authenticate(token, remoteAddress);
+        } catch (io.telesignal.core.auth.TokenSignIn.Refused refused) {
+            int close = switch (refused.code()) {
+                case "too_many_attempts" -> CloseCode.RATE_LIMITED;
+                case "account_disabled" -> CloseCode.FORBIDDEN;
+                default -> CloseCode.UNAUTHORIZED;
+            };
+            throw new AuthenticationRefused(refused.code(), refused.getMessage(), close);
         }
-        Optional<User> user = access.external() ? accounts.find(new Login(access.subject()))
-                : accounts.find(new UserId(access.subject()));
-        if (user.isEmpty()) {
-            audit.recordNow(AuditEvent.of("auth.token", "unknown", Outcome.FAILED).remoteAddress(remoteAddress)
-                    .reason("unknown_user"));
-            throw new AuthenticationRefused("unknown_user", "the token names no user", CloseCode.UNAUTHORIZED);
-        }
-        if (!user.get().enabled()) {
-            audit.recordNow(AuditEvent.of("auth.token", user.get().id().value(), Outcome.DENIED)
-                    .remoteAddress(remoteAddress).reason("account_disabled"));
-            throw new AuthenticationRefused("account_disabled", "the account is disabled", CloseCode.FORBIDDEN);
-        }
-        return new Actor(user.get().id(), user.get().displayName(), user.get().roles());
+        return new Actor(user.id(), user.displayName(), user.roles());
     }
 
     private void ended(SignalingSession session) {
