@@ -28,13 +28,15 @@ final class ServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServerProcess(Path dataDir, Process process, int port, String apiKey) {
+    private ServerProcess(Path dataDir, Process process, int port, int managementPort, String apiKey) {
         this.dataDir = dataDir;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.apiKey = apiKey;
     }
 
@@ -64,8 +66,9 @@ final class ServerProcess implements AutoCloseable {
         }
         Files.createDirectories(dataDir);
         int port = freePort();
+        int managementPort = freePort();
         Path config = dataDir.resolve("bench.yaml");
-        Files.writeString(config, configuration(dataDir, port, sessions) + shared(shared));
+        Files.writeString(config, configuration(dataDir, port, managementPort, sessions) + shared(shared));
         String key = apiKey ? createApiKey(jar, dataDir, config) : null;
 
         List<String> command = new ArrayList<>();
@@ -77,7 +80,7 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("server.log").toFile()).start();
-        ServerProcess started = new ServerProcess(dataDir, server, port, key);
+        ServerProcess started = new ServerProcess(dataDir, server, port, managementPort, key);
         started.awaitReady(Duration.ofSeconds(60));
         return started;
     }
@@ -113,10 +116,12 @@ final class ServerProcess implements AutoCloseable {
         return key.group(1);
     }
 
-    private static String configuration(Path dataDir, int port, int sessions) {
+    private static String configuration(Path dataDir, int port, int managementPort, int sessions) {
         int connections = sessions + 1000;
         return String.join("\n",
                 "dataDir: \"" + dataDir.toAbsolutePath() + "\"",
+                "management:",
+                "  port: " + managementPort,
                 "http:",
                 "  host: 127.0.0.1",
                 "  port: " + port,
@@ -196,7 +201,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     long heapUsedBytes() throws IOException, InterruptedException {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
         double sum = 0;
         for (String line : metrics.split("\n")) {

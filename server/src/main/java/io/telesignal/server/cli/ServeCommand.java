@@ -75,8 +75,11 @@ final class ServeCommand implements Callable<Integer> {
             running.set(TelesignalServer.start(config, context.clock(), demo, context.out(),
                     () -> new Thread(() -> System.exit(Cli.OK), "drain-exit").start()));
         } catch (ListenerBindException e) {
-            context.err().println("telesignal: cannot listen on " + config.http().host() + ":" + config.http().port()
-                    + " (http.host/http.port): address in use or not available");
+            boolean management = e.listener().equals("management");
+            var listener = management ? config.management().listener() : config.http();
+            context.err().println("telesignal: cannot listen on " + listener.host() + ":" + listener.port()
+                    + (management ? " (management.host/management.port; management.enabled: false turns it off)"
+                            : " (http.host/http.port)") + ": address in use or not available");
             return Cli.FAILED;
         } finally {
             startDone.countDown();

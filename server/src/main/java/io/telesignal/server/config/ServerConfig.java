@@ -23,7 +23,7 @@ public record ServerConfig(
         String nodeId,
         ListenerSettings http,
         boolean allowPlainHttp,
-        boolean metricsEnabled,
+        Management management,
         TlsSettings tls,
         JdbcSettings store,
         boolean migrateOnStart,
@@ -60,6 +60,12 @@ public record ServerConfig(
      *                    admitted or waiting, for coming back from a fresh endpoint
      */
     public record Consultations(Duration rejoinGrace) {}
+
+    /**
+     * The management listener: {@code /metrics}, {@code /healthz} and {@code /readyz} in plain HTTP, by default on
+     * 127.0.0.1 only; off the loopback it requires the bearer secret in {@code bearerTokenFile}.
+     */
+    public record Management(boolean enabled, ListenerSettings listener, Optional<Path> bearerTokenFile) {}
 
     /**
      * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
@@ -167,7 +173,7 @@ public record ServerConfig(
                     + " message must fit, or an SDP over the limit closes the connection (1009) instead of being"
                     + " answered sdp_too_large");
         }
-        return new ServerConfig(dataDir, nodeId, http, allowPlain, r.bool("http.metrics"), tls, store,
+        return new ServerConfig(dataDir, nodeId, http, allowPlain, management(r), tls, store,
                 r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),
                 sdpMaxBytes, r.list("sdp.codecs"),
                 r.integer("consultations.maxParticipants", 2, 100),
@@ -222,6 +228,18 @@ public record ServerConfig(
             throw new ConfigException("store.url", "cluster mode needs PostgreSQL: the embedded H2 cannot be shared");
         }
         return new Cluster(enabled, heartbeat, timeout, grace, redis);
+    }
+
+    private static Management management(ConfigReader r) {
+        String host = r.string("management.host");
+        Optional<Path> bearer = r.optionalPath("management.bearerTokenFile");
+        boolean enabled = r.bool("management.enabled");
+        if (enabled && bearer.isEmpty() && !isLoopback(host)) {
+            throw new ConfigException("management.bearerTokenFile", "must be set when management.host (" + host
+                    + ") is not a loopback address: /metrics would be readable by anyone who reaches it");
+        }
+        return new Management(enabled, new ListenerSettings(host, r.integer("management.port", 0, 65535), false, 64, 64,
+                8192, Duration.ofSeconds(60), ListenerSettings.Clients.DIRECT), bearer);
     }
 
     private static ListenerSettings.Clients clients(ConfigReader r) {

@@ -47,8 +47,13 @@ public final class HealthRoutes {
     }
 
     public void register(Routes routes) {
-        routes.get("/healthz", this::alive);
-        routes.get("/readyz", this::ready);
+        register(routes, java.util.function.UnaryOperator.identity());
+    }
+
+    /** With a guard around each route (the management listener's bearer secret). */
+    public void register(Routes routes, java.util.function.UnaryOperator<io.telesignal.net.http.HttpHandler> guard) {
+        routes.get("/healthz", guard.apply(this::alive));
+        routes.get("/readyz", guard.apply(this::ready));
     }
 
     private CompletionStage<HttpResponse> alive(HttpRequest request) {

@@ -16,9 +16,10 @@ public final class MetricsRoute {
         this.registry = registry;
     }
 
-    public void register(Routes routes) {
-        routes.get("/metrics", request -> CompletableFuture.completedFuture(new HttpResponse(HttpResponseStatus.OK,
-                "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8),
-                Map.of())));
+    /** On the management listener only, behind its guard: the series name the server's load and its clients. */
+    public void register(Routes routes, java.util.function.UnaryOperator<io.telesignal.net.http.HttpHandler> guard) {
+        routes.get("/metrics", guard.apply(request -> CompletableFuture.completedFuture(new HttpResponse(
+                HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                registry.scrape().getBytes(StandardCharsets.UTF_8), Map.of()))));
     }
 }

@@ -11,12 +11,15 @@ import io.telesignal.net.tls.ServerCertificate;
 import io.telesignal.net.tls.TlsContexts;
 import io.telesignal.net.transport.EventLoops;
 import io.telesignal.server.config.ServerConfig;
+import io.telesignal.net.http.HttpHandler;
+import io.telesignal.server.health.BearerGuard;
 import io.telesignal.server.health.HealthRoutes;
 import io.telesignal.server.health.MetricsRoute;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +40,7 @@ public final class TelesignalServer {
     private final ServerMetrics metrics;
     private final EventLoops loops;
     private final HttpListener http;
+    private final Optional<HttpListener> management;
     private final Optional<ServerCertificate> certificate;
     private final Signaling signaling;
     private volatile boolean stopping;
@@ -44,7 +48,9 @@ public final class TelesignalServer {
     private boolean stopped;
 
     private TelesignalServer(ServerConfig config, StoreServices services, WorkerPool workers, ServerMetrics metrics,
-            EventLoops loops, HttpListener http, Optional<ServerCertificate> certificate, Signaling signaling) {
+            EventLoops loops, HttpListener http, Optional<HttpListener> management, Optional<ServerCertificate> certificate,
+            Signaling signaling) {
+        this.management = management;
         this.config = config;
         this.services = services;
         this.workers = workers;
@@ -76,6 +82,8 @@ public final class TelesignalServer {
         ServerMetrics metrics = null;
         EventLoops loops = null;
         Signaling signaling = null;
+        Optional<HttpListener> managementListener = Optional.empty();
+        HttpListener publicListener = null;
         try {
             if (demo) {
                 DemoUsers.seed(services.accounts(), console);
@@ -90,14 +98,18 @@ public final class TelesignalServer {
             var sslContext = certificate.map(c -> TlsContexts.server(c, config.tls().protocols()));
 
             Routes routes = new Routes();
+            Routes managementRoutes = new Routes();
             TelesignalServer[] self = new TelesignalServer[1];
             Signaling[] started = new Signaling[1];
-            new HealthRoutes(() -> self[0] != null && self[0].http.isBound(), services.store()::ping, workers,
-                    () -> self[0] == null || self[0].stopping, () -> started[0] == null || !started[0].clustered()
-                            ? Optional.empty() : Optional.of(started[0].sharedStateReachable())).register(routes);
-            if (config.metricsEnabled()) {
-                new MetricsRoute(metrics.registry()).register(routes);
-            }
+            HealthRoutes health = new HealthRoutes(() -> self[0] != null && self[0].http.isBound(), services.store()::ping,
+                    workers, () -> self[0] == null || self[0].stopping, () -> started[0] == null || !started[0].clustered()
+                            ? Optional.empty() : Optional.of(started[0].sharedStateReachable()));
+            health.register(routes);
+            // /metrics names the server's load and its clients: on the management listener only (loopback by default)
+            UnaryOperator<HttpHandler> guard = config.management().bearerTokenFile()
+                    .<UnaryOperator<HttpHandler>>map(BearerGuard::fromFile).orElse(UnaryOperator.identity());
+            health.register(managementRoutes, guard);
+            new MetricsRoute(metrics.registry()).register(managementRoutes, guard);
             signaling = Signaling.start(config, services, workers, metrics.registry(), clock, drain != null ? drain
                     : () -> {
                         TelesignalServer running = self[0];
@@ -115,18 +127,32 @@ public final class TelesignalServer {
             loops = new EventLoops(ioThreads, EventLoops.Transport.fromName(config.workers().ioTransport()));
             HttpListener http = new HttpListener("http", config.http(), sslContext, routes, loops,
                     new FrontDoorMetrics(metrics.registry(), "http"));
+            publicListener = http;
             InetSocketAddress bound = http.bind();
-            self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, certificate, signaling);
+            Optional<HttpListener> management = config.management().enabled()
+                    ? Optional.of(new HttpListener("management", config.management().listener(), Optional.empty(),
+                            managementRoutes, loops, new FrontDoorMetrics(metrics.registry(), "management")))
+                    : Optional.empty();
+            managementListener = management;
+            InetSocketAddress managementBound = management.map(HttpListener::bind).orElse(null);
+            self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, management, certificate,
+                    signaling);
 
             services.audit().recordNow(AuditEvent.of("server.started", "system", Outcome.OK).subject(config.nodeId()));
-            LOG.info("event=server_started version={} node={} listeners={}://{}:{} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
+            LOG.info("event=server_started version={} node={} listeners={}://{}:{} management={} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
                     version, config.nodeId(), config.http().tls() ? "https" : "http",
-                    bound.getAddress().getHostAddress(), bound.getPort(), config.dataDir().toAbsolutePath(),
+                    bound.getAddress().getHostAddress(), bound.getPort(), managementBound == null ? "off"
+                            : "http://" + managementBound.getAddress().getHostAddress() + ":" + managementBound.getPort(),
+                    config.dataDir().toAbsolutePath(),
                     config.store().isH2() ? "h2" : "postgresql", loops.transport().name().toLowerCase(java.util.Locale.ROOT),
                     ioThreads,
                     certificate.map(ServerCertificate::sha256Fingerprint).orElse("none"));
             return self[0];
         } catch (RuntimeException e) {
+            managementListener.ifPresent(listener -> listener.drain(Duration.ZERO));
+            if (publicListener != null) {
+                publicListener.drain(Duration.ZERO);
+            }
             if (signaling != null) {
                 signaling.close();
             }
@@ -146,6 +172,11 @@ public final class TelesignalServer {
 
     public InetSocketAddress httpAddress() {
         return http.address().orElseThrow();
+    }
+
+    /** The management listener's address (/metrics, /healthz, /readyz), when it is enabled. */
+    public Optional<InetSocketAddress> managementAddress() {
+        return management.flatMap(HttpListener::address);
     }
 
     public Optional<ServerCertificate> certificate() {
@@ -194,6 +225,8 @@ public final class TelesignalServer {
             LOG.warn("event=server_stopping step=audit outcome=failed kind={}", e.getClass().getSimpleName());
         }
         services.close(remaining(started, timeout).dividedBy(2));
+        // the management listener answered /readyz (503, stopping) all along; it goes last
+        management.ifPresent(listener -> listener.drain(Duration.ofMillis(200)));
         metrics.close();
         loops.shutdown(remaining(started, timeout));
         LOG.info("event=server_stopped clean={} took_ms={}", clean, (System.nanoTime() - started) / 1_000_000);

@@ -43,7 +43,11 @@ class ServeIT {
             HttpResponse<String> ready = get(client, base + "/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).contains("\"ready\"");
-            HttpResponse<String> metrics = get(client, base + "/metrics");
+            assertThat(get(client, base + "/metrics").statusCode()).as("not public").isEqualTo(404);
+            Matcher management = java.util.regex.Pattern.compile("management=http://127\\.0\\.0\\.1:(\\d+)").matcher(started);
+            assertThat(management.find()).as(started).isTrue();
+            HttpResponse<String> metrics = get(HttpClient.newHttpClient(), "http://127.0.0.1:" + management.group(1)
+                    + "/metrics");
             assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("telesignal_connections_active");
 
             int exit = server.terminate(Duration.ofSeconds(30));

@@ -33,7 +33,8 @@ public final class LoopbackServer {
     /** Starts one with extra configuration that wins over the defaults. */
     public static TelesignalServer start(Path dataDir, Map<String, String> settings) {
         Map<String, String> overrides = new LinkedHashMap<>(Map.of("dataDir", dataDir.toString(),
-                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s"));
+                "http.host", "127.0.0.1", "http.port", "0", "http.tls", "false", "shutdown.timeout", "2s",
+                "management.port", "0"));
         overrides.putAll(settings);
         return TelesignalServer.start(ServerConfig.load(Optional.empty(), Map.of(), overrides), Clock.systemUTC(), false,
                 new PrintStream(OutputStream.nullOutputStream()));

@@ -41,6 +41,8 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("TELESIGNAL_"));
+        // the management listener's default port (9090) is one per machine: tests take any free one
+        builder.environment().put("TELESIGNAL_MANAGEMENT_PORT", "0");
         builder.environment().putAll(env);
         return new ServerProcess(builder.start());
     }

@@ -39,7 +39,7 @@ class TelesignalServerTest {
 
     private ServerConfig config(Map<String, String> extra) {
         Map<String, String> overrides = new HashMap<>(Map.of("dataDir", dataDir.toString(), "http.host", "127.0.0.1",
-                "http.port", "0", "shutdown.timeout", "2s"));
+                "http.port", "0", "shutdown.timeout", "2s", "management.port", "0"));
         overrides.putAll(extra);
         return ServerConfig.load(Optional.empty(), Map.of(), overrides);
     }
@@ -68,7 +68,8 @@ class TelesignalServerTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"status\":\"ready\"", "\"store\":\"ok\"", "\"listeners\":\"ok\"");
 
-        HttpResponse<String> metrics = get(client, "/metrics");
+        assertThat(get(client, "/metrics").statusCode()).as("not on the public listener").isEqualTo(404);
+        HttpResponse<String> metrics = management("/metrics", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds",
@@ -111,9 +112,50 @@ class TelesignalServerTest {
     }
 
     @Test
-    void metricsCanBeTurnedOff() throws Exception {
-        server = start(Map.of("http.tls", "false", "http.metrics", "false"), false);
+    void theManagementListenerServesHealthAndReadinessToo() throws Exception {
+        server = start(Map.of("http.tls", "false"), false);
+        assertThat(server.managementAddress().orElseThrow().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(management("/readyz", null).body()).contains("\"status\":\"ready\"");
+        assertThat(management("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(management("/api/v1/login", null).statusCode()).as("nothing else").isEqualTo(404);
+    }
+
+    @Test
+    void theManagementListenerCanBeTurnedOff() throws Exception {
+        server = start(Map.of("http.tls", "false", "management.enabled", "false"), false);
+        assertThat(server.managementAddress()).isEmpty();
         assertThat(get(HttpClient.newHttpClient(), "/metrics").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aBearerSecretGuardsEveryManagementRequestWhenSet() throws Exception {
+        Path secret = java.nio.file.Files.writeString(dataDir.resolve("mgmt.secret"), "s3cr3t-".repeat(6) + "\n");
+        server = start(Map.of("http.tls", "false", "management.bearerTokenFile", secret.toString()), false);
+        assertThat(management("/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(management("/metrics", "wrong-" + "x".repeat(40)).statusCode()).isEqualTo(401);
+        assertThat(management("/readyz", null).statusCode()).isEqualTo(401);
+        assertThat(management("/metrics", "s3cr3t-".repeat(6)).body()).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void offTheLoopbackTheManagementListenerNeedsASecret() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config(Map.of("management.host", "0.0.0.0")))
+                .isInstanceOf(io.telesignal.server.config.ConfigException.class)
+                .hasMessageContaining("management.bearerTokenFile");
+        Path shortSecret = dataDir.resolve("short.secret");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            java.nio.file.Files.writeString(shortSecret, "short");
+            start(Map.of("http.tls", "false", "management.bearerTokenFile", shortSecret.toString()), false);
+        }).hasMessageContaining("at least 32");
+    }
+
+    private HttpResponse<String> management(String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.managementAddress().orElseThrow().getPort() + path));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -142,7 +184,7 @@ class TelesignalServerTest {
         int port = server.httpAddress().getPort();
         Path otherDir = dataDir.resolve("second");
         ServerConfig clash = ServerConfig.load(Optional.empty(), Map.of(), Map.of("dataDir", otherDir.toString(),
-                "http.host", "127.0.0.1", "http.port", String.valueOf(port), "http.tls", "false"));
+                "http.host", "127.0.0.1", "http.port", String.valueOf(port), "http.tls", "false", "management.port", "0"));
 
         assertThatThrownBy(() -> TelesignalServer.start(clash, Clock.systemUTC(), false, System.out))
                 .isInstanceOf(ListenerBindException.class).hasMessageContaining(":" + port);
