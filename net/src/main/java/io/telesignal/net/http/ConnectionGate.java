@@ -67,7 +67,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
             open.decrementAndGet();
             metrics.rejectedOverPerIpLimit();
             LOG.warn("event=connection_refused reason=max_connections_per_ip remote={} limit={}",
-                    address.getHostAddress(), maxPerAddress);
+                    io.telesignal.core.ClientAddresses.forLog(address), maxPerAddress);
             ctx.close();
             return;
         }

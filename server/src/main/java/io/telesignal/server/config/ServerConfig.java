@@ -94,7 +94,8 @@ public record ServerConfig(
      */
     public record Workers(int threads, int queue, int ioThreads, String ioTransport) {}
 
-    public record Logging(String format, String level) {}
+    /** @param clientAddresses how client IP addresses appear in log lines (full, truncated, none) */
+    public record Logging(String format, String level, io.telesignal.core.ClientAddresses.Mode clientAddresses) {}
 
     /** STUN and TURN servers for clients; TURN credentials are signed with {@code turnSecret}. */
     public record Ice(java.util.List<String> stunUrls, java.util.List<String> turnUrls, String turnSecret,
@@ -147,7 +148,9 @@ public record ServerConfig(
         Workers workers = new Workers(r.integer("workers.threads", 1, 1024), r.integer("workers.queue", 1, 1_000_000),
                 r.integer("workers.ioThreads", 0, 1024), r.oneOf("workers.ioTransport", Set.of("auto", "epoll", "nio")));
         Logging logging = new Logging(r.oneOf("logging.format", Set.of("text", "json")),
-                r.oneOf("logging.level", Set.of("error", "warn", "info", "debug", "trace")));
+                r.oneOf("logging.level", Set.of("error", "warn", "info", "debug", "trace")),
+                io.telesignal.core.ClientAddresses.Mode.valueOf(r.oneOf("logging.clientAddresses",
+                        Set.of("full", "truncated", "none")).toUpperCase(java.util.Locale.ROOT)));
 
         Duration pingInterval = r.duration("signaling.pingInterval", Duration.ofSeconds(1), Duration.ofMinutes(10));
         Duration idleTimeout = r.duration("signaling.idleTimeout", Duration.ofSeconds(2), Duration.ofHours(1));

@@ -73,6 +73,7 @@ public final class TelesignalServer {
     public static TelesignalServer start(ServerConfig config, Clock clock, boolean demo, PrintStream console,
             Runnable drain) {
         String version = Version.current();
+        io.telesignal.core.ClientAddresses.configure(config.logging().clientAddresses());
         for (String variable : config.ignoredVariables()) {
             // a platform may set these (Kubernetes: TELESIGNAL_PORT for a Service named telesignal); a typo looks alike
             LOG.warn("event=config_variable_ignored variable={} reason=no_such_key", variable);

@@ -117,7 +117,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             dropped++;
         }
         if (dropped > door.rateLimits().burst()) {
-            LOG.warn("event=ws_rate_limited action=close remote={}", remoteAddress);
+            LOG.warn("event=ws_rate_limited action=close remote={}", io.telesignal.core.ClientAddresses.forLog(remoteAddress));
             connection.close(CloseCode.RATE_LIMITED, "rate limited");
             state = State.CLOSED;
             return;
