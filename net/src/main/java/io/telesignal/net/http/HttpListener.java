@@ -85,7 +85,11 @@ public final class HttpListener {
                             p.addLast(ProxyProtocolHandler.NAME, new ProxyProtocolHandler(PROXY_HEADER_TIMEOUT_MS));
                         }
                         p.addLast("gate", gate);
-                        tls.ifPresent(context -> p.addLast("tls", context.newHandler(ch.alloc())));
+                        tls.ifPresent(context -> {
+                            p.addLast(io.telesignal.net.tls.RenegotiationGuard.NAME,
+                                    new io.telesignal.net.tls.RenegotiationGuard());
+                            p.addLast("tls", context.newHandler(ch.alloc()));
+                        });
                         p.addLast("codec", new HttpServerCodec(decoderConfig));
                         p.addLast("aggregate", new HttpObjectAggregator(settings.maxRequestBytes()));
                         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(),

@@ -21,6 +21,13 @@ import javax.net.ssl.TrustManagerFactory;
  * and a client's that trusts exactly one certificate (a node's self-signed one), for the CLI and tests.
  */
 public final class TlsContexts {
+    static {
+        // read once, when the JDK's first server handshake happens: refuse client-initiated renegotiation (TLS 1.2)
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private TlsContexts() {}
 
     public static SslContext server(ServerCertificate certificate, List<String> protocols) {

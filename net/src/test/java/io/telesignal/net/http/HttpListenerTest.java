@@ -1,6 +1,7 @@
 package io.telesignal.net.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -253,6 +254,61 @@ class HttpListenerTest {
             byte[] answer = plain.getInputStream().readAllBytes();
             assertThat(new String(answer, StandardCharsets.ISO_8859_1)).doesNotContain("hi");
         }
+    }
+
+    /** Client-initiated renegotiation (TLS 1.2) is refused; a TLS 1.3 key update is not renegotiation and passes. */
+    @Test
+    void tlsRenegotiationByTheClientIsRefused() throws Exception {
+        ServerCertificate certificate = new Certificates(Clock.systemUTC()).resolve(TlsSettings.selfSigned(), dataDir);
+        listener = new HttpListener("tls", new ListenerSettings("127.0.0.1", 0, true, 100, 100, 1024, Duration.ofSeconds(30)),
+                Optional.of(TlsContexts.server(certificate, List.of("TLSv1.3", "TLSv1.2"))), routes, loops,
+                new FrontDoorMetrics(registry, "http"));
+        InetSocketAddress address = listener.bind();
+        SSLContext client = TrustingClient.trusting(certificate.certificateFile());
+
+        long before = io.telesignal.net.tls.RenegotiationGuard.refused();
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", address.getPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setSoTimeout(5000);
+            assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
+            socket.startHandshake(); // on an established TLS 1.2 session: a renegotiation
+            assertThatThrownBy(() -> {
+                String answer = exchange(socket);
+                if (answer.isEmpty()) {
+                    throw new java.io.EOFException("closed");
+                }
+            }).isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(io.telesignal.net.tls.RenegotiationGuard.refused()).isEqualTo(before + 1);
+
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", address.getPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket.setSoTimeout(5000);
+            assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
+            socket.startHandshake(); // TLS 1.3: a KeyUpdate
+            assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** One keep-alive request on an open socket; the status line and headers of its answer ("" when closed). */
+    private static String exchange(SSLSocket socket) throws java.io.IOException {
+        socket.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        StringBuilder head = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            head.append((char) c);
+            if (head.toString().endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        String text = head.toString();
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(text);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
+        return text;
     }
 
     @Test
