@@ -10,9 +10,10 @@ export const PROTOCOL = 'telesignal.v1';
  * each is reported as an error with this code and never retried.
  */
 const FATAL_CLOSES = new Map([
+  [1002, 'protocol_error'], // a frame the server cannot decode
   [1003, 'unsupported_data'], // the server takes text frames only
   [1007, 'invalid_payload'], // text that is not UTF-8
-  [1008, 'policy_violation'],
+  [1008, 'policy_violation'], // e.g. a fragmented message not finished in time
   [1009, 'message_too_large'], // over the server's maxMessageBytes
   [4400, 'bad_request'],
   [4401, 'unauthorized'],

@@ -25,6 +25,13 @@ import java.net.InetSocketAddress;
  * <p>Heartbeat: when nothing was read for a ping interval the server pings (a client that only listens is pinged
  * too); when the silence reaches the idle timeout the connection is closed 1001. Binary frames are refused with 1003 (the protocols here are
  * text). Oversized messages are closed 1009 by the decoder or the aggregator before they reach this handler.
+ *
+ * <p>Closing (RFC 6455 §7): a frame the decoder refuses, a close frame with a code no peer may send (999, 1005, 1006,
+ * 5000...) or a reason that is not UTF-8, is answered with a close frame 1002, never a silent drop; a fragmented
+ * message not finished within the fragment timeout gets 1008. When the server closes first, it sends its close frame
+ * and then keeps reading (and discarding) until the client closes or {@value #LINGER_MS} ms have passed: closing a
+ * socket with unread data makes the kernel send a reset, which can destroy the close frame before a client that is
+ * still sending has read it.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements WebSocketConnection {
     private final FrontDoorMetrics metrics;
@@ -44,6 +51,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private boolean closeWritten;
 
     private record Closing(int code, String reason) {}
+    /** How long the server waits for the client's side of the close before it drops the connection. */
+    static final long LINGER_MS = 2000;
     private int closeCode = CloseCodes.ABNORMAL;
 
     WebSocketFrameHandler(FrontDoorMetrics metrics, WebSocketSettings settings) {
@@ -65,7 +74,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     protected void channelRead0(ChannelHandlerContext context, WebSocketFrame frame) {
         quietIntervals = 0;
         if (closing) {
-            return; // the connection is being closed: what the client sends meanwhile is not acted on
+            // the connection is being closed: what the client sends meanwhile is not acted on; its close ends it
+            if (frame instanceof CloseWebSocketFrame && closeWritten) {
+                context.close();
+            }
+            return;
         }
         if (frame instanceof TextWebSocketFrame text) {
             metrics.messageReceived();
@@ -83,8 +96,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             // heartbeat answered; the read itself reset the idle timer
         } else if (frame instanceof CloseWebSocketFrame close) {
             closeCode = close.statusCode() < 0 ? CloseCodes.NO_STATUS : close.statusCode();
-            context.writeAndFlush(new CloseWebSocketFrame(closeCode == CloseCodes.NO_STATUS ? CloseCodes.NORMAL
-                    : closeCode, "")).addListener(ChannelFutureListener.CLOSE);
+            int answer = closeCode == CloseCodes.NO_STATUS ? CloseCodes.NORMAL
+                    : CloseCodes.validOnTheWire(closeCode) ? closeCode : CloseCodes.PROTOCOL_ERROR;
+            closing = true;
+            closeWritten = true;
+            // the client closed first: answer, and the server closes the TCP connection (RFC 6455 §7.1.1)
+            context.writeAndFlush(new CloseWebSocketFrame(answer, answer == CloseCodes.PROTOCOL_ERROR
+                    ? "invalid close code" : "")).addListener(ChannelFutureListener.CLOSE);
         } else {
             close(CloseCodes.UNSUPPORTED_DATA, "text frames only");
         }
@@ -104,6 +122,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+        if (event instanceof IdleStateEvent && closing) {
+            return; // no ping after a close frame
+        }
         if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             // nothing read for a ping interval: ping, and give up once the silence reaches the idle timeout
             quietIntervals++;
@@ -121,8 +142,14 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted
+                && corrupted.closeStatus().code() == CloseCodes.MESSAGE_TOO_BIG) {
+            close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
         } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
+            // a bad frame, or a close frame with a reserved code or a reason that is not UTF-8: answered, not dropped
             close(CloseCodes.PROTOCOL_ERROR, "protocol error");
+        } else if (cause instanceof FragmentTimer.FragmentTimeoutException) {
+            close(CloseCodes.POLICY_VIOLATION, "message not finished in time");
         } else {
             context.close();
         }
@@ -189,7 +216,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                     if (ctx.channel().isActive()) {
                         closeCode = close.code();
                         ctx.writeAndFlush(new CloseWebSocketFrame(close.code(), close.reason()))
-                                .addListener(ChannelFutureListener.CLOSE);
+                                .addListener(written -> linger());
                     }
                 } else {
                     ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), (String) item)));
@@ -202,6 +229,16 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             // one flush for everything written in this turn of the loop, after the other tasks queued in it
             flushQueued = true;
             ctx.channel().eventLoop().execute(this::flushQueued);
+        }
+    }
+
+    /** After the server's close frame: read (and drop) until the client closes, for {@link #LINGER_MS} at most. */
+    private void linger() {
+        if (ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 

@@ -63,7 +63,9 @@ public final class WebSocketUpgrade {
                 .maxFramePayloadLength(route.settings().maxMessageBytes())
                 .allowExtensions(false)
                 .expectMaskedFrames(true)
-                .closeOnProtocolViolation(true)
+                // a violation reaches WebSocketFrameHandler, which answers with a close frame (1002, or 1007/1009 as the
+                // decoder names it) even when the bad frame was the client's own close, as Netty would not
+                .closeOnProtocolViolation(false)
                 .build();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, route.subprotocol(),
                 decoderConfig).newHandshaker(request);
@@ -80,6 +82,7 @@ public final class WebSocketUpgrade {
         pipeline.replace("idle", "ws-idle", new IdleStateHandler(route.settings().pingInterval().toMillis(), 0, 0,
                 TimeUnit.MILLISECONDS));
         pipeline.addBefore("ws-idle", "ws-aggregate", new WebSocketFrameAggregator(route.settings().maxMessageBytes()));
+        pipeline.addBefore("ws-aggregate", "ws-fragments", new FragmentTimer(route.settings().fragmentTimeout()));
         pipeline.replace(ctx.name(), "ws-frames", frames);
         try {
             frames.attach(route.endpoint().open(frames, upgradeRequest));

@@ -159,7 +159,8 @@ public record ServerConfig(
         }
         var signaling = new io.telesignal.signaling.ws.SignalingSettings(
                 new io.telesignal.net.websocket.WebSocketSettings(
-                        r.integer("signaling.maxMessageBytes", 1024, 16 * 1024 * 1024), pingInterval, idleTimeout),
+                        r.integer("signaling.maxMessageBytes", 1024, 16 * 1024 * 1024), pingInterval, idleTimeout,
+                        r.duration("signaling.fragmentTimeout", Duration.ofMillis(100), Duration.ofMinutes(10))),
                 new io.telesignal.signaling.session.SessionSettings(
                         r.duration("signaling.resumeWindow", Duration.ofSeconds(1), Duration.ofHours(1)),
                         r.integer("signaling.bufferMessages", 1, 1_000_000),
