@@ -222,11 +222,16 @@ public final class Bench implements Callable<Integer> {
         new java.security.SecureRandom().nextBytes(raw);
         Files.writeString(secret, java.util.Base64.getEncoder().encodeToString(raw) + "\n");
         Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        // and one data encryption key (it wraps the data keys of chat text and names), a different one
+        Path dataKek = dataDir.resolve("data-kek.key");
+        new java.security.SecureRandom().nextBytes(raw);
+        Files.writeString(dataKek, java.util.Base64.getEncoder().encodeToString(raw) + "\n");
+        Files.setPosixFilePermissions(dataKek, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         List<ServerProcess> started = new ArrayList<>();
         try {
             for (int i = 0; i < nodes; i++) {
                 ServerProcess.Shared shared = new ServerProcess.Shared("bench-node-" + i, nodes > 1 ? redisUri : "",
-                        "bench-" + run + ":", postgresUrl, postgresUser, "bench_" + run, secret);
+                        "bench-" + run + ":", postgresUrl, postgresUser, "bench_" + run, secret, dataKek);
                 started.add(ServerProcess.start(serverJar, dataDir.resolve("node-" + i), heap, sessions,
                         serverJvmOptions, serverCpus, shared, i == 0));
             }

@@ -51,7 +51,7 @@ final class ServerProcess implements AutoCloseable {
      * @param redisUri empty for a single node
      */
     record Shared(String nodeId, String redisUri, String keyPrefix, String postgresUrl, String postgresUser,
-            String schema, Path tokenSecret) {}
+            String schema, Path tokenSecret, Path dataKek) {}
 
     static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus)
             throws IOException, InterruptedException {
@@ -93,7 +93,8 @@ final class ServerProcess implements AutoCloseable {
                 "node:", "  id: " + shared.nodeId(),
                 "store:", "  url: \"" + shared.postgresUrl() + "\"", "  username: " + shared.postgresUser(),
                 "  schema: " + shared.schema(),
-                "tokens:", "  secretFile: \"" + shared.tokenSecret().toAbsolutePath() + "\""));
+                "tokens:", "  secretFile: \"" + shared.tokenSecret().toAbsolutePath() + "\"",
+                "dataEncryption:", "  keyFile: \"" + shared.dataKek().toAbsolutePath() + "\""));
         if (!shared.redisUri().isEmpty()) {
             lines.addAll(List.of("cluster:", "  enabled: true", "redis:", "  uri: \"" + shared.redisUri() + "\"",
                     "  keyPrefix: \"" + shared.keyPrefix() + "\""));

@@ -13,12 +13,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** Chat messages in table {@code chat_messages}. */
+/** Chat messages in table {@code chat_messages}; their text and sender's name sealed ({@link FieldCipher}). */
 public final class JdbcChatStore implements ChatStore {
     private final Transactions tx;
+    private final FieldCipher cipher;
 
-    JdbcChatStore(Transactions tx) {
+    JdbcChatStore(Transactions tx, FieldCipher cipher) {
         this.tx = tx;
+        this.cipher = cipher;
     }
 
     @Override
@@ -45,14 +47,14 @@ public final class JdbcChatStore implements ChatStore {
         });
     }
 
-    private static ChatMessage insert(java.sql.Connection c, ChatMessage message) throws java.sql.SQLException {
+    private ChatMessage insert(java.sql.Connection c, ChatMessage message) throws java.sql.SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO chat_messages"
                 + " (id, consultation, sender, sender_name, body, sent_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, message.id());
             insert.setString(2, message.consultation().value());
             insert.setString(3, message.from().value());
-            insert.setString(4, message.fromName());
-            insert.setString(5, message.text());
+            insert.setString(4, cipher.seal(message.fromName(), DataKeys.context("chat_messages", "sender_name", message.id())));
+            insert.setString(5, cipher.seal(message.text(), DataKeys.context("chat_messages", "body", message.id())));
             insert.setObject(6, JdbcDirectory.utc(message.at()));
             insert.setString(7, message.clientId().orElse(null));
             insert.executeUpdate();
@@ -61,7 +63,7 @@ public final class JdbcChatStore implements ChatStore {
     }
 
     /** The message its sender stored before under the same client id, if any. */
-    private static Optional<ChatMessage> stored(java.sql.Connection c, ChatMessage message) throws java.sql.SQLException {
+    private Optional<ChatMessage> stored(java.sql.Connection c, ChatMessage message) throws java.sql.SQLException {
         if (message.clientId().isEmpty()) {
             return Optional.empty();
         }
@@ -76,9 +78,11 @@ public final class JdbcChatStore implements ChatStore {
         }
     }
 
-    private static ChatMessage read(ResultSet rs) throws java.sql.SQLException {
-        return new ChatMessage(rs.getString(1), new ConsultationId(rs.getString(2)), new UserId(rs.getString(3)),
-                rs.getString(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant(),
+    private ChatMessage read(ResultSet rs) throws java.sql.SQLException {
+        String id = rs.getString(1);
+        return new ChatMessage(id, new ConsultationId(rs.getString(2)), new UserId(rs.getString(3)),
+                cipher.open(rs.getString(4), DataKeys.context("chat_messages", "sender_name", id)),
+                cipher.open(rs.getString(5), DataKeys.context("chat_messages", "body", id)), rs.getObject(6, OffsetDateTime.class).toInstant(),
                 Optional.ofNullable(rs.getString(7)));
     }
 

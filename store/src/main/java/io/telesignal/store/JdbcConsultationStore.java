@@ -51,7 +51,10 @@ public final class JdbcConsultationStore implements ConsultationStore {
 
     private final boolean cache;
 
-    JdbcConsultationStore(Transactions tx, WorkerPool workers, boolean cache) {
+    private final FieldCipher cipher;
+
+    JdbcConsultationStore(Transactions tx, WorkerPool workers, boolean cache, FieldCipher cipher) {
+        this.cipher = cipher;
         this.tx = tx;
         this.workers = workers;
         this.cache = cache;
@@ -233,7 +236,7 @@ public final class JdbcConsultationStore implements ConsultationStore {
     }
 
     /** Attendees in the order they came, each with their endpoints. */
-    private static Map<UserId, Attendee> readAttendance(Connection conn, ConsultationId id, Set<UserId> invited)
+    private Map<UserId, Attendee> readAttendance(Connection conn, ConsultationId id, Set<UserId> invited)
             throws SQLException {
         Map<UserId, Set<EndpointId>> endpoints = new HashMap<>();
         try (PreparedStatement query = conn.prepareStatement(
@@ -253,7 +256,8 @@ public final class JdbcConsultationStore implements ConsultationStore {
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     UserId user = new UserId(rs.getString(1));
-                    attendees.put(user, new Attendee(user, rs.getString(2), Role.fromWireName(rs.getString(3)),
+                    attendees.put(user, new Attendee(user, cipher.open(rs.getString(2), nameContext(id, user)),
+                            Role.fromWireName(rs.getString(3)),
                             Attendee.Status.valueOf(rs.getString(4)), rs.getObject(5, OffsetDateTime.class).toInstant(),
                             endpoints.getOrDefault(user, Set.of()),
                             Optional.ofNullable(rs.getObject(6, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
@@ -264,7 +268,7 @@ public final class JdbcConsultationStore implements ConsultationStore {
         return attendees;
     }
 
-    private static void writeAttendance(Connection conn, Consultation c) throws SQLException {
+    private void writeAttendance(Connection conn, Consultation c) throws SQLException {
         if (c.attendees().isEmpty()) {
             return;
         }
@@ -276,7 +280,7 @@ public final class JdbcConsultationStore implements ConsultationStore {
             for (Attendee a : c.attendees().values()) {
                 attendee.setString(1, c.id().value());
                 attendee.setString(2, a.user().value());
-                attendee.setString(3, a.displayName());
+                attendee.setString(3, cipher.seal(a.displayName(), nameContext(c.id(), a.user())));
                 attendee.setString(4, a.role().wireName());
                 attendee.setString(5, a.status().name());
                 attendee.setObject(6, JdbcDirectory.utc(a.since()));
@@ -297,6 +301,11 @@ public final class JdbcConsultationStore implements ConsultationStore {
 
     /** {@code consultation_participants.via} of someone listed because they used an invite link. */
     private static final String VIA_INVITE = "invite";
+
+    /** Attendees' display names are sealed ({@link FieldCipher}) for their row. */
+    private static String nameContext(ConsultationId consultation, UserId user) {
+        return DataKeys.context("consultation_attendees", "display_name", consultation.value(), user.value());
+    }
 
     private static void writeParticipants(Connection conn, Consultation c) throws SQLException {
         try (PreparedStatement insert = conn.prepareStatement(

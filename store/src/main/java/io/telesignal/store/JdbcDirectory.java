@@ -28,9 +28,16 @@ public final class JdbcDirectory implements Directory {
     private static final String USER_COLUMNS = "id, login, display_name, enabled, created_at";
 
     private final Transactions tx;
+    private final FieldCipher cipher;
 
-    JdbcDirectory(Transactions tx) {
+    JdbcDirectory(Transactions tx, FieldCipher cipher) {
         this.tx = tx;
+        this.cipher = cipher;
+    }
+
+    /** Display names are sealed ({@link FieldCipher}) for their row. */
+    static String nameContext(String userId) {
+        return DataKeys.context("users", "display_name", userId);
     }
 
     @Override
@@ -45,7 +52,7 @@ public final class JdbcDirectory implements Directory {
                     "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
                 insert.setString(1, user.id().value());
                 insert.setString(2, user.login().value());
-                insert.setString(3, user.displayName());
+                insert.setString(3, cipher.seal(user.displayName(), nameContext(user.id().value())));
                 insert.setBoolean(4, user.enabled());
                 insert.setObject(5, utc(user.createdAt()));
                 insert.executeUpdate();
@@ -101,7 +108,7 @@ public final class JdbcDirectory implements Directory {
         tx.inTransaction("update user", c -> {
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE users SET display_name = ?, enabled = ? WHERE id = ? AND login = ?")) {
-                update.setString(1, user.displayName());
+                update.setString(1, cipher.seal(user.displayName(), nameContext(user.id().value())));
                 update.setBoolean(2, user.enabled());
                 update.setString(3, user.id().value());
                 update.setString(4, user.login().value());
@@ -160,11 +167,11 @@ public final class JdbcDirectory implements Directory {
         });
     }
 
-    private static boolean loginExists(Connection c, Login login) throws SQLException {
+    private boolean loginExists(Connection c, Login login) throws SQLException {
         return findOne(c, "login", login.value()).isPresent();
     }
 
-    private static Optional<User> findOne(Connection c, String column, String value) throws SQLException {
+    private Optional<User> findOne(Connection c, String column, String value) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(
                 "SELECT " + USER_COLUMNS + " FROM users WHERE " + column + " = ?")) {
             query.setString(1, value);
@@ -202,8 +209,10 @@ public final class JdbcDirectory implements Directory {
         return roles;
     }
 
-    private static User user(ResultSet rs, Set<Role> roles) throws SQLException {
-        return new User(new UserId(rs.getString("id")), new Login(rs.getString("login")), rs.getString("display_name"),
+    private User user(ResultSet rs, Set<Role> roles) throws SQLException {
+        String id = rs.getString("id");
+        return new User(new UserId(id), new Login(rs.getString("login")),
+                cipher.open(rs.getString("display_name"), nameContext(id)),
                 roles, rs.getBoolean("enabled"), rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 

@@ -39,6 +39,8 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcDirectory directory;
     private final JdbcAuditLog auditLog;
     private final JdbcApiKeyStore apiKeys;
+    private final FieldCipher cipher = new FieldCipher();
+    private final DataKeys dataKeys;
     private final JdbcDevicePasswordStore devicePasswords;
     private final JdbcChatStore chat;
     private final JdbcInviteRedemptions inviteRedemptions;
@@ -47,11 +49,12 @@ public final class JdbcStore implements AutoCloseable {
         this.settings = settings;
         this.dataSource = dataSource;
         Transactions tx = new Transactions(dataSource, settings.isH2());
-        this.directory = new JdbcDirectory(tx);
+        this.dataKeys = new DataKeys(tx, cipher);
+        this.directory = new JdbcDirectory(tx, cipher);
         this.auditLog = new JdbcAuditLog(tx);
         this.apiKeys = new JdbcApiKeyStore(tx);
         this.devicePasswords = new JdbcDevicePasswordStore(tx);
-        this.chat = new JdbcChatStore(tx);
+        this.chat = new JdbcChatStore(tx, cipher);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
@@ -113,6 +116,11 @@ public final class JdbcStore implements AutoCloseable {
         return apiKeys;
     }
 
+    /** The data keys of the encrypted columns: unlock them after migrating, before any other use of the store. */
+    public DataKeys dataKeys() {
+        return dataKeys;
+    }
+
     public JdbcDevicePasswordStore devicePasswords() {
         return devicePasswords;
     }
@@ -126,12 +134,12 @@ public final class JdbcStore implements AutoCloseable {
      * right for a single node only.
      */
     public JdbcConsultationStore consultations(io.telesignal.core.work.WorkerPool workers) {
-        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers, true);
+        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers, true, cipher);
     }
 
     /** Consultations with no cache of this node's own: every read goes to the database (cluster mode). */
     public JdbcConsultationStore sharedConsultations(io.telesignal.core.work.WorkerPool workers) {
-        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers, false);
+        return new JdbcConsultationStore(new Transactions(dataSource, settings.isH2()), workers, false, cipher);
     }
 
     public JdbcCallRecordStore callRecords() {

@@ -3,7 +3,7 @@ package io.telesignal.store;
 import io.telesignal.core.DomainException;
 import java.sql.SQLException;
 
-/** The database failed or could not be reached. */
+/** The database failed or could not be reached, or what it holds does not open. */
 public final class StoreException extends DomainException {
     private static final long serialVersionUID = 1L;
 
@@ -34,6 +34,16 @@ public final class StoreException extends DomainException {
 
     public static StoreException migrationFailed(String what, Throwable cause) {
         return new StoreException("store_migration_failed", "migrate store: " + what, cause);
+    }
+
+    /** A stored value that does not open (altered, moved, or under a data key that is gone). */
+    public static StoreException corrupt(String message) {
+        return new StoreException("store_corrupt", message, null);
+    }
+
+    /** The key-encryption key does not open the data keys, or there is none. */
+    public static StoreException keys(String message, Throwable cause) {
+        return new StoreException("store_keys", message, cause);
     }
 
     @Override

@@ -13,6 +13,7 @@ public final class StoreFixture implements AutoCloseable {
         this.settings = kind == Kind.H2 ? TestDatabases.h2(tempDir) : TestDatabases.postgres();
         this.store = JdbcStore.open(settings);
         store.migrate();
+        store.dataKeys().unlock(TestDatabases.KEK);
     }
 
     public JdbcStore store() {

@@ -22,6 +22,13 @@ public final class TestDatabases {
     public static final String PG_URL = env("TELESIGNAL_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     public static final String PG_USER = env("TELESIGNAL_TEST_PG_USER", "postgres");
 
+    /** The key-encryption key test stores are unlocked with. */
+    public static final byte[] KEK = new byte[32];
+
+    static {
+        java.util.Arrays.fill(KEK, (byte) 7);
+    }
+
     private TestDatabases() {}
 
     public static JdbcSettings h2(Path dir) {

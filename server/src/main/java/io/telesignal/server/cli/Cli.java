@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "telesignal", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "Signaling server for telemedicine and remote patient monitoring.",
         subcommands = {ServeCommand.class, UserCommand.class, DeviceCommand.class, TokenCommand.class, ApiKeyCommand.class,
-                AuditCommand.class,
+                KeysCommand.class, AuditCommand.class,
                 MigrateCommand.class, DrainCommand.class})
 public final class Cli implements Runnable {
     public static final int OK = 0;

@@ -24,6 +24,7 @@ public record ServerConfig(
         ListenerSettings http,
         boolean allowPlainHttp,
         Management management,
+        DataEncryption dataEncryption,
         TlsSettings tls,
         JdbcSettings store,
         boolean migrateOnStart,
@@ -66,6 +67,18 @@ public record ServerConfig(
      * 127.0.0.1 only; off the loopback it requires the bearer secret in {@code bearerTokenFile}.
      */
     public record Management(boolean enabled, ListenerSettings listener, Optional<Path> bearerTokenFile) {}
+
+    /**
+     * The key-encryption key that wraps the data keys of the encrypted columns (chat text, display names): given in
+     * {@code key} (base64, 32 bytes; usually from the environment), or read from {@code keyFile}, generated there on a
+     * single node's first start.
+     */
+    public record DataEncryption(Optional<String> key, Path keyFile) {
+        @Override
+        public String toString() {
+            return "DataEncryption[key=" + (key.isPresent() ? "(set)" : "(none)") + ", keyFile=" + keyFile + "]";
+        }
+    }
 
     /**
      * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
@@ -177,7 +190,9 @@ public record ServerConfig(
                     + " message must fit, or an SDP over the limit closes the connection (1009) instead of being"
                     + " answered sdp_too_large");
         }
-        return new ServerConfig(dataDir, nodeId, http, allowPlain, management(r), tls, store,
+        return new ServerConfig(dataDir, nodeId, http, allowPlain, management(r), new DataEncryption(r.optionalString("dataEncryption.key"),
+                r.optionalPath("dataEncryption.keyFile").orElse(dataDir.resolve("secrets").resolve("data-kek.key"))),
+                tls, store,
                 r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),
                 sdpMaxBytes, r.list("sdp.codecs"),
                 r.integer("consultations.maxParticipants", 2, 100),

@@ -60,6 +60,8 @@ public final class StoreServices implements AutoCloseable {
             if (migrate) {
                 store.migrate();
             }
+            // chat text and display names are sealed under data keys this key wraps; values from before are sealed now
+            store.dataKeys().unlock(DataKek.load(config.dataEncryption(), random, config.cluster().enabled()));
             AuditTrail audit = new AuditTrail(store.auditLog(), clock, config.auditQueue());
             PasswordHasher argon = Argon2idHasher.owaspDefaults(random);
             PasswordHasher pbkdf2 = new Pbkdf2Hasher(Pbkdf2Hasher.DEFAULT_ITERATIONS, random);

@@ -72,6 +72,30 @@ class CliTest {
     }
 
     @Test
+    void dataKeysAreRotatedAndRewrappedUnderANewKeyEncryptionKey() throws Exception {
+        Path kekFile = dataDir.resolve("secrets/data-kek.key");
+        assertThat(kekFile).as("generated on first use").exists();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(kekFile)))
+                .isEqualTo("rw-------");
+        assertThat(run("keys", "rotate").out()).contains("data key 2 made");
+        assertThat(run("keys", "list").out()).containsPattern("(?m)^1 ").containsPattern("(?m)^2 ");
+
+        Path newKek = Files.writeString(dataDir.resolve("new.key"), java.util.Base64.getEncoder().encodeToString(
+                new byte[32]).replace('A', 'B') + "\n");
+        CliRunner.Result rewrapped = run("keys", "rewrap", "--new-key-file", newKek.toString());
+        assertThat(rewrapped.exit()).as(rewrapped.err()).isZero();
+        assertThat(rewrapped.out()).contains("2 data key(s) now wrapped");
+        // the old key opens nothing any more; the new one opens everything, alice's name included
+        CliRunner.Result withOld = run("user", "list");
+        assertThat(withOld.exit()).isEqualTo(1);
+        assertThat(withOld.err()).contains("[store_keys]");
+        Files.copy(newKek, kekFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(run("user", "list").out()).contains("alice");
+        CliRunner.Result badKey = run("keys", "rewrap", "--new-key-file", dataDir.resolve("missing.key").toString());
+        assertThat(badKey.exit()).isNotZero();
+    }
+
+    @Test
     void devicePasswordsAreCreatedListedAndRevoked() {
         CliRunner.Result generated = run("device", "create", "alice", "--label", "Desk phone");
         assertThat(generated.exit()).as(generated.err()).isZero();
@@ -216,7 +240,7 @@ class CliTest {
         Path fresh = Files.createDirectory(dataDir.resolve("fresh"));
         CliRunner.Result first = cli.run("migrate", "--data-dir", fresh.toString());
         assertThat(first.exit()).isZero();
-        assertThat(first.out().trim()).isEqualTo("applied 10 migration(s)");
+        assertThat(first.out().trim()).isEqualTo("applied 11 migration(s)");
         assertThat(cli.run("migrate", "--data-dir", fresh.toString()).out().trim()).isEqualTo("database is up to date");
     }
 

@@ -36,6 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * a node that stops leaves its clients' places to be taken up on another.
  */
 class ClusterTest {
+    /** The data encryption key every node shares, as docs/cluster.md says to deploy it. */
+    static final String SHARED_DATA_KEY = java.util.Base64.getEncoder().encodeToString(
+            "thirty-two bytes of shared key!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
     private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
             + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\n";
 
@@ -71,6 +75,7 @@ class ClusterTest {
             settings.put("store.username", database.username());
             settings.put("store.schema", database.schema().orElseThrow());
             settings.put("tokens.secretFile", secret.toString());
+            settings.put("dataEncryption.key", SHARED_DATA_KEY);
             nodes.add(LoopbackServer.start(dir.resolve(name), settings));
         }
         var accounts = nodes.get(0).services().accounts();
@@ -313,6 +318,26 @@ class ClusterTest {
                 && m.path("participants").toString().contains(endpoint(back)));
         request(back, WsClient.message("chat").put("consultation", consultation.id().value()).put("text", "back"));
         assertThat(doctor.next("chat").path("message").path("text").asText()).isEqualTo("back");
+    }
+
+    @Test
+    void aNodeWithoutTheSharedDataEncryptionKeyRefusesToStartAndOneWithAnotherKeyToo() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("node.id", "node-e");
+        settings.put("cluster.enabled", "true");
+        settings.put("redis.uri", redis.uri());
+        settings.put("redis.keyPrefix", redis.keyPrefix());
+        settings.put("store.url", database.url());
+        settings.put("store.username", database.username());
+        settings.put("store.schema", database.schema().orElseThrow());
+        settings.put("tokens.secretFile", dir.resolve("jwt-hs256.key").toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoopbackServer.start(dir.resolve("node-e"), settings))
+                .isInstanceOfSatisfying(io.telesignal.server.config.ConfigException.class, e ->
+                        assertThat(e.key()).isEqualTo("dataEncryption.keyFile"));
+        settings.put("dataEncryption.key", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoopbackServer.start(dir.resolve("node-e"), settings))
+                .isInstanceOfSatisfying(io.telesignal.store.StoreException.class, e ->
+                        assertThat(e.code()).isEqualTo("store_keys"));
     }
 
     @Test

@@ -40,6 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * themselves, without a restart: they register their endpoints and presence again, and a consultation goes on.
  */
 class RedisRestartTest {
+    /** The data encryption key every node shares, as docs/cluster.md says to deploy it. */
+    static final String SHARED_DATA_KEY = java.util.Base64.getEncoder().encodeToString(
+            "thirty-two bytes of shared key!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
     private static final Path REDIS = Path.of("/usr/bin/redis-server");
 
     @TempDir
@@ -77,6 +81,7 @@ class RedisRestartTest {
             settings.put("store.username", database.username());
             settings.put("store.schema", database.schema().orElseThrow());
             settings.put("tokens.secretFile", secret.toString());
+            settings.put("dataEncryption.key", SHARED_DATA_KEY);
             nodes.add(LoopbackServer.start(dir.resolve(name), settings));
         }
     }

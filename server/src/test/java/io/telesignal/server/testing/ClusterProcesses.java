@@ -87,6 +87,8 @@ public final class ClusterProcesses implements AutoCloseable {
             env.put("TELESIGNAL_STORE_USERNAME", database.username());
             env.put("TELESIGNAL_STORE_SCHEMA", database.schema().orElseThrow());
             env.put("TELESIGNAL_TOKENS_SECRET_FILE", secret.toString());
+            env.put("TELESIGNAL_DATA_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(
+                    "thirty-two bytes of shared key!!".getBytes(StandardCharsets.US_ASCII)));
             env.putAll(extra);
             ServerProcess node = ServerProcess.start(env, "serve", "--data-dir", dir.resolve(name).toString());
             nodes.add(node);
