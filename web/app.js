@@ -130,9 +130,47 @@ async function checkInvite() {
 
 const ROLE_NAMES = { interpreter: 'an interpreter', guest: 'a guest', patient: 'a patient', device: 'a device' };
 
+/** When a token runs out (its exp claim, ms since the epoch); null when it cannot be read. */
+function expiry(jwt) {
+  try {
+    const payload = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).exp * 1000;
+  } catch (e) {
+    return null;
+  }
+}
+
+/**
+ * Tokens are short-lived (the server's tokens.ttl): renew this one halfway through its life, for as long as the page
+ * is open, so that a reconnect in the middle of a long consultation still signs in. A kept (invited) tab keeps the
+ * new one for its next reload.
+ */
+function renewLater() {
+  clearTimeout(app.renewal);
+  const exp = expiry(app.token);
+  if (!exp) return;
+  app.renewal = setTimeout(async () => {
+    try {
+      const answer = await api('/api/v1/tokens/refresh', {}, app.token);
+      app.token = answer.token;
+      const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+      if (kept) keep(answer.token, kept.consultation);
+      renewLater();
+    } catch (e) {
+      if (e.code && (e.code.startsWith('token_') || e.code === 'unauthorized')) {
+        status('Your sign-in has expired. Sign in again, or open your invite link again.', true);
+      } else {
+        app.renewal = setTimeout(renewLater, 10000); // the server is away for a moment: try again
+      }
+    }
+  }, Math.max(5000, (exp - Date.now()) / 2));
+}
+
 async function signedIn(token) {
   app.token = token;
-  app.client = new Client({ token });
+  renewLater();
+  // the SDK asks for the token at each (re)connection: it gets the latest renewed one
+  app.client = new Client({ token: async () => app.token });
   app.client.addEventListener('state', ({ detail }) => {
     if (detail.state === 'reconnecting') status('Connection lost. Restoring it…', true);
     if (detail.state === 'open' && app.user) status('Connected.');

@@ -23,6 +23,7 @@ public record ServerConfig(
         String nodeId,
         ListenerSettings http,
         boolean allowPlainHttp,
+        Optional<String> publicUrl,
         Management management,
         DataEncryption dataEncryption,
         TlsSettings tls,
@@ -190,7 +191,12 @@ public record ServerConfig(
                     + " message must fit, or an SDP over the limit closes the connection (1009) instead of being"
                     + " answered sdp_too_large");
         }
-        return new ServerConfig(dataDir, nodeId, http, allowPlain, management(r), new DataEncryption(r.optionalString("dataEncryption.key"),
+        Optional<String> publicUrl = r.optionalString("http.publicUrl").map(url -> url.endsWith("/")
+                ? url.substring(0, url.length() - 1) : url);
+        if (publicUrl.isPresent() && !publicUrl.get().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            throw new ConfigException("http.publicUrl", "must be an http(s) URL without query or fragment");
+        }
+        return new ServerConfig(dataDir, nodeId, http, allowPlain, publicUrl, management(r), new DataEncryption(r.optionalString("dataEncryption.key"),
                 r.optionalPath("dataEncryption.keyFile").orElse(dataDir.resolve("secrets").resolve("data-kek.key"))),
                 tls, store,
                 r.bool("store.migrateOnStart"), directory, tokens, workers, signaling, ice(r),

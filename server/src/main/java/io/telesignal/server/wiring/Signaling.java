@@ -153,6 +153,19 @@ public final class Signaling implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the web app is, for links the server hands out (invites): {@code http.publicUrl}, or else the scheme of
+     * this listener and the Host the request came to.
+     */
+    private static java.util.function.Function<io.telesignal.net.http.HttpRequest, String> publicBase(ServerConfig config) {
+        if (config.publicUrl().isPresent()) {
+            String base = config.publicUrl().get();
+            return request -> base;
+        }
+        String scheme = config.http().tls() ? "https://" : "http://";
+        return request -> scheme + request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST, "localhost");
+    }
+
     /** Logins and addresses whose failed sign-ins a node remembers at most. */
     private static final int SIGN_IN_KEYS = 100_000;
 
@@ -198,7 +211,8 @@ public final class Signaling implements AutoCloseable {
                 config.signIn().hashingQueue());
         return new Signaling(consultations, frontDoor, new RestApi(services.tokens(), services.accounts(),
                 services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry(),
-                node.value(), drain, frontDoor.tokenSignIn(), hashing, services.devicePasswords()), chat,
+                node.value(), drain, frontDoor.tokenSignIn(), hashing, services.devicePasswords(),
+                publicBase(config)), chat,
                 jobs, cluster, nodeWatch, cleanup, node, hashing);
     }
 

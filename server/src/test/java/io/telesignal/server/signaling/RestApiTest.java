@@ -104,6 +104,26 @@ class RestApiTest {
     }
 
     @Test
+    void aTokenIsRefreshedForItsUserAndOnlyWhileItIsValid() throws Exception {
+        String token = loginToken("pat", "pat's long password");
+        Thread.sleep(1100); // a later iat: a different token
+        HttpResponse<String> refreshed = post("/api/v1/tokens/refresh", token, "{}");
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        String fresh = body(refreshed).path("token").asText();
+        assertThat(fresh).isNotEqualTo(token);
+        var claims = server.services().tokens().verify(fresh);
+        assertThat(claims.subject()).isEqualTo(patient.id().value());
+        assertThat(claims.expiresAt()).isAfter(server.services().tokens().verify(token).expiresAt());
+        assertThat(server.services().store().auditLog().read(0, 500)).anySatisfy(r -> {
+            assertThat(r.event().type()).isEqualTo("token.issued");
+            assertThat(r.event().reason()).isEqualTo("refresh");
+        });
+        assertThat(post("/api/v1/tokens/refresh", apiKey, "{}").statusCode()).isEqualTo(403);
+        assertThat(code(post("/api/v1/tokens/refresh", token + "x", "{}"))).startsWith("token_");
+        assertThat(post("/api/v1/tokens/refresh", null, "{}").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void platformsIssueTokensForTheirUsersWithAnApiKey() throws Exception {
         HttpResponse<String> issued = post("/api/v1/tokens", apiKey, "{\"user\":\"pat\",\"ttl\":\"5m\"}");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
@@ -317,6 +337,8 @@ class RestApiTest {
         HttpResponse<String> invite = post("/api/v1/consultations/" + id + "/invites", doctorToken, "{\"role\":\"guest\",\"ttl\":\"2h\"}");
         assertThat(invite.statusCode()).as(invite.body()).isEqualTo(201);
         String token = body(invite).path("invite").asText();
+        // the link carries the invite in its fragment, never in the query (which proxies and servers log)
+        assertThat(body(invite).path("link").asText()).isEqualTo(base + "/#invite=" + token).doesNotContain("?");
         HttpResponse<String> checked = post("/api/v1/invites/check", null, "{\"invite\":\"" + token + "\"}");
         assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
         assertThat(body(checked).path("role").asText()).isEqualTo("guest");

@@ -34,7 +34,11 @@ final class ConsultationResource {
     private final ConsultationService consultations;
     private final io.telesignal.core.invite.InviteService invites;
 
-    ConsultationResource(RestSupport support, ConsultationService consultations, io.telesignal.core.invite.InviteService invites) {
+    private final java.util.function.Function<HttpRequest, String> publicBase;
+
+    ConsultationResource(RestSupport support, ConsultationService consultations, io.telesignal.core.invite.InviteService invites,
+            java.util.function.Function<HttpRequest, String> publicBase) {
+        this.publicBase = publicBase;
         this.support = support;
         this.consultations = consultations;
         this.invites = invites;
@@ -153,7 +157,10 @@ final class ConsultationResource {
         return support.blocking(() -> invites.create(support.authenticate(request).actor(), id, role, ttl, RestSupport.origin(request)))
                 .thenCompose(creating -> creating).thenApply(created -> support.respond(HttpResponseStatus.CREATED, Map.of("invite", created.token(),
                         "consultation", id.value(), "role", role.wireName(),
-                        "expiresAt", created.invite().expiresAt().toString())));
+                        "expiresAt", created.invite().expiresAt().toString(),
+                        // the token in the fragment: a browser never sends it, so no proxy or server log holds it
+                        "link", publicBase.apply(request) + "/#invite=" + java.net.URLEncoder.encode(created.token(),
+                                java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     private CompletionStage<HttpResponse> endConsultation(HttpRequest request) {

@@ -27,11 +27,12 @@ public final class RestApi {
     public RestApi(TokenService tokens, Accounts accounts, ApiKeys apiKeys, ConsultationService consultations,
             WorkerPool workers, AuditTrail audit, io.telesignal.core.invite.InviteService invites, java.time.Clock clock,
             SessionRegistry sessions, String nodeId, Runnable drain, io.telesignal.core.auth.TokenSignIn tokenSignIn,
-            WorkerPool hashing, io.telesignal.core.device.DevicePasswords devicePasswords) {
+            WorkerPool hashing, io.telesignal.core.device.DevicePasswords devicePasswords,
+            java.util.function.Function<io.telesignal.net.http.HttpRequest, String> publicBase) {
         this.support = new RestSupport(tokens, tokenSignIn, accounts, apiKeys, workers, audit);
         this.signIn = new SignInResource(support, tokenSignIn.throttle(), hashing);
         this.users = new UserResource(support, sessions, new DeviceResource(support, devicePasswords));
-        this.consultations = new ConsultationResource(support, consultations, invites);
+        this.consultations = new ConsultationResource(support, consultations, invites, publicBase);
         this.invites = new InviteResource(support, invites, clock);
         this.sessions = new SessionResource(support, sessions);
         this.node = new NodeResource(support, nodeId, drain);

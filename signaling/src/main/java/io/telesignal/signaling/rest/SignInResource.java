@@ -40,6 +40,27 @@ final class SignInResource {
     void register(Routes routes, Function<HttpHandler, HttpHandler> guard) {
         routes.post("/api/v1/login", guard.apply(this::signIn));
         routes.post("/api/v1/tokens", guard.apply(this::issueToken));
+        routes.post("/api/v1/tokens/refresh", guard.apply(this::refresh));
+    }
+
+    /**
+     * A fresh token ({@code tokens.ttl}) for the user a still-valid token names, so that an app (a guest's included)
+     * holds short-lived tokens and renews them while it is used, rather than one that lives for hours. Audited as
+     * {@code token.issued}; refused for API keys, and for disabled or unknown users like any token.
+     */
+    private CompletionStage<HttpResponse> refresh(HttpRequest request) {
+        return support.blocking(() -> {
+            Caller caller = support.authenticate(request);
+            if (caller.apiKey()) {
+                throw new RestException(HttpResponseStatus.FORBIDDEN, "not_authorized",
+                        "API keys get tokens for users with POST /api/v1/tokens");
+            }
+            IssuedToken token = support.tokens.issue(caller.actor().user(), caller.actor().roles(), Optional.empty());
+            support.audit.recordNow(AuditEvent.of("token.issued", caller.actor().user().value(), Outcome.OK)
+                    .subject(caller.actor().user().value()).remoteAddress(RestSupport.address(request)).reason("refresh"));
+            return support.respond(HttpResponseStatus.OK, Map.of("token", token.jwt(),
+                    "expiresAt", token.claims().expiresAt().toString()));
+        });
     }
 
     private CompletionStage<HttpResponse> signIn(HttpRequest request) {
