@@ -188,6 +188,63 @@ public final class TokenService {
         return new SignedInvite(jwt.serialize(), id, now.plus(ttl));
     }
 
+    /** What an audit anchor says: the chain had {@code records} records, the last with {@code headHash}, at {@code at}. */
+    public record AnchorClaims(long records, String headHash, String node, Instant at) {}
+
+    private String anchorAudience() {
+        return settings.audience() + ":audit-anchor";
+    }
+
+    /**
+     * Signs the audit chain's head with the server's key (audience {@code <audience>:audit-anchor}, no expiry: an
+     * anchor is kept for years), for an operator to ship elsewhere. Whoever rewrites the audit table later cannot
+     * make a chain that matches it without this key.
+     */
+    public String signAnchor(long records, String headHash, String node) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(settings.issuer())
+                .audience(anchorAudience())
+                .subject("audit-anchor")
+                .issueTime(Date.from(now))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("records", records)
+                .claim("head", headHash)
+                .claim("node", node)
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId)
+                .type(new com.nimbusds.jose.JOSEObjectType("audit-anchor+jwt")).build(), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing failed", e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The anchor's claims when this server's key signed it and it is intact; empty otherwise. */
+    public Optional<AnchorClaims> verifyAnchor(String token) {
+        try {
+            SignedJWT jwt = parseSigned(token);
+            if (!algorithm.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = claims(jwt);
+            if (!settings.issuer().equals(claims.getIssuer()) || claims.getAudience() == null
+                    || !claims.getAudience().contains(anchorAudience()) || claims.getIssueTime() == null) {
+                return Optional.empty();
+            }
+            Object records = claims.getClaim("records");
+            if (!(records instanceof Number count)) {
+                return Optional.empty();
+            }
+            return Optional.of(new AnchorClaims(count.longValue(), requireString(claims, "head"),
+                    requireString(claims, "node"), claims.getIssueTime().toInstant()));
+        } catch (TokenRejectedException | JOSEException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The invite's claims when it is this server's, unexpired and intact; empty otherwise. */
     public Optional<InviteClaims> verifyInvite(String token) {
         try {

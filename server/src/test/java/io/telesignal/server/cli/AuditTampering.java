@@ -30,4 +30,43 @@ final class AuditTampering {
             }
         }
     }
+
+    /**
+     * Recomputes every link of the chain from the records as they now are, and the head: what someone with database
+     * access and the code would do to hide an edit from {@code audit verify} (not from an anchor: it is signed).
+     */
+    static void rechain(JdbcSettings store) throws Exception {
+        java.util.List<io.telesignal.core.audit.AuditRecord> records;
+        try (io.telesignal.store.JdbcStore opened = io.telesignal.store.JdbcStore.open(store)) {
+            records = opened.auditLog().read(0, 100_000);
+        }
+        try (Connection c = DriverManager.getConnection(store.url(), store.username(), store.password())) {
+            if (store.schema().isPresent()) {
+                c.setSchema(store.schema().get());
+            }
+            boolean postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            if (postgres) {
+                c.createStatement().execute("ALTER TABLE audit_events DISABLE TRIGGER USER");
+            }
+            String prev = io.telesignal.core.audit.AuditChain.GENESIS;
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE audit_events SET prev_hash = ?, chain_hash = ? WHERE seq = ?")) {
+                for (io.telesignal.core.audit.AuditRecord r : records) {
+                    String hash = io.telesignal.core.audit.AuditChain.hash(r.seq(), r.event(), prev);
+                    update.setString(1, prev);
+                    update.setString(2, hash);
+                    update.setLong(3, r.seq());
+                    update.executeUpdate();
+                    prev = hash;
+                }
+            }
+            try (PreparedStatement head = c.prepareStatement("UPDATE audit_head SET chain_hash = ? WHERE id = 1")) {
+                head.setString(1, prev);
+                head.executeUpdate();
+            }
+            if (postgres) {
+                c.createStatement().execute("ALTER TABLE audit_events ENABLE TRIGGER USER");
+            }
+        }
+    }
 }

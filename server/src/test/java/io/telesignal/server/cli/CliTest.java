@@ -263,6 +263,40 @@ class CliTest {
     }
 
     @Test
+    void anAnchorCatchesAChainRewrittenFromTheStartWhichVerifyAloneCannot() throws Exception {
+        run("user", "disable", "alice");
+        Path anchor = dataDir.resolve("anchor.json");
+        CliRunner.Result anchored = run("audit", "anchor", "--out", anchor.toString());
+        assertThat(anchored.exit()).as(anchored.err()).isZero();
+        assertThat(anchored.out()).containsPattern("anchor written to .*: 2 records, head [0-9a-f]{64}");
+        assertThat(Files.readString(anchor)).contains("\"records\" : 2", "\"signed\"");
+        assertThat(run("audit", "verify", "--anchor", anchor.toString()).out()).contains("matches");
+        run("user", "enable", "alice"); // records after the anchor change nothing it covers
+        assertThat(run("audit", "verify", "--anchor", anchor.toString()).exit()).isZero();
+
+        ServerConfig config = config();
+        AuditTampering.editOutcome(config.store(), 2);
+        AuditTampering.rechain(config.store());
+        assertThat(run("audit", "verify").exit()).as("the chain alone cannot tell").isZero();
+        CliRunner.Result caught = run("audit", "verify", "--anchor", anchor.toString());
+        assertThat(caught.exit()).isEqualTo(1);
+        assertThat(caught.out()).contains("does NOT MATCH the anchor", "record 2");
+
+        // an anchor whose signed part was edited is no anchor
+        String text = Files.readString(anchor);
+        String signed = text.replaceAll("(?s).*\"signed\" : \"([^\"]+)\".*", "$1");
+        String[] parts = signed.split("\\.");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"records\":2", "\"records\":3");
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+        Files.writeString(anchor, text.replace(signed, forged));
+        CliRunner.Result forgedResult = run("audit", "verify", "--anchor", anchor.toString());
+        assertThat(forgedResult.exit()).isEqualTo(1);
+        assertThat(forgedResult.out()).contains("anchor NOT VALID");
+    }
+
+    @Test
     void badConfigurationExitsWithCode2AndOneLine() throws Exception {
         Path file = Files.writeString(dataDir.resolve("bad.yaml"), "http:\n  port: 99999\n");
         CliRunner.Result bad = cli.run("serve", "--config", file.toString(), "--data-dir", dataDir.toString());
