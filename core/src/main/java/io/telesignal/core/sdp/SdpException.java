@@ -32,6 +32,30 @@ public final class SdpException extends DomainException {
         return new SdpException("sdp_answer_mismatch", rule);
     }
 
+    /** RFC 3264 §6: a stream the offer rejected (port 0) must stay rejected in the answer. */
+    public static SdpException rejectedStream(int mLine) {
+        return new SdpException("sdp_rejected_stream", "m-line " + mLine + " was rejected in the offer (port 0) and"
+                + " must have port 0 in the answer");
+    }
+
+    /** RFC 3264 §6.1: the answer's direction must be one the offer's allows. */
+    public static SdpException directionMismatch(int mLine, String offered, String answered) {
+        return new SdpException("sdp_direction_mismatch", "m-line " + mLine + " is " + offered + " in the offer, so it"
+                + " cannot be " + answered + " in the answer");
+    }
+
+    /** RFC 3264 §6.1: an answer's formats must come from the offer's. */
+    public static SdpException codecMismatch(int mLine, String codec) {
+        return new SdpException("sdp_codec_mismatch", "m-line " + mLine + " answers with " + codec
+                + ", which the offer did not offer");
+    }
+
+    /** RFC 3264 §4: no new offer while this endpoint's previous offer to the same peer is unanswered. */
+    public static SdpException offerOutstanding() {
+        return new SdpException("sdp_offer_outstanding", "your previous offer to that peer is still unanswered:"
+                + " wait for the answer, or send a rollback first");
+    }
+
     /** An answer with no offer from that peer outstanding. */
     public static SdpException unexpectedAnswer() {
         return new SdpException("sdp_unexpected_answer", "no offer from that peer is waiting for an answer");

@@ -55,6 +55,7 @@ class OfferAnswerTest {
     void rollbackAndLeavingDropOutstandingOffers() {
         offer("c1", "a", "b", audioVideo);
         offerAnswer.sent("c1", "b", "a", "rollback", null);
+        offerAnswer.received("c1", "b", "a", "rollback", null);
         assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
 
         offer("c1", "a", "b", audioVideo);
@@ -66,11 +67,100 @@ class OfferAnswerTest {
     void aRollbackReceivedDropsTheOfferItsSenderMadeAndOnlyReceivedOffersCount() {
         offer("c1", "a", "b", audioVideo);
         // a rolls its offer back: b's node, where it was received, hears the rollback
+        offerAnswer.sent("c1", "a", "b", "rollback", null);
         offerAnswer.received("c1", "a", "b", "rollback", null);
         assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
 
         // an offer sent from here to an endpoint of another node is remembered there, not here
         offerAnswer.sent("c1", "a", "b", "offer", audioVideo);
         assertThatThrownBy(() -> offerAnswer.sent("c1", "b", "a", "answer", audioVideo)).isInstanceOf(SdpException.class);
+    }
+
+    private static SessionDescription described(String... sections) {
+        StringBuilder text = new StringBuilder("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
+        for (String section : sections) {
+            text.append(section);
+        }
+        return new SdpParser(65536).parse(text.toString());
+    }
+
+    private static String audio(int port, String direction, String... codecs) {
+        StringBuilder m = new StringBuilder("m=audio " + port + " UDP/TLS/RTP/SAVPF");
+        for (int i = 0; i < codecs.length; i++) {
+            m.append(' ').append(96 + i);
+        }
+        m.append("\r\n");
+        for (int i = 0; i < codecs.length; i++) {
+            m.append("a=rtpmap:").append(96 + i).append(' ').append(codecs[i]).append("/48000\r\n");
+        }
+        if (direction != null) {
+            m.append("a=").append(direction).append("\r\n");
+        }
+        return m.toString();
+    }
+
+    private static String code(Runnable answer) {
+        try {
+            answer.run();
+            return "accepted";
+        } catch (SdpException e) {
+            return e.code();
+        }
+    }
+
+    @Test
+    void aStreamTheOfferRejectedStaysRejectedAndTheAnswerMayRejectAny() {
+        offer("c1", "a", "b", described(audio(9, null, "opus"), audio(0, null, "opus")));
+        assertThat(code(() -> offerAnswer.sent("c1", "b", "a", "answer",
+                described(audio(9, null, "opus"), audio(9, null, "opus"))))).isEqualTo("sdp_rejected_stream");
+        assertThat(code(() -> offerAnswer.sent("c1", "b", "a", "answer",
+                described(audio(0, "sendonly", "g722"), audio(0, null, "opus"))))).as("a rejected stream is not checked further")
+                .isEqualTo("accepted");
+    }
+
+    @Test
+    void directionsFollowRfc3264Section61() {
+        String[][] cases = {
+            {"sendonly", "recvonly", "accepted"}, {"sendonly", "inactive", "accepted"}, {"sendonly", "sendrecv", "sdp_direction_mismatch"},
+            {"sendonly", "sendonly", "sdp_direction_mismatch"}, {"recvonly", "sendonly", "accepted"}, {"recvonly", null, "sdp_direction_mismatch"},
+            {"inactive", "inactive", "accepted"}, {"inactive", "recvonly", "sdp_direction_mismatch"}, {null, "sendonly", "accepted"},
+            {"sendrecv", "inactive", "accepted"}};
+        for (String[] c : cases) {
+            OfferAnswer fresh = new OfferAnswer();
+            SessionDescription o = described(audio(9, c[0], "opus"));
+            fresh.sent("c1", "a", "b", "offer", o);
+            fresh.received("c1", "a", "b", "offer", o);
+            assertThat(code(() -> fresh.sent("c1", "b", "a", "answer", described(audio(9, c[1], "opus")))))
+                    .as(c[0] + " answered " + c[1]).isEqualTo(c[2]);
+        }
+        // a session-level direction is every section's default (RFC 8866 §6.7)
+        OfferAnswer fresh = new OfferAnswer();
+        SessionDescription sessionSendonly = described("a=sendonly\r\n", audio(9, null, "opus"));
+        fresh.received("c1", "a", "b", "offer", sessionSendonly);
+        assertThat(code(() -> fresh.sent("c1", "b", "a", "answer", described(audio(9, "sendrecv", "opus")))))
+                .isEqualTo("sdp_direction_mismatch");
+    }
+
+    @Test
+    void anAnswerNamesOnlyCodecsTheOfferOffered() {
+        offer("c1", "a", "b", described(audio(9, null, "opus", "telephone-event")));
+        assertThat(code(() -> offerAnswer.sent("c1", "b", "a", "pranswer", described(audio(9, null, "OPUS")))))
+                .isEqualTo("accepted");
+        assertThat(code(() -> offerAnswer.sent("c1", "b", "a", "answer", described(audio(9, null, "opus", "g722")))))
+                .isEqualTo("sdp_codec_mismatch");
+    }
+
+    @Test
+    void anEndpointDoesNotOfferAgainWhileItsOfferIsUnansweredButGlareIsRelayedAndSettles() {
+        offer("c1", "a", "b", audioVideo);
+        assertThat(code(() -> offerAnswer.sent("c1", "a", "b", "offer", audioVideo))).isEqualTo("sdp_offer_outstanding");
+        // glare: b offers too, at the same moment; relayed both ways
+        offer("c1", "b", "a", audioVideo);
+        // a is polite: it answers b's offer (rolling its own back); b, the other end, ignored a's offer
+        offerAnswer.sent("c1", "a", "b", "answer", audioVideo);
+        offerAnswer.received("c1", "a", "b", "answer", audioVideo);
+        // both may offer again: a's own offer went with its answer, b's was answered
+        assertThat(code(() -> offerAnswer.sent("c1", "b", "a", "offer", audioVideo))).isEqualTo("accepted");
+        assertThat(code(() -> offerAnswer.sent("c1", "a", "b", "offer", audioVideo))).isEqualTo("accepted");
     }
 }
