@@ -45,7 +45,7 @@ class ClusterFailoverBrowserIT {
         // the accounts, made with the server's own code in the database the nodes share
         TelesignalServer seed = LoopbackServer.start(dir.resolve("seed"), "store.url", cluster.database().url(),
                 "store.username", cluster.database().username(), "store.schema",
-                cluster.database().schema().orElseThrow());
+                cluster.database().schema().orElseThrow(), "dataEncryption.key", ClusterProcesses.DATA_KEY);
         try {
             WebApp.addDocAndPat(seed.services().accounts());
         } finally {

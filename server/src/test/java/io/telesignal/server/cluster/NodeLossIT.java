@@ -80,7 +80,8 @@ class NodeLossIT {
     private List<String[]> seed() {
         List<String[]> pairs = new ArrayList<>();
         TelesignalServer seed = LoopbackServer.start(dir.resolve("seed"), "store.url", cluster.database().url(),
-                "store.username", cluster.database().username(), "store.schema", cluster.database().schema().orElseThrow());
+                "store.username", cluster.database().username(), "store.schema", cluster.database().schema().orElseThrow(),
+                "dataEncryption.key", ClusterProcesses.DATA_KEY);
         try {
             var accounts = seed.services().accounts();
             for (int i = 0; i < PAIRS; i++) {

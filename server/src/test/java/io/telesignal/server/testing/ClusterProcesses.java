@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Assumptions;
  * Closing it stops everything and deletes the keys and the schema.
  */
 public final class ClusterProcesses implements AutoCloseable {
+    /** The data encryption key every node shares; a seeding server on the same database must use it too. */
+    public static final String DATA_KEY = Base64.getEncoder().encodeToString(
+            "thirty-two bytes of shared key!!".getBytes(StandardCharsets.US_ASCII));
+
     private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
 
     private final JdbcSettings database;
@@ -87,8 +91,7 @@ public final class ClusterProcesses implements AutoCloseable {
             env.put("TELESIGNAL_STORE_USERNAME", database.username());
             env.put("TELESIGNAL_STORE_SCHEMA", database.schema().orElseThrow());
             env.put("TELESIGNAL_TOKENS_SECRET_FILE", secret.toString());
-            env.put("TELESIGNAL_DATA_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(
-                    "thirty-two bytes of shared key!!".getBytes(StandardCharsets.US_ASCII)));
+            env.put("TELESIGNAL_DATA_ENCRYPTION_KEY", DATA_KEY);
             env.putAll(extra);
             ServerProcess node = ServerProcess.start(env, "serve", "--data-dir", dir.resolve(name).toString());
             nodes.add(node);
