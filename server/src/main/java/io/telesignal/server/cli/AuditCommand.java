@@ -66,7 +66,7 @@ final class AuditCommand {
             io.telesignal.server.logging.LoggingSetup.configure(config.logging().format(), "warn",
                     io.telesignal.server.logging.LoggingSetup.Target.STDERR);
             // read only: no migrations, no secrets generated; a store without the tables is an error
-            try (io.telesignal.store.JdbcStore store = io.telesignal.store.JdbcStore.open(config.store())) {
+            try (io.telesignal.store.JdbcStore store = io.telesignal.store.JdbcStore.open(io.telesignal.server.wiring.StoreServices.jdbc(config))) {
                 AuditVerifier.Verification result = new AuditVerifier().verify(store.auditLog());
                 if (result.intact()) {
                     context.out().println("audit chain intact: " + result.recordsChecked() + " records, head "

@@ -21,7 +21,7 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         ServerConfig config = options.load(context);
         LoggingSetup.configure(config.logging().format(), "warn", LoggingSetup.Target.STDERR);
-        try (JdbcStore store = JdbcStore.open(config.store())) {
+        try (JdbcStore store = JdbcStore.open(io.telesignal.server.wiring.StoreServices.jdbc(config))) {
             int applied = store.migrate();
             context.out().println(applied == 0 ? "database is up to date" : "applied " + applied + " migration(s)");
         }

@@ -55,7 +55,7 @@ public final class StoreServices implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new io.telesignal.server.config.ConfigException("tokens.privateKey", e.getMessage());
         }
-        JdbcStore store = JdbcStore.open(config.store());
+        JdbcStore store = JdbcStore.open(jdbc(config));
         try {
             if (migrate) {
                 store.migrate();
@@ -78,6 +78,22 @@ public final class StoreServices implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** How to reach the store: the configured settings, with the H2 file's key when it is encrypted. */
+    public static io.telesignal.store.JdbcSettings jdbc(ServerConfig config) {
+        java.nio.file.Path keyFile = config.dataDir().resolve("secrets").resolve("h2-file.key");
+        if (!config.store().isH2()) {
+            return config.store();
+        }
+        if (config.h2Encryption()) {
+            return io.telesignal.store.H2Encryption.encrypted(config.store(), keyFile);
+        }
+        if (java.nio.file.Files.exists(keyFile)) {
+            throw new io.telesignal.server.config.ConfigException("store.h2Encryption", "the H2 file is encrypted ("
+                    + keyFile + " exists): set store.h2Encryption: true");
+        }
+        return config.store();
     }
 
     public JdbcStore store() {

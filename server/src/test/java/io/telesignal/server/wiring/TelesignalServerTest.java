@@ -112,6 +112,32 @@ class TelesignalServerTest {
     }
 
     @Test
+    void aPlainH2FileIsEncryptedInPlaceWhenAskedAndThenOpensOnlyWithItsKey() throws Exception {
+        server = start(Map.of("http.tls", "false"), false);
+        server.services().accounts().add(new io.telesignal.core.identity.Login("h2-login-marker"), "X",
+                java.util.Set.of(io.telesignal.core.identity.Role.STAFF), "a long password".toCharArray(), "test");
+        server.stop();
+        Path file = dataDir.resolve("db/telesignal.mv.db");
+        assertThat(new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+                .as("a plain H2 file shows its rows").contains("h2-login-marker");
+
+        server = start(Map.of("http.tls", "false", "store.h2Encryption", "true"), false);
+        assertThat(server.services().accounts().find(new io.telesignal.core.identity.Login("h2-login-marker"))).isPresent();
+        server.stop();
+        assertThat(new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+                .doesNotContain("h2-login-marker");
+        Path key = dataDir.resolve("secrets/h2-file.key");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(Map.of("http.tls", "false"), false))
+                .isInstanceOfSatisfying(io.telesignal.server.config.ConfigException.class,
+                        e -> assertThat(e.key()).isEqualTo("store.h2Encryption"));
+        server = start(Map.of("http.tls", "false", "store.h2Encryption", "true"), false);
+        assertThat(server.services().accounts().find(new io.telesignal.core.identity.Login("h2-login-marker"))).isPresent();
+    }
+
+    @Test
     void theManagementListenerServesHealthAndReadinessToo() throws Exception {
         server = start(Map.of("http.tls", "false"), false);
         assertThat(server.managementAddress().orElseThrow().getAddress().isLoopbackAddress()).isTrue();
