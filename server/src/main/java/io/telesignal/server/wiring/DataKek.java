@@ -2,10 +2,6 @@ package io.telesignal.server.wiring;
 
 import io.telesignal.server.config.ConfigException;
 import io.telesignal.server.config.ServerConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.slf4j.Logger;
@@ -27,27 +23,11 @@ public final class DataKek {
             LOG.info("event=data_kek source=setting");
             return decode(settings.key().get(), "dataEncryption.key", "the setting");
         }
-        Path file = settings.keyFile();
-        try {
-            if (Files.exists(file)) {
-                LOG.info("event=data_kek source=file file={}", file);
-                return decode(Files.readString(file, StandardCharsets.US_ASCII), "dataEncryption.keyFile", file.toString());
-            }
-            if (shared) {
-                throw new ConfigException("dataEncryption.keyFile", "cluster mode needs one data encryption key shared"
-                        + " by every node, and there is none at " + file + ": create it once (head -c 32 /dev/urandom"
-                        + " | base64 > data-kek.key; chmod 600 data-kek.key) and give every node the same file, or set"
-                        + " TELESIGNAL_DATA_ENCRYPTION_KEY");
-            }
-            byte[] key = new byte[32];
-            random.nextBytes(key);
-            io.telesignal.core.secrets.SecretFiles.write(file, Base64.getEncoder().encodeToString(key) + "\n");
-            LOG.info("event=data_kek source=generated file={}", file);
-            return key;
-        } catch (IOException e) {
-            throw new ConfigException("dataEncryption.keyFile", "cannot read or create " + file + " ("
-                    + e.getClass().getSimpleName() + ")");
-        }
+        String text = GeneratedSecret.readOrCreate(settings.keyFile(), random, shared, "dataEncryption.keyFile",
+                "data_kek", "cluster mode needs one data encryption key shared by every node: create it once (head -c 32"
+                + " /dev/urandom | base64 > data-kek.key; chmod 600 data-kek.key) and give every node the same file, or"
+                + " set TELESIGNAL_DATA_ENCRYPTION_KEY");
+        return decode(text, "dataEncryption.keyFile", settings.keyFile().toString());
     }
 
     /** A key file's content: base64 of exactly 32 bytes. */

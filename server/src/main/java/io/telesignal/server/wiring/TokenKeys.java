@@ -17,15 +17,12 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Loads the token signing key named by the configuration. The HS256 secret is generated on first start
  * (256 random bits, base64, owner-only file) and reused; RS256/ES256 keys come from PEM files.
  */
 final class TokenKeys {
-    private static final Logger LOG = LoggerFactory.getLogger(TokenKeys.class);
 
     private TokenKeys() {}
 
@@ -54,32 +51,20 @@ final class TokenKeys {
     }
 
     private static byte[] secret(Path file, SecureRandom random, boolean shared) {
+        String text = GeneratedSecret.readOrCreate(file, random, shared, "tokens.secretFile", "token_secret",
+                "cluster mode needs one token secret shared by every node: create it once (head -c 32 /dev/urandom |"
+                + " base64 > jwt-hs256.key; chmod 600 jwt-hs256.key) and give every node the same file, or use RS256 or"
+                + " ES256 keys");
+        byte[] secret;
         try {
-            if (Files.exists(file)) {
-                byte[] secret = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
-                if (secret.length < 32) {
-                    throw new ConfigException("tokens.secretFile", "the secret in " + file + " is shorter than 32 bytes");
-                }
-                LOG.info("event=token_secret source=file file={}", file);
-                return secret;
-            }
-            if (shared) {
-                throw new ConfigException("tokens.secretFile", "cluster mode needs one token secret shared by every"
-                        + " node, and there is none at " + file + ": create it once (head -c 32 /dev/urandom | base64 >"
-                        + " jwt-hs256.key; chmod 600 jwt-hs256.key) and give every node the same file, or use RS256 or"
-                        + " ES256 keys");
-            }
-            byte[] secret = new byte[32];
-            random.nextBytes(secret);
-            io.telesignal.core.secrets.SecretFiles.write(file, Base64.getEncoder().encodeToString(secret) + "\n");
-            LOG.info("event=token_secret source=generated file={}", file);
-            return secret;
+            secret = Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("tokens.secretFile", file + " does not hold base64");
-        } catch (IOException e) {
-            throw new ConfigException("tokens.secretFile", "cannot read or create " + file + " ("
-                    + e.getClass().getSimpleName() + ")");
         }
+        if (secret.length < 32) {
+            throw new ConfigException("tokens.secretFile", "the secret in " + file + " is shorter than 32 bytes");
+        }
+        return secret;
     }
 
     private static java.security.PrivateKey privateKey(Path file, String algorithm) {

@@ -320,16 +320,22 @@ class ClusterTest {
         assertThat(doctor.next("chat").path("message").path("text").asText()).isEqualTo("back");
     }
 
-    @Test
-    void aNodeWithoutTheSharedDataEncryptionKeyRefusesToStartAndOneWithAnotherKeyToo() {
+    /** A fourth node's settings: the cluster's Redis and database, and none of the secrets the nodes share. */
+    private Map<String, String> sharedStateOnly(String name) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("node.id", "node-e");
+        settings.put("node.id", name);
         settings.put("cluster.enabled", "true");
         settings.put("redis.uri", redis.uri());
         settings.put("redis.keyPrefix", redis.keyPrefix());
         settings.put("store.url", database.url());
         settings.put("store.username", database.username());
         settings.put("store.schema", database.schema().orElseThrow());
+        return settings;
+    }
+
+    @Test
+    void aNodeWithoutTheSharedDataEncryptionKeyRefusesToStartAndOneWithAnotherKeyToo() {
+        Map<String, String> settings = sharedStateOnly("node-e");
         settings.put("tokens.secretFile", dir.resolve("jwt-hs256.key").toString());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoopbackServer.start(dir.resolve("node-e"), settings))
                 .isInstanceOfSatisfying(io.telesignal.server.config.ConfigException.class, e ->
@@ -342,14 +348,7 @@ class ClusterTest {
 
     @Test
     void aNodeWithoutTheSharedTokenSecretRefusesToStart() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("node.id", "node-d");
-        settings.put("cluster.enabled", "true");
-        settings.put("redis.uri", redis.uri());
-        settings.put("redis.keyPrefix", redis.keyPrefix());
-        settings.put("store.url", database.url());
-        settings.put("store.username", database.username());
-        settings.put("store.schema", database.schema().orElseThrow());
+        Map<String, String> settings = sharedStateOnly("node-d");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoopbackServer.start(dir.resolve("node-d"), settings))
                 .isInstanceOfSatisfying(io.telesignal.server.config.ConfigException.class, e -> {
                     assertThat(e.key()).isEqualTo("tokens.secretFile");
