@@ -67,6 +67,12 @@ public final class EventLoops implements AutoCloseable {
         return transport == Transport.EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    /** The datagram channel class for {@code Bootstrap.channel} (UDP listeners). */
+    public Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannel() {
+        return transport == Transport.EPOLL ? io.netty.channel.epoll.EpollDatagramChannel.class
+                : io.netty.channel.socket.nio.NioDatagramChannel.class;
+    }
+
     public EventLoopGroup acceptor() {
         return acceptor;
     }

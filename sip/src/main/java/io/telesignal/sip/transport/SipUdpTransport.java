@@ -1,0 +1,118 @@
+package io.telesignal.sip.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.telesignal.net.transport.EventLoops;
+import io.telesignal.sip.message.SipMessage;
+import io.telesignal.sip.message.SipParseException;
+import io.telesignal.sip.message.SipParser;
+import io.telesignal.sip.message.SipRequest;
+import io.telesignal.sip.message.SipResponse;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIP over UDP (RFC 3261 §18): one datagram, one message. Each datagram is parsed on the event loop; a request's top
+ * Via is stamped with where it came from (RFC 3581), and the flow answers to the packet's source.
+ */
+public final class SipUdpTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SipUdpTransport.class);
+    private final SipParser parser;
+    private final SipHandler handler;
+    private final AtomicLong received = new AtomicLong();
+    private Channel channel;
+
+    public SipUdpTransport(SipParser parser, SipHandler handler) {
+        this.parser = parser;
+        this.handler = handler;
+    }
+
+    public InetSocketAddress bind(EventLoops loops, String host, int port) {
+        Bootstrap bootstrap = new Bootstrap().group(loops.io()).channel(loops.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        receive(ctx.channel(), packet);
+                    }
+                });
+        var bound = bootstrap.bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new io.telesignal.net.http.ListenerBindException("sip-udp", host, port, bound.cause());
+        }
+        channel = bound.channel();
+        InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+        LOG.info("event=listener_bound name=sip-udp address={}:{}", address.getAddress().getHostAddress(), address.getPort());
+        return address;
+    }
+
+    private void receive(Channel channel, DatagramPacket packet) {
+        received.incrementAndGet();
+        ByteBuf content = packet.content();
+        byte[] bytes = new byte[content.readableBytes()];
+        content.getBytes(content.readerIndex(), bytes);
+        InetSocketAddress source = packet.sender();
+        Flow flow = new DatagramFlow(channel, source);
+        if (isKeepalive(bytes)) {
+            return; // RFC 5626 §4.4.1: STUN or CRLF keepalives on UDP need no SIP answer here
+        }
+        SipMessage message;
+        try {
+            message = parser.parseDatagram(bytes);
+        } catch (SipParseException e) {
+            handler.refused(e, bytes, flow);
+            return;
+        }
+        if (message instanceof SipRequest request) {
+            handler.request(io.telesignal.sip.message.Vias.stamp(request, source), flow);
+        } else {
+            handler.response((SipResponse) message, flow);
+        }
+    }
+
+    private static boolean isKeepalive(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public long received() {
+        return received.get();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+        }
+    }
+
+    /** The way back over UDP: to the packet's source (a request's Via says the same once stamped). */
+    private record DatagramFlow(Channel channel, InetSocketAddress remote) implements Flow {
+        @Override
+        public String transport() {
+            return "UDP";
+        }
+
+        @Override
+        public boolean reliable() {
+            return false;
+        }
+
+        @Override
+        public void send(byte[] message) {
+            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), remote));
+        }
+    }
+}
