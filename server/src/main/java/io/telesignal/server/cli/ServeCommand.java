@@ -75,11 +75,14 @@ final class ServeCommand implements Callable<Integer> {
             running.set(TelesignalServer.start(config, context.clock(), demo, context.out(),
                     () -> new Thread(() -> System.exit(Cli.OK), "drain-exit").start()));
         } catch (ListenerBindException e) {
-            boolean management = e.listener().equals("management");
-            var listener = management ? config.management().listener() : config.http();
-            context.err().println("telesignal: cannot listen on " + listener.host() + ":" + listener.port()
-                    + (management ? " (management.host/management.port; management.enabled: false turns it off)"
-                            : " (http.host/http.port)") + ": address in use or not available");
+            String where = switch (e.listener()) {
+                case "management" -> config.management().listener().host() + ":" + config.management().listener().port()
+                        + " (management.host/management.port; management.enabled: false turns it off)";
+                case "sip-udp" -> config.sip().host() + ":" + config.sip().udpPort() + " UDP (sip.host/sip.udpPort)";
+                case "sip-tcp" -> config.sip().host() + ":" + config.sip().tcpPort() + " TCP (sip.host/sip.tcpPort)";
+                default -> config.http().host() + ":" + config.http().port() + " (http.host/http.port)";
+            };
+            context.err().println("telesignal: cannot listen on " + where + ": address in use or not available");
             return Cli.FAILED;
         } finally {
             startDone.countDown();

@@ -25,6 +25,7 @@ public record ServerConfig(
         boolean allowPlainHttp,
         Optional<String> publicUrl,
         Management management,
+        Sip sip,
         DataEncryption dataEncryption,
         TlsSettings tls,
         JdbcSettings store,
@@ -81,6 +82,14 @@ public record ServerConfig(
             return "DataEncryption[key=" + (key.isPresent() ? "(set)" : "(none)") + ", keyFile=" + keyFile + "]";
         }
     }
+
+    /**
+     * The SIP front door (issue 17, being built): UDP and TCP listeners, and the codec's limits.
+     *
+     * @param idleTimeout a TCP connection silent this long is closed
+     */
+    public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
+            io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections) {}
 
     /**
      * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
@@ -197,7 +206,7 @@ public record ServerConfig(
         if (publicUrl.isPresent() && !publicUrl.get().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
             throw new ConfigException("http.publicUrl", "must be an http(s) URL without query or fragment");
         }
-        return new ServerConfig(dataDir, nodeId, http, allowPlain, publicUrl, management(r), new DataEncryption(r.optionalString("dataEncryption.key"),
+        return new ServerConfig(dataDir, nodeId, http, allowPlain, publicUrl, management(r), sip(r), new DataEncryption(r.optionalString("dataEncryption.key"),
                 r.optionalPath("dataEncryption.keyFile").orElse(dataDir.resolve("secrets").resolve("data-kek.key"))),
                 tls, store,
                 r.bool("store.migrateOnStart"), r.bool("store.h2Encryption"), directory, tokens, workers, signaling, ice(r),
@@ -254,6 +263,19 @@ public record ServerConfig(
             throw new ConfigException("store.url", "cluster mode needs PostgreSQL: the embedded H2 cannot be shared");
         }
         return new Cluster(enabled, heartbeat, timeout, grace, redis);
+    }
+
+    private static Sip sip(ConfigReader r) {
+        int maxMessage = r.integer("sip.maxMessageBytes", 1024, 1024 * 1024);
+        int maxHeader = r.integer("sip.maxHeaderBytes", 256, 1024 * 1024);
+        if (maxHeader > maxMessage) {
+            throw new ConfigException("sip.maxHeaderBytes", "must not exceed sip.maxMessageBytes");
+        }
+        return new Sip(r.bool("sip.enabled"), r.string("sip.host"), r.integer("sip.udpPort", 0, 65535),
+                r.integer("sip.tcpPort", 0, 65535), new io.telesignal.sip.message.SipLimits(maxMessage,
+                        r.integer("sip.maxHeaders", 8, 10_000), maxHeader),
+                r.duration("sip.idleTimeout", Duration.ofSeconds(1), Duration.ofDays(1)),
+                r.integer("sip.maxConnections", 1, 1_000_000));
     }
 
     private static Management management(ConfigReader r) {

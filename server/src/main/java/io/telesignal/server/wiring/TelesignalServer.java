@@ -41,6 +41,7 @@ public final class TelesignalServer {
     private final EventLoops loops;
     private final HttpListener http;
     private final Optional<HttpListener> management;
+    private volatile Optional<SipDoor> sip = Optional.empty();
     private final Optional<ServerCertificate> certificate;
     private final Signaling signaling;
     private volatile boolean stopping;
@@ -85,6 +86,7 @@ public final class TelesignalServer {
         Signaling signaling = null;
         Optional<HttpListener> managementListener = Optional.empty();
         HttpListener publicListener = null;
+        SipDoor sipDoor = null;
         try {
             if (demo) {
                 DemoUsers.seed(services.accounts(), console);
@@ -138,12 +140,17 @@ public final class TelesignalServer {
             InetSocketAddress managementBound = management.map(HttpListener::bind).orElse(null);
             self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, management, certificate,
                     signaling);
+            if (config.sip().enabled()) {
+                sipDoor = SipDoor.start(config.sip(), loops);
+                self[0].sip = Optional.of(sipDoor);
+            }
 
             services.audit().recordNow(AuditEvent.of("server.started", "system", Outcome.OK).subject(config.nodeId()));
-            LOG.info("event=server_started version={} node={} listeners={}://{}:{} management={} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
+            LOG.info("event=server_started version={} node={} listeners={}://{}:{} management={} sip={} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
                     version, config.nodeId(), config.http().tls() ? "https" : "http",
                     bound.getAddress().getHostAddress(), bound.getPort(), managementBound == null ? "off"
                             : "http://" + managementBound.getAddress().getHostAddress() + ":" + managementBound.getPort(),
+                    sipDoor == null ? "off" : "udp:" + sipDoor.udpAddress().getPort() + ",tcp:" + sipDoor.tcpAddress().getPort(),
                     config.dataDir().toAbsolutePath(),
                     config.store().isH2() ? "h2" : "postgresql", loops.transport().name().toLowerCase(java.util.Locale.ROOT),
                     ioThreads,
@@ -151,6 +158,9 @@ public final class TelesignalServer {
             return self[0];
         } catch (RuntimeException e) {
             managementListener.ifPresent(listener -> listener.drain(Duration.ZERO));
+            if (sipDoor != null) {
+                sipDoor.close();
+            }
             if (publicListener != null) {
                 publicListener.drain(Duration.ZERO);
             }
@@ -173,6 +183,11 @@ public final class TelesignalServer {
 
     public InetSocketAddress httpAddress() {
         return http.address().orElseThrow();
+    }
+
+    /** The SIP listeners, when the SIP door is enabled. */
+    public Optional<SipDoor> sip() {
+        return sip;
     }
 
     /** The management listener's address (/metrics, /healthz, /readyz), when it is enabled. */
@@ -209,6 +224,7 @@ public final class TelesignalServer {
         // budget: a quarter to move WebSocket clients to other nodes (no new connection is taken meanwhile, so they
         // reconnect elsewhere), half for requests in flight, then each later step gets a share of what is left
         http.stopAccepting();
+        sip.ifPresent(SipDoor::close);
         signaling.drain(timeout.dividedBy(4));
         // requests in flight are answered while the store and the cluster's shared state are still there
         boolean clean = http.drain(timeout.dividedBy(2));

@@ -1,0 +1,41 @@
+package io.telesignal.server.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telesignal.server.testing.Ports;
+import io.telesignal.server.testing.ServerProcess;
+import io.telesignal.server.testing.Sipp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SIP door of the packaged server, from sipp over UDP and over TCP: OPTIONS answered 200, an unsupported Require
+ * answered 420, every call of the scenario as it says.
+ */
+class SipOptionsIT {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void sippGetsItsOptionsAnsweredOverUdpAndTcp() throws Exception {
+        Sipp.require("SipOptionsIT");
+        int port = Ports.free();
+        Map<String, String> env = Map.of("TELESIGNAL_HTTP_PORT", "0", "TELESIGNAL_HTTP_HOST", "127.0.0.1",
+                "TELESIGNAL_SIP_ENABLED", "true", "TELESIGNAL_SIP_HOST", "127.0.0.1",
+                "TELESIGNAL_SIP_UDP_PORT", String.valueOf(port), "TELESIGNAL_SIP_TCP_PORT", String.valueOf(port));
+        try (ServerProcess server = ServerProcess.start(env, "serve", "--data-dir", dataDir.toString())) {
+            String started = server.awaitLine(line -> line.contains("event=server_started"), Duration.ofSeconds(60));
+            assertThat(started).contains("sip=udp:" + port + ",tcp:" + port);
+            Path scenario = Path.of("src/test/resources/sipp/options.xml").toAbsolutePath();
+            for (String transport : new String[] {"u1", "t1"}) {
+                Sipp.Result result = Sipp.run(scenario, transport, port, 20, dataDir.resolve("sipp-" + transport));
+                assertThat(result.exit()).as(result.output()).isZero();
+                assertThat(result.output()).containsPattern("Successful call\\s*\\|\\s*\\d+\\s*\\|\\s*20");
+            }
+            server.terminate(Duration.ofSeconds(30));
+        }
+    }
+}
