@@ -6,6 +6,11 @@ import io.telesignal.sip.message.SipParseException;
 import io.telesignal.sip.message.SipRequest;
 import io.telesignal.sip.message.SipResponse;
 import io.telesignal.sip.message.SipResponses;
+import io.telesignal.sip.transaction.Scheduler;
+import io.telesignal.sip.transaction.ServerTransaction;
+import io.telesignal.sip.transaction.TimerSettings;
+import io.telesignal.sip.transaction.TransactionLayer;
+import io.telesignal.sip.transaction.TransactionUser;
 import io.telesignal.sip.transport.Flow;
 import io.telesignal.sip.transport.SipHandler;
 import java.util.List;
@@ -15,55 +20,74 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the SIP door does with each message, so far: OPTIONS is answered 200 with what the server allows (RFC 3261
- * §11); a request that needs an extension the server lacks gets 420 with Unsupported (§8.2.2.3); one that does not parse
- * gets the status the parser chose (400, 505, 513) when it can be addressed, and is dropped and counted when it
- * cannot; ACK and stray responses are absorbed. The registrar and the proxy (REGISTER, INVITE and the rest) are not
- * built yet: their methods are answered 501 Not Implemented, which is what they are.
+ * What the SIP door does with each message, so far. Requests go through the transaction layer (RFC 3261 §17:
+ * retransmissions are answered there, never seen twice here); this door is its user: OPTIONS is answered 200 with what
+ * the server allows (§11); a request that needs an extension the server lacks gets 420 with Unsupported (§8.2.2.3).
+ * A message that does not parse gets the status the parser chose (400, 505, 513) when it can be addressed, and is
+ * dropped and counted when it cannot. The registrar and the proxy (REGISTER, INVITE and the rest) are not built yet:
+ * their methods are answered 501 Not Implemented, which is what they are.
  */
-public final class SipFrontDoor implements SipHandler {
+public final class SipFrontDoor implements SipHandler, TransactionUser {
     private static final Logger LOG = LoggerFactory.getLogger(SipFrontDoor.class);
     /** The methods this server implements, for Allow. */
     static final List<String> ALLOWED = List.of("OPTIONS");
     /** Option tags this server supports (RFC 3261 §19.2), for Require and Supported. */
     static final Set<String> SUPPORTED = Set.of();
 
+    private final TransactionLayer transactions;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refusedAnswered = new AtomicLong();
     private final AtomicLong strayResponses = new AtomicLong();
 
-    @Override
-    public void request(SipRequest request, Flow flow) {
-        String method = request.method();
-        if (method.equals("ACK")) {
-            return; // never answered (§17.2.1); a stateless server has nothing to match it to
-        }
-        if (!method.equals("CANCEL")) {
-            List<String> unsupported = request.values(HeaderNames.REQUIRE).stream()
-                    .filter(option -> !SUPPORTED.contains(option)).toList();
-            if (!unsupported.isEmpty()) {
-                answer(request, 420, "Bad Extension", List.of(new Header("Unsupported", String.join(", ", unsupported))),
-                        flow);
-                return;
-            }
-        }
-        if (method.equals("OPTIONS")) {
-            answer(request, 200, "OK", List.of(new Header("Allow", String.join(", ", ALLOWED)),
-                    new Header("Accept", "application/sdp")), flow);
-            return;
-        }
-        answer(request, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", ALLOWED))), flow);
+    public SipFrontDoor(Scheduler scheduler, TimerSettings timers) {
+        this.transactions = new TransactionLayer(scheduler, timers, this);
     }
 
-    private static void answer(SipRequest request, int status, String reason, List<Header> extra, Flow flow) {
-        SipResponse response = SipResponses.to(request, status, reason, extra);
-        flow.send(response.encode());
-        LOG.debug("event=sip_answered method={} status={} transport={}", request.method(), status, flow.transport());
+    public TransactionLayer transactions() {
+        return transactions;
+    }
+
+    /** From a transport: into the transaction layer, which hands new requests to {@link #request(ServerTransaction, SipRequest)}. */
+    @Override
+    public void request(SipRequest request, Flow flow) {
+        transactions.request(request, flow);
+    }
+
+    @Override
+    public void request(ServerTransaction transaction, SipRequest request) {
+        List<String> unsupported = request.values(HeaderNames.REQUIRE).stream()
+                .filter(option -> !SUPPORTED.contains(option)).toList();
+        if (!unsupported.isEmpty()) {
+            answer(transaction, 420, "Bad Extension", List.of(new Header("Unsupported", String.join(", ", unsupported))));
+            return;
+        }
+        if (request.method().equals("OPTIONS")) {
+            answer(transaction, 200, "OK", List.of(new Header("Allow", String.join(", ", ALLOWED)),
+                    new Header("Accept", "application/sdp")));
+            return;
+        }
+        answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", ALLOWED))));
+    }
+
+    private static void answer(ServerTransaction transaction, int status, String reason, List<Header> extra) {
+        transaction.respond(status, reason, extra);
+        LOG.debug("event=sip_answered method={} status={} transport={}", transaction.request().method(), status,
+                transaction.flow().transport());
+    }
+
+    @Override
+    public void ackFor2xx(SipRequest ack, Flow flow) {
+        // no dialogs yet: the door never answers 2xx to an INVITE, so there is nothing this could acknowledge
     }
 
     @Override
     public void response(SipResponse response, Flow flow) {
-        strayResponses.incrementAndGet(); // no client transactions yet: nothing to match it to
+        transactions.response(response, flow);
+    }
+
+    @Override
+    public void strayResponse(SipResponse response, Flow flow) {
+        strayResponses.incrementAndGet();
     }
 
     @Override

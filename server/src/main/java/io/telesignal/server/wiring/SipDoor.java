@@ -10,20 +10,23 @@ import java.net.InetSocketAddress;
 
 /** The SIP front door's listeners (UDP and TCP) on the server's event loops. */
 public final class SipDoor implements AutoCloseable {
-    private final SipFrontDoor door = new SipFrontDoor();
+    private final SipFrontDoor door;
     private final SipUdpTransport udp;
     private final SipTcpTransport tcp;
     private InetSocketAddress udpAddress;
     private InetSocketAddress tcpAddress;
 
-    private SipDoor(ServerConfig.Sip settings) {
+    private SipDoor(ServerConfig.Sip settings, EventLoops loops) {
+        // the transactions' timers on one of the server's loops
+        this.door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
+                io.telesignal.sip.transaction.TimerSettings.DEFAULTS);
         SipParser parser = new SipParser(settings.limits());
         this.udp = new SipUdpTransport(parser, door);
         this.tcp = new SipTcpTransport(parser, door, settings.idleTimeout(), settings.maxConnections());
     }
 
     static SipDoor start(ServerConfig.Sip settings, EventLoops loops) {
-        SipDoor started = new SipDoor(settings);
+        SipDoor started = new SipDoor(settings, loops);
         try {
             started.udpAddress = started.udp.bind(loops, settings.host(), settings.udpPort());
             started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.tcpPort());

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class SipTransportsTest {
     private final EventLoops loops = new EventLoops(1);
     private final SipParser parser = new SipParser(SipLimits.DEFAULTS);
-    private final SipFrontDoor door = new SipFrontDoor();
+    private final SipFrontDoor door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
+            io.telesignal.sip.transaction.TimerSettings.DEFAULTS);
     private final SipUdpTransport udp = new SipUdpTransport(parser, door);
     private final SipTcpTransport tcp = new SipTcpTransport(parser, door, Duration.ofSeconds(30), 100);
     private InetSocketAddress udpAddress;
@@ -42,9 +43,12 @@ class SipTransportsTest {
         loops.shutdown(Duration.ofSeconds(2));
     }
 
-    private static String request(String method, String transport, String extra) {
+    private int branches;
+
+    /** A request in a new transaction (a fresh branch each time, as a client does). */
+    private String request(String method, String transport, String extra) {
         return method + " sip:telesignal.example.com SIP/2.0\r\n"
-                + "Via: SIP/2.0/" + transport + " client.invalid;rport;branch=z9hG4bK776asdhds\r\n"
+                + "Via: SIP/2.0/" + transport + " client.invalid;rport;branch=z9hG4bK776asdhds" + (branches++) + "\r\n"
                 + "Max-Forwards: 70\r\nTo: <sip:telesignal.example.com>\r\nFrom: <sip:alice@example.com>;tag=1928301774\r\n"
                 + "Call-ID: a84b4c76e66710\r\nCSeq: 63104 " + method + "\r\n" + extra + "Content-Length: 0\r\n\r\n";
     }
@@ -69,15 +73,17 @@ class SipTransportsTest {
             assertThat(ok.vias().get(0).rport()).contains(String.valueOf(socket.getLocalPort()));
             assertThat(ok.to().tag()).isPresent();
             assertThat(ok.cseq().number()).isEqualTo(63104);
-            // a retransmission gets the same To tag
-            assertThat(udpExchange(request("OPTIONS", "UDP", ""), socket).to().tag()).isEqualTo(ok.to().tag());
+            // a retransmission (same branch) is answered by its transaction, with the same response
+            branches--;
+            SipResponse again = udpExchange(request("OPTIONS", "UDP", ""), socket);
+            assertThat(again.to().tag()).isEqualTo(ok.to().tag());
+            assertThat(door.transactions().serverTransactions()).isEqualTo(1);
 
             assertThat(udpExchange(request("OPTIONS", "UDP", "Require: 100rel, timer\r\n"), socket))
                     .satisfies(r -> {
                         assertThat(r.status()).isEqualTo(420);
                         assertThat(r.values("Unsupported")).containsExactly("100rel", "timer");
                     });
-            assertThat(udpExchange(request("INVITE", "UDP", ""), socket).status()).isEqualTo(501);
             SipResponse bad = udpExchange(request("OPTIONS", "UDP", "").replace("CSeq: 63104 OPTIONS", "CSeq: 63104 INVITE"),
                     socket);
             assertThat(bad.status()).isEqualTo(400);
@@ -97,7 +103,20 @@ class SipTransportsTest {
                 // dropped, and counted
             }
             assertThat(door.dropped()).isEqualTo(dropped + 1);
+
+            // an INVITE: 100 Trying at once from its transaction, then the door's answer (no INVITE handling yet)
+            socket.setSoTimeout(5000);
+            assertThat(udpExchange(request("INVITE", "UDP", ""), socket).status()).as("at once").isEqualTo(100);
+            assertThat(next(socket).status()).isEqualTo(501);
+            assertThat(next(socket).status()).as("Timer G: again until the ACK").isEqualTo(501);
         }
+    }
+
+    private SipResponse next(DatagramSocket socket) throws Exception {
+        byte[] buffer = new byte[65536];
+        DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+        socket.receive(answer);
+        return (SipResponse) parser.parse(buffer, 0, answer.getLength(), true);
     }
 
     @Test
