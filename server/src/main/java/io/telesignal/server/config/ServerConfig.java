@@ -87,9 +87,11 @@ public record ServerConfig(
      * The SIP front door (issue 17, being built): UDP and TCP listeners, and the codec's limits.
      *
      * @param idleTimeout a TCP connection silent this long is closed
+     * @param ratePerAddress messages a second from one address (UDP: more are dropped; TCP: 503 Retry-After)
      */
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
-            io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections) {}
+            io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
+            int burstPerAddress) {}
 
     /**
      * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
@@ -271,11 +273,16 @@ public record ServerConfig(
         if (maxHeader > maxMessage) {
             throw new ConfigException("sip.maxHeaderBytes", "must not exceed sip.maxMessageBytes");
         }
+        int rate = r.integer("sip.ratePerAddress", 1, 10_000_000);
+        int burst = r.integer("sip.burstPerAddress", 1, 10_000_000);
+        if (burst < rate) {
+            throw new ConfigException("sip.burstPerAddress", "must be at least sip.ratePerAddress");
+        }
         return new Sip(r.bool("sip.enabled"), r.string("sip.host"), r.integer("sip.udpPort", 0, 65535),
                 r.integer("sip.tcpPort", 0, 65535), new io.telesignal.sip.message.SipLimits(maxMessage,
                         r.integer("sip.maxHeaders", 8, 10_000), maxHeader),
                 r.duration("sip.idleTimeout", Duration.ofSeconds(1), Duration.ofDays(1)),
-                r.integer("sip.maxConnections", 1, 1_000_000));
+                r.integer("sip.maxConnections", 1, 1_000_000), rate, burst);
     }
 
     private static Management management(ConfigReader r) {

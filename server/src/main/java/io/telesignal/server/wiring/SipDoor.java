@@ -21,8 +21,10 @@ public final class SipDoor implements AutoCloseable {
         this.door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
                 io.telesignal.sip.transaction.TimerSettings.DEFAULTS);
         SipParser parser = new SipParser(settings.limits());
-        this.udp = new SipUdpTransport(parser, door);
-        this.tcp = new SipTcpTransport(parser, door, settings.idleTimeout(), settings.maxConnections());
+        var limiter = new io.telesignal.sip.transport.AddressLimiter(settings.ratePerAddress(), settings.burstPerAddress(),
+                100_000, System::nanoTime);
+        this.udp = new SipUdpTransport(parser, door, limiter);
+        this.tcp = new SipTcpTransport(parser, door, settings.idleTimeout(), settings.maxConnections(), limiter);
     }
 
     static SipDoor start(ServerConfig.Sip settings, EventLoops loops) {

@@ -36,10 +36,13 @@ public final class SipTcpTransport implements AutoCloseable {
     private final SipHandler handler;
     private final Duration idleTimeout;
     private final int maxConnections;
+    private final AddressLimiter limiter;
     private final ChannelGroup channels = new DefaultChannelGroup("sip-tcp", GlobalEventExecutor.INSTANCE);
     private Channel server;
 
-    public SipTcpTransport(SipParser parser, SipHandler handler, Duration idleTimeout, int maxConnections) {
+    public SipTcpTransport(SipParser parser, SipHandler handler, Duration idleTimeout, int maxConnections,
+            AddressLimiter limiter) {
+        this.limiter = limiter;
         this.parser = parser;
         this.handler = handler;
         this.idleTimeout = idleTimeout;
@@ -118,9 +121,18 @@ public final class SipTcpTransport implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object message) {
             if (message instanceof SipRequest request) {
+                if (!limiter.allow(flow.remote().getAddress())) {
+                    if (!request.method().equals("ACK")) {
+                        flow.send(io.telesignal.sip.message.SipResponses.to(request, 503, "Service Unavailable",
+                                java.util.List.of(new io.telesignal.sip.message.Header("Retry-After", "1"))).encode());
+                    }
+                    return;
+                }
                 handler.request(io.telesignal.sip.message.Vias.stamp(request, flow.remote()), flow);
             } else if (message instanceof SipResponse response) {
-                handler.response(response, flow);
+                if (limiter.allow(flow.remote().getAddress())) {
+                    handler.response(response, flow);
+                }
             } else if (message instanceof SipStreamDecoder.Refused refused) {
                 handler.refused(refused.reason(), refused.frame(), flow);
             } else if (message instanceof SipStreamDecoder.Unframeable lost) {

@@ -27,12 +27,14 @@ public final class SipUdpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipUdpTransport.class);
     private final SipParser parser;
     private final SipHandler handler;
+    private final AddressLimiter limiter;
     private final AtomicLong received = new AtomicLong();
     private Channel channel;
 
-    public SipUdpTransport(SipParser parser, SipHandler handler) {
+    public SipUdpTransport(SipParser parser, SipHandler handler, AddressLimiter limiter) {
         this.parser = parser;
         this.handler = handler;
+        this.limiter = limiter;
     }
 
     public InetSocketAddress bind(EventLoops loops, String host, int port) {
@@ -60,6 +62,9 @@ public final class SipUdpTransport implements AutoCloseable {
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
         InetSocketAddress source = packet.sender();
+        if (!limiter.allow(source.getAddress())) {
+            return; // a flood over UDP is dropped silently: answering it would feed it
+        }
         Flow flow = new DatagramFlow(channel, source);
         if (isKeepalive(bytes)) {
             return; // RFC 5626 §4.4.1: STUN or CRLF keepalives on UDP need no SIP answer here

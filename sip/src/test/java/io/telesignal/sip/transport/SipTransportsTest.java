@@ -25,8 +25,9 @@ class SipTransportsTest {
     private final SipParser parser = new SipParser(SipLimits.DEFAULTS);
     private final SipFrontDoor door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
             io.telesignal.sip.transaction.TimerSettings.DEFAULTS);
-    private final SipUdpTransport udp = new SipUdpTransport(parser, door);
-    private final SipTcpTransport tcp = new SipTcpTransport(parser, door, Duration.ofSeconds(30), 100);
+    private final AddressLimiter limiter = new AddressLimiter(1000, 1000, 100, System::nanoTime);
+    private final SipUdpTransport udp = new SipUdpTransport(parser, door, limiter);
+    private final SipTcpTransport tcp = new SipTcpTransport(parser, door, Duration.ofSeconds(30), 100, limiter);
     private InetSocketAddress udpAddress;
     private InetSocketAddress tcpAddress;
 
