@@ -30,17 +30,29 @@ import org.slf4j.LoggerFactory;
 public final class SipFrontDoor implements SipHandler, TransactionUser {
     private static final Logger LOG = LoggerFactory.getLogger(SipFrontDoor.class);
     /** The methods this server implements, for Allow. */
-    static final List<String> ALLOWED = List.of("OPTIONS");
+    private final List<String> allowed;
     /** Option tags this server supports (RFC 3261 §19.2), for Require and Supported. */
     static final Set<String> SUPPORTED = Set.of();
 
     private final TransactionLayer transactions;
+    private final java.util.Optional<io.telesignal.sip.registrar.Registrar> registrar;
+    private final io.telesignal.core.work.WorkerPool workers;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refusedAnswered = new AtomicLong();
     private final AtomicLong strayResponses = new AtomicLong();
 
+    /** Without a registrar: OPTIONS only (tests of the transport and transaction layers). */
     public SipFrontDoor(Scheduler scheduler, TimerSettings timers) {
+        this(scheduler, timers, java.util.Optional.empty(), null);
+    }
+
+    /** With the registrar, whose blocking work runs on {@code workers}. */
+    public SipFrontDoor(Scheduler scheduler, TimerSettings timers,
+            java.util.Optional<io.telesignal.sip.registrar.Registrar> registrar, io.telesignal.core.work.WorkerPool workers) {
         this.transactions = new TransactionLayer(scheduler, timers, this);
+        this.registrar = registrar;
+        this.workers = workers;
+        this.allowed = registrar.isPresent() ? List.of("OPTIONS", "REGISTER") : List.of("OPTIONS");
     }
 
     public TransactionLayer transactions() {
@@ -62,11 +74,31 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
             return;
         }
         if (request.method().equals("OPTIONS")) {
-            answer(transaction, 200, "OK", List.of(new Header("Allow", String.join(", ", ALLOWED)),
+            answer(transaction, 200, "OK", List.of(new Header("Allow", String.join(", ", allowed)),
                     new Header("Accept", "application/sdp")));
             return;
         }
-        answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", ALLOWED))));
+        if (request.method().equals("REGISTER") && registrar.isPresent()) {
+            // digest and the location store block: on the worker pool, answered from there
+            workers.submit(() -> registrar.get().register(request, transaction.flow())).thenCompose(answer -> answer)
+                    .whenComplete((response, failure) -> {
+                        if (failure != null) {
+                            Throwable cause = io.telesignal.core.work.Failures.cause(failure);
+                            boolean busy = cause instanceof io.telesignal.core.DomainException;
+                            if (!busy) {
+                                io.telesignal.core.work.Failures.unexpected(LOG, "event=sip_register outcome=error", cause);
+                            }
+                            transaction.respond(busy ? 503 : 500, busy ? "Service Unavailable" : "Server Internal Error",
+                                    busy ? List.of(new Header("Retry-After", "1")) : List.of());
+                            return;
+                        }
+                        transaction.respond(response);
+                        LOG.debug("event=sip_answered method=REGISTER status={} transport={}", response.status(),
+                                transaction.flow().transport());
+                    });
+            return;
+        }
+        answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", allowed))));
     }
 
     private static void answer(ServerTransaction transaction, int status, String reason, List<Header> extra) {

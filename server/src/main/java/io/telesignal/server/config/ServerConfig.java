@@ -91,7 +91,8 @@ public record ServerConfig(
      */
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
-            int burstPerAddress) {}
+            int burstPerAddress, io.telesignal.sip.registrar.Registrar.Settings registrar, Duration nonceLifetime,
+            java.util.List<String> digestAlgorithms) {}
 
     /**
      * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
@@ -282,7 +283,28 @@ public record ServerConfig(
                 r.integer("sip.tcpPort", 0, 65535), new io.telesignal.sip.message.SipLimits(maxMessage,
                         r.integer("sip.maxHeaders", 8, 10_000), maxHeader),
                 r.duration("sip.idleTimeout", Duration.ofSeconds(1), Duration.ofDays(1)),
-                r.integer("sip.maxConnections", 1, 1_000_000), rate, burst);
+                r.integer("sip.maxConnections", 1, 1_000_000), rate, burst, registrar(r),
+                r.duration("sip.nonceLifetime", Duration.ofSeconds(10), Duration.ofHours(1)), digestAlgorithms(r));
+    }
+
+    private static java.util.List<String> digestAlgorithms(ConfigReader r) {
+        java.util.List<String> algorithms = r.list("sip.digestAlgorithms").stream()
+                .map(a -> a.strip().toUpperCase(java.util.Locale.ROOT)).toList();
+        if (algorithms.isEmpty() || !java.util.List.of("SHA-256", "MD5").containsAll(algorithms)
+                || algorithms.stream().distinct().count() != algorithms.size()) {
+            throw new ConfigException("sip.digestAlgorithms", "must list SHA-256 and/or MD5, each once");
+        }
+        return algorithms;
+    }
+
+    private static io.telesignal.sip.registrar.Registrar.Settings registrar(ConfigReader r) {
+        int min = r.integer("sip.minExpires", 1, 86_400);
+        int dflt = r.integer("sip.defaultExpires", 1, 86_400);
+        int max = r.integer("sip.maxExpires", 1, 86_400);
+        if (dflt < min || max < dflt) {
+            throw new ConfigException("sip.defaultExpires", "must be between sip.minExpires and sip.maxExpires");
+        }
+        return new io.telesignal.sip.registrar.Registrar.Settings(min, dflt, max);
     }
 
     private static Management management(ConfigReader r) {

@@ -54,6 +54,16 @@ final class ClusterMode implements AutoCloseable {
         this.nodes = new RedisNodeRegistry(redis);
     }
 
+    /** SIP location bindings in Redis: a phone registered through one node is found from every node. */
+    io.telesignal.core.location.LocationStore locations() {
+        return new io.telesignal.cluster.redis.RedisLocationStore(redis);
+    }
+
+    /** Digest nonce counts in Redis: a replayed Authorization is refused on every node. */
+    io.telesignal.core.device.NonceCounts nonceCounts() {
+        return new io.telesignal.cluster.redis.RedisNonceCounts(redis);
+    }
+
     /** Failed sign-ins counted in Redis, so that spreading guesses over the nodes gains nothing. */
     io.telesignal.core.auth.FailureCounters failureCounters() {
         return new io.telesignal.cluster.redis.RedisFailureCounters(redis);

@@ -254,6 +254,11 @@ public final class Signaling implements AutoCloseable {
         return nodeWatch.map(watch -> watch.isDown(other)).orElse(false);
     }
 
+    /** Cluster mode's shared state, when on. */
+    Optional<ClusterMode> cluster() {
+        return cluster;
+    }
+
     public boolean clustered() {
         return cluster.isPresent();
     }

@@ -16,10 +16,25 @@ public final class SipDoor implements AutoCloseable {
     private InetSocketAddress udpAddress;
     private InetSocketAddress tcpAddress;
 
-    private SipDoor(ServerConfig.Sip settings, EventLoops loops) {
+    private SipDoor(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
+            io.telesignal.core.work.WorkerPool workers, java.time.Clock clock) {
+        ServerConfig.Sip settings = config.sip();
+        // digest against device passwords, nonces sealed under a secret every node derives alike, nonce counts and
+        // bindings shared in Redis in cluster mode, failures counted with the other doors' throttle
+        var digest = new io.telesignal.sip.auth.DigestServer(new io.telesignal.sip.auth.DigestServer.Settings(
+                config.directory().sipRealm(), settings.nonceLifetime(), services.derivedSecret("sip-digest-nonce"),
+                settings.digestAlgorithms()),
+                services.accounts(), services.devicePasswords(),
+                signaling.cluster().map(ClusterMode::nonceCounts).orElseGet(() ->
+                        new io.telesignal.core.device.InMemoryNonceCounts(100_000, System::nanoTime)),
+                signaling.frontDoor().tokenSignIn().throttle(), services.audit(), clock);
+        var registrar = new io.telesignal.sip.registrar.Registrar(settings.registrar(), digest,
+                signaling.cluster().map(ClusterMode::locations).orElseGet(
+                        io.telesignal.core.location.InMemoryLocationStore::new),
+                new io.telesignal.core.identity.NodeId(config.nodeId()), clock);
         // the transactions' timers on one of the server's loops
         this.door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
-                io.telesignal.sip.transaction.TimerSettings.DEFAULTS);
+                io.telesignal.sip.transaction.TimerSettings.DEFAULTS, java.util.Optional.of(registrar), workers);
         SipParser parser = new SipParser(settings.limits());
         var limiter = new io.telesignal.sip.transport.AddressLimiter(settings.ratePerAddress(), settings.burstPerAddress(),
                 100_000, System::nanoTime);
@@ -27,8 +42,10 @@ public final class SipDoor implements AutoCloseable {
         this.tcp = new SipTcpTransport(parser, door, settings.idleTimeout(), settings.maxConnections(), limiter);
     }
 
-    static SipDoor start(ServerConfig.Sip settings, EventLoops loops) {
-        SipDoor started = new SipDoor(settings, loops);
+    static SipDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
+            io.telesignal.core.work.WorkerPool workers, java.time.Clock clock) {
+        ServerConfig.Sip settings = config.sip();
+        SipDoor started = new SipDoor(config, loops, services, signaling, workers, clock);
         try {
             started.udpAddress = started.udp.bind(loops, settings.host(), settings.udpPort());
             started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.tcpPort());

@@ -36,6 +36,22 @@ public final class StoreServices implements AutoCloseable {
         this.devicePasswords = devicePasswords;
     }
 
+    private byte[] kek;
+
+    /**
+     * A secret for {@code purpose}, the same on every node: derived from the data encryption key (which every node of a
+     * cluster shares already), never the key itself. The SIP digest nonces are sealed with one.
+     */
+    public byte[] derivedSecret(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(kek, "HmacSHA256"));
+            return mac.doFinal(("telesignal:" + purpose).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is a required JDK algorithm", e);
+        }
+    }
+
     public DevicePasswords devicePasswords() {
         return devicePasswords;
     }
@@ -61,7 +77,8 @@ public final class StoreServices implements AutoCloseable {
                 store.migrate();
             }
             // chat text and display names are sealed under data keys this key wraps; values from before are sealed now
-            store.dataKeys().unlock(DataKek.load(config.dataEncryption(), random, config.cluster().enabled()));
+            byte[] kek = DataKek.load(config.dataEncryption(), random, config.cluster().enabled());
+            store.dataKeys().unlock(kek);
             AuditTrail audit = new AuditTrail(store.auditLog(), clock, config.auditQueue());
             PasswordHasher argon = Argon2idHasher.owaspDefaults(random);
             PasswordHasher pbkdf2 = new Pbkdf2Hasher(Pbkdf2Hasher.DEFAULT_ITERATIONS, random);
@@ -72,8 +89,10 @@ public final class StoreServices implements AutoCloseable {
             DevicePasswords devicePasswords = new DevicePasswords(store.devicePasswords(), new DevicePasswords.Settings(
                     directory.sipRealm(), directory.scramIterations(), directory.devicePasswordsPerUser(),
                     directory.minDevicePasswordLength()), audit, clock, random);
-            return new StoreServices(store, audit, accounts, tokens,
+            StoreServices services = new StoreServices(store, audit, accounts, tokens,
                     new io.telesignal.core.apikey.ApiKeys(store.apiKeys(), audit, clock), devicePasswords);
+            services.kek = kek;
+            return services;
         } catch (RuntimeException e) {
             store.close();
             throw e;

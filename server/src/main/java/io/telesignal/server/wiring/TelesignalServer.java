@@ -141,7 +141,7 @@ public final class TelesignalServer {
             self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, management, certificate,
                     signaling);
             if (config.sip().enabled()) {
-                sipDoor = SipDoor.start(config.sip(), loops);
+                sipDoor = SipDoor.start(config, loops, services, signaling, workers, clock);
                 self[0].sip = Optional.of(sipDoor);
             }
 

@@ -33,9 +33,16 @@ public final class Sipp {
     /** Runs {@code scenario} {@code calls} times over {@code transport} ({@code u1} UDP, {@code t1} TCP). */
     public static Result run(Path scenario, String transport, int port, int calls, Path workDir)
             throws IOException, InterruptedException {
+        return run(scenario, transport, port, calls, workDir, List.of());
+    }
+
+    /** The same with more of sipp's options ({@code -s alice -au alice -ap <password>}). */
+    public static Result run(Path scenario, String transport, int port, int calls, Path workDir, List<String> options)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(SIPP.toString(), "127.0.0.1:" + port, "-sf", scenario.toString(),
                 "-t", transport, "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-m", String.valueOf(calls),
                 "-r", "50", "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err"));
+        command.addAll(options);
         Files.createDirectories(workDir);
         Process sipp = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("sipp.out").toFile()).start();

@@ -40,13 +40,26 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Blocking (directory, device store, shared counters): run on the worker pool.
  */
 public final class DigestServer {
-    /** @param secret at least 32 bytes, the same on every node (the server derives it from the data encryption key) */
-    public record Settings(String realm, Duration nonceLifetime, byte[] secret) {
+    /**
+     * @param secret     at least 32 bytes, the same on every node (the server derives it from the data encryption key)
+     * @param algorithms the challenges offered, in order of preference ({@code SHA-256}, {@code MD5}): RFC 8760 puts
+     *                   SHA-256 first, but a phone that only reads the first challenge and knows only MD5 needs MD5 first
+     */
+    public record Settings(String realm, Duration nonceLifetime, byte[] secret, List<String> algorithms) {
+        public Settings(String realm, Duration nonceLifetime, byte[] secret) {
+            this(realm, nonceLifetime, secret, List.of("SHA-256", "MD5"));
+        }
+
         public Settings {
             if (realm.isEmpty() || realm.contains("\"") || secret.length < 32 || nonceLifetime.isNegative()) {
                 throw new IllegalArgumentException("digest settings: a realm without quotes, a 32-byte secret");
             }
+            if (algorithms.isEmpty() || !List.of("SHA-256", "MD5").containsAll(algorithms)
+                    || algorithms.stream().distinct().count() != algorithms.size()) {
+                throw new IllegalArgumentException("digest algorithms: SHA-256 and/or MD5, each once");
+            }
             secret = secret.clone();
+            algorithms = List.copyOf(algorithms);
         }
     }
 
@@ -86,12 +99,12 @@ public final class DigestServer {
         this.clock = clock;
     }
 
-    /** The challenge header values (WWW-Authenticate or Proxy-Authenticate), SHA-256 first (RFC 8760 §2.4). */
+    /** The challenge header values (WWW-Authenticate or Proxy-Authenticate), in the configured order (RFC 8760 §2.4). */
     public List<String> challenges(boolean stale) {
         String nonce = nonce();
         String tail = ", qop=\"auth\"" + (stale ? ", stale=true" : "");
-        return List.of("Digest realm=\"" + settings.realm() + "\", nonce=\"" + nonce + "\", algorithm=SHA-256" + tail,
-                "Digest realm=\"" + settings.realm() + "\", nonce=\"" + nonce + "\", algorithm=MD5" + tail);
+        return settings.algorithms().stream().map(algorithm -> "Digest realm=\"" + settings.realm() + "\", nonce=\""
+                + nonce + "\", algorithm=" + algorithm + tail).toList();
     }
 
     /** Checks the request's {@code header} credentials (Authorization, or Proxy-Authorization for a proxy). */
@@ -113,7 +126,8 @@ public final class DigestServer {
             }
         }
         String algorithm = p.getOrDefault("algorithm", "MD5").toUpperCase(Locale.ROOT);
-        if (!ALGORITHMS.contains(algorithm) || !p.get("qop").equalsIgnoreCase("auth")) {
+        if (!ALGORITHMS.contains(algorithm) || !settings.algorithms().contains(base(algorithm))
+                || !p.get("qop").equalsIgnoreCase("auth")) {
             return new Result.Challenge(false);
         }
         if (!p.get("nc").matches("[0-9a-fA-F]{8}")) {
