@@ -31,7 +31,8 @@ public final class SipDoor implements AutoCloseable {
         var registrar = new io.telesignal.sip.registrar.Registrar(settings.registrar(), digest,
                 signaling.cluster().map(ClusterMode::locations).orElseGet(
                         io.telesignal.core.location.InMemoryLocationStore::new),
-                new io.telesignal.core.identity.NodeId(config.nodeId()), clock);
+                new io.telesignal.core.identity.NodeId(config.nodeId()), clock,
+                signaling.frontDoor().presenceService(), io.telesignal.sip.transaction.Scheduler.on(loops.io().next()));
         // the transactions' timers on one of the server's loops
         this.door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
                 io.telesignal.sip.transaction.TimerSettings.DEFAULTS, java.util.Optional.of(registrar), workers);

@@ -192,4 +192,9 @@ final class PresenceWatch {
     private static ServerMessage.PresenceNotice notice(UserPresence p) {
         return new ServerMessage.PresenceNotice(p.user().value(), p.presence().status().wireName(), p.presence().note());
     }
+
+    /** The presence service this watch serves from, for the other front doors to publish into. */
+    public PresenceService service() {
+        return presence;
+    }
 }

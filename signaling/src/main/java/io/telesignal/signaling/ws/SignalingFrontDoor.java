@@ -118,6 +118,11 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** The presence every door shares: a registered SIP phone publishes into it, web watchers hear it. */
+    public io.telesignal.core.presence.PresenceService presenceService() {
+        return presence.service();
+    }
+
     /** How tokens sign in here; the REST API shares it (one throttle for every door). */
     public io.telesignal.core.auth.TokenSignIn tokenSignIn() {
         return tokenSignIn;

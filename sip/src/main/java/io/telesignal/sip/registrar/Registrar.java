@@ -62,13 +62,22 @@ public final class Registrar {
     private final LocationStore locations;
     private final NodeId node;
     private final Clock clock;
+    private final io.telesignal.core.presence.PresenceService presence;
+    private final io.telesignal.sip.transaction.Scheduler scheduler;
 
-    public Registrar(Settings settings, DigestServer digest, LocationStore locations, NodeId node, Clock clock) {
+    /**
+     * @param presence  where a registered phone shows its user available (every door's watchers hear it)
+     * @param scheduler when a binding's lifetime ends, its presence is cleared unless it was refreshed meanwhile
+     */
+    public Registrar(Settings settings, DigestServer digest, LocationStore locations, NodeId node, Clock clock,
+            io.telesignal.core.presence.PresenceService presence, io.telesignal.sip.transaction.Scheduler scheduler) {
         this.settings = settings;
         this.digest = digest;
         this.locations = locations;
         this.node = node;
         this.clock = clock;
+        this.presence = presence;
+        this.scheduler = scheduler;
     }
 
     /** The response to a REGISTER that came over {@code flow}. */
@@ -102,7 +111,10 @@ public final class Registrar {
             if (headerExpires.filter(e -> e == 0).isEmpty()) {
                 return done(reply(request, 400, "Contact: * needs Expires: 0", List.of()));
             }
-            return locations.removeAll(user.id()).thenCompose(removed -> ok(request, user));
+            return locations.removeAll(user.id()).thenCompose(removed -> {
+                removed.forEach(b -> gone(user.id(), b.key()));
+                return ok(request, user);
+            });
         }
         List<Change> changes = new ArrayList<>();
         Instant now = clock.instant();
@@ -140,7 +152,16 @@ public final class Registrar {
             applied = applied.thenCompose(ok -> !ok ? CompletableFuture.completedFuture(false)
                     : (change.binding() == null ? locations.remove(user.id(), change.key(), callId, cseq)
                             : locations.put(change.binding()))
-                            .thenApply(outcome -> outcome != LocationStore.Outcome.OUT_OF_ORDER));
+                            .thenApply(outcome -> {
+                                if (outcome == LocationStore.Outcome.DONE) {
+                                    if (change.binding() == null) {
+                                        gone(user.id(), change.key());
+                                    } else {
+                                        registered(change.binding());
+                                    }
+                                }
+                                return outcome != LocationStore.Outcome.OUT_OF_ORDER;
+                            }));
         }
         return applied.thenCompose(ok -> ok ? ok(request, user)
                 : done(reply(request, 500, "Out of order: this Call-ID had a higher CSeq", List.of())));
@@ -159,6 +180,31 @@ public final class Registrar {
             extra.add(new Header("Date", DATE.format(now)));
             return reply(request, 200, "OK", extra);
         });
+    }
+
+    /**
+     * A phone is registered: its user shows available through it, until the binding's lifetime ends without a
+     * refresh (checked then against the location store, which any node may have refreshed it in).
+     */
+    private void registered(Binding binding) {
+        presence.update(binding.user(), presenceEndpoint(binding.user(), binding.key()),
+                new io.telesignal.core.presence.Presence(io.telesignal.core.presence.PresenceStatus.AVAILABLE, ""));
+        scheduler.schedule(Duration.between(clock.instant(), binding.expiresAt()).plusMillis(500), () ->
+                locations.bindingsOf(binding.user(), clock.instant()).thenAccept(live -> {
+                    if (live.stream().noneMatch(b -> b.key().equals(binding.key()))) {
+                        gone(binding.user(), binding.key());
+                    }
+                }));
+    }
+
+    private void gone(io.telesignal.core.identity.UserId user, String key) {
+        presence.endpointGone(user, presenceEndpoint(user, key));
+    }
+
+    /** A binding's endpoint in presence: stable for its key, whatever node or flow refreshes it. */
+    static EndpointId presenceEndpoint(io.telesignal.core.identity.UserId user, String key) {
+        return new EndpointId("sip-" + java.util.UUID.nameUUIDFromBytes((user.value() + "|" + key)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** Where the phone's registration came from: the flow that reaches it again (RFC 5626 in spirit). */

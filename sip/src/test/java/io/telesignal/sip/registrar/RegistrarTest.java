@@ -49,10 +49,18 @@ class RegistrarTest {
             id -> directory.findById(id).isPresent()), new DevicePasswords.Settings("clinic.example", 4096, 5, 16),
             audit, clock, new SecureRandom());
     private final InMemoryLocationStore locations = new InMemoryLocationStore();
+    private final io.telesignal.core.presence.PresenceService presence = new io.telesignal.core.presence.PresenceService(
+            new io.telesignal.core.presence.InMemoryPresenceStore(), clock);
+    /** Timers the test runs when it says: the binding-expiry checks. */
+    private final java.util.List<Runnable> timers = new java.util.ArrayList<>();
     private final Registrar registrar = new Registrar(new Registrar.Settings(60, 3600, 7200), new DigestServer(
             new DigestServer.Settings("clinic.example", Duration.ofMinutes(5), new byte[32]), accounts, devices,
             new InMemoryNonceCounts(1000, System::nanoTime), new SignInThrottle(new InMemoryFailureCounters(100),
-                    SignInThrottle.Settings.defaults(), clock), audit, clock), locations, new NodeId("n1"), clock);
+                    SignInThrottle.Settings.defaults(), clock), audit, clock), locations, new NodeId("n1"), clock,
+            presence, (delay, task) -> {
+                timers.add(task);
+                return () -> timers.remove(task);
+            });
     private final SipParser parser = new SipParser(SipLimits.DEFAULTS);
     private final User alice = accounts.add(new Login("alice"), "Alice", Set.of(Role.PROVIDER), "an account password".toCharArray(), "t");
     private final User bob = accounts.add(new Login("bob"), "Bob", Set.of(Role.PROVIDER), "an account password".toCharArray(), "t");
@@ -167,5 +175,30 @@ class RegistrarTest {
         authorized("alice", "Contact: <sip:alice@192.0.2.9:5062>;" + instance + "\r\n");
         SipResponse moved = authorized("alice", "Contact: <sip:alice@203.0.113.4:6000>;" + instance + "\r\n");
         assertThat(moved.contacts()).extracting(c -> c.uri()).containsExactly("sip:alice@203.0.113.4:6000");
+    }
+
+    private io.telesignal.core.presence.PresenceStatus aliceIs() {
+        return presence.get(alice.id()).toCompletableFuture().join().presence().status();
+    }
+
+    @Test
+    void aRegisteredPhoneShowsItsUserAvailableUntilItUnregistersOrLapses() {
+        assertThat(aliceIs()).isEqualTo(io.telesignal.core.presence.PresenceStatus.OFFLINE);
+        authorized("alice", "Contact: <sip:alice@192.0.2.9>;expires=600\r\n");
+        assertThat(aliceIs()).isEqualTo(io.telesignal.core.presence.PresenceStatus.AVAILABLE);
+        authorized("alice", "Contact: <sip:alice@192.0.2.9>;expires=0\r\n");
+        assertThat(aliceIs()).isEqualTo(io.telesignal.core.presence.PresenceStatus.OFFLINE);
+
+        // registered, refreshed before it lapses: still available when the first lifetime ends
+        authorized("alice", "Contact: <sip:alice@192.0.2.9>;expires=600\r\n");
+        clock.advance(Duration.ofSeconds(500));
+        authorized("alice", "Contact: <sip:alice@192.0.2.9>;expires=600\r\n");
+        clock.advance(Duration.ofSeconds(101));
+        new java.util.ArrayList<>(timers.subList(0, 1)).forEach(Runnable::run);
+        assertThat(aliceIs()).isEqualTo(io.telesignal.core.presence.PresenceStatus.AVAILABLE);
+        // not refreshed again: when its lifetime ends, the phone's presence goes
+        clock.advance(Duration.ofSeconds(600));
+        new java.util.ArrayList<>(timers).forEach(Runnable::run);
+        assertThat(aliceIs()).isEqualTo(io.telesignal.core.presence.PresenceStatus.OFFLINE);
     }
 }
