@@ -40,6 +40,21 @@ final class ServerMetrics implements AutoCloseable {
                 .description("Audit events waiting to be written").register(registry);
     }
 
+    /** The SIP door's counts: messages dropped unanswerable, refusals answered, flood drops, transactions alive. */
+    void watch(SipDoor sip) {
+        io.micrometer.core.instrument.FunctionCounter.builder("telesignal.sip.dropped", sip.door(),
+                d -> d.dropped()).description("SIP messages that did not parse and could not be answered")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("telesignal.sip.refused", sip.door(),
+                d -> d.refusedAnswered()).description("SIP messages that did not parse, answered 400/505/513")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("telesignal.sip.rate.limited", sip, s -> s.limiter().refused())
+                .description("SIP messages over an address's rate (UDP dropped, TCP answered 503)").register(registry);
+        Gauge.builder("telesignal.sip.transactions", sip.door().transactions(),
+                t -> t.serverTransactions() + t.clientTransactions()).description("SIP transactions alive")
+                .register(registry);
+    }
+
     PrometheusMeterRegistry registry() {
         return registry;
     }

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 /** The SIP front door's listeners (UDP and TCP) on the server's event loops. */
 public final class SipDoor implements AutoCloseable {
     private final SipFrontDoor door;
+    private final io.telesignal.sip.transport.AddressLimiter limiter;
     private final SipUdpTransport udp;
     private final SipTcpTransport tcp;
     private InetSocketAddress udpAddress;
@@ -37,8 +38,8 @@ public final class SipDoor implements AutoCloseable {
         this.door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
                 io.telesignal.sip.transaction.TimerSettings.DEFAULTS, java.util.Optional.of(registrar), workers);
         SipParser parser = new SipParser(settings.limits());
-        var limiter = new io.telesignal.sip.transport.AddressLimiter(settings.ratePerAddress(), settings.burstPerAddress(),
-                100_000, System::nanoTime);
+        this.limiter = new io.telesignal.sip.transport.AddressLimiter(settings.ratePerAddress(),
+                settings.burstPerAddress(), 100_000, System::nanoTime);
         this.udp = new SipUdpTransport(parser, door, limiter);
         this.tcp = new SipTcpTransport(parser, door, settings.idleTimeout(), settings.maxConnections(), limiter);
     }
@@ -63,6 +64,10 @@ public final class SipDoor implements AutoCloseable {
 
     public InetSocketAddress tcpAddress() {
         return tcpAddress;
+    }
+
+    public io.telesignal.sip.transport.AddressLimiter limiter() {
+        return limiter;
     }
 
     public SipFrontDoor door() {

@@ -142,6 +142,7 @@ public final class TelesignalServer {
                     signaling);
             if (config.sip().enabled()) {
                 sipDoor = SipDoor.start(config, loops, services, signaling, workers, clock);
+                metrics.watch(sipDoor);
                 self[0].sip = Optional.of(sipDoor);
             }
 

@@ -35,6 +35,14 @@ class SipOptionsIT {
                 assertThat(result.exit()).as(result.output()).isZero();
                 assertThat(result.output()).containsPattern("Successful call\\s*\\|\\s*\\d+\\s*\\|\\s*20");
             }
+            java.util.regex.Matcher management = java.util.regex.Pattern.compile("management=http://127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(started);
+            assertThat(management.find()).isTrue();
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + management.group(1) + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("telesignal_sip_dropped_total", "telesignal_sip_refused_total",
+                    "telesignal_sip_rate_limited_total", "telesignal_sip_transactions");
             server.terminate(Duration.ofSeconds(30));
         }
     }
