@@ -667,7 +667,9 @@ export class Mesh extends EventTarget {
     /** @type {Map<string, Call>} */
     this.calls = new Map();
     this.users = new Map();
-    this.onParticipants = (e) => { if (e.detail.consultation === this.consultation) this.update(e.detail.participants); };
+    this.onParticipants = (e) => {
+      if (e.detail.consultation === this.consultation) this.update(e.detail.participants, e.detail.version);
+    };
     this.onSignal = (e) => this.route(e.detail);
     this.onWelcome = (e) => this.welcomed(e.detail);
     client.addEventListener('participant', this.onParticipants);
@@ -683,12 +685,22 @@ export class Mesh extends EventTarget {
   welcomed(welcome) {
     if (welcome.resumed || welcome.endpoint === this.self) return;
     this.self = welcome.endpoint;
+    this.version = undefined; // the consultation is joined again: whatever comes now is newer than what was
     for (const call of [...this.calls.values()]) call.finish('session_lost');
     this.calls.clear();
   }
 
-  /** Calls every admitted endpoint but our own; hangs up on the ones gone. @param {any[]} participants */
-  update(participants) {
+  /**
+   * Calls every admitted endpoint but our own; hangs up on the ones gone. A list older than one applied already (its
+   * consultation `version` lower) is ignored: a join's answer can reach the page after an event that is newer than it
+   * (two pages rejoining at once after a server restart), and applying it would hang up on a peer that is there.
+   * @param {any[]} participants @param {number} [version]
+   */
+  update(participants, version) {
+    if (typeof version === 'number') {
+      if (typeof this.version === 'number' && version < this.version) return;
+      this.version = version;
+    }
     const present = new Set();
     for (const p of participants) {
       for (const endpoint of p.endpoints || []) {

@@ -440,7 +440,7 @@ function enterCall(view) {
   }
   (view.chat || []).forEach(chatLine);
   ensureMesh();
-  app.mesh.update(view.participants);
+  app.mesh.update(view.participants, view.version);
   app.participants = view.participants;
   awayNotice(view.participants);
   participantsList(view.participants);

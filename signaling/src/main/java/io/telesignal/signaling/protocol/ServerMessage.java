@@ -55,8 +55,9 @@ public sealed interface ServerMessage {
             List<String> endpoints, String awaySince, Boolean invited) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** {@code version}: the consultation's version this view shows, comparable with the events' (older ones lose). */
     record ConsultationView(String id, String state, List<ParticipantView> participants, List<ParticipantView> waiting,
-            List<ChatView> chat) {}
+            List<ChatView> chat, long version) {}
 
     record ChatView(String id, String from, String displayName, String text, String at) {}
 

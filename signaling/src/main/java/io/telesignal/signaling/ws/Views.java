@@ -34,7 +34,7 @@ public final class Views {
                 .orElse(c.listedRole(viewer).map(r -> r == Role.PROVIDER).orElse(false));
         return new ServerMessage.ConsultationView(c.id().value(), c.state().wireName(),
                 c.admitted().stream().map(Views::participant).toList(),
-                provider ? c.waiting().stream().map(Views::participant).toList() : List.of(), null);
+                provider ? c.waiting().stream().map(Views::participant).toList() : List.of(), null, c.version());
     }
 
     /** The same, with the recent chat (for an admitted participant). */
@@ -42,7 +42,7 @@ public final class Views {
             List<io.telesignal.core.chat.ChatMessage> chat) {
         ServerMessage.ConsultationView view = consultation(c, viewer);
         return new ServerMessage.ConsultationView(view.id(), view.state(), view.participants(), view.waiting(),
-                chat.stream().map(Views::chat).toList());
+                chat.stream().map(Views::chat).toList(), view.version());
     }
 
     public static ServerMessage.ChatView chat(io.telesignal.core.chat.ChatMessage m) {
