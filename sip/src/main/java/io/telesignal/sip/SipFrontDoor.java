@@ -36,6 +36,7 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
 
     private final TransactionLayer transactions;
     private final java.util.Optional<io.telesignal.sip.registrar.Registrar> registrar;
+    private final java.util.Optional<io.telesignal.sip.proxy.Locator> locator;
     private final io.telesignal.core.work.WorkerPool workers;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refusedAnswered = new AtomicLong();
@@ -43,14 +44,16 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
 
     /** Without a registrar: OPTIONS only (tests of the transport and transaction layers). */
     public SipFrontDoor(Scheduler scheduler, TimerSettings timers) {
-        this(scheduler, timers, java.util.Optional.empty(), null);
+        this(scheduler, timers, java.util.Optional.empty(), java.util.Optional.empty(), null);
     }
 
     /** With the registrar, whose blocking work runs on {@code workers}. */
     public SipFrontDoor(Scheduler scheduler, TimerSettings timers,
-            java.util.Optional<io.telesignal.sip.registrar.Registrar> registrar, io.telesignal.core.work.WorkerPool workers) {
+            java.util.Optional<io.telesignal.sip.registrar.Registrar> registrar,
+            java.util.Optional<io.telesignal.sip.proxy.Locator> locator, io.telesignal.core.work.WorkerPool workers) {
         this.transactions = new TransactionLayer(scheduler, timers, this);
         this.registrar = registrar;
+        this.locator = locator;
         this.workers = workers;
         this.allowed = registrar.isPresent() ? List.of("OPTIONS", "REGISTER") : List.of("OPTIONS");
     }
@@ -96,6 +99,26 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
                         LOG.debug("event=sip_answered method=REGISTER status={} transport={}", response.status(),
                                 transaction.flow().transport());
                     });
+            return;
+        }
+        if (locator.isPresent() && !request.method().equals("CANCEL")) {
+            // RFC 3261 §16.3 step 3: a request out of hops is answered, never forwarded
+            if (request.maxForwards().orElse(70) == 0) {
+                answer(transaction, 483, "Too Many Hops", List.of());
+                return;
+            }
+            locator.get().locate(request).whenComplete((target, failure) -> {
+                if (failure != null) {
+                    transaction.respond(503, "Service Unavailable", List.of(new Header("Retry-After", "1")));
+                } else if (target instanceof io.telesignal.sip.proxy.Locator.Target.Unknown) {
+                    answer(transaction, 404, "Not Found", List.of());
+                } else if (target instanceof io.telesignal.sip.proxy.Locator.Target.NotRegistered) {
+                    answer(transaction, 480, "Temporarily Unavailable", List.of());
+                } else {
+                    // found and registered: forwarding is the proxy's, not built yet
+                    answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", allowed))));
+                }
+            });
             return;
         }
         answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", allowed))));

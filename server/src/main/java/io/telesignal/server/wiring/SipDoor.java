@@ -29,14 +29,16 @@ public final class SipDoor implements AutoCloseable {
                 signaling.cluster().map(ClusterMode::nonceCounts).orElseGet(() ->
                         new io.telesignal.core.device.InMemoryNonceCounts(100_000, System::nanoTime)),
                 signaling.frontDoor().tokenSignIn().throttle(), services.audit(), clock);
-        var registrar = new io.telesignal.sip.registrar.Registrar(settings.registrar(), digest,
-                signaling.cluster().map(ClusterMode::locations).orElseGet(
-                        io.telesignal.core.location.InMemoryLocationStore::new),
+        io.telesignal.core.location.LocationStore locations = signaling.cluster().map(ClusterMode::locations)
+                .orElseGet(io.telesignal.core.location.InMemoryLocationStore::new);
+        var registrar = new io.telesignal.sip.registrar.Registrar(settings.registrar(), digest, locations,
                 new io.telesignal.core.identity.NodeId(config.nodeId()), clock,
                 signaling.frontDoor().presenceService(), io.telesignal.sip.transaction.Scheduler.on(loops.io().next()));
         // the transactions' timers on one of the server's loops
         this.door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
-                io.telesignal.sip.transaction.TimerSettings.DEFAULTS, java.util.Optional.of(registrar), workers);
+                io.telesignal.sip.transaction.TimerSettings.DEFAULTS, java.util.Optional.of(registrar),
+                java.util.Optional.of(new io.telesignal.sip.proxy.Locator(services.accounts(), locations, workers, clock)),
+                workers);
         SipParser parser = new SipParser(settings.limits());
         this.limiter = new io.telesignal.sip.transport.AddressLimiter(settings.ratePerAddress(),
                 settings.burstPerAddress(), 100_000, System::nanoTime);

@@ -94,6 +94,16 @@ class SipRegisterIT {
                     && m.path("user").asText().equals(aliceUser) && m.path("status").asText().equals("offline")))
                     .isNotNull();
             carol.close();
+            // alice is not registered now: a call to her is 480 (ACKed in its transaction, which then stops sending
+            // the 480 again); a call to someone who does not exist is 404
+            Path unavailable = Path.of("src/test/resources/sipp/unavailable.xml").toAbsolutePath();
+            Sipp.Result notThere = Sipp.run(unavailable, "u1", port, 3, dataDir.resolve("sipp-480"), List.of("-s", "alice"));
+            assertThat(notThere.exit()).as(notThere.output()).isZero();
+            Path notFound = dataDir.resolve("notfound.xml");
+            java.nio.file.Files.writeString(notFound, java.nio.file.Files.readString(unavailable)
+                    .replace("response=\"480\"", "response=\"404\""));
+            Sipp.Result nobody = Sipp.run(notFound, "t1", port, 3, dataDir.resolve("sipp-404"), List.of("-s", "nobody"));
+            assertThat(nobody.exit()).as(nobody.output()).isZero();
             Sipp.Result wrong = Sipp.run(scenario, "u1", port, 1, dataDir.resolve("sipp-wrong"),
                     List.of("-s", "alice", "-au", "alice", "-ap", "not the device password"));
             assertThat(wrong.exit()).as("a wrong password is challenged again, not registered").isNotZero();
