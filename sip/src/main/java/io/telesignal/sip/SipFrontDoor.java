@@ -101,7 +101,7 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
                     });
             return;
         }
-        if (locator.isPresent() && !request.method().equals("CANCEL")) {
+        if (locator.isPresent()) {
             // RFC 3261 §16.3 step 3: a request out of hops is answered, never forwarded
             if (request.maxForwards().orElse(70) == 0) {
                 answer(transaction, 483, "Too Many Hops", List.of());

@@ -1,6 +1,5 @@
 package io.telesignal.store;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -15,9 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataKeys {
     private static final Logger LOG = LoggerFactory.getLogger(DataKeys.class);
-    private static final int NONCE_BYTES = 12;
     private static final int BATCH = 500;
     private final Transactions tx;
     private final FieldCipher cipher;
@@ -142,33 +138,23 @@ public final class DataKeys {
         });
     }
 
-    private String wrap(byte[] kek, int id, SecretKey key) {
-        try {
-            byte[] nonce = new byte[NONCE_BYTES];
-            random.nextBytes(nonce);
-            Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, nonce));
-            aes.updateAAD(("telesignal data key " + id).getBytes(StandardCharsets.US_ASCII));
-            byte[] sealed = aes.doFinal(key.getEncoded());
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce)
-                    .put(sealed).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is a required JDK algorithm", e);
-        }
+    private static String wrap(byte[] kek, int id, SecretKey key) {
+        return Base64.getEncoder().encodeToString(AesGcm.seal(new SecretKeySpec(kek, "AES"), aad(id), key.getEncoded()));
     }
 
     private static SecretKey unwrap(byte[] kek, int id, String text) {
         try {
-            byte[] in = Base64.getDecoder().decode(text);
-            Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
-            aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, in, 0, NONCE_BYTES));
-            aes.updateAAD(("telesignal data key " + id).getBytes(StandardCharsets.US_ASCII));
-            return new SecretKeySpec(aes.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), "AES");
+            return new SecretKeySpec(AesGcm.open(new SecretKeySpec(kek, "AES"), aad(id), Base64.getDecoder().decode(text)),
+                    "AES");
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw StoreException.keys("the data encryption key does not open data key " + id
                     + ": this is not the key the data was encrypted under (dataEncryption.keyFile or"
                     + " TELESIGNAL_DATA_ENCRYPTION_KEY)", null);
         }
+    }
+
+    private static byte[] aad(int id) {
+        return ("telesignal data key " + id).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A column of patient data: its table, the key columns naming a row, and how the row's context is spelt. */

@@ -1,17 +1,13 @@
 package io.telesignal.store;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
-import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * Encrypts the columns that hold patient data (chat text, display names) with AES-256-GCM under a data key, as
@@ -24,9 +20,6 @@ import javax.crypto.spec.GCMParameterSpec;
  */
 public final class FieldCipher {
     static final String PREFIX = "enc:v1:";
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private final SecureRandom random = new SecureRandom();
     private final Map<Integer, SecretKey> keys = new ConcurrentHashMap<>();
     private volatile int current = -1;
     private volatile IntFunction<Optional<SecretKey>> loader = id -> Optional.empty();
@@ -52,18 +45,8 @@ public final class FieldCipher {
         if (id < 0) {
             throw new IllegalStateException("the store's data keys are not unlocked");
         }
-        try {
-            byte[] nonce = new byte[NONCE_BYTES];
-            random.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, keys.get(id), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(aad(id, context));
-            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            byte[] out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
-            return PREFIX + id + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is a required JDK algorithm", e);
-        }
+        byte[] sealed = AesGcm.seal(keys.get(id), aad(id, context), plaintext.getBytes(StandardCharsets.UTF_8));
+        return PREFIX + id + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
     }
 
     /** The plaintext of a stored value; a value without the prefix (written before encryption) as it is. */
@@ -90,15 +73,10 @@ public final class FieldCipher {
             keys.put(id, key);
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
-            cipher.updateAAD(aad(id, context));
-            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
-        } catch (javax.crypto.AEADBadTagException e) {
+            return new String(AesGcm.open(key, aad(id, context), in), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
             throw StoreException.corrupt("an encrypted value does not open: altered, or moved from another place ("
                     + context + ")");
-        } catch (GeneralSecurityException e) {
-            throw StoreException.corrupt("an encrypted value does not open (" + context + ")");
         }
     }
 

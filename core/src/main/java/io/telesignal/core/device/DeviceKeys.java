@@ -23,8 +23,12 @@ public final class DeviceKeys {
 
     /** RFC 3261 §22.4: {@code HA1 = H(username ":" realm ":" password)}, lower-case hex. */
     static String ha1(String algorithm, String username, String realm, String password) {
-        return HexFormat.of().formatHex(digest(algorithm, (username + ":" + realm + ":" + password)
-                .getBytes(StandardCharsets.UTF_8)));
+        return hexDigest(algorithm, username + ":" + realm + ":" + password);
+    }
+
+    /** {@code H(text)} as RFC 7616 writes it: the digest of the UTF-8 text, lower-case hex (MD5 or SHA-256). */
+    public static String hexDigest(String algorithm, String text) {
+        return HexFormat.of().formatHex(digest(algorithm, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     static SipDigestCredentials sipDigest(String login, String realm, String password) {

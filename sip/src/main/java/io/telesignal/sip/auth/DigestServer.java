@@ -20,7 +20,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -230,10 +229,6 @@ public final class DigestServer {
     }
 
     static String hex(String algorithm, String input) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(input.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " is a required JDK algorithm", e);
-        }
+        return io.telesignal.core.device.DeviceKeys.hexDigest(algorithm, input);
     }
 }

@@ -14,6 +14,12 @@ import java.util.OptionalInt;
 public abstract sealed class SipMessage permits SipRequest, SipResponse {
     private final List<Header> headers;
     private final byte[] body;
+    // parsed once, on first use: the parser checks them, then the transaction layer, the door and the responses read
+    // them again (an immutable message: a racing first read parses twice and stores the same value)
+    private List<Via> vias;
+    private NameAddr from;
+    private NameAddr to;
+    private CSeq cseq;
 
     SipMessage(List<Header> headers, byte[] body) {
         this.headers = List.copyOf(headers);
@@ -59,15 +65,30 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     }
 
     public List<Via> vias() {
-        return values(HeaderNames.VIA).stream().map(Via::parse).toList();
+        List<Via> parsed = vias;
+        if (parsed == null) {
+            parsed = values(HeaderNames.VIA).stream().map(Via::parse).toList();
+            vias = parsed;
+        }
+        return parsed;
     }
 
     public NameAddr from() {
-        return NameAddr.parse(required(HeaderNames.FROM));
+        NameAddr parsed = from;
+        if (parsed == null) {
+            parsed = NameAddr.parse(required(HeaderNames.FROM));
+            from = parsed;
+        }
+        return parsed;
     }
 
     public NameAddr to() {
-        return NameAddr.parse(required(HeaderNames.TO));
+        NameAddr parsed = to;
+        if (parsed == null) {
+            parsed = NameAddr.parse(required(HeaderNames.TO));
+            to = parsed;
+        }
+        return parsed;
     }
 
     public String callId() {
@@ -75,7 +96,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     }
 
     public CSeq cseq() {
-        return CSeq.parse(required(HeaderNames.CSEQ));
+        CSeq parsed = cseq;
+        if (parsed == null) {
+            parsed = CSeq.parse(required(HeaderNames.CSEQ));
+            cseq = parsed;
+        }
+        return parsed;
     }
 
     /** RFC 3261 §20.22: 0-255; empty when absent. */

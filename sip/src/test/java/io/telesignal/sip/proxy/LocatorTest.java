@@ -115,4 +115,46 @@ class LocatorTest {
                 r -> assertThat(r.bindings()).extracting(Binding::key).containsExactly("b", "a"));
         assertThat(answerTo(message("alice", 70))).as("found: forwarding is not built yet").isEqualTo(501);
     }
+
+    @Test
+    void aLocationStoreThatFailsIs503WithRetryAfter() {
+        io.telesignal.core.location.LocationStore down = new io.telesignal.core.location.LocationStore() {
+            private <T> java.util.concurrent.CompletionStage<T> failed() {
+                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("Redis is away"));
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Outcome> put(Binding binding) {
+                return failed();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Outcome> remove(io.telesignal.core.identity.UserId user, String key,
+                    String callId, long cseq) {
+                return failed();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<List<Binding>> removeAll(io.telesignal.core.identity.UserId user) {
+                return failed();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<List<Binding>> bindingsOf(io.telesignal.core.identity.UserId user,
+                    java.time.Instant now) {
+                return failed();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<List<Binding>> onNode(NodeId node) {
+                return failed();
+            }
+        };
+        SipFrontDoor failing = new SipFrontDoor((delay, task) -> () -> { }, TimerSettings.DEFAULTS, Optional.empty(),
+                Optional.of(new Locator(accounts, down, workers, clock)), workers);
+        int before = answers.size();
+        failing.request(message("alice", 70), flow);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answers.size() > before);
+        assertThat(answers.get(answers.size() - 1)).isEqualTo(503);
+    }
 }

@@ -160,6 +160,15 @@ class RegistrarTest {
     }
 
     @Test
+    void valuesThatAreNotNumbersAre400() {
+        assertThat(authorized("alice", "Contact: <sip:alice@192.0.2.9>\r\nExpires: soon\r\n").status()).isEqualTo(400);
+        assertThat(authorized("alice", "Contact: <sip:alice@192.0.2.9>;expires=-1\r\n").status()).isEqualTo(400);
+        assertThat(authorized("alice", "Contact: <sip:alice@192.0.2.9>;q=high\r\n").status()).isEqualTo(400);
+        assertThat(authorized("alice", "Contact: <sip:alice@192.0.2.9>;q=1.5\r\n").status()).isEqualTo(400);
+        assertThat(locations.bindingsOf(alice.id(), clock.instant()).toCompletableFuture().join()).isEmpty();
+    }
+
+    @Test
     void onlyTheUsersOwnAddressAndOnlyInOrder() {
         assertThat(authorized("bob", "Contact: <sip:bob@192.0.2.9>\r\n").status()).as("alice registering bob").isEqualTo(403);
         assertThat(authorized("alice", "Contact: <sip:alice@192.0.2.9>\r\n").status()).isEqualTo(200);
