@@ -13,53 +13,67 @@ import io.telesignal.sip.transaction.TransactionLayer;
 import io.telesignal.sip.transaction.TransactionUser;
 import io.telesignal.sip.transport.Flow;
 import io.telesignal.sip.transport.SipHandler;
+import io.telesignal.sip.proxy.Proxy;
+import io.telesignal.sip.registrar.Registrar;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the SIP door does with each message, so far. Requests go through the transaction layer (RFC 3261 §17:
- * retransmissions are answered there, never seen twice here); this door is its user: OPTIONS is answered 200 with what
- * the server allows (§11); a request that needs an extension the server lacks gets 420 with Unsupported (§8.2.2.3).
- * A message that does not parse gets the status the parser chose (400, 505, 513) when it can be addressed, and is
- * dropped and counted when it cannot. The registrar and the proxy (REGISTER, INVITE and the rest) are not built yet:
- * their methods are answered 501 Not Implemented, which is what they are.
+ * What the SIP door does with each message. Requests go through the transaction layer (RFC 3261 §17: retransmissions
+ * are answered there, never seen twice here); this door is its user. An OPTIONS for this server (a Request-URI without
+ * a user) is answered 200 with what it allows (§11); REGISTER goes to the registrar; every other request goes to the
+ * proxy (§16), and so do the ACKs of 2xx responses, CANCELs of INVITEs it forwards and stray responses. A request this
+ * server answers itself that needs an extension it lacks gets 420 with Unsupported (§8.2.2.3; for a proxied request
+ * Require is the far end's business, Proxy-Require the proxy's). A message that does not parse gets the status the
+ * parser chose (400, 505, 513) when it can be addressed, and is dropped and counted when it cannot.
  */
 public final class SipFrontDoor implements SipHandler, TransactionUser {
     private static final Logger LOG = LoggerFactory.getLogger(SipFrontDoor.class);
-    /** The methods this server implements, for Allow. */
-    private final List<String> allowed;
+    /** The methods this server handles or forwards, for Allow. */
+    private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER",
+            "MESSAGE", "INFO", "UPDATE", "PRACK", "SUBSCRIBE", "NOTIFY", "REFER");
     /** Option tags this server supports (RFC 3261 §19.2), for Require and Supported. */
-    static final Set<String> SUPPORTED = Set.of();
+    static final Set<String> SUPPORTED = Set.of("path", "outbound");
 
     private final TransactionLayer transactions;
-    private final java.util.Optional<io.telesignal.sip.registrar.Registrar> registrar;
-    private final java.util.Optional<io.telesignal.sip.proxy.Locator> locator;
+    private final Optional<Registrar> registrar;
+    private final Optional<Proxy> proxy;
+    private final List<String> allowed;
     private final io.telesignal.core.work.WorkerPool workers;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refusedAnswered = new AtomicLong();
     private final AtomicLong strayResponses = new AtomicLong();
 
-    /** Without a registrar: OPTIONS only (tests of the transport and transaction layers). */
+    /** Without a registrar or proxy: OPTIONS only (tests of the transport and transaction layers). */
     public SipFrontDoor(Scheduler scheduler, TimerSettings timers) {
-        this(scheduler, timers, java.util.Optional.empty(), java.util.Optional.empty(), null);
+        this(scheduler, timers, Optional.empty(), Optional.empty(), null);
     }
 
-    /** With the registrar, whose blocking work runs on {@code workers}. */
-    public SipFrontDoor(Scheduler scheduler, TimerSettings timers,
-            java.util.Optional<io.telesignal.sip.registrar.Registrar> registrar,
-            java.util.Optional<io.telesignal.sip.proxy.Locator> locator, io.telesignal.core.work.WorkerPool workers) {
+    /**
+     * With the registrar, whose blocking work runs on {@code workers}, and the proxy, made over this door's
+     * transaction layer.
+     */
+    public SipFrontDoor(Scheduler scheduler, TimerSettings timers, Optional<Registrar> registrar,
+            Optional<Function<TransactionLayer, Proxy>> proxy, io.telesignal.core.work.WorkerPool workers) {
         this.transactions = new TransactionLayer(scheduler, timers, this);
         this.registrar = registrar;
-        this.locator = locator;
+        this.proxy = proxy.map(make -> make.apply(transactions));
         this.workers = workers;
-        this.allowed = registrar.isPresent() ? List.of("OPTIONS", "REGISTER") : List.of("OPTIONS");
+        this.allowed = this.proxy.isPresent() ? ALLOWED : registrar.isPresent() ? List.of("OPTIONS", "REGISTER")
+                : List.of("OPTIONS");
     }
 
     public TransactionLayer transactions() {
         return transactions;
+    }
+
+    public Optional<Proxy> proxy() {
+        return proxy;
     }
 
     /** From a transport: into the transaction layer, which hands new requests to {@link #request(ServerTransaction, SipRequest)}. */
@@ -70,6 +84,11 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
 
     @Override
     public void request(ServerTransaction transaction, SipRequest request) {
+        boolean forUs = request.method().equals("REGISTER") || request.method().equals("OPTIONS") && forThisServer(request);
+        if (!forUs && proxy.isPresent()) {
+            proxy.get().request(transaction, request);
+            return;
+        }
         List<String> unsupported = request.values(HeaderNames.REQUIRE).stream()
                 .filter(option -> !SUPPORTED.contains(option)).toList();
         if (!unsupported.isEmpty()) {
@@ -78,7 +97,7 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
         }
         if (request.method().equals("OPTIONS")) {
             answer(transaction, 200, "OK", List.of(new Header("Allow", String.join(", ", allowed)),
-                    new Header("Accept", "application/sdp")));
+                    new Header("Accept", "application/sdp"), new Header("Supported", String.join(", ", SUPPORTED))));
             return;
         }
         if (request.method().equals("REGISTER") && registrar.isPresent()) {
@@ -101,27 +120,16 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
                     });
             return;
         }
-        if (locator.isPresent()) {
-            // RFC 3261 §16.3 step 3: a request out of hops is answered, never forwarded
-            if (request.maxForwards().orElse(70) == 0) {
-                answer(transaction, 483, "Too Many Hops", List.of());
-                return;
-            }
-            locator.get().locate(request).whenComplete((target, failure) -> {
-                if (failure != null) {
-                    transaction.respond(503, "Service Unavailable", List.of(new Header("Retry-After", "1")));
-                } else if (target instanceof io.telesignal.sip.proxy.Locator.Target.Unknown) {
-                    answer(transaction, 404, "Not Found", List.of());
-                } else if (target instanceof io.telesignal.sip.proxy.Locator.Target.NotRegistered) {
-                    answer(transaction, 480, "Temporarily Unavailable", List.of());
-                } else {
-                    // found and registered: forwarding is the proxy's, not built yet
-                    answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", allowed))));
-                }
-            });
-            return;
-        }
         answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", allowed))));
+    }
+
+    /** An OPTIONS asks this server when its Request-URI has no user (RFC 3261 §11) and no Route leads elsewhere. */
+    private boolean forThisServer(SipRequest request) {
+        return request.sipUri().map(uri -> uri.user().isEmpty()).orElse(false)
+                && request.values(HeaderNames.ROUTE).stream().allMatch(route -> proxy.map(p -> {
+                    var parsed = io.telesignal.sip.message.NameAddr.parse(route).sipUri();
+                    return parsed.isPresent() && p.domain().isUs(parsed.get());
+                }).orElse(true));
     }
 
     private static void answer(ServerTransaction transaction, int status, String reason, List<Header> extra) {
@@ -132,7 +140,12 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
 
     @Override
     public void ackFor2xx(SipRequest ack, Flow flow) {
-        // no dialogs yet: the door never answers 2xx to an INVITE, so there is nothing this could acknowledge
+        proxy.ifPresent(p -> p.ack(ack, flow)); // the ACK of a 2xx this server forwarded: end to end
+    }
+
+    @Override
+    public void cancelled(ServerTransaction invite) {
+        proxy.ifPresent(p -> p.cancelled(invite));
     }
 
     @Override
@@ -143,6 +156,7 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
     @Override
     public void strayResponse(SipResponse response, Flow flow) {
         strayResponses.incrementAndGet();
+        proxy.ifPresent(p -> p.strayResponse(response, flow));
     }
 
     @Override
@@ -167,6 +181,7 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
         return refusedAnswered.get();
     }
 
+    /** Responses no client transaction claimed (forwarded statelessly when they carry this node's Via). */
     public long strayResponses() {
         return strayResponses.get();
     }

@@ -73,6 +73,12 @@ public final class EventLoops implements AutoCloseable {
                 : io.netty.channel.socket.nio.NioDatagramChannel.class;
     }
 
+    /** The client socket channel class for {@code Bootstrap.channel} (outbound connections). */
+    public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
+        return transport == Transport.EPOLL ? io.netty.channel.epoll.EpollSocketChannel.class
+                : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
     public EventLoopGroup acceptor() {
         return acceptor;
     }

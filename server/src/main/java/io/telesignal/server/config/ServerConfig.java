@@ -84,15 +84,19 @@ public record ServerConfig(
     }
 
     /**
-     * The SIP front door (issue 17, being built): UDP and TCP listeners, and the codec's limits.
+     * The SIP front door: UDP and TCP listeners, the codec's limits, the registrar and the proxy.
      *
+     * @param advertisedHost the host in this node's Vias, Record-Routes and Paths; empty: worked out at start
+     * @param domains        SIP domains this server serves, besides its realm, advertised host and addresses
+     * @param timerC         how long an INVITE branch may ring before the proxy cancels it
      * @param idleTimeout a TCP connection silent this long is closed
      * @param ratePerAddress messages a second from one address (UDP: more are dropped; TCP: 503 Retry-After)
      */
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
             int burstPerAddress, io.telesignal.sip.registrar.Registrar.Settings registrar, Duration nonceLifetime,
-            java.util.List<String> digestAlgorithms) {}
+            java.util.List<String> digestAlgorithms, String advertisedHost, java.util.List<String> domains,
+            Duration timerC) {}
 
     /**
      * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
@@ -284,7 +288,28 @@ public record ServerConfig(
                         r.integer("sip.maxHeaders", 8, 10_000), maxHeader),
                 r.duration("sip.idleTimeout", Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.integer("sip.maxConnections", 1, 1_000_000), rate, burst, registrar(r),
-                r.duration("sip.nonceLifetime", Duration.ofSeconds(10), Duration.ofHours(1)), digestAlgorithms(r));
+                r.duration("sip.nonceLifetime", Duration.ofSeconds(10), Duration.ofHours(1)), digestAlgorithms(r),
+                sipHost(r, "sip.advertisedHost", true), r.list("sip.domains").stream()
+                        .map(d -> sipHost(d, "sip.domains", false)).toList(),
+                r.duration("sip.timerC", Duration.ofSeconds(1), Duration.ofHours(1)));
+    }
+
+    private static String sipHost(ConfigReader r, String key, boolean emptyAllowed) {
+        return sipHost(r.string(key).strip(), key, emptyAllowed);
+    }
+
+    /** A host name or IP literal as a SIP URI holds it (IPv6 in brackets); empty only where that means "work it out". */
+    private static String sipHost(String host, String key, boolean emptyAllowed) {
+        if (host.isEmpty() && emptyAllowed) {
+            return host;
+        }
+        boolean ipv6 = host.startsWith("[") && host.endsWith("]") && host.length() > 2
+                && host.substring(1, host.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':');
+        if (!ipv6 && (host.isEmpty() || host.length() > 253
+                || !host.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.'))) {
+            throw new ConfigException(key, "must be a host name or an IP address (IPv6 in brackets)");
+        }
+        return host.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static java.util.List<String> digestAlgorithms(ConfigReader r) {

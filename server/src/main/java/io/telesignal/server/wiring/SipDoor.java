@@ -8,9 +8,14 @@ import io.telesignal.sip.transport.SipTcpTransport;
 import io.telesignal.sip.transport.SipUdpTransport;
 import java.net.InetSocketAddress;
 
-/** The SIP front door's listeners (UDP and TCP) on the server's event loops. */
+/**
+ * The SIP front door on the server's event loops: its listeners (UDP and TCP), the registrar and the proxy, with the
+ * digest nonces, flow tokens, nonce counts and bindings shared by every node of a cluster.
+ */
 public final class SipDoor implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SipDoor.class);
     private final SipFrontDoor door;
+    private final io.telesignal.sip.proxy.SipDomain domain;
     private final io.telesignal.sip.transport.AddressLimiter limiter;
     private final SipUdpTransport udp;
     private final SipTcpTransport tcp;
@@ -31,19 +36,69 @@ public final class SipDoor implements AutoCloseable {
                 signaling.frontDoor().tokenSignIn().throttle(), services.audit(), clock);
         io.telesignal.core.location.LocationStore locations = signaling.cluster().map(ClusterMode::locations)
                 .orElseGet(io.telesignal.core.location.InMemoryLocationStore::new);
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(settings.domains());
+        names.add(config.directory().sipRealm());
+        names.addAll(localAddresses());
+        this.domain = new io.telesignal.sip.proxy.SipDomain(advertisedHost(settings), names);
+        // flow tokens sealed under a secret every node derives alike: any node opens another's Path and Record-Route
+        var tokens = new io.telesignal.sip.proxy.FlowTokens(services.derivedSecret("sip-flow-token"));
+        io.telesignal.sip.transaction.Scheduler timers = io.telesignal.sip.transaction.Scheduler.on(loops.io().next());
         var registrar = new io.telesignal.sip.registrar.Registrar(settings.registrar(), digest, locations,
                 new io.telesignal.core.identity.NodeId(config.nodeId()), clock,
-                signaling.frontDoor().presenceService(), io.telesignal.sip.transaction.Scheduler.on(loops.io().next()));
+                signaling.frontDoor().presenceService(), timers, new io.telesignal.sip.proxy.EdgePath(domain, tokens));
+        var locator = new io.telesignal.sip.proxy.Locator(services.accounts(), locations, workers, clock);
+        var transports = new io.telesignal.sip.transport.SipTransports();
         // the transactions' timers on one of the server's loops
-        this.door = new SipFrontDoor(io.telesignal.sip.transaction.Scheduler.on(loops.io().next()),
-                io.telesignal.sip.transaction.TimerSettings.DEFAULTS, java.util.Optional.of(registrar),
-                java.util.Optional.of(new io.telesignal.sip.proxy.Locator(services.accounts(), locations, workers, clock)),
+        this.door = new SipFrontDoor(timers, io.telesignal.sip.transaction.TimerSettings.DEFAULTS,
+                java.util.Optional.of(registrar), java.util.Optional.of(layer -> new io.telesignal.sip.proxy.Proxy(
+                        domain, tokens, locator, transports, layer, java.util.Optional.of(digest), workers, timers,
+                        io.telesignal.sip.transaction.TimerSettings.DEFAULTS,
+                        new io.telesignal.sip.proxy.Proxy.Settings(settings.timerC()))),
                 workers);
         SipParser parser = new SipParser(settings.limits());
         this.limiter = new io.telesignal.sip.transport.AddressLimiter(settings.ratePerAddress(),
                 settings.burstPerAddress(), 100_000, System::nanoTime);
         this.udp = new SipUdpTransport(parser, door, limiter);
         this.tcp = new SipTcpTransport(parser, door, settings.idleTimeout(), settings.maxConnections(), limiter);
+        transports.with("UDP", udp).with("TCP", tcp);
+    }
+
+    /** {@code sip.advertisedHost}, else the listeners' host, else this machine's first non-loopback address. */
+    private static String advertisedHost(ServerConfig.Sip settings) {
+        if (!settings.advertisedHost().isEmpty()) {
+            return settings.advertisedHost();
+        }
+        String host = settings.host();
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+            return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        }
+        for (String address : localAddresses()) {
+            if (!address.startsWith("127.") && !address.startsWith("[")) {
+                return address;
+            }
+        }
+        return "127.0.0.1";
+    }
+
+    /** The machine's own addresses as a SIP URI writes them, and localhost: a Request-URI there is this server. */
+    private static java.util.List<String> localAddresses() {
+        java.util.List<String> addresses = new java.util.ArrayList<>();
+        addresses.add("localhost");
+        try {
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp()) {
+                    continue;
+                }
+                for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                    String text = address.getHostAddress().replaceAll("%.*$", "");
+                    addresses.add(address instanceof java.net.Inet6Address ? "[" + text + "]" : text);
+                }
+            }
+        } catch (java.net.SocketException e) {
+            LOG.warn("event=sip_addresses outcome=unknown kind={}", e.getClass().getSimpleName());
+            addresses.add("127.0.0.1");
+        }
+        return addresses;
     }
 
     static SipDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
@@ -53,6 +108,7 @@ public final class SipDoor implements AutoCloseable {
         try {
             started.udpAddress = started.udp.bind(loops, settings.host(), settings.udpPort());
             started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.tcpPort());
+            started.domain.listening("UDP", started.udpAddress.getPort()).listening("TCP", started.tcpAddress.getPort());
         } catch (RuntimeException e) {
             started.close();
             throw e;

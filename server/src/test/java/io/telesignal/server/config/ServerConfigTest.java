@@ -146,6 +146,23 @@ class ServerConfigTest {
     }
 
     @Test
+    void sipProxySettingsAreReadAndChecked() throws Exception {
+        ServerConfig.Sip defaults = load(null, Map.of()).sip();
+        assertThat(defaults.advertisedHost()).isEmpty();
+        assertThat(defaults.domains()).isEmpty();
+        assertThat(defaults.timerC()).isEqualTo(java.time.Duration.ofMinutes(3));
+        ServerConfig.Sip set = load(null, Map.of("TELESIGNAL_SIP_ADVERTISED_HOST", "SIP.Clinic.example",
+                "TELESIGNAL_SIP_DOMAINS", "clinic.example,[2001:db8::1]", "TELESIGNAL_SIP_TIMER_C", "90s")).sip();
+        assertThat(set.advertisedHost()).isEqualTo("sip.clinic.example");
+        assertThat(set.domains()).containsExactly("clinic.example", "[2001:db8::1]");
+        assertThat(set.timerC()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertProblem(null, Map.of("TELESIGNAL_SIP_ADVERTISED_HOST", "sip:clinic.example"), "sip.advertisedHost",
+                "must be a host name");
+        assertProblem(null, Map.of("TELESIGNAL_SIP_DOMAINS", "clinic example"), "sip.domains", "must be a host name");
+        assertProblem(null, Map.of("TELESIGNAL_SIP_TIMER_C", "0s"), "sip.timerC", "");
+    }
+
+    @Test
     void theMessageLimitLeavesRoomForTheLargestSdp() throws Exception {
         assertThat(load(null, Map.of()).signaling().webSocket().maxMessageBytes())
                 .isGreaterThanOrEqualTo(2 * load(null, Map.of()).sdpMaxBytes() + ServerConfig.SDP_ENVELOPE);

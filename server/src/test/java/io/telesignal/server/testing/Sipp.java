@@ -39,20 +39,49 @@ public final class Sipp {
     /** The same with more of sipp's options ({@code -s alice -au alice -ap <password>}). */
     public static Result run(Path scenario, String transport, int port, int calls, Path workDir, List<String> options)
             throws IOException, InterruptedException {
+        return start(scenario, transport, port, Ports.free(), calls, workDir, options).await();
+    }
+
+    /**
+     * Starts sipp on {@code localPort} without waiting: a UAS that answers the calls another sipp makes. Its messages
+     * are traced to its work directory.
+     */
+    public static Running start(Path scenario, String transport, int port, int localPort, int calls, Path workDir,
+            List<String> options) throws IOException {
         List<String> command = new ArrayList<>(List.of(SIPP.toString(), "127.0.0.1:" + port, "-sf", scenario.toString(),
-                "-t", transport, "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-m", String.valueOf(calls),
-                "-r", "50", "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err"));
+                "-t", transport, "-i", "127.0.0.1", "-p", String.valueOf(localPort), "-m", String.valueOf(calls),
+                "-r", "50", "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err", "-trace_msg"));
         command.addAll(options);
         Files.createDirectories(workDir);
         Process sipp = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("sipp.out").toFile()).start();
-        if (!sipp.waitFor(60, TimeUnit.SECONDS)) {
-            sipp.destroyForcibly();
-            throw new AssertionError("sipp did not finish within 60 s");
-        }
-        return new Result(sipp.exitValue(), Files.readString(workDir.resolve("sipp.out")));
+        return new Running(sipp, workDir);
     }
 
-    /** sipp's exit code and what it printed. */
-    public record Result(int exit, String output) {}
+    /** A sipp still running. */
+    public record Running(Process process, Path workDir) {
+        public Result await() throws IOException, InterruptedException {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("sipp did not finish within 60 s");
+            }
+            StringBuilder output = new StringBuilder(Files.readString(workDir.resolve("sipp.out")));
+            try (var files = Files.list(workDir)) {
+                for (Path errors : files.filter(f -> f.getFileName().toString().endsWith("_errors.log")).toList()) {
+                    output.append("\n").append(Files.readString(errors));
+                }
+            }
+            return new Result(process.exitValue(), output.toString());
+        }
+    }
+
+    /** sipp's exit code and what it printed (with its error log, when it wrote one). */
+    public record Result(int exit, String output) {
+        /** How many calls sipp counted as successful. */
+        public int successful() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Successful call\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)")
+                    .matcher(output);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        }
+    }
 }

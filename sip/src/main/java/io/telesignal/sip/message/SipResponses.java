@@ -82,4 +82,22 @@ public final class SipResponses {
         out.append("Content-Length: 0\r\n\r\n");
         return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
+
+    /** A response as a proxy forwards it upstream: its own Via off the top (RFC 3261 §16.7 step 3). */
+    public static SipResponse withoutTopVia(SipResponse response) {
+        List<Header> headers = new ArrayList<>(response.headers().size());
+        boolean removed = false;
+        for (Header h : response.headers()) {
+            if (!removed && h.name().equals(HeaderNames.VIA)) {
+                removed = true;
+                List<String> values = Syntax.splitList(h.value());
+                if (values.size() > 1) {
+                    headers.add(new Header(HeaderNames.VIA, String.join(", ", values.subList(1, values.size()))));
+                }
+                continue;
+            }
+            headers.add(h);
+        }
+        return new SipResponse(response.status(), response.reason(), headers, response.body());
+    }
 }

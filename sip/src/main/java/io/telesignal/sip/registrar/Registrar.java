@@ -64,13 +64,17 @@ public final class Registrar {
     private final Clock clock;
     private final io.telesignal.core.presence.PresenceService presence;
     private final io.telesignal.sip.transaction.Scheduler scheduler;
+    private final FlowPaths flowPaths;
 
     /**
      * @param presence  where a registered phone shows its user available (every door's watchers hear it)
      * @param scheduler when a binding's lifetime ends, its presence is cleared unless it was refreshed meanwhile
+     * @param flowPaths whether a binding is reached through the flow it came on, and the Path entry (first in the
+     *                  binding's Path) that leads any node to this node and that flow
      */
     public Registrar(Settings settings, DigestServer digest, LocationStore locations, NodeId node, Clock clock,
-            io.telesignal.core.presence.PresenceService presence, io.telesignal.sip.transaction.Scheduler scheduler) {
+            io.telesignal.core.presence.PresenceService presence, io.telesignal.sip.transaction.Scheduler scheduler,
+            FlowPaths flowPaths) {
         this.settings = settings;
         this.digest = digest;
         this.locations = locations;
@@ -78,6 +82,7 @@ public final class Registrar {
         this.clock = clock;
         this.presence = presence;
         this.scheduler = scheduler;
+        this.flowPaths = flowPaths;
     }
 
     /** The response to a REGISTER that came over {@code flow}. */
@@ -144,8 +149,11 @@ public final class Registrar {
             int regId = Optional.ofNullable(contact.params().get("reg-id")).filter(r -> r.matches("\\d{1,9}"))
                     .map(Integer::parseInt).orElse(0);
             String key = instance.map(i -> i + "|" + regId).orElse(contact.uri().toLowerCase(Locale.ROOT));
+            List<String> path = new ArrayList<>();
+            flowPaths.pathFor(flow, contact).ifPresent(path::add);
+            path.addAll(request.values("Path"));
             changes.add(new Change(key, expires == 0 ? null : new Binding(user.id(), key, contact.uri(), q,
-                    now.plusSeconds(expires), callId, cseq, instance, regId, request.values("Path"), flowId(flow), node)));
+                    now.plusSeconds(expires), callId, cseq, instance, regId, path, flowId(flow), node)));
         }
         CompletionStage<Boolean> applied = CompletableFuture.completedFuture(true);
         for (Change change : changes) {
@@ -177,6 +185,9 @@ public final class Registrar {
                 long left = Math.max(0, Duration.between(now, b.expiresAt()).toSeconds());
                 extra.add(new Header(HeaderNames.CONTACT, "<" + b.contact() + ">;expires=" + left));
             }
+            // RFC 3327 §5.3: the Path the registrar stored, as the REGISTER brought it (this node's own entry is not
+            // the phone's business)
+            request.values("Path").forEach(p -> extra.add(new Header("Path", p)));
             extra.add(new Header("Date", DATE.format(now)));
             return reply(request, 200, "OK", extra);
         });

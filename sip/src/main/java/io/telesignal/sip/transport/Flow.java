@@ -17,4 +17,9 @@ public interface Flow {
 
     /** Sends bytes to the peer the way it came: the connection for a stream, the source address for a datagram. */
     void send(byte[] message);
+
+    /** What names this flow on its node: the transport and the peer's address (a connection's, or a datagram's source). */
+    default FlowKey key() {
+        return new FlowKey(transport(), remote());
+    }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * a double-CRLF ping is answered with a CRLF pong (RFC 5626 §3.5.1). A connection silent for the idle timeout is
  * closed. At most {@code maxConnections} connections.
  */
-public final class SipTcpTransport implements AutoCloseable {
+public final class SipTcpTransport implements AutoCloseable, Connector {
     private static final Logger LOG = LoggerFactory.getLogger(SipTcpTransport.class);
     private static final byte[] PONG = "\r\n".getBytes(StandardCharsets.US_ASCII);
     private final SipParser parser;
@@ -38,7 +38,11 @@ public final class SipTcpTransport implements AutoCloseable {
     private final int maxConnections;
     private final AddressLimiter limiter;
     private final ChannelGroup channels = new DefaultChannelGroup("sip-tcp", GlobalEventExecutor.INSTANCE);
+    /** Open connections by the peer's address, inbound and outbound alike: RFC 3261 §18.1.1 reuses either. */
+    private final java.util.concurrent.ConcurrentMap<InetSocketAddress, Flow> flows =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private Channel server;
+    private EventLoops loops;
 
     public SipTcpTransport(SipParser parser, SipHandler handler, Duration idleTimeout, int maxConnections,
             AddressLimiter limiter) {
@@ -50,6 +54,7 @@ public final class SipTcpTransport implements AutoCloseable {
     }
 
     public InetSocketAddress bind(EventLoops loops, String host, int port) {
+        this.loops = loops;
         ServerBootstrap bootstrap = new ServerBootstrap().group(loops.acceptor(), loops.io())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -62,10 +67,7 @@ public final class SipTcpTransport implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        channels.add(ch);
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
-                        ch.pipeline().addLast("frames", new SipStreamDecoder(parser));
-                        ch.pipeline().addLast("sip", new Messages(ch));
+                        pipeline(ch);
                     }
                 });
         var bound = bootstrap.bind(host, port).awaitUninterruptibly();
@@ -76,6 +78,64 @@ public final class SipTcpTransport implements AutoCloseable {
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         LOG.info("event=listener_bound name=sip-tcp address={}:{}", address.getAddress().getHostAddress(), address.getPort());
         return address;
+    }
+
+    private void pipeline(SocketChannel ch) {
+        channels.add(ch);
+        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        ch.pipeline().addLast("frames", new SipStreamDecoder(parser));
+        ch.pipeline().addLast("sip", new Messages(ch));
+    }
+
+    /**
+     * The connection open to {@code address}, or a new one (RFC 3261 §18.1.1). A new one is made only to a peer's
+     * listening address (a next hop, another node); an inbound connection the peer closed is gone for good.
+     */
+    @Override
+    public java.util.concurrent.CompletionStage<Flow> flow(String transport, InetSocketAddress address) {
+        Flow open = flows.get(address);
+        if (open != null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(open);
+        }
+        if (loops == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new FlowFailedException("TCP is not bound", false));
+        }
+        if (channels.size() >= maxConnections) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new FlowFailedException("too many SIP connections", false));
+        }
+        java.util.concurrent.CompletableFuture<Flow> connected = new java.util.concurrent.CompletableFuture<>();
+        new io.netty.bootstrap.Bootstrap().group(loops.io()).channel(loops.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        pipeline(ch);
+                    }
+                })
+                .connect(address).addListener((io.netty.channel.ChannelFutureListener) done -> {
+                    if (!done.isSuccess()) {
+                        connected.completeExceptionally(new FlowFailedException("could not connect", false));
+                        return;
+                    }
+                    // the promise completes before channelActive: the flow is registered here
+                    Messages messages = done.channel().pipeline().get(Messages.class);
+                    if (messages == null) {
+                        connected.completeExceptionally(new FlowFailedException("connection closed at once", false));
+                    } else {
+                        flows.putIfAbsent(address, messages.flow);
+                        connected.complete(messages.flow);
+                    }
+                });
+        return connected;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Flow> existing(FlowKey key) {
+        Flow open = flows.get(key.address());
+        return open != null ? java.util.concurrent.CompletableFuture.completedFuture(open)
+                : java.util.concurrent.CompletableFuture.failedFuture(new FlowFailedException("the connection is closed", true));
     }
 
     public int openConnections() {
@@ -92,10 +152,25 @@ public final class SipTcpTransport implements AutoCloseable {
 
     private final class Messages extends SimpleChannelInboundHandler<Object> {
         private final Flow flow;
+        private final SocketChannel channel;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            flows.putIfAbsent(channel.remoteAddress(), flow);
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            flows.remove(flow.remote(), flow);
+            super.channelInactive(ctx);
+        }
 
         Messages(SocketChannel channel) {
-            InetSocketAddress remote = channel.remoteAddress();
+            this.channel = channel;
             this.flow = new Flow() {
+                private InetSocketAddress remote;
+
                 @Override
                 public String transport() {
                     return "TCP";
@@ -103,7 +178,12 @@ public final class SipTcpTransport implements AutoCloseable {
 
                 @Override
                 public InetSocketAddress remote() {
-                    return remote;
+                    InetSocketAddress known = remote;
+                    if (known == null) {
+                        known = channel.remoteAddress();
+                        remote = known;
+                    }
+                    return known;
                 }
 
                 @Override

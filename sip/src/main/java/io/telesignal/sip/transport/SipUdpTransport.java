@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * SIP over UDP (RFC 3261 §18): one datagram, one message. Each datagram is parsed on the event loop; a request's top
  * Via is stamped with where it came from (RFC 3581), and the flow answers to the packet's source.
  */
-public final class SipUdpTransport implements AutoCloseable {
+public final class SipUdpTransport implements AutoCloseable, Connector {
     private static final Logger LOG = LoggerFactory.getLogger(SipUdpTransport.class);
     private final SipParser parser;
     private final SipHandler handler;
@@ -90,6 +90,16 @@ public final class SipUdpTransport implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Datagrams to {@code address} from the listening socket (whose address the Via names, RFC 3261 §18.1.1). */
+    @Override
+    public java.util.concurrent.CompletionStage<Flow> flow(String transport, InetSocketAddress address) {
+        Channel bound = channel;
+        if (bound == null || !bound.isActive()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new FlowFailedException("UDP is not bound", false));
+        }
+        return java.util.concurrent.CompletableFuture.completedFuture(new DatagramFlow(bound, address));
     }
 
     public long received() {

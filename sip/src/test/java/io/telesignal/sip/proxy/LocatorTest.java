@@ -37,7 +37,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Who a request is for, and what the door answers until it forwards: 404, 480, 483. */
+/** Who a request is for (RFC 3261 §16.5): no such user, a user not registered, or the bindings best first. */
 class LocatorTest {
     private final MutableClock clock = MutableClock.atEpochDay();
     private final AuditTrail audit = new AuditTrail(new InMemoryAuditLog(), clock, 100);
@@ -46,32 +46,8 @@ class LocatorTest {
     private final InMemoryLocationStore locations = new InMemoryLocationStore();
     private final WorkerPool workers = new WorkerPool("test", 2, 100);
     private final Locator locator = new Locator(accounts, locations, workers, clock);
-    private final SipFrontDoor door = new SipFrontDoor((delay, task) -> () -> { }, TimerSettings.DEFAULTS,
-            Optional.empty(), Optional.of(locator), workers);
     private final SipParser parser = new SipParser(SipLimits.DEFAULTS);
     private final User alice = accounts.addWithoutPassword(new Login("alice"), "Alice", Set.of(Role.PROVIDER), "t");
-    private final List<Integer> answers = new CopyOnWriteArrayList<>();
-    private final Flow flow = new Flow() {
-        @Override
-        public String transport() {
-            return "TCP";
-        }
-
-        @Override
-        public InetSocketAddress remote() {
-            return new InetSocketAddress("192.0.2.3", 5060);
-        }
-
-        @Override
-        public boolean reliable() {
-            return true;
-        }
-
-        @Override
-        public void send(byte[] message) {
-            answers.add(((SipResponse) parser.parseDatagram(message)).status());
-        }
-    };
     private int branch;
 
     @AfterEach
@@ -88,18 +64,14 @@ class LocatorTest {
         return (SipRequest) parser.parseDatagram(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private int answerTo(SipRequest request) {
-        int before = answers.size();
-        door.request(request, flow);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answers.size() > before);
-        return answers.get(answers.size() - 1);
-    }
-
     @Test
-    void unknownIs404NotRegisteredIs480OutOfHopsIs483() {
-        assertThat(answerTo(message("nobody", 70))).isEqualTo(404);
-        assertThat(answerTo(message("alice", 70))).isEqualTo(480);
-        assertThat(answerTo(message("alice", 0))).isEqualTo(483);
+    void noSuchUserIsUnknownAUserWithoutBindingsIsNotRegistered() {
+        assertThat(locator.locate(message("nobody", 70)).toCompletableFuture().join()).isInstanceOf(Locator.Target.Unknown.class);
+        assertThat(locator.locate(message("alice", 70)).toCompletableFuture().join())
+                .isInstanceOf(Locator.Target.NotRegistered.class);
+        accounts.setEnabled(new Login("alice"), false, "t");
+        assertThat(locator.locate(message("alice", 70)).toCompletableFuture().join()).as("disabled")
+                .isInstanceOf(Locator.Target.Unknown.class);
     }
 
     @Test
@@ -113,48 +85,5 @@ class LocatorTest {
         Locator.Target target = locator.locate(message("alice", 70)).toCompletableFuture().join();
         assertThat(target).isInstanceOfSatisfying(Locator.Target.Registered.class,
                 r -> assertThat(r.bindings()).extracting(Binding::key).containsExactly("b", "a"));
-        assertThat(answerTo(message("alice", 70))).as("found: forwarding is not built yet").isEqualTo(501);
-    }
-
-    @Test
-    void aLocationStoreThatFailsIs503WithRetryAfter() {
-        io.telesignal.core.location.LocationStore down = new io.telesignal.core.location.LocationStore() {
-            private <T> java.util.concurrent.CompletionStage<T> failed() {
-                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("Redis is away"));
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<Outcome> put(Binding binding) {
-                return failed();
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<Outcome> remove(io.telesignal.core.identity.UserId user, String key,
-                    String callId, long cseq) {
-                return failed();
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<List<Binding>> removeAll(io.telesignal.core.identity.UserId user) {
-                return failed();
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<List<Binding>> bindingsOf(io.telesignal.core.identity.UserId user,
-                    java.time.Instant now) {
-                return failed();
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<List<Binding>> onNode(NodeId node) {
-                return failed();
-            }
-        };
-        SipFrontDoor failing = new SipFrontDoor((delay, task) -> () -> { }, TimerSettings.DEFAULTS, Optional.empty(),
-                Optional.of(new Locator(accounts, down, workers, clock)), workers);
-        int before = answers.size();
-        failing.request(message("alice", 70), flow);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answers.size() > before);
-        assertThat(answers.get(answers.size() - 1)).isEqualTo(503);
     }
 }

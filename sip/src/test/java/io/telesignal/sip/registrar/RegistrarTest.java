@@ -32,6 +32,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import io.telesignal.core.location.Binding;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.Test;
 
 /** RFC 3261 §10.3 step by step, with digest against a device password and the in-memory location store. */
 class RegistrarTest {
+    private static final io.telesignal.sip.proxy.SipDomain EDGE = new io.telesignal.sip.proxy.SipDomain("192.0.2.1",
+            Set.of("clinic.example")).listening("UDP", 5060).listening("TCP", 5060);
+    private static final io.telesignal.sip.proxy.FlowTokens TOKENS = new io.telesignal.sip.proxy.FlowTokens(new byte[32]);
     private final MutableClock clock = MutableClock.atEpochDay();
     private final AuditTrail audit = new AuditTrail(new InMemoryAuditLog(), clock, 100);
     private final InMemoryDirectory directory = new InMemoryDirectory();
@@ -60,7 +64,7 @@ class RegistrarTest {
             presence, (delay, task) -> {
                 timers.add(task);
                 return () -> timers.remove(task);
-            });
+            }, new io.telesignal.sip.proxy.EdgePath(EDGE, TOKENS));
     private final SipParser parser = new SipParser(SipLimits.DEFAULTS);
     private final User alice = accounts.add(new Login("alice"), "Alice", Set.of(Role.PROVIDER), "an account password".toCharArray(), "t");
     private final User bob = accounts.add(new Login("bob"), "Bob", Set.of(Role.PROVIDER), "an account password".toCharArray(), "t");
@@ -144,6 +148,25 @@ class RegistrarTest {
         SipResponse none = authorized("alice", "Contact: *\r\nExpires: 0\r\n");
         assertThat(none.status()).isEqualTo(200);
         assertThat(none.contacts()).isEmpty();
+    }
+
+    @Test
+    void aBindingKeepsTheFlowItCameOnFirstInItsPathAndThePhonesPathAfter() {
+        SipResponse ok = authorized("alice", "Contact: <sip:alice@10.0.0.7:5062>\r\nSupported: path\r\n"
+                + "Path: <sip:edge.clinic.example;lr>\r\n");
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.values("Path")).as("RFC 3327 §5.3: the REGISTER's Path, echoed").containsExactly(
+                "<sip:edge.clinic.example;lr>");
+        Binding stored = locations.bindingsOf(alice.id(), clock.instant()).toCompletableFuture().join().get(0);
+        assertThat(stored.path()).hasSize(2);
+        assertThat(stored.path().get(1)).isEqualTo("<sip:edge.clinic.example;lr>");
+        // the first leads to this node over TCP, with the flow the REGISTER came on sealed in it
+        io.telesignal.sip.message.SipUri edge = io.telesignal.sip.message.NameAddr.parse(stored.path().get(0)).sipUri()
+                .orElseThrow();
+        assertThat(edge.host()).isEqualTo("192.0.2.1");
+        assertThat(edge.port()).hasValue(5060);
+        assertThat(edge.params()).containsEntry("transport", "tcp").containsKey("lr").containsKey("ob");
+        assertThat(TOKENS.open(edge.user().orElseThrow())).hasValue(List.of(flow.key()));
     }
 
     @Test

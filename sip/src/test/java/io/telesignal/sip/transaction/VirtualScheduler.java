@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.PriorityQueue;
 
 /** A scheduler on a clock the test moves: timers fire in order, exactly when due, without sleeping. */
-final class VirtualScheduler implements Scheduler {
+public final class VirtualScheduler implements Scheduler {
     private final class Task implements Scheduler.Timer, Comparable<Task> {
         final long at;
         final long seq;
@@ -33,14 +33,14 @@ final class VirtualScheduler implements Scheduler {
     private long seq;
 
     @Override
-    public Scheduler.Timer schedule(Duration delay, Runnable task) {
+    public synchronized Scheduler.Timer schedule(Duration delay, Runnable task) {
         Task t = new Task(now + delay.toMillis(), seq++, task);
         queue.add(t);
         return t;
     }
 
     /** Moves the clock forward, running every timer that falls due on the way. */
-    void advance(Duration by) {
+    public synchronized void advance(Duration by) {
         long until = now + by.toMillis();
         while (!queue.isEmpty() && queue.peek().at <= until) {
             Task t = queue.poll();
@@ -52,7 +52,7 @@ final class VirtualScheduler implements Scheduler {
         now = until;
     }
 
-    long now() {
+    public synchronized long now() {
         return now;
     }
 }
