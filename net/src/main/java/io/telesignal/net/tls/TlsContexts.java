@@ -43,6 +43,18 @@ public final class TlsContexts {
         }
     }
 
+    /**
+     * A client context for connections the server opens (a SIP next hop over TLS): the JVM's trusted authorities, the
+     * configured protocol versions. The caller turns on name verification on each engine.
+     */
+    public static SslContext client(List<String> protocols) {
+        try {
+            return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(protocols).build();
+        } catch (SSLException e) {
+            throw new TlsConfigurationException("tls: cannot build a client context", e);
+        }
+    }
+
     /** A client context that trusts this PEM certificate and nothing else, as a pinned client would. */
     public static SSLContext trustingOnly(Path certificatePem) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -19,11 +19,14 @@ public final class SipDoor implements AutoCloseable {
     private final io.telesignal.sip.transport.AddressLimiter limiter;
     private final SipUdpTransport udp;
     private final SipTcpTransport tcp;
+    private final java.util.Optional<SipTcpTransport> tls;
     private InetSocketAddress udpAddress;
     private InetSocketAddress tcpAddress;
+    private InetSocketAddress tlsAddress;
 
     private SipDoor(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
-            io.telesignal.core.work.WorkerPool workers, java.time.Clock clock) {
+            io.telesignal.core.work.WorkerPool workers, java.time.Clock clock,
+            java.util.Optional<io.netty.handler.ssl.SslContext> tlsContext) {
         ServerConfig.Sip settings = config.sip();
         // digest against device passwords, nonces sealed under a secret every node derives alike, nonce counts and
         // bindings shared in Redis in cluster mode, failures counted with the other doors' throttle
@@ -60,7 +63,11 @@ public final class SipDoor implements AutoCloseable {
                 settings.burstPerAddress(), 100_000, System::nanoTime);
         this.udp = new SipUdpTransport(parser, door, limiter);
         this.tcp = new SipTcpTransport(parser, door, settings.idleTimeout(), settings.maxConnections(), limiter);
+        this.tls = tlsContext.map(context -> new SipTcpTransport(parser, door, settings.idleTimeout(),
+                settings.maxConnections(), limiter, java.util.Optional.of(context), java.util.Optional.of(
+                        io.telesignal.net.tls.TlsContexts.client(config.tls().protocols()))));
         transports.with("UDP", udp).with("TCP", tcp);
+        tls.ifPresent(t -> transports.with("TLS", t));
     }
 
     /** {@code sip.advertisedHost}, else the listeners' host, else this machine's first non-loopback address. */
@@ -102,13 +109,18 @@ public final class SipDoor implements AutoCloseable {
     }
 
     static SipDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
-            io.telesignal.core.work.WorkerPool workers, java.time.Clock clock) {
+            io.telesignal.core.work.WorkerPool workers, java.time.Clock clock,
+            java.util.Optional<io.netty.handler.ssl.SslContext> tlsContext) {
         ServerConfig.Sip settings = config.sip();
-        SipDoor started = new SipDoor(config, loops, services, signaling, workers, clock);
+        SipDoor started = new SipDoor(config, loops, services, signaling, workers, clock, tlsContext);
         try {
             started.udpAddress = started.udp.bind(loops, settings.host(), settings.udpPort());
             started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.tcpPort());
             started.domain.listening("UDP", started.udpAddress.getPort()).listening("TCP", started.tcpAddress.getPort());
+            if (started.tls.isPresent()) {
+                started.tlsAddress = started.tls.get().bind(loops, settings.host(), settings.tlsPort());
+                started.domain.listening("TLS", started.tlsAddress.getPort());
+            }
         } catch (RuntimeException e) {
             started.close();
             throw e;
@@ -124,6 +136,17 @@ public final class SipDoor implements AutoCloseable {
         return tcpAddress;
     }
 
+    /** The TLS listener's address, when SIP over TLS runs. */
+    public java.util.Optional<InetSocketAddress> tlsAddress() {
+        return java.util.Optional.ofNullable(tlsAddress);
+    }
+
+    /** The listeners, for the start-up line: {@code udp:5060,tcp:5060,tls:5061}. */
+    String describe() {
+        return "udp:" + udpAddress.getPort() + ",tcp:" + tcpAddress.getPort()
+                + (tlsAddress == null ? "" : ",tls:" + tlsAddress.getPort());
+    }
+
     public io.telesignal.sip.transport.AddressLimiter limiter() {
         return limiter;
     }
@@ -136,5 +159,6 @@ public final class SipDoor implements AutoCloseable {
     public void close() {
         udp.close();
         tcp.close();
+        tls.ifPresent(SipTcpTransport::close);
     }
 }

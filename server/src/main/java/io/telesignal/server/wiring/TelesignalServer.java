@@ -141,7 +141,11 @@ public final class TelesignalServer {
             self[0] = new TelesignalServer(config, services, workers, metrics, loops, http, management, certificate,
                     signaling);
             if (config.sip().enabled()) {
-                sipDoor = SipDoor.start(config, loops, services, signaling, workers, clock);
+                // SIP over TLS with the certificate HTTPS uses (made or loaded the same way when HTTPS is off)
+                Optional<io.netty.handler.ssl.SslContext> sipTls = !config.sip().tls() ? Optional.empty()
+                        : sslContext.isPresent() ? sslContext : Optional.of(TlsContexts.server(
+                                new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols()));
+                sipDoor = SipDoor.start(config, loops, services, signaling, workers, clock, sipTls);
                 metrics.watch(sipDoor);
                 self[0].sip = Optional.of(sipDoor);
             }
@@ -151,7 +155,7 @@ public final class TelesignalServer {
                     version, config.nodeId(), config.http().tls() ? "https" : "http",
                     bound.getAddress().getHostAddress(), bound.getPort(), managementBound == null ? "off"
                             : "http://" + managementBound.getAddress().getHostAddress() + ":" + managementBound.getPort(),
-                    sipDoor == null ? "off" : "udp:" + sipDoor.udpAddress().getPort() + ",tcp:" + sipDoor.tcpAddress().getPort(),
+                    sipDoor == null ? "off" : sipDoor.describe(),
                     config.dataDir().toAbsolutePath(),
                     config.store().isH2() ? "h2" : "postgresql", loops.transport().name().toLowerCase(java.util.Locale.ROOT),
                     ioThreads,

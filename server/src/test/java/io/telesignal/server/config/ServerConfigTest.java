@@ -151,6 +151,10 @@ class ServerConfigTest {
         assertThat(defaults.advertisedHost()).isEmpty();
         assertThat(defaults.domains()).isEmpty();
         assertThat(defaults.timerC()).isEqualTo(java.time.Duration.ofMinutes(3));
+        assertThat(defaults.tls()).isTrue();
+        assertThat(defaults.tlsPort()).isEqualTo(5061);
+        assertThat(load(null, Map.of("TELESIGNAL_SIP_TLS", "false")).sip().tls()).isFalse();
+        assertProblem(null, Map.of("TELESIGNAL_SIP_TLS_PORT", "70000"), "sip.tlsPort", "");
         ServerConfig.Sip set = load(null, Map.of("TELESIGNAL_SIP_ADVERTISED_HOST", "SIP.Clinic.example",
                 "TELESIGNAL_SIP_DOMAINS", "clinic.example,[2001:db8::1]", "TELESIGNAL_SIP_TIMER_C", "90s")).sip();
         assertThat(set.advertisedHost()).isEqualTo("sip.clinic.example");

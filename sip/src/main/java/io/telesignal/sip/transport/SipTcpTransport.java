@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIP over TCP (RFC 3261 §18): messages framed by {@link SipStreamDecoder}, answered on the connection they came on;
- * a double-CRLF ping is answered with a CRLF pong (RFC 5626 §3.5.1). A connection silent for the idle timeout is
- * closed. At most {@code maxConnections} connections.
+ * SIP over TCP, and over TLS with a server context (RFC 3261 §18, §26.2.1): messages framed by
+ * {@link SipStreamDecoder}, answered on the connection they came on; a double-CRLF ping is answered with a CRLF pong
+ * (RFC 5626 §3.5.1). A connection silent for the idle timeout is closed. At most {@code maxConnections} connections.
+ * Outbound TLS connections verify the peer's certificate and name against the JVM's trusted authorities.
  */
 public final class SipTcpTransport implements AutoCloseable, Connector {
     private static final Logger LOG = LoggerFactory.getLogger(SipTcpTransport.class);
@@ -37,15 +38,32 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
     private final Duration idleTimeout;
     private final int maxConnections;
     private final AddressLimiter limiter;
-    private final ChannelGroup channels = new DefaultChannelGroup("sip-tcp", GlobalEventExecutor.INSTANCE);
+    private final String transport;
+    private final String name;
+    private final java.util.Optional<io.netty.handler.ssl.SslContext> serverTls;
+    private final java.util.Optional<io.netty.handler.ssl.SslContext> clientTls;
+    private final ChannelGroup channels;
     /** Open connections by the peer's address, inbound and outbound alike: RFC 3261 §18.1.1 reuses either. */
     private final java.util.concurrent.ConcurrentMap<InetSocketAddress, Flow> flows =
             new java.util.concurrent.ConcurrentHashMap<>();
     private Channel server;
     private EventLoops loops;
 
+    /** Plain TCP. */
     public SipTcpTransport(SipParser parser, SipHandler handler, Duration idleTimeout, int maxConnections,
             AddressLimiter limiter) {
+        this(parser, handler, idleTimeout, maxConnections, limiter, java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    /** TLS when {@code serverTls} is given (inbound), with {@code clientTls} for the connections it opens. */
+    public SipTcpTransport(SipParser parser, SipHandler handler, Duration idleTimeout, int maxConnections,
+            AddressLimiter limiter, java.util.Optional<io.netty.handler.ssl.SslContext> serverTls,
+            java.util.Optional<io.netty.handler.ssl.SslContext> clientTls) {
+        this.serverTls = serverTls;
+        this.clientTls = clientTls;
+        this.transport = serverTls.isPresent() ? "TLS" : "TCP";
+        this.name = serverTls.isPresent() ? "sip-tls" : "sip-tcp";
+        this.channels = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.limiter = limiter;
         this.parser = parser;
         this.handler = handler;
@@ -63,25 +81,41 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (channels.size() >= maxConnections) {
-                            LOG.warn("event=connection_refused door=sip-tcp reason=max_connections limit={}", maxConnections);
+                            LOG.warn("event=connection_refused door={} reason=max_connections limit={}", name, maxConnections);
                             ch.close();
                             return;
                         }
-                        pipeline(ch);
+                        pipeline(ch, null);
                     }
                 });
         var bound = bootstrap.bind(host, port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new io.telesignal.net.http.ListenerBindException("sip-tcp", host, port, bound.cause());
+            throw new io.telesignal.net.http.ListenerBindException(name, host, port, bound.cause());
         }
         server = bound.channel();
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
-        LOG.info("event=listener_bound name=sip-tcp address={}:{}", address.getAddress().getHostAddress(), address.getPort());
+        LOG.info("event=listener_bound name={} address={}:{}", name, address.getAddress().getHostAddress(), address.getPort());
         return address;
     }
 
-    private void pipeline(SocketChannel ch) {
+    /** {@code to}: the peer this node connects to (a client handshake), null for an accepted connection. */
+    private void pipeline(SocketChannel ch, InetSocketAddress to) {
         channels.add(ch);
+        if (to == null) {
+            serverTls.ifPresent(context -> {
+                ch.pipeline().addLast(io.telesignal.net.tls.RenegotiationGuard.NAME,
+                        new io.telesignal.net.tls.RenegotiationGuard());
+                ch.pipeline().addLast("tls", context.newHandler(ch.alloc()));
+            });
+        } else {
+            clientTls.ifPresent(context -> {
+                io.netty.handler.ssl.SslHandler tls = context.newHandler(ch.alloc(), to.getHostString(), to.getPort());
+                javax.net.ssl.SSLParameters parameters = tls.engine().getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the peer's certificate names it (RFC 5922)
+                tls.engine().setSSLParameters(parameters);
+                ch.pipeline().addLast("tls", tls);
+            });
+        }
         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
         ch.pipeline().addLast("frames", new SipStreamDecoder(parser));
         ch.pipeline().addLast("sip", new Messages(ch));
@@ -98,7 +132,12 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
             return java.util.concurrent.CompletableFuture.completedFuture(open);
         }
         if (loops == null) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new FlowFailedException("TCP is not bound", false));
+            return java.util.concurrent.CompletableFuture.failedFuture(new FlowFailedException(transport + " is not bound",
+                    false));
+        }
+        if (serverTls.isPresent() && clientTls.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new FlowFailedException(
+                    "no client TLS context to open a connection", false));
         }
         if (channels.size() >= maxConnections) {
             return java.util.concurrent.CompletableFuture.failedFuture(
@@ -111,7 +150,7 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        pipeline(ch);
+                        pipeline(ch, address);
                     }
                 })
                 .connect(address).addListener((io.netty.channel.ChannelFutureListener) done -> {
@@ -123,10 +162,26 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
                     Messages messages = done.channel().pipeline().get(Messages.class);
                     if (messages == null) {
                         connected.completeExceptionally(new FlowFailedException("connection closed at once", false));
-                    } else {
+                        return;
+                    }
+                    io.netty.handler.ssl.SslHandler tls = done.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
+                    if (tls == null) {
                         flows.putIfAbsent(address, messages.flow);
                         connected.complete(messages.flow);
+                        return;
                     }
+                    // over TLS the flow is there once the peer proved its name
+                    tls.handshakeFuture().addListener(handshake -> {
+                        if (handshake.isSuccess()) {
+                            flows.putIfAbsent(address, messages.flow);
+                            connected.complete(messages.flow);
+                        } else {
+                            LOG.info("event=sip_tls_handshake outcome=failed door={} kind={}", name,
+                                    handshake.cause().getClass().getSimpleName());
+                            done.channel().close();
+                            connected.completeExceptionally(new FlowFailedException("TLS handshake failed", false));
+                        }
+                    });
                 });
         return connected;
     }
@@ -173,7 +228,7 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
 
                 @Override
                 public String transport() {
-                    return "TCP";
+                    return transport;
                 }
 
                 @Override
@@ -216,7 +271,7 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
             } else if (message instanceof SipStreamDecoder.Refused refused) {
                 handler.refused(refused.reason(), refused.frame(), flow);
             } else if (message instanceof SipStreamDecoder.Unframeable lost) {
-                LOG.info("event=sip_stream_lost door=sip-tcp status={}", lost.reason().status());
+                LOG.info("event=sip_stream_lost door={} status={}", name, lost.reason().status());
             } else if (message == SipStreamDecoder.Keepalive.PING) {
                 flow.send(PONG);
             }
