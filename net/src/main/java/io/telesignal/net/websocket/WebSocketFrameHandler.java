@@ -23,8 +23,8 @@ import java.net.InetSocketAddress;
  * connection's {@link WebSocketConnection}.
  *
  * <p>Heartbeat: when nothing was read for a ping interval the server pings (a client that only listens is pinged
- * too); when the silence reaches the idle timeout the connection is closed 1001. Binary frames are refused with 1003 (the protocols here are
- * text). Oversized messages are closed 1009 by the decoder or the aggregator before they reach this handler.
+ * too); when the silence reaches the idle timeout the connection is closed 1001. Binary frames are refused with 1003 unless the endpoint's
+ * protocol takes them (SIP does, RFC 7118 §5). Oversized messages are closed 1009 by the decoder or the aggregator before they reach this handler.
  *
  * <p>Closing (RFC 6455 §7): a frame the decoder refuses, a close frame with a code no peer may send (999, 1005, 1006,
  * 5000...) or a reason that is not UTF-8, is answered with a close frame 1002, never a silent drop; a fragmented
@@ -103,6 +103,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             // the client closed first: answer, and the server closes the TCP connection (RFC 6455 §7.1.1)
             context.writeAndFlush(new CloseWebSocketFrame(answer, answer == CloseCodes.PROTOCOL_ERROR
                     ? "invalid close code" : "")).addListener(ChannelFutureListener.CLOSE);
+        } else if (frame instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame binary) {
+            metrics.messageReceived();
+            byte[] data = new byte[binary.content().readableBytes()];
+            binary.content().getBytes(binary.content().readerIndex(), data);
+            if (!handler.onBinary(data)) {
+                close(CloseCodes.UNSUPPORTED_DATA, "text frames only");
+            }
         } else {
             close(CloseCodes.UNSUPPORTED_DATA, "text frames only");
         }

@@ -96,7 +96,7 @@ public record ServerConfig(
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
             int burstPerAddress, io.telesignal.sip.registrar.Registrar.Settings registrar, Duration nonceLifetime,
             java.util.List<String> digestAlgorithms, String advertisedHost, java.util.List<String> domains,
-            Duration timerC, boolean tls, int tlsPort) {}
+            Duration timerC, boolean tls, int tlsPort, boolean webSocket) {}
 
     /**
      * Password sign-in: the throttle on guessing, and the pool of its own that hashes passwords (Argon2id), so that a
@@ -292,7 +292,7 @@ public record ServerConfig(
                 sipHost(r, "sip.advertisedHost", true), r.list("sip.domains").stream()
                         .map(d -> sipHost(d, "sip.domains", false)).toList(),
                 r.duration("sip.timerC", Duration.ofSeconds(1), Duration.ofHours(1)), r.bool("sip.tls"),
-                r.integer("sip.tlsPort", 0, 65535));
+                r.integer("sip.tlsPort", 0, 65535), r.bool("sip.webSocket"));
     }
 
     private static String sipHost(ConfigReader r, String key, boolean emptyAllowed) {

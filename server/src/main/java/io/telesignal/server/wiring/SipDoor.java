@@ -23,6 +23,9 @@ public final class SipDoor implements AutoCloseable {
     private InetSocketAddress udpAddress;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress tlsAddress;
+    private final SipParser parser;
+    private final io.telesignal.sip.transport.SipTransports transports;
+    private java.util.Optional<io.telesignal.sip.transport.SipWebSocketEndpoint> webSocket = java.util.Optional.empty();
 
     private SipDoor(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
             io.telesignal.core.work.WorkerPool workers, java.time.Clock clock,
@@ -51,6 +54,7 @@ public final class SipDoor implements AutoCloseable {
                 signaling.frontDoor().presenceService(), timers, new io.telesignal.sip.proxy.EdgePath(domain, tokens));
         var locator = new io.telesignal.sip.proxy.Locator(services.accounts(), locations, workers, clock);
         var transports = new io.telesignal.sip.transport.SipTransports();
+        this.transports = transports;
         // the transactions' timers on one of the server's loops
         this.door = new SipFrontDoor(timers, io.telesignal.sip.transaction.TimerSettings.DEFAULTS,
                 java.util.Optional.of(registrar), java.util.Optional.of(layer -> new io.telesignal.sip.proxy.Proxy(
@@ -59,6 +63,7 @@ public final class SipDoor implements AutoCloseable {
                         new io.telesignal.sip.proxy.Proxy.Settings(settings.timerC()))),
                 workers);
         SipParser parser = new SipParser(settings.limits());
+        this.parser = parser;
         this.limiter = new io.telesignal.sip.transport.AddressLimiter(settings.ratePerAddress(),
                 settings.burstPerAddress(), 100_000, System::nanoTime);
         this.udp = new SipUdpTransport(parser, door, limiter);
@@ -110,7 +115,8 @@ public final class SipDoor implements AutoCloseable {
 
     static SipDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
             io.telesignal.core.work.WorkerPool workers, java.time.Clock clock,
-            java.util.Optional<io.netty.handler.ssl.SslContext> tlsContext) {
+            java.util.Optional<io.netty.handler.ssl.SslContext> tlsContext, io.telesignal.net.http.Routes routes,
+            io.micrometer.core.instrument.MeterRegistry registry, int httpPort) {
         ServerConfig.Sip settings = config.sip();
         SipDoor started = new SipDoor(config, loops, services, signaling, workers, clock, tlsContext);
         try {
@@ -120,6 +126,18 @@ public final class SipDoor implements AutoCloseable {
             if (started.tls.isPresent()) {
                 started.tlsAddress = started.tls.get().bind(loops, settings.host(), settings.tlsPort());
                 started.domain.listening("TLS", started.tlsAddress.getPort());
+            }
+            if (settings.webSocket()) {
+                // RFC 7118 at /sip on the HTTP listener: WSS when it is HTTPS
+                started.webSocket = java.util.Optional.of(new io.telesignal.sip.transport.SipWebSocketEndpoint(
+                        started.parser, started.door, started.limiter, config.http().tls()));
+                var endpoint = started.webSocket.get();
+                routes.webSocket(new io.telesignal.net.websocket.WebSocketRoute("/sip", "sip",
+                        new io.telesignal.net.websocket.WebSocketSettings(settings.limits().maxMessageBytes(),
+                                java.time.Duration.ofSeconds(30), settings.idleTimeout()), endpoint,
+                        new io.telesignal.net.metrics.FrontDoorMetrics(registry, "sip")));
+                started.transports.with(endpoint.transport(), endpoint);
+                started.domain.listening(endpoint.transport(), httpPort);
             }
         } catch (RuntimeException e) {
             started.close();
@@ -144,7 +162,8 @@ public final class SipDoor implements AutoCloseable {
     /** The listeners, for the start-up line: {@code udp:5060,tcp:5060,tls:5061}. */
     String describe() {
         return "udp:" + udpAddress.getPort() + ",tcp:" + tcpAddress.getPort()
-                + (tlsAddress == null ? "" : ",tls:" + tlsAddress.getPort());
+                + (tlsAddress == null ? "" : ",tls:" + tlsAddress.getPort())
+                + webSocket.map(w -> "," + w.transport().toLowerCase(java.util.Locale.ROOT) + ":/sip").orElse("");
     }
 
     public io.telesignal.sip.transport.AddressLimiter limiter() {

@@ -145,7 +145,8 @@ public final class TelesignalServer {
                 Optional<io.netty.handler.ssl.SslContext> sipTls = !config.sip().tls() ? Optional.empty()
                         : sslContext.isPresent() ? sslContext : Optional.of(TlsContexts.server(
                                 new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols()));
-                sipDoor = SipDoor.start(config, loops, services, signaling, workers, clock, sipTls);
+                sipDoor = SipDoor.start(config, loops, services, signaling, workers, clock, sipTls, routes,
+                        metrics.registry(), bound.getPort());
                 metrics.watch(sipDoor);
                 self[0].sip = Optional.of(sipDoor);
             }
