@@ -101,8 +101,11 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
             return;
         }
         if (request.method().equals("REGISTER") && registrar.isPresent()) {
-            // digest and the location store block: on the worker pool, answered from there
-            workers.submit(() -> registrar.get().register(request, transaction.flow())).thenCompose(answer -> answer)
+            // checking credentials blocks (the store): on the worker pool, answered from there; a REGISTER without any
+            // is challenged at once, on the loop
+            (request.first("Authorization").isPresent()
+                    ? workers.submit(() -> registrar.get().register(request, transaction.flow())).thenCompose(a -> a)
+                    : registrar.get().register(request, transaction.flow()))
                     .whenComplete((response, failure) -> {
                         if (failure != null) {
                             Throwable cause = io.telesignal.core.work.Failures.cause(failure);
@@ -134,7 +137,7 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
 
     private static void answer(ServerTransaction transaction, int status, String reason, List<Header> extra) {
         transaction.respond(status, reason, extra);
-        LOG.debug("event=sip_answered method={} status={} transport={}", transaction.request().method(), status,
+        LOG.debug("event=sip_answered method={} status={} transport={}", transaction.method(), status,
                 transaction.flow().transport());
     }
 

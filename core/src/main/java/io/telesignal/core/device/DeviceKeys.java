@@ -55,8 +55,21 @@ public final class DeviceKeys {
     }
 
     static byte[] digest(String algorithm, byte[] input) {
+        MessageDigest digest = switch (algorithm) {
+            case "MD5" -> MD5.get();
+            case "SHA-256" -> SHA256.get();
+            default -> newDigest(algorithm);
+        };
+        return digest.digest(input); // digest() resets it for the thread's next use
+    }
+
+    /** One per thread: looking a digest up among the providers costs more than digesting a SIP header. */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> newDigest("MD5"));
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> newDigest("SHA-256"));
+
+    private static MessageDigest newDigest(String algorithm) {
         try {
-            return MessageDigest.getInstance(algorithm).digest(input);
+            return MessageDigest.getInstance(algorithm);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(algorithm + " is a required JDK algorithm", e);
         }

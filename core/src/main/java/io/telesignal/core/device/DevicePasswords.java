@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
 /**
  * Device passwords: generated secrets, one per SIP phone or XMPP client, that are not the account password. The
  * SIP and XMPP front doors authenticate with them ({@link #verifySipDigest}, {@link #verifyScram}); the account
- * password only ever signs in to the web door. Creation and revocation are audited, and so is every check.
+ * password only ever signs in to the web door. Creation and revocation are audited, and so is every failed check; a
+ * successful one is audited when it writes the device's last use (at most once a minute per device).
  *
  * <p>Blocking (store, PBKDF2 at creation); run on the worker pool.
  */
@@ -64,14 +65,27 @@ public final class DevicePasswords {
     private final Clock clock;
     private final SecureRandom random;
 
+    /** Reads a user's device passwords from the store at every check. */
     public DevicePasswords(DevicePasswordStore store, Settings settings, AuditTrail audit, Clock clock,
             SecureRandom random) {
+        this(store, settings, audit, clock, random, Duration.ZERO);
+    }
+
+    /**
+     * Keeps a user's device passwords for {@code cacheTtl} between checks (a phone registering, a client signing in):
+     * a device created or revoked through this node counts at once, one through another node within the TTL.
+     */
+    public DevicePasswords(DevicePasswordStore store, Settings settings, AuditTrail audit, Clock clock,
+            SecureRandom random, Duration cacheTtl) {
         this.store = store;
         this.settings = settings;
         this.audit = audit;
         this.clock = clock;
         this.random = random;
+        this.lists = new io.telesignal.core.work.TtlCache<>(cacheTtl, 100_000, System::nanoTime);
     }
+
+    private final io.telesignal.core.work.TtlCache<io.telesignal.core.identity.UserId, List<DevicePassword>> lists;
 
     public Settings settings() {
         return settings;
@@ -119,6 +133,7 @@ public final class DevicePasswords {
                         Optional.empty());
                 switch (store.create(device, settings.maxPerUser())) {
                     case CREATED -> {
+                        lists.invalidate(user.id());
                         audit.recordNow(record);
                         return new Created(device, given.isPresent() ? Optional.empty() : Optional.of(new String(password)));
                     }
@@ -153,7 +168,9 @@ public final class DevicePasswords {
         }
         audit.recordNow(AuditEvent.of("device.revoked", actor, Outcome.OK).subject(user.id().value())
                 .endpoint("device:" + id));
-        return store.delete(user.id(), id);
+        boolean deleted = store.delete(user.id(), id);
+        lists.invalidate(user.id()); // refused from now on, on this node; on the others within the cache's TTL
+        return deleted;
     }
 
     /** What a SCRAM server announces for this user; empty when the user has no device password. */
@@ -212,24 +229,32 @@ public final class DevicePasswords {
     }
 
     private List<DevicePassword> enabled(User user) {
-        return user.enabled() ? store.list(user.id()) : List.of();
+        return user.enabled() ? lists.get(user.id(), store::list) : List.of();
     }
 
     private Optional<DevicePassword> checked(User user, Optional<DevicePassword> match, String mechanism,
             String remoteAddress) {
         String reason = !user.enabled() ? "account_disabled" : match.isEmpty() ? "bad_credentials" : null;
-        audit.recordNow(AuditEvent.of("auth.device", user.id().value(), reason == null ? Outcome.OK : Outcome.FAILED)
-                .endpoint(match.map(d -> "device:" + d.id()).orElse(mechanism)).remoteAddress(remoteAddress)
-                .reason(reason));
-        match.ifPresent(this::touch);
+        // every failure is audited; a success when the device's last use is written (at most once a TOUCH_INTERVAL):
+        // a phone refreshing its registration every minute, or a client reconnecting, leaves one line a minute, not
+        // one per request
+        if (reason != null || touch(match.get())) {
+            audit.recordNow(AuditEvent.of("auth.device", user.id().value(), reason == null ? Outcome.OK : Outcome.FAILED)
+                    .endpoint(match.map(d -> "device:" + d.id()).orElse(mechanism)).remoteAddress(remoteAddress)
+                    .reason(reason));
+        }
         return match;
     }
 
-    private void touch(DevicePassword device) {
+    /** Writes the device's last use when the one stored is older than {@link #TOUCH_INTERVAL}; answers whether. */
+    private boolean touch(DevicePassword device) {
         Instant now = clock.instant();
         if (device.lastUsedAt().map(last -> last.plus(TOUCH_INTERVAL).isBefore(now)).orElse(true)) {
             store.markUsed(device.id(), now);
+            lists.invalidate(device.user());
+            return true;
         }
+        return false;
     }
 
     private ScramParameters freshParameters() {

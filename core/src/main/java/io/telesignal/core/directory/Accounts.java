@@ -29,6 +29,21 @@ public final class Accounts {
     private final Clock clock;
     private final String unknownUserHash;
 
+    private final java.util.List<java.util.function.Consumer<User>> changeListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Called after this node changed a user (enabled, disabled, roles): copies of users kept elsewhere on the node
+     * (the SIP and XMPP doors' credential caches) drop theirs at once.
+     */
+    public void onChange(java.util.function.Consumer<User> listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed(User user) {
+        changeListeners.forEach(listener -> listener.accept(user));
+    }
+
     public Accounts(Directory directory, PasswordHashes hashes, PasswordPolicy policy, AuditTrail audit, Clock clock) {
         this.directory = directory;
         this.hashes = hashes;
@@ -107,6 +122,7 @@ public final class Accounts {
         User updated = require(login).withEnabled(enabled);
         recordThenApply(AuditEvent.of(enabled ? "user.enabled" : "user.disabled", actor, Outcome.OK)
                 .subject(updated.id().value()), () -> directory.update(updated));
+        changed(updated);
         return updated;
     }
 
@@ -114,6 +130,7 @@ public final class Accounts {
         User updated = require(login).withRoles(roles);
         recordThenApply(AuditEvent.of("user.roles_changed", actor, Outcome.OK).subject(updated.id().value()),
                 () -> directory.update(updated));
+        changed(updated);
         return updated;
     }
 

@@ -112,6 +112,15 @@ class DevicePasswordsTest {
                 "auth.device:FAILED:bad_credentials");
         assertThat(devices.list(alice)).filteredOn(d -> d.id().equals(mobile.device().id()))
                 .extracting(DevicePassword::lastUsedAt).containsExactly(Optional.of(clock.instant()));
+        // used again within the minute: accepted, its last use and the audit trail left as they are
+        int before = events().size();
+        assertThat(devices.verifyScram(alice, authMessage, clientProof(mobile.password().orElseThrow(), parameters,
+                authMessage), "192.0.2.1")).isPresent();
+        assertThat(events()).hasSize(before);
+        clock.advance(java.time.Duration.ofMinutes(2));
+        assertThat(devices.verifyScram(alice, authMessage, clientProof(mobile.password().orElseThrow(), parameters,
+                authMessage), "192.0.2.1")).isPresent();
+        assertThat(events()).hasSize(before + 1).endsWith("auth.device:OK:null");
     }
 
     @Test

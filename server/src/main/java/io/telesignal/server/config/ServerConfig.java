@@ -108,9 +108,10 @@ public record ServerConfig(
     /**
      * @param devicePasswordsPerUser     how many device passwords (SIP phones, XMPP clients) one user may hold
      * @param minDevicePasswordLength    the shortest device password a platform may give instead of a generated one
+     * @param credentialCacheTtl         how long a node keeps a user and their device passwords between checks
      */
     public record Directory(String sipRealm, String passwordHash, PasswordPolicy passwordPolicy, int scramIterations,
-            int devicePasswordsPerUser, int minDevicePasswordLength) {}
+            int devicePasswordsPerUser, int minDevicePasswordLength, Duration credentialCacheTtl) {}
 
     /**
      * @param algorithm  HS256, RS256 or ES256
@@ -173,7 +174,8 @@ public record ServerConfig(
         int minPassword = r.integer("directory.minPasswordLength", 8, 1024);
         Directory directory = new Directory(realm, passwordHash, new PasswordPolicy(minPassword, 1024),
                 r.integer("directory.scramIterations", 4096, 10_000_000),
-                r.integer("directory.devicePasswordsPerUser", 1, 1000), r.integer("directory.minDevicePasswordLength", 8, 128));
+                r.integer("directory.devicePasswordsPerUser", 1, 1000), r.integer("directory.minDevicePasswordLength", 8, 128),
+                r.duration("directory.credentialCacheTtl", Duration.ZERO, Duration.ofSeconds(60)));
 
         Tokens tokens = tokens(r, dataDir);
         Workers workers = new Workers(r.integer("workers.threads", 1, 1024), r.integer("workers.queue", 1, 1_000_000),

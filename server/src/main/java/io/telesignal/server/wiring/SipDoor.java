@@ -35,7 +35,7 @@ public final class SipDoor implements AutoCloseable {
         // bindings shared in Redis in cluster mode, failures counted with the other doors' throttle
         var digest = new io.telesignal.sip.auth.DigestServer(new io.telesignal.sip.auth.DigestServer.Settings(
                 config.directory().sipRealm(), settings.nonceLifetime(), services.derivedSecret("sip-digest-nonce"),
-                settings.digestAlgorithms()),
+                settings.digestAlgorithms(), config.directory().credentialCacheTtl()),
                 services.accounts(), services.devicePasswords(),
                 signaling.cluster().map(ClusterMode::nonceCounts).orElseGet(() ->
                         new io.telesignal.core.device.InMemoryNonceCounts(100_000, System::nanoTime)),

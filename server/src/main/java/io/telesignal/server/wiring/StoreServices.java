@@ -88,7 +88,7 @@ public final class StoreServices implements AutoCloseable {
             ServerConfig.Directory directory = config.directory();
             DevicePasswords devicePasswords = new DevicePasswords(store.devicePasswords(), new DevicePasswords.Settings(
                     directory.sipRealm(), directory.scramIterations(), directory.devicePasswordsPerUser(),
-                    directory.minDevicePasswordLength()), audit, clock, random);
+                    directory.minDevicePasswordLength()), audit, clock, random, directory.credentialCacheTtl());
             StoreServices services = new StoreServices(store, audit, accounts, tokens,
                     new io.telesignal.core.apikey.ApiKeys(store.apiKeys(), audit, clock), devicePasswords);
             services.kek = kek;

@@ -43,10 +43,16 @@ public final class DigestServer {
      * @param secret     at least 32 bytes, the same on every node (the server derives it from the data encryption key)
      * @param algorithms the challenges offered, in order of preference ({@code SHA-256}, {@code MD5}): RFC 8760 puts
      *                   SHA-256 first, but a phone that only reads the first challenge and knows only MD5 needs MD5 first
+     * @param userCacheTtl how long a user found by login is kept between checks (a change through this node drops it)
      */
-    public record Settings(String realm, Duration nonceLifetime, byte[] secret, List<String> algorithms) {
+    public record Settings(String realm, Duration nonceLifetime, byte[] secret, List<String> algorithms,
+            Duration userCacheTtl) {
         public Settings(String realm, Duration nonceLifetime, byte[] secret) {
             this(realm, nonceLifetime, secret, List.of("SHA-256", "MD5"));
+        }
+
+        public Settings(String realm, Duration nonceLifetime, byte[] secret, List<String> algorithms) {
+            this(realm, nonceLifetime, secret, algorithms, Duration.ZERO);
         }
 
         public Settings {
@@ -86,9 +92,24 @@ public final class DigestServer {
     private final AuditTrail audit;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final io.telesignal.core.work.TtlCache<String, Optional<User>> users;
+    /** One HMAC per thread: getting and keying one for every nonce costs more than the nonce. */
+    private final ThreadLocal<Mac> macs;
 
     public DigestServer(Settings settings, Accounts accounts, DevicePasswords devices, NonceCounts counts,
             SignInThrottle throttle, AuditTrail audit, Clock clock) {
+        this.users = new io.telesignal.core.work.TtlCache<>(settings.userCacheTtl(), 100_000, System::nanoTime);
+        accounts.onChange(changed -> users.invalidateAll()); // disabled here: refused at once
+        SecretKeySpec key = new SecretKeySpec(settings.secret(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is a required JDK algorithm", e);
+            }
+        });
         this.settings = settings;
         this.accounts = accounts;
         this.devices = devices;
@@ -178,11 +199,13 @@ public final class DigestServer {
     }
 
     private Optional<User> find(String username) {
+        Login login;
         try {
-            return accounts.find(new Login(username));
+            login = new Login(username);
         } catch (IllegalArgumentException notALogin) {
             return Optional.empty();
         }
+        return users.get(login.value(), ignored -> accounts.find(login));
     }
 
     private static String base(String algorithm) {
@@ -219,13 +242,7 @@ public final class DigestServer {
     }
 
     private byte[] mac(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(settings.secret(), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is a required JDK algorithm", e);
-        }
+        return macs.get().doFinal(body);
     }
 
     static String hex(String algorithm, String input) {

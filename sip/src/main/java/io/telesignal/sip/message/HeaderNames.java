@@ -52,10 +52,15 @@ public final class HeaderNames {
         }
     }
 
+    private static final Set<String> CANONICAL_SPELLING = Set.copyOf(CANONICAL.values());
+
     private HeaderNames() {}
 
     /** The canonical name of a header name as received (a compact form expands; case is normalised for known ones). */
     public static String canonical(String received) {
+        if (CANONICAL_SPELLING.contains(received)) {
+            return received; // spelled as this server writes it: no case folding, no allocation
+        }
         if (received.length() == 1) {
             String expanded = COMPACT.get(Character.toLowerCase(received.charAt(0)));
             if (expanded != null) {

@@ -20,6 +20,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     private NameAddr from;
     private NameAddr to;
     private CSeq cseq;
+    private List<NameAddr> contacts;
 
     SipMessage(List<Header> headers, byte[] body) {
         this.headers = List.copyOf(headers);
@@ -56,8 +57,34 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     }
 
     public Optional<String> first(String name) {
-        List<String> values = values(name);
-        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+        String canonical = HeaderNames.canonical(name);
+        for (Header h : headers) {
+            if (h.name().equals(canonical) || h.name().equalsIgnoreCase(canonical)) {
+                if (!HeaderNames.isList(canonical)) {
+                    return Optional.of(h.value());
+                }
+                List<String> split = Syntax.splitList(h.value());
+                return split.isEmpty() ? Optional.empty() : Optional.of(split.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A copy of this message's parsed From, To and CSeq, and its Vias but the top one replaced, for a message made from
+     * this one with the same headers otherwise (a request whose top Via was stamped): nothing is parsed twice.
+     */
+    void copyParsed(SipMessage from, Via newTop) {
+        this.from = from.from;
+        this.to = from.to;
+        this.cseq = from.cseq;
+        this.contacts = from.contacts;
+        List<Via> old = from.vias;
+        if (old != null && !old.isEmpty()) {
+            List<Via> copied = new ArrayList<>(old);
+            copied.set(0, newTop);
+            this.vias = List.copyOf(copied);
+        }
     }
 
     private String required(String name) {
@@ -119,10 +146,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
     /** The Contact values; {@code *} (unregister all, RFC 3261 §10.2.2) is reported by {@link #contactIsStar}. */
     public List<NameAddr> contacts() {
-        if (contactIsStar()) {
-            return List.of();
+        List<NameAddr> parsed = contacts;
+        if (parsed == null) {
+            parsed = contactIsStar() ? List.of() : values(HeaderNames.CONTACT).stream().map(NameAddr::parse).toList();
+            contacts = parsed;
         }
-        return values(HeaderNames.CONTACT).stream().map(NameAddr::parse).toList();
+        return parsed;
     }
 
     public boolean contactIsStar() {

@@ -30,15 +30,19 @@ public final class SipResponses {
         return new SipResponse(status, reason, headers, new byte[0]);
     }
 
-    static String tag(SipRequest request) {
-        String seed = request.callId() + "|" + request.from().tag().orElse("") + "|"
-                + request.vias().get(0).branch().orElse("");
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
+    });
+
+    static String tag(SipRequest request) {
+        String seed = request.callId() + "|" + request.from().tag().orElse("") + "|"
+                + request.vias().get(0).branch().orElse("");
+        byte[] digest = SHA256.get().digest(seed.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 6);
     }
 
     /**

@@ -27,7 +27,7 @@ public final class Vias {
                 continue;
             }
             List<String> values = Syntax.splitList(h.value());
-            Via top = Via.parse(values.get(0));
+            Via top = request.vias().get(0);
             boolean rport = top.params().containsKey("rport") && top.params().get("rport").isEmpty();
             boolean sameHost = top.host().equalsIgnoreCase(address);
             if (sameHost && !rport) {
@@ -43,7 +43,9 @@ public final class Vias {
             params.forEach((k, v) -> via.append(';').append(k).append(v.isEmpty() ? "" : "=" + v));
             values.set(0, via.toString());
             headers.set(i, new Header(HeaderNames.VIA, String.join(", ", values)));
-            return new SipRequest(request.method(), request.uri(), headers, request.body());
+            SipRequest stamped = new SipRequest(request.method(), request.uri(), headers, request.body());
+            stamped.copyParsed(request, new Via(via.toString(), top.transport(), top.host(), top.port(), params));
+            return stamped;
         }
         return request;
     }

@@ -148,17 +148,24 @@ public final class Proxy {
             boolean fromUs = request.from().sipUri().map(u -> domain.isOurDomain(u.host())).orElse(false);
             ResponseContext context = new ResponseContext(this, server, request);
             contexts.put(server, context);
-            CompletionStage<Optional<SipRequest>> authorized = outOfDialog && fromUs && digest.isPresent()
-                    ? workers.submit(() -> authenticate(server, request))
-                    : CompletableFuture.completedFuture(Optional.of(request));
+            boolean challenged = outOfDialog && fromUs && digest.isPresent();
+            // a request without credentials is challenged at once; checking credentials blocks: on the workers
+            CompletionStage<Optional<SipRequest>> authorized = !challenged
+                    ? CompletableFuture.completedFuture(Optional.of(request))
+                    : request.first("Proxy-Authorization").isEmpty() ? CompletableFuture.completedFuture(
+                            authenticate(server, request)) : workers.submit(() -> authenticate(server, request));
             authorized.thenCompose(checked -> checked.isEmpty() ? abandoned(context)
                     : locator.locate(checked.get()).thenAccept(target -> located(context, checked.get(), loopHash,
                             target)))
                     .whenComplete((ignored, failure) -> {
                         if (failure != null) {
-                            io.telesignal.core.work.Failures.unexpected(LOG, "event=sip_proxy outcome=error",
-                                    io.telesignal.core.work.Failures.cause(failure));
-                            context.fail(503, "Service Unavailable");
+                            Throwable cause = io.telesignal.core.work.Failures.cause(failure);
+                            if (cause instanceof io.telesignal.core.DomainException) {
+                                LOG.debug("event=sip_proxy outcome=busy kind={}", cause.getClass().getSimpleName());
+                            } else {
+                                io.telesignal.core.work.Failures.unexpected(LOG, "event=sip_proxy outcome=error", cause);
+                            }
+                            context.fail(503, "Service Unavailable", List.of(new Header("Retry-After", "1")));
                         }
                     });
         }
@@ -549,7 +556,7 @@ public final class Proxy {
 
     private static void respond(ServerTransaction server, int status, String reason, List<Header> extra) {
         server.respond(status, reason, extra);
-        LOG.debug("event=sip_answered method={} status={} transport={}", server.request().method(), status,
+        LOG.debug("event=sip_answered method={} status={} transport={}", server.method(), status,
                 server.flow().transport());
     }
 }

@@ -61,13 +61,18 @@ final class ResponseContext {
 
     /** Answers the request without branches (no one to send it to, refused). */
     void fail(int status, String reason) {
+        fail(status, reason, List.of());
+    }
+
+    /** The same with more headers (Retry-After). */
+    void fail(int status, String reason, List<Header> extra) {
         synchronized (this) {
             if (finalSent) {
                 return;
             }
             finalSent = true;
         }
-        server.respond(status, reason, List.of());
+        server.respond(status, reason, extra);
         proxy.finished(server, this);
         LOG.debug("event=sip_answered method={} status={}", request.method(), status);
     }

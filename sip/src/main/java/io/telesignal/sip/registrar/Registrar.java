@@ -198,19 +198,36 @@ public final class Registrar {
      * refresh (checked then against the location store, which any node may have refreshed it in).
      */
     private void registered(Binding binding) {
+        String id = binding.user().value() + "|" + binding.key();
+        io.telesignal.sip.transaction.Scheduler.Timer expiry = scheduler.schedule(
+                Duration.between(clock.instant(), binding.expiresAt()).plusMillis(500), () ->
+                        locations.bindingsOf(binding.user(), clock.instant()).thenAccept(live -> {
+                            if (live.stream().noneMatch(b -> b.key().equals(binding.key()))) {
+                                gone(binding.user(), binding.key());
+                            } else {
+                                expiries.remove(id); // refreshed through another node: its registrar watches it now
+                            }
+                        }));
+        io.telesignal.sip.transaction.Scheduler.Timer before = expiries.put(id, expiry);
+        if (before != null) {
+            before.cancel(); // a refresh: one timer per binding, and presence says available already
+            return;
+        }
         presence.update(binding.user(), presenceEndpoint(binding.user(), binding.key()),
                 new io.telesignal.core.presence.Presence(io.telesignal.core.presence.PresenceStatus.AVAILABLE, ""));
-        scheduler.schedule(Duration.between(clock.instant(), binding.expiresAt()).plusMillis(500), () ->
-                locations.bindingsOf(binding.user(), clock.instant()).thenAccept(live -> {
-                    if (live.stream().noneMatch(b -> b.key().equals(binding.key()))) {
-                        gone(binding.user(), binding.key());
-                    }
-                }));
     }
 
     private void gone(io.telesignal.core.identity.UserId user, String key) {
+        io.telesignal.sip.transaction.Scheduler.Timer expiry = expiries.remove(user.value() + "|" + key);
+        if (expiry != null) {
+            expiry.cancel();
+        }
         presence.endpointGone(user, presenceEndpoint(user, key));
     }
+
+    /** The bindings this node registered, each with the timer that checks it when its lifetime ends. */
+    private final java.util.concurrent.ConcurrentMap<String, io.telesignal.sip.transaction.Scheduler.Timer> expiries =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A binding's endpoint in presence: stable for its key, whatever node or flow refreshes it. */
     static EndpointId presenceEndpoint(io.telesignal.core.identity.UserId user, String key) {

@@ -18,7 +18,9 @@ public final class ServerTransaction {
 
     private final TransactionLayer layer;
     private final String key;
-    private final SipRequest request;
+    /** The request until a final response went: a finished transaction keeps only what it answers retransmissions with. */
+    private SipRequest request;
+    private final String method;
     private final Flow flow;
     private final boolean invite;
     private State state;
@@ -32,13 +34,19 @@ public final class ServerTransaction {
         this.layer = layer;
         this.key = key;
         this.request = request;
+        this.method = request.method();
         this.flow = flow;
         this.invite = request.method().equals("INVITE");
         this.state = invite ? State.PROCEEDING : State.TRYING;
     }
 
-    public SipRequest request() {
+    /** The request; null once a final response went (a finished transaction holds its answer, not its request). */
+    public synchronized SipRequest request() {
         return request;
+    }
+
+    public String method() {
+        return method;
     }
 
     public Flow flow() {
@@ -87,14 +95,23 @@ public final class ServerTransaction {
         }
     }
 
-    /** A response built from the request (Via, From, To with a tag, Call-ID, CSeq) and sent. */
+    /** A response built from the request (Via, From, To with a tag, Call-ID, CSeq) and sent; nothing once final. */
     public void respond(int status, String reason, List<io.telesignal.sip.message.Header> extra) {
-        respond(SipResponses.to(request, status, reason, extra));
+        SipRequest answered;
+        synchronized (this) {
+            answered = request;
+        }
+        if (answered != null) {
+            respond(SipResponses.to(answered, status, reason, extra));
+        }
     }
 
     private void send(SipResponse response) {
         lastResponse = response.encode();
         lastStatus = response.status();
+        if (lastStatus >= 200) {
+            request = null; // up to 32 s more of absorbing retransmissions: only the answer is needed for that
+        }
         flow.send(lastResponse);
     }
 

@@ -20,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIP over UDP (RFC 3261 §18): one datagram, one message. Each datagram is parsed on the event loop; a request's top
- * Via is stamped with where it came from (RFC 3581), and the flow answers to the packet's source.
+ * SIP over UDP (RFC 3261 §18): one datagram, one message. The socket's loop only reads; each datagram is parsed and
+ * handled on one of the server's loops chosen by its Call-ID, so that the cores share the work (a datagram socket is
+ * read by one thread) while the messages of one call keep their order. A request's top Via is stamped with where it
+ * came from (RFC 3581), and the flow answers to the packet's source.
  */
 public final class SipUdpTransport implements AutoCloseable, Connector {
     private static final Logger LOG = LoggerFactory.getLogger(SipUdpTransport.class);
@@ -30,6 +32,7 @@ public final class SipUdpTransport implements AutoCloseable, Connector {
     private final AddressLimiter limiter;
     private final AtomicLong received = new AtomicLong();
     private Channel channel;
+    private java.util.concurrent.Executor[] lanes;
 
     public SipUdpTransport(SipParser parser, SipHandler handler, AddressLimiter limiter) {
         this.parser = parser;
@@ -51,6 +54,9 @@ public final class SipUdpTransport implements AutoCloseable, Connector {
             throw new io.telesignal.net.http.ListenerBindException("sip-udp", host, port, bound.cause());
         }
         channel = bound.channel();
+        java.util.List<java.util.concurrent.Executor> executors = new java.util.ArrayList<>();
+        loops.io().forEach(executors::add);
+        lanes = executors.toArray(java.util.concurrent.Executor[]::new);
         InetSocketAddress address = (InetSocketAddress) channel.localAddress();
         LOG.info("event=listener_bound name=sip-udp address={}:{}", address.getAddress().getHostAddress(), address.getPort());
         return address;
@@ -65,10 +71,19 @@ public final class SipUdpTransport implements AutoCloseable, Connector {
         if (!limiter.allow(source.getAddress())) {
             return; // a flood over UDP is dropped silently: answering it would feed it
         }
-        Flow flow = new DatagramFlow(channel, source);
         if (isKeepalive(bytes)) {
             return; // RFC 5626 §4.4.1: STUN or CRLF keepalives on UDP need no SIP answer here
         }
+        Flow flow = new DatagramFlow(channel, source);
+        java.util.concurrent.Executor[] all = lanes;
+        if (all == null || all.length == 1) {
+            handle(bytes, source, flow);
+        } else {
+            all[Math.floorMod(callIdHash(bytes), all.length)].execute(() -> handle(bytes, source, flow));
+        }
+    }
+
+    private void handle(byte[] bytes, InetSocketAddress source, Flow flow) {
         SipMessage message;
         try {
             message = parser.parseDatagram(bytes);
@@ -81,6 +96,53 @@ public final class SipUdpTransport implements AutoCloseable, Connector {
         } else {
             handler.response((SipResponse) message, flow);
         }
+    }
+
+    /**
+     * A hash of the datagram's Call-ID value (its {@code Call-ID} or {@code i} line, any case), found without parsing;
+     * 0 when there is none (the parser will say what is wrong).
+     */
+    static int callIdHash(byte[] bytes) {
+        int n = bytes.length;
+        for (int i = 0; i < n - 2; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            int start = i + 1;
+            int nameEnd;
+            if (start + 7 < n && regionIgnoreCase(bytes, start, "call-id")) {
+                nameEnd = start + 7;
+            } else if ((bytes[start] == 'i' || bytes[start] == 'I') && start + 1 < n
+                    && (bytes[start + 1] == ':' || bytes[start + 1] == ' ' || bytes[start + 1] == '\t')) {
+                nameEnd = start + 1;
+            } else {
+                continue;
+            }
+            int j = nameEnd;
+            while (j < n && (bytes[j] == ' ' || bytes[j] == '\t')) {
+                j++;
+            }
+            if (j >= n || bytes[j] != ':') {
+                continue;
+            }
+            int hash = 1;
+            for (j++; j < n && bytes[j] != '\r' && bytes[j] != '\n'; j++) {
+                if (bytes[j] != ' ' && bytes[j] != '\t') {
+                    hash = 31 * hash + bytes[j];
+                }
+            }
+            return hash;
+        }
+        return 0;
+    }
+
+    private static boolean regionIgnoreCase(byte[] bytes, int at, String lower) {
+        for (int k = 0; k < lower.length(); k++) {
+            if (Character.toLowerCase((char) (bytes[at + k] & 0xff)) != lower.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isKeepalive(byte[] bytes) {

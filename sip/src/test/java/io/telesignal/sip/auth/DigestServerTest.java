@@ -105,6 +105,31 @@ class DigestServerTest {
     }
 
     @Test
+    void withCachedCredentialsARevokedDeviceAndADisabledUserAreRefusedAtOnce() {
+        DevicePasswords cachedDevices = new DevicePasswords(new InMemoryDevicePasswordStore(
+                id -> directory.findById(id).isPresent()), new DevicePasswords.Settings("clinic.example", 4096, 5, 16),
+                audit, clock, new SecureRandom(), Duration.ofMinutes(1));
+        DigestServer cached = new DigestServer(new DigestServer.Settings("clinic.example", Duration.ofMinutes(5),
+                new byte[32], List.of("SHA-256", "MD5"), Duration.ofMinutes(1)), accounts, cachedDevices,
+                new InMemoryNonceCounts(1000, System::nanoTime), throttle, audit, clock);
+        DevicePasswords.Created desk = cachedDevices.create(alice, "desk", Optional.empty(), "test");
+        String nonce = nonceOf(cached.challenges(false));
+        assertThat(cached.check(register(answer("MD5", "alice", desk.password().orElseThrow(), nonce, "00000001",
+                "sip:clinic.example")), "Authorization", "192.0.2.5")).isInstanceOf(DigestServer.Result.Authenticated.class);
+        // revoked through this node: the cached list is dropped, the next REGISTER is refused
+        cachedDevices.revoke(alice, desk.device().id(), "admin");
+        assertThat(cached.check(register(answer("MD5", "alice", desk.password().orElseThrow(), nonce, "00000002",
+                "sip:clinic.example")), "Authorization", "192.0.2.5")).isEqualTo(new DigestServer.Result.Challenge(false));
+        // a new one works at once, and a user disabled through this node is refused at once
+        String mobile = cachedDevices.create(alice, "mobile", Optional.empty(), "test").password().orElseThrow();
+        assertThat(cached.check(register(answer("MD5", "alice", mobile, nonce, "00000003", "sip:clinic.example")),
+                "Authorization", "192.0.2.5")).isInstanceOf(DigestServer.Result.Authenticated.class);
+        accounts.setEnabled(new Login("alice"), false, "admin");
+        assertThat(cached.check(register(answer("MD5", "alice", mobile, nonce, "00000004", "sip:clinic.example")),
+                "Authorization", "192.0.2.5")).isInstanceOf(DigestServer.Result.Refused.class);
+    }
+
+    @Test
     void aReplayedCountAStaleNonceAndAForgedOneAreChallengedAgain() {
         String nonce = nonceOf(digest.challenges(false));
         String credentials = answer("SHA-256", "alice", phone, nonce, "00000001", "sip:clinic.example");

@@ -153,4 +153,17 @@ class SipTransportsTest {
         byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
         return (SipResponse) parser.parse(bytes, 0, bytes.length, false);
     }
+
+    @Test
+    void datagramsOfOneCallShareALaneWhateverTheCallIdsSpelling() {
+        int hash = SipUdpTransport.callIdHash("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCall-ID: abc@host\r\n\r\n"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(SipUdpTransport.callIdHash("SIP/2.0 200 OK\r\ncall-id :abc@host\r\n\r\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(hash);
+        assertThat(SipUdpTransport.callIdHash("ACK sip:a@b SIP/2.0\r\ni:  abc@host \r\n\r\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(hash);
+        assertThat(SipUdpTransport.callIdHash("ACK sip:a@b SIP/2.0\r\nCall-ID: other\r\n".getBytes(StandardCharsets.UTF_8)))
+                .isNotEqualTo(hash);
+        assertThat(SipUdpTransport.callIdHash("ACK sip:a@b SIP/2.0\r\nInfo: x\r\n".getBytes(StandardCharsets.UTF_8))).isZero();
+    }
 }
