@@ -131,7 +131,11 @@ public final class DigestServer {
     public Result check(SipRequest request, String header, String remoteAddress) {
         Optional<Map<String, String>> found;
         try {
-            found = request.values(header).stream().map(DigestParams::parse)
+            // credentials of another scheme are no credentials here (RFC 4475 §3.3.7): challenged, not refused
+            found = request.values(header).stream()
+                    .filter(v -> v.strip().regionMatches(true, 0, "Digest", 0, 6)
+                            && (v.strip().length() == 6 || Character.isWhitespace(v.strip().charAt(6))))
+                    .map(DigestParams::parse)
                     .filter(p -> settings.realm().equals(p.get("realm"))).findFirst();
         } catch (SipParseException e) {
             return new Result.Refused(400, e.reason());

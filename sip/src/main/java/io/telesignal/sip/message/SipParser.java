@@ -193,7 +193,10 @@ public final class SipParser {
         }
         String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
         if (scheme.equals("sip") || scheme.equals("sips")) {
-            SipUri.parse(uri);
+            if (SipUri.parse(uri).headers().isPresent()) {
+                // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11)
+                throw SipParseException.malformed("the Request-URI has headers");
+            }
         } else if (!scheme.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) {
             throw SipParseException.malformed("the Request-URI's scheme is not a scheme");
         }

@@ -47,7 +47,8 @@ public final class SipResponses {
 
     /**
      * A response to a request that did not parse, from the raw header values a lenient scan finds (Via, From, To,
-     * Call-ID, CSeq copied as they are); null when there is nothing to address one to, or it was a response itself.
+     * Call-ID, CSeq copied as they are, those present); null without a Via and a CSeq (nothing to address and match
+     * one by), or when it was a response or an ACK itself.
      */
     public static byte[] toUnparsed(byte[] raw, int status, String reason) {
         String head = new String(raw, 0, Math.min(raw.length, 65536), StandardCharsets.ISO_8859_1);
@@ -61,7 +62,7 @@ public final class SipResponses {
         }
         StringBuilder out = new StringBuilder("SIP/2.0 ").append(status).append(' ')
                 .append(reason.replaceAll("[\\r\\n]", " ")).append("\r\n");
-        int copied = 0;
+        boolean cseq = false;
         boolean via = false;
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
@@ -76,11 +77,13 @@ public final class SipResponses {
                     continue;
                 }
                 out.append(name).append(": ").append(value).append("\r\n");
-                copied++;
+                cseq |= name.equals(HeaderNames.CSEQ);
                 via |= name.equals(HeaderNames.VIA);
             }
         }
-        if (!via || copied < 5) {
+        // a client matches a response by its top Via's branch and its CSeq method (RFC 3261 §17.1.3): with those two
+        // it is addressed and matched, whatever else the request lacked (RFC 4475 §3.3.1)
+        if (!via || !cseq) {
             return null;
         }
         out.append("Content-Length: 0\r\n\r\n");

@@ -87,6 +87,10 @@ public final class Registrar {
 
     /** The response to a REGISTER that came over {@code flow}. */
     public CompletionStage<SipResponse> register(SipRequest request, Flow flow) {
+        if (request.to().sipUri().isEmpty()) {
+            // an address of record is a SIP or SIPS URI (RFC 3261 §10.2, RFC 4475 §3.3.4), whoever asks
+            return done(reply(request, 400, "the To is not a SIP URI", List.of()));
+        }
         DigestServer.Result auth = digest.check(request, "Authorization", flow.remote().getAddress().getHostAddress());
         if (auth instanceof DigestServer.Result.Challenge challenge) {
             return done(reply(request, 401, "Unauthorized", digest.challenges(challenge.stale()).stream()
