@@ -58,9 +58,15 @@ public final class ClusterProcesses implements AutoCloseable {
      */
     public static ClusterProcesses start(Path dir, List<String> names, String balance, Map<String, String> env)
             throws Exception {
+        return start(dir, names, balance, env, name -> Map.of());
+    }
+
+    /** The same, with each node's own settings on top ({@code perNode} of its name: its SIP ports, say). */
+    public static ClusterProcesses start(Path dir, List<String> names, String balance, Map<String, String> env,
+            java.util.function.Function<String, Map<String, String>> perNode) throws Exception {
         ClusterProcesses cluster = new ClusterProcesses(TestDatabases.postgres(), TestRedis.settings());
         try {
-            cluster.startNodes(dir, names, env);
+            cluster.startNodes(dir, names, env, perNode);
             cluster.startProxy(dir, balance);
             return cluster;
         } catch (Exception | AssertionError e) {
@@ -69,7 +75,8 @@ public final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    private void startNodes(Path dir, List<String> names, Map<String, String> extra) throws Exception {
+    private void startNodes(Path dir, List<String> names, Map<String, String> extra,
+            java.util.function.Function<String, Map<String, String>> perNode) throws Exception {
         TestRedis.connect(redis).close();
         Path secret = Files.writeString(dir.resolve("jwt-hs256.key"), Base64.getEncoder().encodeToString(
                 "one secret for every node, 32 bytes or more".getBytes(StandardCharsets.US_ASCII)));
@@ -93,6 +100,7 @@ public final class ClusterProcesses implements AutoCloseable {
             env.put("TELESIGNAL_TOKENS_SECRET_FILE", secret.toString());
             env.put("TELESIGNAL_DATA_ENCRYPTION_KEY", DATA_KEY);
             env.putAll(extra);
+            env.putAll(perNode.apply(name));
             ServerProcess node = ServerProcess.start(env, "serve", "--data-dir", dir.resolve(name).toString());
             nodes.add(node);
             ports.add(port);
