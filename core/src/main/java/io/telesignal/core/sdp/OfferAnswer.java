@@ -51,7 +51,9 @@ public final class OfferAnswer {
         Direction mine = new Direction(scope, from, to);
         switch (type) {
             case "offer" -> {
-                if (offered.putIfAbsent(mine, Boolean.TRUE) != null) {
+                // a session that moved here from another node may resend an offer the old node had relayed and the
+                // peer answered already (the answer reached it before the resend): its offers are not held to that
+                if (offered.putIfAbsent(mine, Boolean.TRUE) != null && !unknown.contains(from)) {
                     throw SdpException.offerOutstanding();
                 }
             }
@@ -96,9 +98,9 @@ public final class OfferAnswer {
     }
 
     /**
-     * The offers an endpoint received are not known here (its session moved from another node): an answer from it
-     * with no offer known is let through unchecked, since this node cannot tell; offers it receives from now on are
-     * checked as usual.
+     * The offers an endpoint received and made are not known here (its session moved from another node): an answer from
+     * it with no offer known is let through unchecked, and so is an offer while one of its own seems unanswered, since
+     * this node cannot tell; offers it receives from now on are checked as usual.
      */
     public void unknown(String endpoint) {
         unknown.add(endpoint);

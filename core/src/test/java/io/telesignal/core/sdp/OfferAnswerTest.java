@@ -151,6 +151,18 @@ class OfferAnswerTest {
     }
 
     @Test
+    void aSessionThatMovedHereMayResendAnOfferItsOldNodeRelayed() {
+        // a's session came from a node that died: it resends its unacknowledged offer after b's answer to the first
+        // copy had reached it already; the resend is let through, and so is its next offer
+        offerAnswer.unknown("a");
+        assertThatCode(() -> offerAnswer.sent("c1", "a", "b", "offer", audioVideo)).doesNotThrowAnyException();
+        assertThatCode(() -> offerAnswer.sent("c1", "a", "b", "offer", audioVideo)).doesNotThrowAnyException();
+        // another endpoint is held to the rule as before
+        offer("c1", "c", "b", audioVideo);
+        assertThat(code(() -> offerAnswer.sent("c1", "c", "b", "offer", audioVideo))).isEqualTo("sdp_offer_outstanding");
+    }
+
+    @Test
     void anEndpointDoesNotOfferAgainWhileItsOfferIsUnansweredButGlareIsRelayedAndSettles() {
         offer("c1", "a", "b", audioVideo);
         assertThat(code(() -> offerAnswer.sent("c1", "a", "b", "offer", audioVideo))).isEqualTo("sdp_offer_outstanding");
