@@ -126,13 +126,9 @@ public final class SipFrontDoor implements SipHandler, TransactionUser {
         answer(transaction, 501, "Not Implemented", List.of(new Header("Allow", String.join(", ", allowed))));
     }
 
-    /** An OPTIONS asks this server when its Request-URI has no user (RFC 3261 §11) and no Route leads elsewhere. */
+    /** An OPTIONS asks this server itself, unless the proxy would route it elsewhere (a user, a Route). */
     private boolean forThisServer(SipRequest request) {
-        return request.sipUri().map(uri -> uri.user().isEmpty()).orElse(false)
-                && request.values(HeaderNames.ROUTE).stream().allMatch(route -> proxy.map(p -> {
-                    var parsed = io.telesignal.sip.message.NameAddr.parse(route).sipUri();
-                    return parsed.isPresent() && p.domain().isUs(parsed.get());
-                }).orElse(true));
+        return proxy.map(p -> p.addressedHere(request)).orElse(true);
     }
 
     private static void answer(ServerTransaction transaction, int status, String reason, List<Header> extra) {

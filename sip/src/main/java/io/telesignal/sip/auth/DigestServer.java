@@ -14,7 +14,6 @@ import io.telesignal.sip.message.SipParseException;
 import io.telesignal.sip.message.SipRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * SIP digest authentication (RFC 3261 §22, RFC 7616, RFC 8760) against device passwords, never the account password.
@@ -93,23 +90,13 @@ public final class DigestServer {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final io.telesignal.core.work.TtlCache<String, Optional<User>> users;
-    /** One HMAC per thread: getting and keying one for every nonce costs more than the nonce. */
-    private final ThreadLocal<Mac> macs;
+    private final io.telesignal.core.secrets.HmacSha256 hmac;
 
     public DigestServer(Settings settings, Accounts accounts, DevicePasswords devices, NonceCounts counts,
             SignInThrottle throttle, AuditTrail audit, Clock clock) {
         this.users = new io.telesignal.core.work.TtlCache<>(settings.userCacheTtl(), 100_000, System::nanoTime);
         accounts.onChange(changed -> users.invalidateAll()); // disabled here: refused at once
-        SecretKeySpec key = new SecretKeySpec(settings.secret(), "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(() -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-                return mac;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is a required JDK algorithm", e);
-            }
-        });
+        this.hmac = new io.telesignal.core.secrets.HmacSha256(settings.secret());
         this.settings = settings;
         this.accounts = accounts;
         this.devices = devices;
@@ -246,7 +233,7 @@ public final class DigestServer {
     }
 
     private byte[] mac(byte[] body) {
-        return macs.get().doFinal(body);
+        return hmac.mac(body);
     }
 
     static String hex(String algorithm, String input) {

@@ -2,15 +2,12 @@ package io.telesignal.sip.proxy;
 
 import io.telesignal.sip.transport.FlowKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Flow tokens (RFC 5626 §5.2): the flows a route leads through, sealed into the user part of a URI this node puts in
@@ -20,13 +17,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class FlowTokens {
     private static final int MAC_BYTES = 12;
-    private final SecretKeySpec key;
+    private final io.telesignal.core.secrets.HmacSha256 hmac;
 
+    /** @param secret 16 bytes or more, the same on every node */
     public FlowTokens(byte[] secret) {
-        if (secret.length < 16) {
-            throw new IllegalArgumentException("a flow token secret needs 16 bytes or more");
-        }
-        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.hmac = new io.telesignal.core.secrets.HmacSha256(secret);
     }
 
     /** A token naming these flows, in order. */
@@ -72,12 +67,6 @@ public final class FlowTokens {
     }
 
     private byte[] mac(byte[] body) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(key);
-            return Arrays.copyOf(hmac.doFinal(body), MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java platform has HmacSHA256", e);
-        }
+        return Arrays.copyOf(hmac.mac(body), MAC_BYTES);
     }
 }

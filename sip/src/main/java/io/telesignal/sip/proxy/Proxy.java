@@ -106,6 +106,17 @@ public final class Proxy {
         return domain;
     }
 
+    /**
+     * Whether a request is for this server itself rather than someone it routes to (an OPTIONS ping, RFC 3261 §11):
+     * a Request-URI without a user, and no Route that leads anywhere but here. A Route that does not parse leads
+     * nowhere here: the proxy refuses it when it routes.
+     */
+    public boolean addressedHere(SipRequest request) {
+        return request.sipUri().map(uri -> uri.user().isEmpty()).orElse(false)
+                && request.values(HeaderNames.ROUTE).stream()
+                        .allMatch(route -> Routes.uri(route).filter(domain::isUs).isPresent());
+    }
+
     /** Requests forwarded in a client transaction (one per branch). */
     public long forwarded() {
         return forwarded.get();
@@ -133,11 +144,11 @@ public final class Proxy {
             respond(server, 483, "Too Many Hops", List.of());
             return;
         }
-        if (looped(request)) {
+        String loopHash = loopHash(request);
+        if (looped(request, loopHash)) {
             respond(server, 482, "Loop Detected", List.of());
             return;
         }
-        String loopHash = loopHash(request);
         Routing routing = route(request, server.flow());
         if (routing instanceof Routing.Refuse refuse) {
             respond(server, refuse.status(), refuse.reason(), List.of());
@@ -194,6 +205,9 @@ public final class Proxy {
 
     Routing route(SipRequest request, Flow inbound) {
         List<String> routes = request.values(HeaderNames.ROUTE);
+        if (routes.stream().anyMatch(route -> Routes.uri(route).isEmpty())) {
+            return new Routing.Refuse(400, "a Route is not a SIP URI");
+        }
         String requestUri = request.uri();
         Optional<SipUri> ruri = request.sipUri();
         if (ruri.isEmpty()) {
@@ -422,15 +436,11 @@ public final class Proxy {
      * RFC 3261 §16.3 step 4: a Via of this node's whose hash is the request's own means the request came back
      * unchanged: a loop, not a spiral (a spiral comes back with another Request-URI, hence another hash).
      */
-    private boolean looped(SipRequest request) {
-        String hash = null;
+    private boolean looped(SipRequest request, String hash) {
         for (Via via : request.vias()) {
             String branch = via.branch().orElse("");
             if (!branch.startsWith(BRANCH_PREFIX) || !domain.isUs(via.host(), via.port())) {
                 continue;
-            }
-            if (hash == null) {
-                hash = loopHash(request);
             }
             int dot = branch.indexOf('.', BRANCH_PREFIX.length());
             if (dot > 0 && branch.substring(BRANCH_PREFIX.length(), dot).equals(hash)) {

@@ -15,8 +15,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.telesignal.net.transport.EventLoops;
 import io.telesignal.sip.message.SipParser;
-import io.telesignal.sip.message.SipRequest;
-import io.telesignal.sip.message.SipResponse;
+import io.telesignal.sip.message.SipMessage;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -255,19 +254,8 @@ public final class SipTcpTransport implements AutoCloseable, Connector {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object message) {
-            if (message instanceof SipRequest request) {
-                if (!limiter.allow(flow.remote().getAddress())) {
-                    if (!request.method().equals("ACK")) {
-                        flow.send(io.telesignal.sip.message.SipResponses.to(request, 503, "Service Unavailable",
-                                java.util.List.of(new io.telesignal.sip.message.Header("Retry-After", "1"))).encode());
-                    }
-                    return;
-                }
-                handler.request(io.telesignal.sip.message.Vias.stamp(request, flow.remote()), flow);
-            } else if (message instanceof SipResponse response) {
-                if (limiter.allow(flow.remote().getAddress())) {
-                    handler.response(response, flow);
-                }
+            if (message instanceof SipMessage parsed) {
+                Inbound.deliverLimited(parsed, flow, handler, limiter);
             } else if (message instanceof SipStreamDecoder.Refused refused) {
                 handler.refused(refused.reason(), refused.frame(), flow);
             } else if (message instanceof SipStreamDecoder.Unframeable lost) {

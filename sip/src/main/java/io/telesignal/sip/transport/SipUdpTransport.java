@@ -12,8 +12,6 @@ import io.telesignal.net.transport.EventLoops;
 import io.telesignal.sip.message.SipMessage;
 import io.telesignal.sip.message.SipParseException;
 import io.telesignal.sip.message.SipParser;
-import io.telesignal.sip.message.SipRequest;
-import io.telesignal.sip.message.SipResponse;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -71,7 +69,7 @@ public final class SipUdpTransport implements AutoCloseable, Connector {
         if (!limiter.allow(source.getAddress())) {
             return; // a flood over UDP is dropped silently: answering it would feed it
         }
-        if (isKeepalive(bytes)) {
+        if (Inbound.isKeepalive(bytes)) {
             return; // RFC 5626 §4.4.1: STUN or CRLF keepalives on UDP need no SIP answer here
         }
         Flow flow = new DatagramFlow(channel, source);
@@ -91,14 +89,9 @@ public final class SipUdpTransport implements AutoCloseable, Connector {
             handler.refused(e, bytes, flow);
             return;
         }
-        if (message instanceof SipRequest request) {
-            handler.request(io.telesignal.sip.message.Vias.stamp(request, source), flow);
-        } else {
-            handler.response((SipResponse) message, flow);
-        }
+        Inbound.deliver(message, flow, handler);
     }
-
-    /**
+   /**
      * A hash of the datagram's Call-ID value (its {@code Call-ID} or {@code i} line, any case), found without parsing;
      * 0 when there is none (the parser will say what is wrong).
      */
@@ -145,14 +138,6 @@ public final class SipUdpTransport implements AutoCloseable, Connector {
         return true;
     }
 
-    private static boolean isKeepalive(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** Datagrams to {@code address} from the listening socket (whose address the Via names, RFC 3261 §18.1.1). */
     @Override

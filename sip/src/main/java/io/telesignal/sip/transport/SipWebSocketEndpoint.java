@@ -4,17 +4,11 @@ import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.websocket.WebSocketConnection;
 import io.telesignal.net.websocket.WebSocketEndpoint;
 import io.telesignal.net.websocket.WebSocketHandler;
-import io.telesignal.sip.message.Header;
 import io.telesignal.sip.message.SipMessage;
 import io.telesignal.sip.message.SipParseException;
 import io.telesignal.sip.message.SipParser;
-import io.telesignal.sip.message.SipRequest;
-import io.telesignal.sip.message.SipResponse;
-import io.telesignal.sip.message.SipResponses;
-import io.telesignal.sip.message.Vias;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,8 +88,8 @@ public final class SipWebSocketEndpoint implements WebSocketEndpoint, Connector 
     }
 
     private void receive(byte[] bytes, Flow flow) {
-        if (isKeepalive(bytes)) {
-            return; // a CRLF keepalive (RFC 5626 §4.4.1 over WebSocket): nothing to answer
+        if (Inbound.isKeepalive(bytes)) {
+            return;
         }
         SipMessage message;
         try {
@@ -104,27 +98,7 @@ public final class SipWebSocketEndpoint implements WebSocketEndpoint, Connector 
             handler.refused(e, bytes, flow);
             return;
         }
-        if (message instanceof SipRequest request) {
-            if (!limiter.allow(flow.remote().getAddress())) {
-                if (!request.method().equals("ACK")) {
-                    flow.send(SipResponses.to(request, 503, "Service Unavailable",
-                            List.of(new Header("Retry-After", "1"))).encode());
-                }
-                return;
-            }
-            handler.request(Vias.stamp(request, flow.remote()), flow);
-        } else if (limiter.allow(flow.remote().getAddress())) {
-            handler.response((SipResponse) message, flow);
-        }
-    }
-
-    private static boolean isKeepalive(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        return true;
+        Inbound.deliverLimited(message, flow, handler, limiter);
     }
 
     /** Only the WebSocket a browser opened reaches it. */

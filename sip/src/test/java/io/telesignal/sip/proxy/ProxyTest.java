@@ -333,6 +333,12 @@ class ProxyTest {
                 "Proxy-Require: foo\r\n"))))).isEqualTo(420);
         assertThat(statusFor(request(text(invite("alice@clinic.example", "carol@elsewhere.example",
                 "Route: <sip:forged.token@192.0.2.1;lr>\r\n"))))).isEqualTo(403);
+        assertThat(statusFor(request(text(invite("alice@clinic.example", "carol@elsewhere.example",
+                "Route: <sip:next.example;lr\r\n"))))).as("a Route that does not parse").isEqualTo(400);
+        // an OPTIONS ping with such a Route is not taken for one to this server, and is refused as well
+        assertThat(statusFor(request(text(invite("alice@clinic.example", "carol@elsewhere.example",
+                "Route: <sip:next.example;lr\r\n")).replace("INVITE sip:alice@clinic.example", "OPTIONS sip:clinic.example")
+                .replace("CSeq: 1 INVITE", "CSeq: 1 OPTIONS")))).isEqualTo(400);
         // the same request back through this proxy: its Via carries the request's hash (§16.3 step 4)
         SipRequest first = invite("alice@clinic.example", "carol@elsewhere.example", "");
         String looped = text(first).replace("Via: SIP/2.0/UDP 198.51.100.20", "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-ts"

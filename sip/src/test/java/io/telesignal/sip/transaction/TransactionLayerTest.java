@@ -96,6 +96,11 @@ class TransactionLayerTest {
         requests.get(0).respond(200, "OK", List.of());
         layer.request(request("OPTIONS", "z9hG4bK1"), flow);
         assertThat(flow.sent).containsExactly("200", "200");
+        // final: the transaction keeps only its answer, and a later response from the TU is not sent
+        assertThat(requests.get(0).request()).isNull();
+        assertThat(requests.get(0).method()).isEqualTo("OPTIONS");
+        requests.get(0).respond(500, "Server Internal Error", List.of());
+        assertThat(flow.sent).containsExactly("200", "200");
         clock.advance(Duration.ofMillis(31_999));
         assertThat(layer.serverTransactions()).isEqualTo(1);
         clock.advance(Duration.ofMillis(1));

@@ -166,4 +166,26 @@ class SipTransportsTest {
                 .isNotEqualTo(hash);
         assertThat(SipUdpTransport.callIdHash("ACK sip:a@b SIP/2.0\r\nInfo: x\r\n".getBytes(StandardCharsets.UTF_8))).isZero();
     }
+
+    @Test
+    void aConnectionItCannotOpenAndOneThatClosedAreFlowsThatFailed() throws Exception {
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = probe.getLocalPort();
+        }
+        InetSocketAddress nobody = new InetSocketAddress("127.0.0.1", closed);
+        // nothing listens there: a next hop that cannot be reached (a 503 to the proxy)
+        assertThat(tcp.flow("TCP", nobody).toCompletableFuture().handle((flow, e) -> e).get(10,
+                java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(FlowFailedException.class,
+                        f -> assertThat(f.gone()).isFalse());
+        // a peer's connection that is not open: gone for good (430 to the proxy); over UDP any flow can be made
+        assertThat(tcp.existing(new FlowKey("TCP", nobody)).toCompletableFuture().handle((flow, e) -> e).get(10,
+                java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(FlowFailedException.class,
+                        f -> assertThat(f.gone()).isTrue());
+        assertThat(udp.existing(new FlowKey("UDP", nobody)).toCompletableFuture().get(10,
+                java.util.concurrent.TimeUnit.SECONDS).transport()).isEqualTo("UDP");
+        // a transport that does not run here
+        assertThat(new SipTransports().with("UDP", udp).flow("TLS", nobody).toCompletableFuture().handle((flow, e) -> e)
+                .get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(FlowFailedException.class);
+    }
 }
