@@ -4,17 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.telesignal.core.audit.AuditTrail;
-import io.telesignal.core.audit.InMemoryAuditLog;
-import io.telesignal.core.auth.InMemoryFailureCounters;
-import io.telesignal.core.auth.SignInThrottle;
 import io.telesignal.core.device.DevicePasswords;
-import io.telesignal.core.device.InMemoryDevicePasswordStore;
-import io.telesignal.core.device.InMemoryNonceCounts;
 import io.telesignal.core.directory.Accounts;
 import io.telesignal.core.directory.Argon2idHasher;
 import io.telesignal.core.directory.InMemoryDirectory;
-import io.telesignal.core.directory.PasswordHashes;
-import io.telesignal.core.directory.PasswordPolicy;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.identity.Role;
@@ -47,7 +40,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -188,18 +180,13 @@ class Rfc4475Test {
 
     // --- the application layer (§3.2, §3.3, §3.4) through the door, its registrar and proxy ---------------------
 
-    private final MutableClock clock = MutableClock.atEpochDay();
-    private final AuditTrail audit = new AuditTrail(new InMemoryAuditLog(), clock, 100);
-    private final InMemoryDirectory directory = new InMemoryDirectory();
-    private final Accounts accounts = new Accounts(directory, new PasswordHashes(Argon2idHasher.owaspDefaults(
-            new SecureRandom()), List.of()), PasswordPolicy.DEFAULT, audit, clock);
-    private final DevicePasswords devices = new DevicePasswords(new InMemoryDevicePasswordStore(
-            id -> directory.findById(id).isPresent()), new DevicePasswords.Settings("example.com", 4096, 5, 16),
-            audit, clock, new SecureRandom());
-    private final DigestServer digest = new DigestServer(new DigestServer.Settings("example.com",
-            Duration.ofMinutes(5), new byte[32], List.of("MD5")), accounts, devices,
-            new InMemoryNonceCounts(1000, System::nanoTime), new SignInThrottle(new InMemoryFailureCounters(100),
-                    SignInThrottle.Settings.defaults(), clock), audit, clock);
+    private final io.telesignal.sip.testing.SipUsers fixture = new io.telesignal.sip.testing.SipUsers("example.com");
+    private final MutableClock clock = fixture.clock;
+    private final AuditTrail audit = fixture.audit;
+    private final InMemoryDirectory directory = fixture.directory;
+    private final Accounts accounts = fixture.accounts;
+    private final DevicePasswords devices = fixture.devices;
+    private final DigestServer digest = fixture.digest(List.of("MD5"));
     private final InMemoryLocationStore locations = new InMemoryLocationStore();
     private final WorkerPool workers = new WorkerPool("test", 2, 100);
     private final SipDomain domain = new SipDomain("192.0.2.1", Set.of("example.com")).listening("UDP", 5060);
@@ -245,7 +232,7 @@ class Rfc4475Test {
     @AfterEach
     void close() {
         workers.close();
-        audit.close();
+        fixture.close();
     }
 
     /** The door's final answer to a message, as a transport hands it over; 0 when it sends none. */

@@ -38,13 +38,7 @@ class SipCallIT {
         passwords[1] = Cli.devicePassword(dataDir, "amy");
         passwords[2] = Cli.devicePassword(dataDir, "bob");
         int port = Ports.free();
-        Map<String, String> env = Map.of("TELESIGNAL_HTTP_PORT", String.valueOf(Ports.free()), "TELESIGNAL_HTTP_HOST",
-                "127.0.0.1", "TELESIGNAL_HTTP_TLS", "false",
-                "TELESIGNAL_SIP_ENABLED", "true", "TELESIGNAL_SIP_HOST", "127.0.0.1",
-                "TELESIGNAL_SIP_UDP_PORT", String.valueOf(port), "TELESIGNAL_SIP_TCP_PORT", String.valueOf(port),
-                "TELESIGNAL_SIP_TLS_PORT", "0",
-                // sipp reads the first challenge only, and knows MD5 only
-                "TELESIGNAL_SIP_DIGEST_ALGORITHMS", "MD5,SHA-256");
+        Map<String, String> env = Sipp.serverEnv(port, Ports.free(), "MD5,SHA-256");
         try (ServerProcess server = ServerProcess.start(env, "serve", "--data-dir", dataDir.toString())) {
             server.awaitLine(line -> line.contains("event=server_started"), Duration.ofSeconds(60));
             for (String transport : new String[] {"u1", "t1"}) {

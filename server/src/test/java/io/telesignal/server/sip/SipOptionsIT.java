@@ -23,10 +23,7 @@ class SipOptionsIT {
     void sippGetsItsOptionsAnsweredOverUdpAndTcp() throws Exception {
         Sipp.require("SipOptionsIT");
         int port = Ports.free();
-        Map<String, String> env = Map.of("TELESIGNAL_HTTP_PORT", "0", "TELESIGNAL_HTTP_HOST", "127.0.0.1",
-                "TELESIGNAL_SIP_ENABLED", "true", "TELESIGNAL_SIP_HOST", "127.0.0.1",
-                "TELESIGNAL_SIP_UDP_PORT", String.valueOf(port), "TELESIGNAL_SIP_TCP_PORT", String.valueOf(port),
-                "TELESIGNAL_SIP_TLS_PORT", "0");
+        Map<String, String> env = Sipp.serverEnv(port, 0, "SHA-256,MD5");
         try (ServerProcess server = ServerProcess.start(env, "serve", "--data-dir", dataDir.toString())) {
             String started = server.awaitLine(line -> line.contains("event=server_started"), Duration.ofSeconds(60));
             assertThat(started).contains("sip=udp:" + port + ",tcp:" + port);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.telesignal.server.testing.Cli;
 import io.telesignal.server.testing.Ports;
 import io.telesignal.server.testing.ServerProcess;
+import io.telesignal.server.testing.Sipp;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
@@ -15,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,24 +34,13 @@ class SipSoftphoneIT {
 
     @Test
     void twoBaresipPhonesCallEachOtherWithAudioBothWays() throws Exception {
-        if (!Files.isExecutable(BARESIP)) {
-            String message = "SipSoftphoneIT needs baresip (apt-get install baresip-core)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(message);
-            }
-            System.err.println("!!!!!!!! SKIPPING " + message);
-            Assumptions.abort(message);
-        }
+        Sipp.requireTool(BARESIP, "SipSoftphoneIT", "baresip-core");
         Cli.addUser(dir, "alice");
         Cli.addUser(dir, "bob");
         String alice = Cli.devicePassword(dir, "alice");
         String bob = Cli.devicePassword(dir, "bob");
         int port = Ports.free();
-        Map<String, String> env = Map.of("TELESIGNAL_HTTP_PORT", String.valueOf(Ports.free()), "TELESIGNAL_HTTP_HOST",
-                "127.0.0.1", "TELESIGNAL_HTTP_TLS", "false", "TELESIGNAL_SIP_ENABLED", "true",
-                "TELESIGNAL_SIP_HOST", "127.0.0.1", "TELESIGNAL_SIP_UDP_PORT", String.valueOf(port),
-                "TELESIGNAL_SIP_TCP_PORT", String.valueOf(port), "TELESIGNAL_SIP_TLS_PORT", "0",
-                "TELESIGNAL_SIP_DIGEST_ALGORITHMS", "MD5");
+        Map<String, String> env = Sipp.serverEnv(port, Ports.free(), "MD5");
         try (ServerProcess server = ServerProcess.start(env, "serve", "--data-dir", dir.toString())) {
             server.awaitLine(line -> line.contains("event=server_started"), Duration.ofSeconds(60));
             Path a = phone("alice", alice, port, 440);

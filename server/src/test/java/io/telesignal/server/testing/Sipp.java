@@ -19,10 +19,15 @@ public final class Sipp {
     private Sipp() {}
 
     public static void require(String test) {
-        if (Files.isExecutable(SIPP)) {
+        requireTool(SIPP, test, "sip-tester");
+    }
+
+    /** A tool from a Debian package a test needs: missing, it fails under CI and skips loudly elsewhere. */
+    public static void requireTool(Path tool, String test, String debianPackage) {
+        if (Files.isExecutable(tool)) {
             return;
         }
-        String message = test + " needs sipp (apt-get install sip-tester)";
+        String message = test + " needs " + tool.getFileName() + " (apt-get install " + debianPackage + ")";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail(message);
         }
@@ -83,5 +88,17 @@ public final class Sipp {
                     .matcher(output);
             return m.find() ? Integer.parseInt(m.group(1)) : 0;
         }
+    }
+
+    /**
+     * The environment of a packaged server with its SIP door on loopback: UDP and TCP on {@code sipPort}, TLS on any
+     * free port, plain HTTP on {@code httpPort}, challenges offering {@code digestAlgorithms} in that order (sipp
+     * reads the first only and knows MD5 only: {@code MD5,SHA-256}; baresip 1.0 needs {@code MD5} alone).
+     */
+    public static java.util.Map<String, String> serverEnv(int sipPort, int httpPort, String digestAlgorithms) {
+        return java.util.Map.of("TELESIGNAL_HTTP_PORT", String.valueOf(httpPort), "TELESIGNAL_HTTP_HOST", "127.0.0.1",
+                "TELESIGNAL_HTTP_TLS", "false", "TELESIGNAL_SIP_ENABLED", "true", "TELESIGNAL_SIP_HOST", "127.0.0.1",
+                "TELESIGNAL_SIP_UDP_PORT", String.valueOf(sipPort), "TELESIGNAL_SIP_TCP_PORT", String.valueOf(sipPort),
+                "TELESIGNAL_SIP_TLS_PORT", "0", "TELESIGNAL_SIP_DIGEST_ALGORITHMS", digestAlgorithms);
     }
 }

@@ -3,17 +3,10 @@ package io.telesignal.sip.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telesignal.core.audit.AuditTrail;
-import io.telesignal.core.audit.InMemoryAuditLog;
-import io.telesignal.core.auth.InMemoryFailureCounters;
-import io.telesignal.core.auth.SignInThrottle;
 import io.telesignal.core.device.DevicePasswords;
-import io.telesignal.core.device.InMemoryDevicePasswordStore;
-import io.telesignal.core.device.InMemoryNonceCounts;
 import io.telesignal.core.directory.Accounts;
 import io.telesignal.core.directory.Argon2idHasher;
 import io.telesignal.core.directory.InMemoryDirectory;
-import io.telesignal.core.directory.PasswordHashes;
-import io.telesignal.core.directory.PasswordPolicy;
 import io.telesignal.core.identity.EndpointId;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.NodeId;
@@ -43,7 +36,6 @@ import io.telesignal.sip.transport.FlowKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -66,18 +58,13 @@ import org.junit.jupiter.api.Test;
  */
 class ProxyTest {
     private static final SipParser PARSER = new SipParser(SipLimits.DEFAULTS);
-    private final MutableClock clock = MutableClock.atEpochDay();
-    private final AuditTrail audit = new AuditTrail(new InMemoryAuditLog(), clock, 100);
-    private final InMemoryDirectory directory = new InMemoryDirectory();
-    private final Accounts accounts = new Accounts(directory, new PasswordHashes(Argon2idHasher.owaspDefaults(
-            new SecureRandom()), List.of()), PasswordPolicy.DEFAULT, audit, clock);
-    private final DevicePasswords devices = new DevicePasswords(new InMemoryDevicePasswordStore(
-            id -> directory.findById(id).isPresent()), new DevicePasswords.Settings("clinic.example", 4096, 5, 16),
-            audit, clock, new SecureRandom());
-    private final DigestServer digest = new DigestServer(new DigestServer.Settings("clinic.example",
-            Duration.ofMinutes(5), new byte[32], List.of("MD5")), accounts, devices,
-            new InMemoryNonceCounts(1000, System::nanoTime), new SignInThrottle(new InMemoryFailureCounters(100),
-                    SignInThrottle.Settings.defaults(), clock), audit, clock);
+    private final io.telesignal.sip.testing.SipUsers fixture = new io.telesignal.sip.testing.SipUsers("clinic.example");
+    private final MutableClock clock = fixture.clock;
+    private final AuditTrail audit = fixture.audit;
+    private final InMemoryDirectory directory = fixture.directory;
+    private final Accounts accounts = fixture.accounts;
+    private final DevicePasswords devices = fixture.devices;
+    private final DigestServer digest = fixture.digest(List.of("MD5"));
     private final InMemoryLocationStore locations = new InMemoryLocationStore();
     private final WorkerPool workers = new WorkerPool("test", 2, 100);
     private final VirtualScheduler scheduler = new VirtualScheduler();
@@ -100,7 +87,7 @@ class ProxyTest {
     @AfterEach
     void close() {
         workers.close();
-        audit.close();
+        fixture.close();
     }
 
     /** Alice's phones registered through this node: each binding's Path leads to its flow. */

@@ -2,25 +2,15 @@ package io.telesignal.sip.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.audit.AuditTrail;
-import io.telesignal.core.audit.InMemoryAuditLog;
-import io.telesignal.core.auth.InMemoryFailureCounters;
-import io.telesignal.core.auth.SignInThrottle;
 import io.telesignal.core.device.DevicePasswords;
-import io.telesignal.core.device.InMemoryDevicePasswordStore;
-import io.telesignal.core.device.InMemoryNonceCounts;
 import io.telesignal.core.directory.Accounts;
 import io.telesignal.core.directory.Argon2idHasher;
-import io.telesignal.core.directory.InMemoryDirectory;
-import io.telesignal.core.directory.PasswordHashes;
-import io.telesignal.core.directory.PasswordPolicy;
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.identity.Role;
 import io.telesignal.core.identity.User;
 import io.telesignal.core.location.InMemoryLocationStore;
 import io.telesignal.core.testkit.MutableClock;
-import io.telesignal.sip.auth.DigestServer;
 import io.telesignal.sip.message.SipLimits;
 import io.telesignal.sip.message.SipParser;
 import io.telesignal.sip.message.SipRequest;
@@ -29,7 +19,6 @@ import io.telesignal.sip.transport.Flow;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import io.telesignal.core.location.Binding;
@@ -44,23 +33,17 @@ class RegistrarTest {
     private static final io.telesignal.sip.proxy.SipDomain EDGE = new io.telesignal.sip.proxy.SipDomain("192.0.2.1",
             Set.of("clinic.example")).listening("UDP", 5060).listening("TCP", 5060);
     private static final io.telesignal.sip.proxy.FlowTokens TOKENS = new io.telesignal.sip.proxy.FlowTokens(new byte[32]);
-    private final MutableClock clock = MutableClock.atEpochDay();
-    private final AuditTrail audit = new AuditTrail(new InMemoryAuditLog(), clock, 100);
-    private final InMemoryDirectory directory = new InMemoryDirectory();
-    private final Accounts accounts = new Accounts(directory, new PasswordHashes(Argon2idHasher.owaspDefaults(
-            new SecureRandom()), List.of()), PasswordPolicy.DEFAULT, audit, clock);
-    private final DevicePasswords devices = new DevicePasswords(new InMemoryDevicePasswordStore(
-            id -> directory.findById(id).isPresent()), new DevicePasswords.Settings("clinic.example", 4096, 5, 16),
-            audit, clock, new SecureRandom());
+    private final io.telesignal.sip.testing.SipUsers fixture = new io.telesignal.sip.testing.SipUsers("clinic.example");
+    private final MutableClock clock = fixture.clock;
+    private final Accounts accounts = fixture.accounts;
+    private final DevicePasswords devices = fixture.devices;
     private final InMemoryLocationStore locations = new InMemoryLocationStore();
     private final io.telesignal.core.presence.PresenceService presence = new io.telesignal.core.presence.PresenceService(
             new io.telesignal.core.presence.InMemoryPresenceStore(), clock);
     /** Timers the test runs when it says: the binding-expiry checks. */
     private final java.util.List<Runnable> timers = new java.util.ArrayList<>();
-    private final Registrar registrar = new Registrar(new Registrar.Settings(60, 3600, 7200), new DigestServer(
-            new DigestServer.Settings("clinic.example", Duration.ofMinutes(5), new byte[32]), accounts, devices,
-            new InMemoryNonceCounts(1000, System::nanoTime), new SignInThrottle(new InMemoryFailureCounters(100),
-                    SignInThrottle.Settings.defaults(), clock), audit, clock), locations, new NodeId("n1"), clock,
+    private final Registrar registrar = new Registrar(new Registrar.Settings(60, 3600, 7200), fixture.digest(
+            List.of("SHA-256", "MD5")), locations, new NodeId("n1"), clock,
             presence, (delay, task) -> {
                 timers.add(task);
                 return () -> timers.remove(task);
@@ -94,7 +77,7 @@ class RegistrarTest {
 
     @AfterEach
     void close() {
-        audit.close();
+        fixture.close();
     }
 
     private SipRequest register(String aor, String contacts, String authorization) {
