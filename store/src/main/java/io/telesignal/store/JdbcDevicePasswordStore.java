@@ -71,7 +71,8 @@ public final class JdbcDevicePasswordStore implements DevicePasswordStore {
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO device_passwords (id, user_id, label,"
                     + " sip_realm, sip_ha1_md5, sip_ha1_sha256, scram_stored_key, scram_server_key, created_at,"
-                    + " last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " last_used_at, scram_sha1_stored_key, scram_sha1_server_key)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, device.id());
                 insert.setString(2, device.user().value());
                 insert.setString(3, device.label());
@@ -82,6 +83,8 @@ public final class JdbcDevicePasswordStore implements DevicePasswordStore {
                 insert.setString(8, B64.encodeToString(device.scram().serverKey()));
                 insert.setObject(9, JdbcDirectory.utc(device.createdAt()));
                 insert.setObject(10, device.lastUsedAt().map(JdbcDirectory::utc).orElse(null));
+                insert.setString(11, device.scramSha1().map(k -> B64.encodeToString(k.storedKey())).orElse(null));
+                insert.setString(12, device.scramSha1().map(k -> B64.encodeToString(k.serverKey())).orElse(null));
                 insert.executeUpdate();
             }
             return CreateOutcome.CREATED;
@@ -93,17 +96,21 @@ public final class JdbcDevicePasswordStore implements DevicePasswordStore {
         return tx.read("list device passwords", c -> {
             try (PreparedStatement query = c.prepareStatement("SELECT d.id, d.label, d.sip_realm, d.sip_ha1_md5,"
                     + " d.sip_ha1_sha256, s.salt, s.iterations, d.scram_stored_key, d.scram_server_key, d.created_at,"
-                    + " d.last_used_at FROM device_passwords d JOIN device_scram s ON s.user_id = d.user_id"
+                    + " d.last_used_at, d.scram_sha1_stored_key, d.scram_sha1_server_key FROM device_passwords d JOIN device_scram s ON s.user_id = d.user_id"
                     + " WHERE d.user_id = ? ORDER BY d.created_at, d.id")) {
                 query.setString(1, user.value());
                 try (ResultSet rs = query.executeQuery()) {
                     List<DevicePassword> devices = new ArrayList<>();
                     while (rs.next()) {
                         OffsetDateTime used = rs.getObject(11, OffsetDateTime.class);
+                        String sha1Stored = rs.getString(12);
+                        Optional<ScramCredentials> sha1 = sha1Stored == null ? Optional.empty()
+                                : Optional.of(new ScramCredentials(UNB64.decode(rs.getString(6)), rs.getInt(7),
+                                        UNB64.decode(sha1Stored), UNB64.decode(rs.getString(13))));
                         devices.add(new DevicePassword(rs.getString(1), user, rs.getString(2),
                                 new SipDigestCredentials(rs.getString(3), rs.getString(4), rs.getString(5)),
                                 new ScramCredentials(UNB64.decode(rs.getString(6)), rs.getInt(7),
-                                        UNB64.decode(rs.getString(8)), UNB64.decode(rs.getString(9))),
+                                        UNB64.decode(rs.getString(8)), UNB64.decode(rs.getString(9))), sha1,
                                 rs.getObject(10, OffsetDateTime.class).toInstant(),
                                 Optional.ofNullable(used).map(OffsetDateTime::toInstant)));
                     }

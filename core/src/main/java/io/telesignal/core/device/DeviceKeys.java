@@ -1,19 +1,16 @@
 package io.telesignal.core.device;
 
-import io.telesignal.core.directory.Pbkdf2Hasher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The fast-hash material a device password turns into, the moment it is created (the password is then dropped):
  * <ul>
  *   <li>SIP digest HA1 for MD5 and SHA-256 (RFC 3261 §22.4, RFC 8760 §2) with the login as username;</li>
- *   <li>SCRAM-SHA-256 StoredKey and ServerKey (RFC 5802 §3, RFC 7677) under the user's salt and iteration
- *       count, the password SASLprep-ed (RFC 4013).</li>
+ *   <li>SCRAM-SHA-1 and SCRAM-SHA-256 StoredKey and ServerKey (RFC 5802 §3, RFC 7677) under the user's salt and
+ *       iteration count, the password SASLprep-ed (RFC 4013).</li>
  * </ul>
  * Never derived from an account password: a dump of this material then exposes only generated, revocable
  * device secrets. Hazard: the HA1 values are password-equivalent for SIP; never log them.
@@ -36,22 +33,13 @@ public final class DeviceKeys {
     }
 
     /** RFC 5802 §3: SaltedPassword, ClientKey, StoredKey, ServerKey. {@code prepared} is SASLprep-ed already. */
-    static ScramCredentials scram(String prepared, byte[] salt, int iterations) {
-        byte[] salted = Pbkdf2Hasher.derive(prepared.toCharArray(), salt, iterations, 32);
-        byte[] clientKey = hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
-        byte[] storedKey = digest("SHA-256", clientKey);
-        byte[] serverKey = hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
+    static ScramCredentials scram(ScramAlgorithm algorithm, String prepared, byte[] salt, int iterations) {
+        byte[] salted = algorithm.saltedPassword(prepared, salt, iterations);
+        byte[] clientKey = algorithm.hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
+        byte[] storedKey = algorithm.hash(clientKey);
+        byte[] serverKey = algorithm.hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
+        java.util.Arrays.fill(salted, (byte) 0);
         return new ScramCredentials(salt, iterations, storedKey, serverKey);
-    }
-
-    static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is a required JDK algorithm", e);
-        }
     }
 
     static byte[] digest(String algorithm, byte[] input) {

@@ -129,8 +129,10 @@ public final class DevicePasswords {
             for (int attempt = 0; attempt < 3; attempt++) {
                 ScramParameters parameters = store.scramParameters(user.id(), freshParameters());
                 DevicePassword device = new DevicePassword(id, user.id(), cleanLabel, sip,
-                        DeviceKeys.scram(prepared, parameters.salt(), parameters.iterations()), clock.instant(),
-                        Optional.empty());
+                        DeviceKeys.scram(ScramAlgorithm.SHA_256, prepared, parameters.salt(), parameters.iterations()),
+                        Optional.of(DeviceKeys.scram(ScramAlgorithm.SHA_1, prepared, parameters.salt(),
+                                parameters.iterations())),
+                        clock.instant(), Optional.empty());
                 switch (store.create(device, settings.maxPerUser())) {
                     case CREATED -> {
                         lists.invalidate(user.id());
@@ -179,14 +181,20 @@ public final class DevicePasswords {
     }
 
     /**
-     * RFC 5802 §3: the device password whose StoredKey the client's proof opens, if any: {@code ClientKey =
-     * ClientProof XOR HMAC(StoredKey, AuthMessage)} and {@code H(ClientKey) = StoredKey}. The caller answers with
-     * {@code HMAC(ServerKey, AuthMessage)} of the device returned. Audited as {@code auth.device}.
+     * RFC 5802 §3: the device password whose StoredKey for {@code algorithm} the client's proof opens, if any:
+     * {@code ClientKey = ClientProof XOR HMAC(StoredKey, AuthMessage)} and {@code H(ClientKey) = StoredKey}. The caller
+     * answers with {@code HMAC(ServerKey, AuthMessage)} of the device returned. Audited as {@code auth.device}.
      */
-    public Optional<DevicePassword> verifyScram(User user, byte[] authMessage, byte[] clientProof, String remoteAddress) {
+    public Optional<DevicePassword> verifyScram(User user, ScramAlgorithm algorithm, byte[] authMessage,
+            byte[] clientProof, String remoteAddress) {
         Optional<DevicePassword> match = Optional.empty();
         for (DevicePassword device : enabled(user)) {
-            byte[] clientSignature = DeviceKeys.hmac(device.scram().storedKey(), authMessage);
+            Optional<ScramCredentials> keys = device.scram(algorithm);
+            if (keys.isEmpty()) {
+                continue;
+            }
+            byte[] storedKey = keys.get().storedKey();
+            byte[] clientSignature = algorithm.hmac(storedKey, authMessage);
             if (clientSignature.length != clientProof.length) {
                 continue;
             }
@@ -194,12 +202,37 @@ public final class DevicePasswords {
             for (int i = 0; i < clientKey.length; i++) {
                 clientKey[i] = (byte) (clientProof[i] ^ clientSignature[i]);
             }
-            if (MessageDigest.isEqual(DeviceKeys.digest("SHA-256", clientKey), device.scram().storedKey())
-                    && match.isEmpty()) {
+            if (MessageDigest.isEqual(algorithm.hash(clientKey), storedKey) && match.isEmpty()) {
                 match = Optional.of(device);
             }
         }
-        return checked(user, match, "scram", remoteAddress);
+        return checked(user, match, algorithm.mechanism().toLowerCase(java.util.Locale.ROOT), remoteAddress);
+    }
+
+    /**
+     * A plain password (SASL PLAIN, under TLS only) checked against the user's device passwords: SCRAM-SHA-256's
+     * StoredKey is derived from it under the user's salt, so the password itself is never stored. Costs one PBKDF2
+     * run. Audited as {@code auth.device}.
+     */
+    public Optional<DevicePassword> verifyPlain(User user, char[] password, String remoteAddress) {
+        Optional<ScramParameters> parameters = store.scramParameters(user.id());
+        String prepared;
+        try {
+            prepared = SaslPrep.prepare(password);
+        } catch (InvalidPasswordException e) {
+            prepared = null;
+        }
+        Optional<DevicePassword> match = Optional.empty();
+        if (parameters.isPresent() && prepared != null) {
+            byte[] storedKey = DeviceKeys.scram(ScramAlgorithm.SHA_256, prepared, parameters.get().salt(),
+                    parameters.get().iterations()).storedKey();
+            for (DevicePassword device : enabled(user)) {
+                if (MessageDigest.isEqual(storedKey, device.scram().storedKey()) && match.isEmpty()) {
+                    match = Optional.of(device);
+                }
+            }
+        }
+        return checked(user, match, "plain", remoteAddress);
     }
 
     /**

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
-/** RFC 5802 §3 / RFC 7677: what a SCRAM-SHA-256 server keeps instead of the password. */
+/** RFC 5802 §3 / RFC 7677: what a SCRAM server keeps instead of the password, for one {@link ScramAlgorithm}. */
 public record ScramCredentials(byte[] salt, int iterations, byte[] storedKey, byte[] serverKey) {
     public ScramCredentials {
         Objects.requireNonNull(salt, "salt");

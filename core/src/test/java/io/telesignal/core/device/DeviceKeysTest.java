@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.telesignal.core.directory.InvalidPasswordException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class DeviceKeysTest {
@@ -27,30 +24,6 @@ class DeviceKeysTest {
                 .isEqualTo("8ca523f5e9506fed4657c9700eebdbec");
         assertThat(hex("SHA-256", sha256 + tail + hex("SHA-256", "GET:/dir/index.html")))
                 .isEqualTo("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
-    }
-
-    @Test
-    void scramKeysMatchRfc7677Example() throws Exception {
-        // RFC 7677 §3: user "user", password "pencil"; the server signature proves StoredKey and ServerKey
-        byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
-        ScramCredentials scram = DeviceKeys.scram("pencil", salt, 4096);
-        String nonce = "rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
-        String authMessage = "n=user,r=rOprNGfwEbeRWgbNEkqO,r=" + nonce + ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r="
-                + nonce;
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(scram.serverKey(), "HmacSHA256"));
-        byte[] serverSignature = mac.doFinal(authMessage.getBytes(StandardCharsets.US_ASCII));
-
-        assertThat(Base64.getEncoder().encodeToString(serverSignature))
-                .isEqualTo("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
-        byte[] proof = Base64.getDecoder().decode("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
-        mac.init(new SecretKeySpec(scram.storedKey(), "HmacSHA256"));
-        byte[] clientSignature = mac.doFinal(authMessage.getBytes(StandardCharsets.US_ASCII));
-        byte[] clientKey = new byte[proof.length];
-        for (int i = 0; i < proof.length; i++) {
-            clientKey[i] = (byte) (proof[i] ^ clientSignature[i]);
-        }
-        assertThat(MessageDigest.getInstance("SHA-256").digest(clientKey)).isEqualTo(scram.storedKey());
     }
 
     @Test

@@ -83,7 +83,9 @@ public abstract class DevicePasswordStoreContract {
         server[1] = (byte) id.hashCode();
         return new DevicePassword(id, user, "label " + id,
                 new SipDigestCredentials("telesignal", "md5-" + id, "sha256-" + id),
-                new ScramCredentials(p.salt(), p.iterations(), stored, server), T0.isBefore(at) ? at : T0,
-                Optional.empty());
+                new ScramCredentials(p.salt(), p.iterations(), stored, server),
+                Optional.of(new ScramCredentials(p.salt(), p.iterations(), java.util.Arrays.copyOf(stored, 20),
+                        java.util.Arrays.copyOf(server, 20))),
+                T0.isBefore(at) ? at : T0, Optional.empty());
     }
 }

@@ -98,15 +98,15 @@ class DevicePasswordsTest {
         ScramParameters parameters = devices.scramParameters(alice).orElseThrow();
         byte[] authMessage = "n=alice,r=abc,r=abcdef,s=c2FsdA==,i=4096,c=biws,r=abcdef".getBytes(StandardCharsets.US_ASCII);
 
-        Optional<DevicePassword> byMobile = devices.verifyScram(alice, authMessage,
+        Optional<DevicePassword> byMobile = devices.verifyScram(alice, ScramAlgorithm.SHA_256, authMessage,
                 clientProof(mobile.password().orElseThrow(), parameters, authMessage), "192.0.2.1");
         assertThat(byMobile).map(DevicePassword::id).contains(mobile.device().id());
         // the server's signature comes from the matched device's ServerKey (RFC 5802 §3)
-        assertThat(DeviceKeys.hmac(byMobile.get().scram().serverKey(), authMessage))
-                .isEqualTo(DeviceKeys.hmac(serverKey(mobile.password().get(), parameters), authMessage));
-        assertThat(devices.verifyScram(alice, authMessage, clientProof(desk, parameters), "192.0.2.1"))
+        assertThat(ScramAlgorithm.SHA_256.hmac(byMobile.get().scram().serverKey(), authMessage))
+                .isEqualTo(ScramAlgorithm.SHA_256.hmac(serverKey(mobile.password().get(), parameters), authMessage));
+        assertThat(devices.verifyScram(alice, ScramAlgorithm.SHA_256, authMessage, clientProof(desk, parameters), "192.0.2.1"))
                 .as("the proof is bound to the auth message").isEmpty();
-        assertThat(devices.verifyScram(alice, authMessage, clientProof("not the password!!", parameters, authMessage),
+        assertThat(devices.verifyScram(alice, ScramAlgorithm.SHA_256, authMessage, clientProof("not the password!!", parameters, authMessage),
                 "192.0.2.1")).isEmpty();
         assertThat(events()).endsWith("auth.device:OK:null", "auth.device:FAILED:bad_credentials",
                 "auth.device:FAILED:bad_credentials");
@@ -114,13 +114,42 @@ class DevicePasswordsTest {
                 .extracting(DevicePassword::lastUsedAt).containsExactly(Optional.of(clock.instant()));
         // used again within the minute: accepted, its last use and the audit trail left as they are
         int before = events().size();
-        assertThat(devices.verifyScram(alice, authMessage, clientProof(mobile.password().orElseThrow(), parameters,
+        assertThat(devices.verifyScram(alice, ScramAlgorithm.SHA_256, authMessage, clientProof(mobile.password().orElseThrow(), parameters,
                 authMessage), "192.0.2.1")).isPresent();
         assertThat(events()).hasSize(before);
         clock.advance(java.time.Duration.ofMinutes(2));
-        assertThat(devices.verifyScram(alice, authMessage, clientProof(mobile.password().orElseThrow(), parameters,
+        assertThat(devices.verifyScram(alice, ScramAlgorithm.SHA_256, authMessage, clientProof(mobile.password().orElseThrow(), parameters,
                 authMessage), "192.0.2.1")).isPresent();
         assertThat(events()).hasSize(before + 1).endsWith("auth.device:OK:null");
+    }
+
+    @Test
+    void scramSha1AndPlainCheckTheSameDevicePasswords() throws Exception {
+        DevicePasswords.Created client = devices.create(alice, "xmpp client", Optional.empty(), "cli");
+        String password = client.password().orElseThrow();
+        ScramParameters parameters = devices.scramParameters(alice).orElseThrow();
+        byte[] authMessage = "n=alice,r=x,r=xy,s=c2FsdA==,i=4096,c=biws,r=xy".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(devices.verifyScram(alice, ScramAlgorithm.SHA_1, authMessage,
+                sha1ClientProof(password, parameters, authMessage), "192.0.2.1")).map(DevicePassword::id)
+                .contains(client.device().id());
+        assertThat(devices.verifyScram(alice, ScramAlgorithm.SHA_1, authMessage,
+                sha1ClientProof("not the password!!", parameters, authMessage), "192.0.2.1")).isEmpty();
+        assertThat(devices.verifyScram(alice, ScramAlgorithm.SHA_256, authMessage,
+                sha1ClientProof(password, parameters, authMessage), "192.0.2.1")).as("a SHA-1 proof for SHA-256").isEmpty();
+        assertThat(devices.verifyPlain(alice, password.toCharArray(), "192.0.2.1")).map(DevicePassword::id)
+                .contains(client.device().id());
+        assertThat(devices.verifyPlain(alice, "not the password!!".toCharArray(), "192.0.2.1")).isEmpty();
+        assertThat(devices.verifyPlain(alice.withEnabled(false), password.toCharArray(), "192.0.2.1")).isEmpty();
+        assertThat(events()).endsWith("auth.device:FAILED:bad_credentials", "auth.device:FAILED:bad_credentials",
+                "auth.device:FAILED:bad_credentials", "auth.device:FAILED:account_disabled");
+
+        // a device password stored before SCRAM-SHA-1 material was kept: SHA-256 and PLAIN only
+        DevicePassword old = client.device();
+        DevicePassword withoutSha1 = new DevicePassword(old.id(), old.user(), old.label(), old.sipDigest(), old.scram(),
+                Optional.empty(), old.createdAt(), old.lastUsedAt());
+        assertThat(withoutSha1.scram(ScramAlgorithm.SHA_1)).isEmpty();
+        assertThat(withoutSha1.scram(ScramAlgorithm.SHA_256)).contains(old.scram());
     }
 
     @Test
@@ -175,8 +204,8 @@ class DevicePasswordsTest {
     /** A SCRAM-SHA-256 client's proof (RFC 5802 §3), computed from the password as a client does. */
     private static byte[] clientProof(String password, ScramParameters p, byte[] authMessage) {
         byte[] salted = Pbkdf2Hasher.derive(password.toCharArray(), p.salt(), p.iterations(), 32);
-        byte[] clientKey = DeviceKeys.hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
-        byte[] signature = DeviceKeys.hmac(DeviceKeys.digest("SHA-256", clientKey), authMessage);
+        byte[] clientKey = hmac("HmacSHA256", salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
+        byte[] signature = hmac("HmacSHA256", DeviceKeys.digest("SHA-256", clientKey), authMessage);
         byte[] proof = new byte[clientKey.length];
         for (int i = 0; i < proof.length; i++) {
             proof[i] = (byte) (clientKey[i] ^ signature[i]);
@@ -190,7 +219,30 @@ class DevicePasswordsTest {
 
     private static byte[] serverKey(String password, ScramParameters p) {
         byte[] salted = Pbkdf2Hasher.derive(password.toCharArray(), p.salt(), p.iterations(), 32);
-        return DeviceKeys.hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
+        return hmac("HmacSHA256", salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A SCRAM-SHA-1 client's proof, computed with the JDK's PBKDF2WithHmacSHA1 as a client does. */
+    private static byte[] sha1ClientProof(String password, ScramParameters p, byte[] authMessage) throws Exception {
+        byte[] salted = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1").generateSecret(
+                new javax.crypto.spec.PBEKeySpec(password.toCharArray(), p.salt(), p.iterations(), 160)).getEncoded();
+        byte[] clientKey = hmac("HmacSHA1", salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
+        byte[] signature = hmac("HmacSHA1", MessageDigest.getInstance("SHA-1").digest(clientKey), authMessage);
+        byte[] proof = new byte[clientKey.length];
+        for (int i = 0; i < proof.length; i++) {
+            proof[i] = (byte) (clientKey[i] ^ signature[i]);
+        }
+        return proof;
+    }
+
+    private static byte[] hmac(String algorithm, byte[] key, byte[] data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance(algorithm);
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, algorithm));
+            return mac.doFinal(data);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String hex(String algorithm, String input) {
