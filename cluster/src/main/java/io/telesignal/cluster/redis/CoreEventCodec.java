@@ -15,6 +15,7 @@ import io.telesignal.core.consultation.ParticipantsChanged;
 import io.telesignal.core.consultation.WaitingRoomChanged;
 import io.telesignal.core.presence.PresenceChanged;
 import io.telesignal.core.routing.CoreEvent;
+import io.telesignal.core.routing.DoorMessage;
 import java.util.Map;
 
 /**
@@ -29,7 +30,8 @@ public final class CoreEventCodec {
             "admission", AdmissionChanged.class,
             "chat", ChatPosted.class,
             "signal", CallSignal.class,
-            "presence", PresenceChanged.class);
+            "presence", PresenceChanged.class,
+            "door", DoorMessage.class);
 
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())

@@ -56,7 +56,9 @@ class CoreEventCodecTest {
                 new CallSignal(c, new UserId("u1"), new EndpointId("websocket-s1"), null, null, false,
                         new CallSignal.Hangup("done")),
                 new PresenceChanged(new UserPresence(new UserId("u1"), new Presence(PresenceStatus.AVAILABLE, ""), 1),
-                        new UserPresence(new UserId("u1"), new Presence(PresenceStatus.BUSY, "in a call"), 2), 42));
+                        new UserPresence(new UserId("u1"), new Presence(PresenceStatus.BUSY, "in a call"), 2), 42),
+                new io.telesignal.core.routing.DoorMessage(io.telesignal.core.identity.FrontDoor.XMPP, "stanza",
+                        "<message xmlns=\"jabber:client\"><body>h\u00e9 &amp; \"q\"</body></message>"));
         for (CoreEvent event : events) {
             assertThat(roundTrip(event)).as(event.getClass().getSimpleName()).isEqualTo(event);
         }

@@ -26,6 +26,7 @@ public record ServerConfig(
         Optional<String> publicUrl,
         Management management,
         Sip sip,
+        Xmpp xmpp,
         DataEncryption dataEncryption,
         TlsSettings tls,
         JdbcSettings store,
@@ -92,6 +93,13 @@ public record ServerConfig(
      * @param idleTimeout a TCP connection silent this long is closed
      * @param ratePerAddress messages a second from one address (UDP: more are dropped; TCP: 503 Retry-After)
      */
+    /**
+     * The XMPP front door: client connections on {@code port} (STARTTLS required) and, when {@code directTls}, on
+     * {@code directTlsPort} with TLS from the first byte; the stream and session settings in {@code settings}.
+     */
+    public record Xmpp(boolean enabled, String host, int port, boolean directTls, int directTlsPort,
+            io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections) {}
+
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
             int burstPerAddress, io.telesignal.sip.registrar.Registrar.Settings registrar, Duration nonceLifetime,
@@ -215,7 +223,7 @@ public record ServerConfig(
         if (publicUrl.isPresent() && !publicUrl.get().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
             throw new ConfigException("http.publicUrl", "must be an http(s) URL without query or fragment");
         }
-        return new ServerConfig(dataDir, nodeId, http, allowPlain, publicUrl, management(r), sip(r), new DataEncryption(r.optionalString("dataEncryption.key"),
+        return new ServerConfig(dataDir, nodeId, http, allowPlain, publicUrl, management(r), sip(r), xmpp(r), new DataEncryption(r.optionalString("dataEncryption.key"),
                 r.optionalPath("dataEncryption.keyFile").orElse(dataDir.resolve("secrets").resolve("data-kek.key"))),
                 tls, store,
                 r.bool("store.migrateOnStart"), r.bool("store.h2Encryption"), directory, tokens, workers, signaling, ice(r),
@@ -272,6 +280,27 @@ public record ServerConfig(
             throw new ConfigException("store.url", "cluster mode needs PostgreSQL: the embedded H2 cannot be shared");
         }
         return new Cluster(enabled, heartbeat, timeout, grace, redis);
+    }
+
+    private static Xmpp xmpp(ConfigReader r) {
+        int rate = r.integer("xmpp.stanzaRate", 1, 1_000_000);
+        int burst = r.integer("xmpp.stanzaBurst", 1, 10_000_000);
+        if (burst < rate) {
+            throw new ConfigException("xmpp.stanzaBurst", "must be at least xmpp.stanzaRate");
+        }
+        String domain = r.string("xmpp.domain").strip().toLowerCase(java.util.Locale.ROOT);
+        if (domain.isEmpty() || domain.length() > 253
+                || !domain.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.')) {
+            throw new ConfigException("xmpp.domain", "must be a DNS domain name");
+        }
+        return new Xmpp(r.bool("xmpp.enabled"), r.string("xmpp.host"), r.integer("xmpp.port", 0, 65535),
+                r.bool("xmpp.directTls"), r.integer("xmpp.directTlsPort", 0, 65535),
+                new io.telesignal.xmpp.XmppSettings(domain, r.integer("xmpp.maxStanzaBytes", 10_000, 16 * 1024 * 1024),
+                        r.integer("xmpp.maxDepth", 2, 1000), r.integer("xmpp.maxAuthAttempts", 2, 5),
+                        r.duration("xmpp.authFailureDelay", Duration.ZERO, Duration.ofSeconds(30)),
+                        r.integer("xmpp.maxSessionsPerUser", 1, 1000), r.bool("xmpp.plain"), rate, burst),
+                r.duration("xmpp.idleTimeout", Duration.ofSeconds(10), Duration.ofDays(1)),
+                r.integer("xmpp.maxConnections", 1, 1_000_000));
     }
 
     private static Sip sip(ConfigReader r) {

@@ -55,11 +55,13 @@ public final class Signaling implements AutoCloseable {
 
     /** Hashes passwords for sign-in, apart from the shared workers. */
     private final WorkerPool hashing;
+    private final Router router;
 
     private Signaling(ConsultationService consultations, SignalingFrontDoor frontDoor, RestApi restApi, ChatService chat,
             ScheduledExecutorService jobs, Optional<ClusterMode> cluster, Optional<NodeWatch> nodeWatch,
-            DeadNodeCleanup cleanup, NodeId node, WorkerPool hashing) {
+            DeadNodeCleanup cleanup, NodeId node, WorkerPool hashing, Router router) {
         this.hashing = hashing;
+        this.router = router;
         this.cleanup = cleanup;
         this.node = node;
         this.consultations = consultations;
@@ -213,7 +215,7 @@ public final class Signaling implements AutoCloseable {
                 services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry(),
                 node.value(), drain, frontDoor.tokenSignIn(), hashing, services.devicePasswords(),
                 publicBase(config)), chat,
-                jobs, cluster, nodeWatch, cleanup, node, hashing);
+                jobs, cluster, nodeWatch, cleanup, node, hashing, router);
     }
 
     /**
@@ -255,6 +257,11 @@ public final class Signaling implements AutoCloseable {
     }
 
     /** Cluster mode's shared state, when on. */
+    /** Where endpoints of every door are delivered to, on this node or another. */
+    Router router() {
+        return router;
+    }
+
     Optional<ClusterMode> cluster() {
         return cluster;
     }

@@ -42,6 +42,7 @@ public final class TelesignalServer {
     private final HttpListener http;
     private final Optional<HttpListener> management;
     private volatile Optional<SipDoor> sip = Optional.empty();
+    private volatile Optional<XmppDoor> xmpp = Optional.empty();
     private final Optional<ServerCertificate> certificate;
     private final Signaling signaling;
     private volatile boolean stopping;
@@ -87,6 +88,7 @@ public final class TelesignalServer {
         Optional<HttpListener> managementListener = Optional.empty();
         HttpListener publicListener = null;
         SipDoor sipDoor = null;
+        XmppDoor xmppDoor = null;
         try {
             if (demo) {
                 DemoUsers.seed(services.accounts(), console);
@@ -150,13 +152,20 @@ public final class TelesignalServer {
                 metrics.watch(sipDoor);
                 self[0].sip = Optional.of(sipDoor);
             }
+            if (config.xmpp().enabled()) {
+                // STARTTLS and direct TLS with the certificate HTTPS uses (made or loaded the same way when HTTPS is off)
+                io.netty.handler.ssl.SslContext xmppTls = sslContext.orElseGet(() -> TlsContexts.server(
+                        new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols()));
+                xmppDoor = XmppDoor.start(config, loops, services, signaling, workers, clock, xmppTls, metrics.registry());
+                self[0].xmpp = Optional.of(xmppDoor);
+            }
 
             services.audit().recordNow(AuditEvent.of("server.started", "system", Outcome.OK).subject(config.nodeId()));
-            LOG.info("event=server_started version={} node={} listeners={}://{}:{} management={} sip={} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
+            LOG.info("event=server_started version={} node={} listeners={}://{}:{} management={} sip={} xmpp={} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
                     version, config.nodeId(), config.http().tls() ? "https" : "http",
                     bound.getAddress().getHostAddress(), bound.getPort(), managementBound == null ? "off"
                             : "http://" + managementBound.getAddress().getHostAddress() + ":" + managementBound.getPort(),
-                    sipDoor == null ? "off" : sipDoor.describe(),
+                    sipDoor == null ? "off" : sipDoor.describe(), xmppDoor == null ? "off" : xmppDoor.describe(),
                     config.dataDir().toAbsolutePath(),
                     config.store().isH2() ? "h2" : "postgresql", loops.transport().name().toLowerCase(java.util.Locale.ROOT),
                     ioThreads,
@@ -166,6 +175,9 @@ public final class TelesignalServer {
             managementListener.ifPresent(listener -> listener.drain(Duration.ZERO));
             if (sipDoor != null) {
                 sipDoor.close();
+            }
+            if (xmppDoor != null) {
+                xmppDoor.close();
             }
             if (publicListener != null) {
                 publicListener.drain(Duration.ZERO);
@@ -194,6 +206,10 @@ public final class TelesignalServer {
     /** The SIP listeners, when the SIP door is enabled. */
     public Optional<SipDoor> sip() {
         return sip;
+    }
+
+    public Optional<XmppDoor> xmpp() {
+        return xmpp;
     }
 
     /** The management listener's address (/metrics, /healthz, /readyz), when it is enabled. */
@@ -231,6 +247,7 @@ public final class TelesignalServer {
         // reconnect elsewhere), half for requests in flight, then each later step gets a share of what is left
         http.stopAccepting();
         sip.ifPresent(SipDoor::close);
+        xmpp.ifPresent(XmppDoor::close);
         signaling.drain(timeout.dividedBy(4));
         // requests in flight are answered while the store and the cluster's shared state are still there
         boolean clean = http.drain(timeout.dividedBy(2));

@@ -1,0 +1,79 @@
+package io.telesignal.server.wiring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.net.metrics.FrontDoorMetrics;
+import io.telesignal.net.transport.EventLoops;
+import io.telesignal.server.config.ServerConfig;
+import io.telesignal.xmpp.sasl.DeviceSignIn;
+import io.telesignal.xmpp.stream.C2sSession;
+import io.telesignal.xmpp.stream.StanzaRouter;
+import io.telesignal.xmpp.transport.XmppTcpTransport;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The XMPP front door on the server's event loops: its listeners (5222 with STARTTLS, 5223 with direct TLS), sign-in
+ * with device passwords, and its resources as core endpoints, so that a stanza reaches a resource on any node.
+ */
+public final class XmppDoor implements AutoCloseable {
+    private final XmppTcpTransport tcp;
+    private final Optional<XmppTcpTransport> directTls;
+    private InetSocketAddress tcpAddress;
+    private InetSocketAddress directTlsAddress;
+
+    private XmppDoor(ServerConfig config, StoreServices services, Signaling signaling, WorkerPool workers, Clock clock,
+            SslContext tls, MeterRegistry registry) {
+        ServerConfig.Xmpp settings = config.xmpp();
+        DeviceSignIn signIn = new DeviceSignIn(services.accounts(), services.devicePasswords(),
+                signaling.frontDoor().tokenSignIn().throttle(), services.audit(),
+                services.derivedSecret("xmpp-scram-salt"));
+        StanzaRouter router = new StanzaRouter(signaling.router(), services.accounts(), workers,
+                settings.settings().maxSessionsPerUser(), clock);
+        C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
+                signaling.frontDoor().presenceService(), workers, new SecureRandom());
+        // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
+        FrontDoorMetrics metrics = new FrontDoorMetrics(registry, "xmpp");
+        this.tcp = new XmppTcpTransport(false, tls, context, metrics, settings.idleTimeout(), settings.maxConnections());
+        this.directTls = settings.directTls() ? Optional.of(new XmppTcpTransport(true, tls, context, metrics,
+                settings.idleTimeout(), settings.maxConnections())) : Optional.empty();
+    }
+
+    static XmppDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
+            WorkerPool workers, Clock clock, SslContext tls, MeterRegistry registry) {
+        ServerConfig.Xmpp settings = config.xmpp();
+        XmppDoor started = new XmppDoor(config, services, signaling, workers, clock, tls, registry);
+        try {
+            started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.port());
+            if (started.directTls.isPresent()) {
+                started.directTlsAddress = started.directTls.get().bind(loops, settings.host(), settings.directTlsPort());
+            }
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        return started;
+    }
+
+    public InetSocketAddress tcpAddress() {
+        return tcpAddress;
+    }
+
+    public Optional<InetSocketAddress> directTlsAddress() {
+        return Optional.ofNullable(directTlsAddress);
+    }
+
+    /** For the start-up line: {@code tcp:5222,tls:5223}. */
+    String describe() {
+        return "tcp:" + tcpAddress.getPort() + (directTlsAddress == null ? "" : ",tls:" + directTlsAddress.getPort());
+    }
+
+    @Override
+    public void close() {
+        tcp.close();
+        directTls.ifPresent(XmppTcpTransport::close);
+    }
+}

@@ -1,0 +1,126 @@
+package io.telesignal.server.xmpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.net.tls.TlsContexts;
+import io.telesignal.server.testing.LoopbackServer;
+import io.telesignal.server.wiring.TelesignalServer;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.MessageBuilder;
+import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.ping.PingManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Smack 4.4 (Maven Central), a real XMPP client nobody on the team wrote, against the server in-process: SCRAM-SHA-1
+ * over STARTTLS with device passwords, and over direct TLS; a message from one user to the other; a ping.
+ */
+class XmppSmackTest {
+    @TempDir
+    Path dir;
+    private TelesignalServer server;
+    private String alicePassword;
+    private String bobPassword;
+    private SSLContext trust;
+    private javax.net.ssl.X509TrustManager trustManager;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = LoopbackServer.start(dir, "xmpp.enabled", "true", "xmpp.port", "0", "xmpp.directTlsPort", "0",
+                "xmpp.host", "127.0.0.1", "xmpp.authFailureDelay", "0s");
+        alicePassword = device("alice");
+        bobPassword = device("bob");
+        Path certificate = dir.resolve("tls").resolve("selfsigned-cert.pem");
+        trust = TlsContexts.trustingOnly(certificate);
+        java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        store.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(certificate)) {
+            store.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        trustManager = (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
+    }
+
+    private String device(String login) {
+        User user = server.services().accounts().addWithoutPassword(new Login(login), login, Set.of(Role.PROVIDER), "test");
+        return server.services().devicePasswords().create(user, "xmpp", Optional.empty(), "test").password().orElseThrow();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private XMPPTCPConnection connect(String login, String password, String resource, boolean directTls) throws Exception {
+        XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain("localhost").setHost("127.0.0.1").setUsernameAndPassword(login, password)
+                .setResource(resource).addEnabledSaslMechanism("SCRAM-SHA-1").setCustomX509TrustManager(trustManager);
+        if (directTls) {
+            config.setPort(server.xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort())
+                    .setSocketFactory(trust.getSocketFactory()).setSecurityMode(SecurityMode.disabled);
+        } else {
+            config.setPort(server.xmpp().orElseThrow().tcpAddress().getPort()).setSecurityMode(SecurityMode.required);
+        }
+        XMPPTCPConnection connection = new XMPPTCPConnection(config.build());
+        connection.setReplyTimeout(10_000);
+        connection.connect().login();
+        return connection;
+    }
+
+    @Test
+    void twoSmackClientsSignInWithDevicePasswordsAndExchangeAMessage() throws Exception {
+        XMPPTCPConnection alice = connect("alice", alicePassword, "phone", false);
+        XMPPTCPConnection bob = connect("bob", bobPassword, "desk", true);
+        try {
+            assertThat(alice.isSecureConnection()).isTrue();
+            assertThat(alice.getUser().toString()).isEqualTo("alice@localhost/phone");
+            assertThat(bob.getUser().toString()).isEqualTo("bob@localhost/desk");
+
+            BlockingQueue<Message> received = new ArrayBlockingQueue<>(10);
+            bob.addAsyncStanzaListener(stanza -> received.add((Message) stanza),
+                    stanza -> stanza instanceof Message m && m.getBody() != null);
+            Message message = MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("bob@localhost"))
+                    .ofType(Message.Type.chat).setBody("the lab results are in").build();
+            alice.sendStanza(message);
+            Message got = received.poll(10, TimeUnit.SECONDS);
+            assertThat(got).isNotNull();
+            assertThat(got.getBody()).isEqualTo("the lab results are in");
+            assertThat(got.getFrom().toString()).as("stamped by the server").isEqualTo("alice@localhost/phone");
+
+            assertThat(PingManager.getInstanceFor(alice).pingMyServer()).isTrue();
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    @Test
+    void aWrongDevicePasswordIsRefused() {
+        assertThatThrownBy(() -> connect("alice", "not the device password", "x", false))
+                .isInstanceOf(SASLErrorException.class).hasMessageContaining("not-authorized");
+        assertThatThrownBy(() -> connect("nobody", "whatever password", "x", false))
+                .isInstanceOfAny(SASLErrorException.class, SmackException.class);
+    }
+}

@@ -1,0 +1,691 @@
+package io.telesignal.xmpp.stream;
+
+import io.telesignal.core.device.ScramAlgorithm;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.User;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.presence.Presence;
+import io.telesignal.core.presence.PresenceService;
+import io.telesignal.core.presence.PresenceStatus;
+import io.telesignal.core.routing.CoreEvent;
+import io.telesignal.core.routing.DeliveryOutcome;
+import io.telesignal.core.routing.DoorMessage;
+import io.telesignal.core.routing.EndpointSink;
+import io.telesignal.xmpp.XmppSettings;
+import io.telesignal.xmpp.sasl.DeviceSignIn;
+import io.telesignal.xmpp.sasl.ScramExchange;
+import io.telesignal.xmpp.xml.StreamErrorCondition;
+import io.telesignal.xmpp.xml.StreamErrorException;
+import io.telesignal.xmpp.xml.XmlElement;
+import io.telesignal.xmpp.xml.XmlStreamParser;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client-to-server XMPP session (RFC 6120, RFC 6121), whatever carries it: stream headers, mandatory TLS, SASL
+ * against device passwords, resource binding, then stanzas with their {@code from} stamped by the server and routed
+ * through {@link StanzaRouter}. Runs on its connection's event loop; store and credential work goes to the worker pool
+ * and comes back on the loop.
+ */
+public final class C2sSession implements XmlStreamParser.Handler {
+    static final String TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
+    static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
+    static final String BIND_NS = "urn:ietf:params:xml:ns:xmpp-bind";
+    static final String SESSION_NS = "urn:ietf:params:xml:ns:xmpp-session";
+    static final String STREAMS_NS = "urn:ietf:params:xml:ns:xmpp-streams";
+    static final String STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+    static final String PING_NS = "urn:xmpp:ping";
+    static final String DISCO_INFO_NS = "http://jabber.org/protocol/disco#info";
+    static final String DISCO_ITEMS_NS = "http://jabber.org/protocol/disco#items";
+    private static final String CLIENT = XmlStreamParser.CLIENT_NS;
+    private static final Logger LOG = LoggerFactory.getLogger(C2sSession.class);
+
+    /** What a node shares among its sessions. */
+    public record Context(XmppSettings settings, DeviceSignIn signIn, StanzaRouter router, PresenceService presence,
+            io.telesignal.core.work.WorkerPool workers, SecureRandom random) {}
+
+    private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
+
+    private final Context context;
+    private final Link link;
+    private final XmppSettings settings;
+    private final StanzaBucket bucket;
+    private Stage stage;
+    private boolean headerSent;
+    private ScramExchange scram;
+    private boolean authenticating;
+    private int failedAttempts;
+    private User user;
+    private Jid jid;
+    private EndpointId endpoint;
+    private XmlElement lastPresence;
+
+    public C2sSession(Context context, Link link) {
+        this.context = context;
+        this.link = link;
+        this.settings = context.settings();
+        this.bucket = new StanzaBucket(settings.stanzaRate(), settings.stanzaBurst(), System::nanoTime);
+        this.stage = link.secure() || !link.canStartTls() ? Stage.SASL : Stage.TLS;
+    }
+
+    /** The bound address, once there is one. */
+    public Optional<Jid> jid() {
+        return Optional.ofNullable(jid);
+    }
+
+    // ---- stream level
+
+    @Override
+    public void streamOpened(XmlElement header) throws StreamErrorException {
+        sendHeader();
+        String to = header.attr("to");
+        if (to == null || !Jid.parse(to).map(j -> j.local().isEmpty() && j.resource().isEmpty()
+                && j.domain().equals(settings.domain())).orElse(false)) {
+            throw new StreamErrorException(StreamErrorCondition.HOST_UNKNOWN, "this server is " + settings.domain());
+        }
+        String version = header.attr("version");
+        if (version == null || !version.startsWith("1.")) {
+            throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_VERSION, "version 1.0 only");
+        }
+        XmlElement.Builder features = XmlElement.builder("features", XmlElement.STREAM_NS);
+        switch (stage) {
+            case TLS -> features.add(XmlElement.builder("starttls", TLS_NS).add("required", TLS_NS).build());
+            case SASL -> {
+                XmlElement.Builder mechanisms = XmlElement.builder("mechanisms", SASL_NS);
+                mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-256");
+                mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-1");
+                if (settings.plain()) {
+                    mechanisms.textChild("mechanism", SASL_NS, "PLAIN");
+                }
+                features.add(mechanisms.build());
+            }
+            case BIND -> features.add(XmlElement.empty("bind", BIND_NS))
+                    .add(XmlElement.builder("session", SESSION_NS).add("optional", SESSION_NS).build());
+            default -> throw new StreamErrorException(StreamErrorCondition.CONFLICT, "stream already bound");
+        }
+        link.send(features.build());
+    }
+
+    private void sendHeader() {
+        if (!headerSent) {
+            headerSent = true;
+            byte[] id = new byte[12];
+            context.random().nextBytes(id);
+            link.openStream(Base64.getUrlEncoder().withoutPadding().encodeToString(id), settings.domain());
+        }
+    }
+
+    /** A stream restarts (after STARTTLS or SASL): the next header is answered with a new one. */
+    private void restartStream() {
+        headerSent = false;
+    }
+
+    @Override
+    public void streamClosed() {
+        close(null);
+    }
+
+    /** Ends the stream with this error (RFC 6120 §4.9): header first if none was sent, then the error, then the end. */
+    public void fail(StreamErrorException error) {
+        if (stage == Stage.CLOSED) {
+            return;
+        }
+        sendHeader();
+        XmlElement.Builder body = XmlElement.builder("error", XmlElement.STREAM_NS)
+                .add(error.condition().elementName(), STREAMS_NS);
+        if (error.getMessage() != null) {
+            body.add(XmlElement.builder("text", STREAMS_NS).attr("xml:lang", "en").text(error.getMessage()).build());
+        }
+        link.send(body.build());
+        LOG.info("event=xmpp_stream_error condition={} user={} remote={}", error.condition().elementName(),
+                user == null ? "-" : user.id().value(), link.remoteAddress());
+        close(error.condition());
+    }
+
+    /** The stream ends (its close, or an error): the end is written, the resource unbound, its presence withdrawn. */
+    public void close(StreamErrorCondition reason) {
+        if (stage != Stage.CLOSED) {
+            link.closeStream();
+            release();
+        }
+    }
+
+    /** The transport closed under the session. */
+    public void transportClosed() {
+        release();
+    }
+
+    private void release() {
+        if (stage == Stage.CLOSED) {
+            return;
+        }
+        boolean bound = stage == Stage.BOUND && jid != null;
+        stage = Stage.CLOSED;
+        if (bound) {
+            if (lastPresence != null) {
+                broadcastOwn(XmlElement.builder("presence", CLIENT).attr("type", "unavailable").build());
+            }
+            context.router().unbind(user.id(), jid.resource());
+            context.presence().endpointGone(user.id(), endpoint);
+            LOG.info("event=xmpp_unbound user={} endpoint={}", user.id().value(), endpoint.value());
+        }
+    }
+
+    @Override
+    public void element(XmlElement element) throws StreamErrorException {
+        switch (stage) {
+            case TLS -> startTls(element);
+            case SASL -> sasl(element);
+            case BIND -> bind(element);
+            case BOUND -> stanza(element);
+            case CLOSED -> { }
+        }
+    }
+
+    // ---- TLS
+
+    private void startTls(XmlElement element) throws StreamErrorException {
+        if (!element.is("starttls", TLS_NS)) {
+            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "STARTTLS is required first");
+        }
+        link.send(XmlElement.empty("proceed", TLS_NS));
+        link.startTls();
+        stage = Stage.SASL;
+        restartStream();
+    }
+
+    // ---- SASL (RFC 6120 §6)
+
+    private void sasl(XmlElement element) throws StreamErrorException {
+        if (!element.namespace().equals(SASL_NS)) {
+            throw new StreamErrorException(StreamErrorCondition.NOT_AUTHORIZED, "authenticate first");
+        }
+        if (authenticating) {
+            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "one SASL step at a time");
+        }
+        switch (element.name()) {
+            case "auth" -> auth(element);
+            case "response" -> response(element);
+            case "abort" -> {
+                scram = null;
+                saslFailure("aborted", false);
+            }
+            default -> throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "not a SASL element");
+        }
+    }
+
+    private void auth(XmlElement auth) throws StreamErrorException {
+        String mechanism = String.valueOf(auth.attr("mechanism"));
+        Optional<byte[]> initial = decode(auth.text());
+        if (initial.isEmpty()) {
+            saslFailure("incorrect-encoding", true);
+            return;
+        }
+        Optional<ScramAlgorithm> algorithm = ScramAlgorithm.byMechanism(mechanism);
+        if (algorithm.isPresent()) {
+            scram = new ScramExchange(algorithm.get());
+            String username;
+            try {
+                username = scram.clientFirst(initial.get());
+            } catch (IllegalArgumentException e) {
+                scram = null;
+                saslFailure(e.getMessage(), true);
+                return;
+            }
+            if (!ownAuthzid(scram.authzid(), username)) {
+                scram = null;
+                saslFailure("invalid-authzid", true);
+                return;
+            }
+            work(() -> context.signIn().scramParameters(username), parameters -> {
+                byte[] challenge = scram.serverFirst(parameters, context.random());
+                link.send(XmlElement.builder("challenge", SASL_NS)
+                        .text(Base64.getEncoder().encodeToString(challenge)).build());
+            });
+        } else if (mechanism.equals("PLAIN") && settings.plain() && link.secure()) {
+            plain(initial.get());
+        } else {
+            saslFailure("invalid-mechanism", false);
+        }
+    }
+
+    private void response(XmlElement response) throws StreamErrorException {
+        if (scram == null) {
+            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "no SASL exchange in progress");
+        }
+        Optional<byte[]> message = decode(response.text());
+        if (message.isEmpty()) {
+            scram = null;
+            saslFailure("incorrect-encoding", true);
+            return;
+        }
+        ScramExchange exchange = scram;
+        ScramExchange.Final last;
+        try {
+            last = exchange.clientFinal(message.get());
+        } catch (IllegalArgumentException e) {
+            scram = null;
+            saslFailure(e.getMessage(), true);
+            return;
+        }
+        String username = exchange.username();
+        work(() -> context.signIn().scram(username, exchange.algorithm(), last.authMessage(), last.proof(),
+                link.remoteAddress()), outcome -> {
+            scram = null;
+            if (outcome instanceof DeviceSignIn.Outcome.SignedIn in) {
+                byte[] serverKey = in.device().scram(exchange.algorithm()).orElseThrow().serverKey();
+                succeed(in.user(), exchange.serverFinal(serverKey, last.authMessage()));
+            } else {
+                saslFailure(((DeviceSignIn.Outcome.Refused) outcome).condition(), true);
+            }
+        });
+    }
+
+    /** RFC 4616: {@code [authzid] NUL authcid NUL passwd}. */
+    private void plain(byte[] message) throws StreamErrorException {
+        String text = new String(message, StandardCharsets.UTF_8);
+        String[] parts = text.split("\0", -1);
+        if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
+            saslFailure("malformed-request", true);
+            return;
+        }
+        if (!ownAuthzid(parts[0], parts[1])) {
+            saslFailure("invalid-authzid", true);
+            return;
+        }
+        char[] password = parts[2].toCharArray();
+        work(() -> {
+            try {
+                return context.signIn().plain(parts[1], password, link.remoteAddress());
+            } finally {
+                java.util.Arrays.fill(password, '\0');
+            }
+        }, outcome -> {
+            if (outcome instanceof DeviceSignIn.Outcome.SignedIn in) {
+                succeed(in.user(), new byte[0]);
+            } else {
+                saslFailure(((DeviceSignIn.Outcome.Refused) outcome).condition(), true);
+            }
+        });
+    }
+
+    /** An authorization identity is allowed only when it is the authenticating user's own bare JID. */
+    private boolean ownAuthzid(String authzid, String username) {
+        return authzid.isEmpty() || Jid.parse(authzid).map(j -> j.isBare() && j.domain().equals(settings.domain())
+                && j.local().equalsIgnoreCase(username)).orElse(false);
+    }
+
+    private void succeed(User signedIn, byte[] additional) {
+        user = signedIn;
+        link.send(XmlElement.builder("success", SASL_NS)
+                .text(additional.length == 0 ? "" : Base64.getEncoder().encodeToString(additional)).build());
+        stage = Stage.BIND;
+        restartStream();
+        link.restartStream();
+        LOG.info("event=xmpp_authenticated user={} remote={}", signedIn.id().value(), link.remoteAddress());
+    }
+
+    /**
+     * A SASL failure, answered after {@code xmpp.authFailureDelay} when it was a wrong credential; the stream ends
+     * with {@code policy-violation} after {@code xmpp.maxAuthAttempts} of them.
+     */
+    private void saslFailure(String condition, boolean counts) throws StreamErrorException {
+        XmlElement failure = XmlElement.builder("failure", SASL_NS).add(condition, SASL_NS).build();
+        if (!counts) {
+            link.send(failure);
+            return;
+        }
+        failedAttempts++;
+        authenticating = true;
+        link.loop().schedule(() -> {
+            authenticating = false;
+            if (stage != Stage.SASL) {
+                return;
+            }
+            link.send(failure);
+            if (failedAttempts >= settings.maxAuthAttempts()) {
+                fail(new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts"));
+            }
+        }, settings.authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Optional<byte[]> decode(String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty() || trimmed.equals("=")) {
+            return Optional.of(new byte[0]);
+        }
+        try {
+            return Optional.of(Base64.getDecoder().decode(trimmed));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Runs {@code task} on the worker pool, then {@code then} on the loop; a failure ends the stream. */
+    private <T> void work(java.util.function.Supplier<T> task, ThrowingConsumer<T> then) {
+        authenticating = true;
+        context.workers().submit(task).whenCompleteAsync((result, error) -> {
+            authenticating = false;
+            if (stage == Stage.CLOSED) {
+                return;
+            }
+            try {
+                if (error != null) {
+                    LOG.warn("event=xmpp_work_failed user={} error={}", user == null ? "-" : user.id().value(),
+                            error.getClass().getSimpleName());
+                    throw new StreamErrorException(StreamErrorCondition.INTERNAL_SERVER_ERROR, "try again later");
+                }
+                then.accept(result);
+            } catch (StreamErrorException e) {
+                fail(e);
+            }
+        }, link.loop());
+    }
+
+    @FunctionalInterface
+    private interface ThrowingConsumer<T> {
+        void accept(T value) throws StreamErrorException;
+    }
+
+    // ---- resource binding (RFC 6120 §7)
+
+    private void bind(XmlElement element) throws StreamErrorException {
+        if (!element.is("iq", CLIENT) || !"set".equals(element.attr("type")) || element.child("bind", BIND_NS).isEmpty()) {
+            throw new StreamErrorException(StreamErrorCondition.NOT_AUTHORIZED, "bind a resource first");
+        }
+        String id = element.attr("id");
+        String requested = element.child("bind", BIND_NS).orElseThrow().child("resource", BIND_NS)
+                .map(XmlElement::text).orElse("").strip();
+        String resource = requested.isEmpty() ? generatedResource() : requested;
+        Optional<Jid> full = Jid.parse(user.login().value() + "@" + settings.domain() + "/" + resource);
+        if (full.isEmpty() || resource.length() > 256) {
+            link.send(error(element, "modify", "bad-request", null));
+            return;
+        }
+        stage = Stage.BOUND; // nothing else is read until the binding is answered
+        authenticating = true;
+        EndpointId id2 = StanzaRouter.endpointOf(user.id(), resource);
+        context.router().bind(user, resource, sink(), link.remoteAddress()).whenCompleteAsync((outcome, error) -> {
+            authenticating = false;
+            if (stage == Stage.CLOSED) {
+                if (error == null && outcome == StanzaRouter.BindOutcome.BOUND) {
+                    context.router().unbind(user.id(), resource);
+                }
+                return;
+            }
+            if (error != null || outcome != StanzaRouter.BindOutcome.BOUND) {
+                stage = Stage.BIND;
+                link.send(error != null ? error(element, "wait", "internal-server-error", null)
+                        : error(element, "cancel", "resource-constraint", null));
+                return;
+            }
+            jid = full.get();
+            endpoint = id2;
+            link.send(XmlElement.builder("iq", CLIENT).attr("type", "result").attr("id", id)
+                    .add(XmlElement.builder("bind", BIND_NS).textChild("jid", BIND_NS, jid.toString()).build()).build());
+            LOG.info("event=xmpp_bound user={} endpoint={}", user.id().value(), endpoint.value());
+        }, link.loop());
+    }
+
+    private String generatedResource() {
+        byte[] bytes = new byte[9];
+        context.random().nextBytes(bytes);
+        return "telesignal-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Where the core hands this resource its routed stanzas, from any thread. */
+    private EndpointSink sink() {
+        return event -> {
+            CompletableFuture<DeliveryOutcome> taken = new CompletableFuture<>();
+            link.loop().execute(() -> taken.complete(take(event)));
+            return taken;
+        };
+    }
+
+    private DeliveryOutcome take(CoreEvent event) {
+        if (stage != Stage.BOUND || !(event instanceof DoorMessage message)) {
+            return DeliveryOutcome.REFUSED;
+        }
+        switch (message.kind()) {
+            case StanzaRouter.STANZA -> link.sendSerialized(message.body());
+            case StanzaRouter.REPLACED -> fail(new StreamErrorException(StreamErrorCondition.CONFLICT,
+                    "the resource was bound by another session"));
+            case StanzaRouter.PROBE -> {
+                if (lastPresence != null) {
+                    Jid.parse(message.body()).ifPresent(to -> context.router().toResource(user.id(), to.resource(),
+                            StanzaRouter.STANZA, lastPresence.with("to", to.toString()).toXml()));
+                }
+            }
+            default -> {
+                return DeliveryOutcome.REFUSED;
+            }
+        }
+        return DeliveryOutcome.DELIVERED;
+    }
+
+    // ---- stanzas (RFC 6120 §8, RFC 6121 §8)
+
+    private void stanza(XmlElement element) throws StreamErrorException {
+        if (authenticating) {
+            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "wait for the binding's answer");
+        }
+        if (!element.namespace().equals(CLIENT)
+                || !List.of("message", "presence", "iq").contains(element.name())) {
+            throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "message, presence and iq only");
+        }
+        String from = element.attr("from");
+        if (from != null && !from.equals(jid.toString()) && !from.equals(jid.bare().toString())) {
+            throw new StreamErrorException(StreamErrorCondition.INVALID_FROM, "from is not this session's address");
+        }
+        XmlElement stamped = element.with("from", jid.toString());
+        if (!bucket.take()) {
+            if (bucket.overdrawn()) {
+                throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "too many stanzas");
+            }
+            if (!element.name().equals("presence") && !"error".equals(element.attr("type"))) {
+                link.send(error(stamped, "wait", "resource-constraint", jid));
+            }
+            return;
+        }
+        String to = element.attr("to");
+        Optional<Jid> target = to == null ? Optional.of(jid.bare()) : Jid.parse(to);
+        if (target.isEmpty()) {
+            replyError(stamped, "modify", "jid-malformed");
+            return;
+        }
+        switch (element.name()) {
+            case "message" -> message(stamped, target.get());
+            case "presence" -> presence(stamped, to == null ? Optional.empty() : target);
+            default -> iq(stamped, target.get(), to == null);
+        }
+    }
+
+    private void message(XmlElement message, Jid to) {
+        if (!to.domain().equals(settings.domain())) {
+            replyError(message, "cancel", "remote-server-not-found");
+            return;
+        }
+        if (to.local().isEmpty()) {
+            return; // a message to the server itself: nothing here answers it (RFC 6121 §8.5.1)
+        }
+        String type = message.attr("type") == null ? "normal" : message.attr("type");
+        String xml = message.toXml();
+        context.router().user(to.local()).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(-1);
+            }
+            UserId target = found.get().id();
+            if (!to.isBare()) {
+                return context.router().toResource(target, to.resource(), StanzaRouter.STANZA, xml).thenCompose(o ->
+                        o == DeliveryOutcome.DELIVERED ? CompletableFuture.completedFuture(1)
+                                : type.equals("groupchat") ? CompletableFuture.completedFuture(0)
+                                : context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml));
+            }
+            if (type.equals("groupchat")) {
+                return CompletableFuture.completedFuture(0);
+            }
+            return context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml);
+        }).whenCompleteAsync((delivered, error) -> {
+            if (error != null || delivered <= 0) {
+                // nobody took it: no offline storage yet, so the sender is told (RFC 6121 §8.5.2.2.1)
+                replyError(message, "cancel", "service-unavailable");
+            }
+        }, link.loop());
+    }
+
+    private void presence(XmlElement presence, Optional<Jid> to) {
+        String type = presence.attr("type");
+        if (to.isEmpty()) {
+            if (type == null || type.equals("unavailable")) {
+                boolean initial = lastPresence == null && type == null;
+                lastPresence = type == null ? presence : null;
+                context.presence().update(user.id(), endpoint, new Presence(type == null ? status(presence)
+                        : PresenceStatus.OFFLINE, note(presence)));
+                if (type != null) {
+                    context.presence().endpointGone(user.id(), endpoint);
+                }
+                broadcastOwn(presence);
+                if (initial) {
+                    context.router().toResources(user.id(), Optional.of(endpoint), StanzaRouter.PROBE, jid.toString());
+                }
+            }
+            return; // subscription requests without a contact, probes and errors: nothing to do
+        }
+        Jid target = to.get();
+        if (!target.domain().equals(settings.domain()) || target.local().isEmpty()) {
+            return;
+        }
+        String xml = presence.toXml();
+        context.router().user(target.local()).thenAccept(found -> found.ifPresent(u -> {
+            if (target.isBare()) {
+                context.router().toResources(u.id(), Optional.empty(), StanzaRouter.STANZA, xml);
+            } else {
+                context.router().toResource(u.id(), target.resource(), StanzaRouter.STANZA, xml);
+            }
+        }));
+    }
+
+    private static PresenceStatus status(XmlElement presence) {
+        String show = presence.child("show", CLIENT).map(XmlElement::text).orElse("").strip();
+        return switch (show) {
+            case "away", "xa" -> PresenceStatus.AWAY;
+            case "dnd" -> PresenceStatus.DND;
+            default -> PresenceStatus.AVAILABLE;
+        };
+    }
+
+    private static String note(XmlElement presence) {
+        String status = presence.child("status", CLIENT).map(XmlElement::text).orElse("").strip();
+        return status.length() > Presence.MAX_NOTE ? status.substring(0, Presence.MAX_NOTE) : status;
+    }
+
+    /** RFC 6121 §4.2.2, §4.4.2: the user's own presence goes to all of the user's resources, this one included. */
+    private void broadcastOwn(XmlElement presence) {
+        context.router().toResources(user.id(), Optional.empty(), StanzaRouter.STANZA,
+                presence.with("to", jid.bare().toString()).toXml());
+    }
+
+    private void iq(XmlElement iq, Jid to, boolean toAccount) {
+        String type = iq.attr("type");
+        if (iq.attr("id") == null || type == null || !List.of("get", "set", "result", "error").contains(type)) {
+            replyError(iq, "modify", "bad-request");
+            return;
+        }
+        boolean request = type.equals("get") || type.equals("set");
+        if (request && iq.elements().size() != 1) {
+            replyError(iq, "modify", "bad-request");
+            return;
+        }
+        if (!to.domain().equals(settings.domain())) {
+            replyError(iq, "cancel", "remote-server-not-found");
+            return;
+        }
+        if (to.local().isEmpty() || (to.isBare() && to.local().equals(jid.local())) || toAccount) {
+            if (request) {
+                answer(iq);
+            }
+            return;
+        }
+        if (to.isBare()) {
+            // an IQ to another user's bare JID is the server's to answer on their behalf (RFC 6121 §8.5.2.1.3)
+            replyError(iq, "cancel", "service-unavailable");
+            return;
+        }
+        String xml = iq.toXml();
+        context.router().user(to.local()).thenCompose(found -> found.isEmpty()
+                ? CompletableFuture.completedFuture(DeliveryOutcome.NOT_CONNECTED)
+                : context.router().toResource(found.get().id(), to.resource(), StanzaRouter.STANZA, xml))
+                .whenCompleteAsync((outcome, error) -> {
+                    if (request && (error != null || outcome != DeliveryOutcome.DELIVERED)) {
+                        replyError(iq, "cancel", "service-unavailable");
+                    }
+                }, link.loop());
+    }
+
+    /** IQs the server answers itself: ping, service discovery, the legacy session. */
+    private void answer(XmlElement iq) {
+        XmlElement query = iq.elements().get(0);
+        boolean get = "get".equals(iq.attr("type"));
+        if ((get && query.is("ping", PING_NS)) || (!get && query.is("session", SESSION_NS))) {
+            link.send(result(iq, null));
+        } else if (get && query.is("query", DISCO_INFO_NS) && query.attr("node") == null) {
+            XmlElement.Builder info = XmlElement.builder("query", DISCO_INFO_NS);
+            if (Jid.parse(iq.attr("to") == null ? "" : iq.attr("to")).map(j -> j.local().isEmpty()).orElse(false)) {
+                info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "server").attr("type", "im")
+                        .attr("name", "telesignal").build());
+            } else {
+                info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "account")
+                        .attr("type", "registered").build());
+            }
+            for (String feature : List.of(DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS)) {
+                info.add(XmlElement.builder("feature", DISCO_INFO_NS).attr("var", feature).build());
+            }
+            link.send(result(iq, info.build()));
+        } else if (get && query.is("query", DISCO_ITEMS_NS) && query.attr("node") == null) {
+            link.send(result(iq, XmlElement.empty("query", DISCO_ITEMS_NS)));
+        } else {
+            replyError(iq, "cancel", "service-unavailable");
+        }
+    }
+
+    private XmlElement result(XmlElement iq, XmlElement payload) {
+        XmlElement.Builder result = XmlElement.builder("iq", CLIENT).attr("type", "result").attr("id", iq.attr("id"))
+                .attr("to", jid.toString());
+        String to = iq.attr("to");
+        if (to != null) {
+            result.attr("from", to);
+        }
+        if (payload != null) {
+            result.add(payload);
+        }
+        return result.build();
+    }
+
+    private void replyError(XmlElement stanza, String type, String condition) {
+        if ("error".equals(stanza.attr("type")) || "result".equals(stanza.attr("type"))) {
+            return; // never an error about an error (RFC 6120 §8.3.1), nor about a result
+        }
+        link.send(error(stanza, type, condition, jid));
+    }
+
+    /** RFC 6120 §8.3: the stanza sent back with {@code type='error'}, addresses swapped, and the condition. */
+    private XmlElement error(XmlElement stanza, String type, String condition, Jid to) {
+        XmlElement.Builder reply = XmlElement.builder(stanza.name(), CLIENT).attr("type", "error")
+                .attr("id", stanza.attr("id"));
+        if (stanza.attr("to") != null) {
+            reply.attr("from", stanza.attr("to"));
+        }
+        if (to != null) {
+            reply.attr("to", to.toString());
+        }
+        return reply.add(XmlElement.builder("error", CLIENT).attr("type", type).add(condition, STANZAS_NS).build()).build();
+    }
+}

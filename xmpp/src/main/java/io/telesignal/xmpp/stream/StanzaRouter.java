@@ -1,0 +1,118 @@
+package io.telesignal.xmpp.stream;
+
+import io.telesignal.core.directory.Accounts;
+import io.telesignal.core.identity.EndpointId;
+import io.telesignal.core.identity.FrontDoor;
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.NodeId;
+import io.telesignal.core.identity.User;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.routing.DeliveryOutcome;
+import io.telesignal.core.routing.DoorMessage;
+import io.telesignal.core.routing.Endpoint;
+import io.telesignal.core.routing.EndpointSink;
+import io.telesignal.core.routing.Router;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * XMPP resources as core endpoints, so that every node finds them: a bound resource is an endpoint of the XMPP door
+ * whose id is derived from its user and resource ({@link #endpointOf}), registered with the core {@link Router}
+ * (in Redis in cluster mode). Stanzas travel to a resource as {@link DoorMessage}s of kind {@code stanza}, through
+ * the router to whichever node holds it.
+ */
+public final class StanzaRouter {
+    /** A stanza for the resource, serialised with its namespace. */
+    public static final String STANZA = "stanza";
+    /** The resource was bound again elsewhere: the old stream ends with {@code conflict}. */
+    public static final String REPLACED = "replaced";
+    /** Another resource of the user asks for this one's presence (RFC 6121 §4.4.2); the body is its full JID. */
+    public static final String PROBE = "probe";
+
+    public enum BindOutcome { BOUND, TOO_MANY_SESSIONS }
+
+    private final Router router;
+    private final Accounts accounts;
+    private final io.telesignal.core.work.WorkerPool workers;
+    private final int maxSessionsPerUser;
+    private final Clock clock;
+
+    public StanzaRouter(Router router, Accounts accounts, io.telesignal.core.work.WorkerPool workers, int maxSessionsPerUser, Clock clock) {
+        this.router = router;
+        this.accounts = accounts;
+        this.workers = workers;
+        this.maxSessionsPerUser = maxSessionsPerUser;
+        this.clock = clock;
+    }
+
+    /** The endpoint of {@code user}'s resource {@code resource}: the same on every node. */
+    public static EndpointId endpointOf(UserId user, String resource) {
+        return new EndpointId(FrontDoor.XMPP.wireName() + "-"
+                + UUID.nameUUIDFromBytes((user.value() + "/" + resource).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public NodeId node() {
+        return router.self();
+    }
+
+    /**
+     * Binds the resource: a session already bound to it (on any node) is told it was replaced; a user with
+     * {@code maxSessionsPerUser} other resources gets none.
+     */
+    public CompletionStage<BindOutcome> bind(User user, String resource, EndpointSink sink, String remoteAddress) {
+        EndpointId id = endpointOf(user.id(), resource);
+        return router.endpointsOf(user.id()).thenCompose(endpoints -> {
+            long others = endpoints.stream().filter(e -> e.door() == FrontDoor.XMPP && !e.id().equals(id)).count();
+            if (others >= maxSessionsPerUser) {
+                return CompletableFuture.completedFuture(BindOutcome.TOO_MANY_SESSIONS);
+            }
+            CompletionStage<?> replaced = endpoints.stream().anyMatch(e -> e.id().equals(id))
+                    ? router.deliver(id, new DoorMessage(FrontDoor.XMPP, REPLACED, "")).thenCompose(o -> router.disconnect(id))
+                    : CompletableFuture.completedFuture(null);
+            return replaced.thenCompose(ignored -> router.connect(new Endpoint(id, user.id(), FrontDoor.XMPP, router.self(),
+                    remoteAddress, clock.instant()), sink)).thenApply(ignored -> BindOutcome.BOUND);
+        });
+    }
+
+    public CompletionStage<Void> unbind(UserId user, String resource) {
+        return router.disconnect(endpointOf(user, resource));
+    }
+
+    /** The user whose localpart is {@code local}, looked up on the worker pool. */
+    public CompletionStage<Optional<User>> user(String local) {
+        Login login;
+        try {
+            login = new Login(local);
+        } catch (IllegalArgumentException notALogin) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return workers.submit(() -> accounts.find(login));
+    }
+
+    /** Sends to one resource. */
+    public CompletionStage<DeliveryOutcome> toResource(UserId user, String resource, String kind, String body) {
+        return router.deliver(endpointOf(user, resource), new DoorMessage(FrontDoor.XMPP, kind, body));
+    }
+
+    /** Sends to every XMPP resource of the user but {@code except}; answers how many took it. */
+    public CompletionStage<Integer> toResources(UserId user, Optional<EndpointId> except, String kind, String body) {
+        DoorMessage message = new DoorMessage(FrontDoor.XMPP, kind, body);
+        return router.endpointsOf(user).thenCompose(endpoints -> {
+            List<CompletableFuture<DeliveryOutcome>> sent = endpoints.stream()
+                    .filter(e -> e.door() == FrontDoor.XMPP && except.map(x -> !x.equals(e.id())).orElse(true))
+                    .map(e -> router.deliver(e.id(), message).toCompletableFuture()).toList();
+            return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).thenApply(ignored ->
+                    (int) sent.stream().filter(f -> f.join() == DeliveryOutcome.DELIVERED).count());
+        });
+    }
+
+    /** Every XMPP resource endpoint of the user. */
+    public CompletionStage<List<Endpoint>> resourcesOf(UserId user) {
+        return router.endpointsOf(user).thenApply(all -> all.stream().filter(e -> e.door() == FrontDoor.XMPP).toList());
+    }
+}
