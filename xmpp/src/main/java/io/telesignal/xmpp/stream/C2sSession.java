@@ -67,6 +67,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private Jid jid;
     private EndpointId endpoint;
     private XmlElement lastPresence;
+    /** Elements that came while the binding was being answered. */
+    private final java.util.ArrayDeque<XmlElement> pending = new java.util.ArrayDeque<>();
+    private static final int MAX_PENDING = 64;
 
     public C2sSession(Context context, Link link) {
         this.context = context;
@@ -425,13 +428,20 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 stage = Stage.BIND;
                 link.send(error != null ? error(element, "wait", "internal-server-error", null)
                         : error(element, "cancel", "resource-constraint", null));
-                return;
+            } else {
+                jid = full.get();
+                endpoint = id2;
+                link.send(XmlElement.builder("iq", CLIENT).attr("type", "result").attr("id", id)
+                        .add(XmlElement.builder("bind", BIND_NS).textChild("jid", BIND_NS, jid.toString()).build()).build());
+                LOG.info("event=xmpp_bound user={} endpoint={}", user.id().value(), endpoint.value());
             }
-            jid = full.get();
-            endpoint = id2;
-            link.send(XmlElement.builder("iq", CLIENT).attr("type", "result").attr("id", id)
-                    .add(XmlElement.builder("bind", BIND_NS).textChild("jid", BIND_NS, jid.toString()).build()).build());
-            LOG.info("event=xmpp_bound user={} endpoint={}", user.id().value(), endpoint.value());
+            try {
+                while (!pending.isEmpty() && stage != Stage.CLOSED && !authenticating) {
+                    element(pending.poll());
+                }
+            } catch (StreamErrorException e) {
+                fail(e);
+            }
         }, link.loop());
     }
 
@@ -475,7 +485,12 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     private void stanza(XmlElement element) throws StreamErrorException {
         if (authenticating) {
-            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "wait for the binding's answer");
+            // sent before the binding was answered (pipelined): handled once it is
+            if (pending.size() >= MAX_PENDING) {
+                throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "wait for the binding's answer");
+            }
+            pending.add(element);
+            return;
         }
         if (!element.namespace().equals(CLIENT)
                 || !List.of("message", "presence", "iq").contains(element.name())) {

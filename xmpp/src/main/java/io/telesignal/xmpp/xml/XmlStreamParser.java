@@ -58,6 +58,8 @@ public final class XmlStreamParser {
     private int depth;
     private boolean restartRequested;
     private boolean feeding;
+    /** Where, in the current reader's input, the top-level element being read began. */
+    private long elementStart;
     private boolean closed;
 
     private XmlStreamParser(Handler handler, boolean framed, int maxElementBytes, int maxDepth) {
@@ -231,6 +233,7 @@ public final class XmlStreamParser {
         }
         if (open.isEmpty()) {
             boundary = reader.getLocationInfo().getStartingByteOffset();
+            elementStart = boundary;
         }
         depth++;
         open.push(attributes(XmlElement.builder(name, namespace)));
@@ -263,6 +266,10 @@ public final class XmlStreamParser {
             return false;
         }
         boundary = reader.getLocationInfo().getEndingByteOffset();
+        if (boundary - elementStart > maxElementBytes) {
+            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION,
+                    "element larger than " + maxElementBytes + " bytes");
+        }
         handler.element(element);
         return restartRequested && !framed;
     }

@@ -103,6 +103,11 @@ class XmlStreamParserTest {
                 .isInstanceOf(StreamErrorException.class)
                 .extracting(e -> ((StreamErrorException) e).condition()).isEqualTo(StreamErrorCondition.POLICY_VIOLATION);
 
+        // a whole oversized element in one chunk
+        parser = XmlStreamParser.stream(handler(() -> { }), 1000, 4);
+        assertThatThrownBy(() -> feed(HEADER + "<message><body>" + "x".repeat(1200) + "</body></message>"))
+                .isInstanceOf(StreamErrorException.class);
+
         // a slow sender: the limit holds across chunks
         parser = XmlStreamParser.stream(handler(() -> { }), 1000, 4);
         feed(HEADER + "<message><body>");

@@ -1,0 +1,168 @@
+package io.telesignal.server.xmpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telesignal.core.identity.Login;
+import io.telesignal.core.identity.Role;
+import io.telesignal.core.identity.User;
+import io.telesignal.net.tls.TlsContexts;
+import io.telesignal.server.testing.LoopbackServer;
+import io.telesignal.server.wiring.TelesignalServer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each stream error of the XMPP door from a raw socket, as a misbehaving client meets it: the condition in the
+ * streams namespace, then the stream's end, and the connection closed; other sessions go on.
+ */
+class XmppStreamErrorsTest {
+    private static final String HEADER = "<?xml version='1.0'?><stream:stream to='localhost' version='1.0'"
+            + " xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+    @TempDir
+    Path dir;
+    private TelesignalServer server;
+    private SSLContext trust;
+    private String password;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = LoopbackServer.start(dir, "xmpp.enabled", "true", "xmpp.port", "0", "xmpp.directTlsPort", "0",
+                "xmpp.host", "127.0.0.1", "xmpp.authFailureDelay", "0s", "xmpp.maxStanzaBytes", "10000",
+                "xmpp.stanzaRate", "5", "xmpp.stanzaBurst", "10");
+        User alice = server.services().accounts().addWithoutPassword(new Login("alice"), "Alice", Set.of(Role.PROVIDER), "t");
+        password = server.services().devicePasswords().create(alice, "raw", Optional.empty(), "t").password().orElseThrow();
+        trust = TlsContexts.trustingOnly(dir.resolve("tls").resolve("selfsigned-cert.pem"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    @Test
+    void beforeTls() throws Exception {
+        assertStreamError(plain(HEADER + "<message to='bob@localhost'><body>x</body></message>"), "policy-violation");
+        assertStreamError(plain(HEADER.replace("to='localhost'", "to='elsewhere.example'")), "host-unknown");
+        assertStreamError(plain(HEADER.replace("version='1.0' xmlns", "version='2.0' xmlns")), "unsupported-version");
+        assertStreamError(plain(HEADER + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><a></b></starttls>"),
+                "not-well-formed");
+        assertStreamError(plain(HEADER + "<!-- hello -->"), "restricted-xml");
+        assertStreamError(plain("<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]>" + HEADER.substring(21)), "restricted-xml");
+        assertStreamError(plain(HEADER.replace("jabber:client", "jabber:server")), "invalid-namespace");
+        assertStreamError(plain(HEADER.replace("xmlns:stream=", "xmlns:s=").replace("<stream:stream", "<s:stream")),
+                "bad-namespace-prefix");
+        assertStreamError(plain(HEADER + "some text"), "bad-format");
+        String features = plain(HEADER + " ");
+        assertThat(features).contains("<starttls xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"><required/></starttls>");
+    }
+
+    @Test
+    void afterTlsBeforeAuthenticationAndBinding() throws Exception {
+        String offered = tls(HEADER + " ");
+        assertThat(offered).contains("<mechanism>SCRAM-SHA-256</mechanism>", "<mechanism>SCRAM-SHA-1</mechanism>",
+                "<mechanism>PLAIN</mechanism>").doesNotContain("starttls");
+        assertStreamError(tls(HEADER + "<message to='bob@localhost'><body>x</body></message>"), "not-authorized");
+        assertStreamError(tls(HEADER + plainAuth(password), HEADER + "<message to='bob@localhost'/>"), "not-authorized");
+        String wrong = tls(HEADER + plainAuth("wrong"), plainAuth("wrong"), plainAuth("wrong"));
+        assertThat(wrong).contains("<failure xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"><not-authorized/></failure>");
+        assertStreamError(wrong, "policy-violation");
+        assertThat(tls(HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-UNKNOWN'>=</auth>"))
+                .contains("<invalid-mechanism/>");
+        assertThat(tls(HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>not base64!</auth>"))
+                .contains("<incorrect-encoding/>");
+        assertThat(tls(HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
+                + b64("bob@localhost\0alice\0" + password) + "</auth>")).contains("<invalid-authzid/>");
+    }
+
+    @Test
+    void afterBinding() throws Exception {
+        String auth = HEADER + plainAuth(password);
+        String bind = HEADER
+                + "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>raw</resource></bind></iq>";
+        assertStreamError(tls(auth, bind, "<message from='bob@localhost/x' to='alice@localhost'/>"), "invalid-from");
+        assertStreamError(tls(auth, bind, "<message to='alice@localhost'><body>" + "x".repeat(12_000) + "</body></message>"),
+                "policy-violation");
+        assertStreamError(tls(auth, bind, "<thing xmlns='urn:example'/>"), "unsupported-stanza-type");
+        // the same resource bound by a second session: the first one's stream ends with conflict
+        try (Socket first = trust.getSocketFactory().createSocket("127.0.0.1",
+                server.xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort())) {
+            String before = exchange(first, auth, bind, " ");
+            assertThat(before).contains("<jid>alice@localhost/raw</jid>");
+            assertThat(tls(auth, bind)).contains("<jid>alice@localhost/raw</jid>");
+            assertStreamError(exchange(first, " "), "conflict");
+        }
+        String flood = tls(auth, bind, "<iq type='get' id='p' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>".repeat(40));
+        assertThat(flood).contains("<resource-constraint xmlns=\"urn:ietf:params:xml:ns:xmpp-stanzas\"/>");
+        assertStreamError(flood, "policy-violation");
+        // the server goes on: a well-behaved session binds and is answered
+        String fine = tls(auth, bind, "<iq type='get' id='ping1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq></stream:stream>");
+        assertThat(fine).contains("<jid>alice@localhost/raw</jid>").contains("type=\"result\" id=\"ping1\"");
+    }
+
+    private static String plainAuth(String password) {
+        return "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + b64("\0alice\0" + password) + "</auth>";
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void assertStreamError(String received, String condition) {
+        assertThat(received).as(received).contains("<stream:error><" + condition
+                + " xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\"/>").endsWith("</stream:stream>");
+    }
+
+    private String plain(String... send) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.xmpp().orElseThrow().tcpAddress().getPort())) {
+            return exchange(socket, send);
+        }
+    }
+
+    private String tls(String... send) throws Exception {
+        try (Socket socket = trust.getSocketFactory().createSocket("127.0.0.1",
+                server.xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort())) {
+            return exchange(socket, send);
+        }
+    }
+
+    /**
+     * Sends each step once the server has answered the one before (quiet for 500 ms: a client waits for the SASL
+     * success before its new stream header), then reads until the server closes the connection or is quiet for 2 s.
+     */
+    private static String exchange(Socket socket, String... steps) throws Exception {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        for (int i = 0; i < steps.length; i++) {
+            socket.setSoTimeout(i == steps.length - 1 ? 2000 : 500);
+            try {
+                out.write(steps[i].getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+                break; // closed by the server
+            } catch (SocketTimeoutException quiet) {
+                // the server is waiting for more
+            } catch (java.net.SocketException reset) {
+                break; // closed while we were still writing
+            }
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
+}
