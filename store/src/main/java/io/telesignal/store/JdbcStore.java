@@ -43,6 +43,7 @@ public final class JdbcStore implements AutoCloseable {
     private final DataKeys dataKeys;
     private final JdbcDevicePasswordStore devicePasswords;
     private final JdbcChatStore chat;
+    private final JdbcRosterStore rosters;
     private final JdbcInviteRedemptions inviteRedemptions;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
@@ -55,6 +56,7 @@ public final class JdbcStore implements AutoCloseable {
         this.apiKeys = new JdbcApiKeyStore(tx);
         this.devicePasswords = new JdbcDevicePasswordStore(tx);
         this.chat = new JdbcChatStore(tx, cipher);
+        this.rosters = new JdbcRosterStore(tx, cipher);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
@@ -123,6 +125,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcDevicePasswordStore devicePasswords() {
         return devicePasswords;
+    }
+
+    public JdbcRosterStore rosters() {
+        return rosters;
     }
 
     public JdbcChatStore chat() {

@@ -98,7 +98,7 @@ public record ServerConfig(
      * {@code directTlsPort} with TLS from the first byte; the stream and session settings in {@code settings}.
      */
     public record Xmpp(boolean enabled, String host, int port, boolean directTls, int directTlsPort,
-            io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections) {}
+            io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems) {}
 
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
@@ -300,7 +300,7 @@ public record ServerConfig(
                         r.duration("xmpp.authFailureDelay", Duration.ZERO, Duration.ofSeconds(30)),
                         r.integer("xmpp.maxSessionsPerUser", 1, 1000), r.bool("xmpp.plain"), rate, burst),
                 r.duration("xmpp.idleTimeout", Duration.ofSeconds(10), Duration.ofDays(1)),
-                r.integer("xmpp.maxConnections", 1, 1_000_000));
+                r.integer("xmpp.maxConnections", 1, 1_000_000), r.integer("xmpp.maxRosterItems", 1, 100_000));
     }
 
     private static Sip sip(ConfigReader r) {

@@ -33,8 +33,16 @@ public final class XmppDoor implements AutoCloseable {
                 services.derivedSecret("xmpp-scram-salt"));
         StanzaRouter router = new StanzaRouter(signaling.router(), services.accounts(), workers,
                 settings.settings().maxSessionsPerUser(), clock);
+        var rosters = new io.telesignal.xmpp.im.RosterService(services.store().rosters(), router,
+                settings.settings().domain(), settings.maxRosterItems(), local -> {
+                    try {
+                        return services.accounts().find(new io.telesignal.core.identity.Login(local));
+                    } catch (IllegalArgumentException notALogin) {
+                        return Optional.empty();
+                    }
+                });
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
-                signaling.frontDoor().presenceService(), workers, new SecureRandom());
+                signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters);
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         FrontDoorMetrics metrics = new FrontDoorMetrics(registry, "xmpp");
         this.tcp = new XmppTcpTransport(false, tls, context, metrics, settings.idleTimeout(), settings.maxConnections());

@@ -21,6 +21,8 @@ import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.MessageBuilder;
 import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.SubscribeListener;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.ping.PingManager;
@@ -113,6 +115,69 @@ class XmppSmackTest {
         } finally {
             alice.disconnect();
             bob.disconnect();
+        }
+    }
+
+    @Test
+    void rosterAddSubscriptionHandshakePresenceAndRemoveWithPushes() throws Exception {
+        XMPPTCPConnection alice = connect("alice", alicePassword, "phone", false);
+        XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false);
+        try {
+            var bobJid = JidCreate.entityBareFrom("bob@localhost");
+            var aliceJid = JidCreate.entityBareFrom("alice@localhost");
+            Roster aliceRoster = Roster.getInstanceFor(alice);
+            Roster bobRoster = Roster.getInstanceFor(bob);
+            aliceRoster.reloadAndWait();
+            bobRoster.reloadAndWait();
+            assertThat(aliceRoster.getEntries()).isEmpty();
+            BlockingQueue<String> requests = new ArrayBlockingQueue<>(10);
+            bobRoster.addSubscribeListener((from, request) -> {
+                requests.add(from.toString());
+                return SubscribeListener.SubscribeAnswer.Approve;
+            });
+
+            aliceRoster.createItemAndRequestSubscription(bobJid, "Dr Bob", new String[] {"Cardiology"});
+            assertThat(requests.poll(10, TimeUnit.SECONDS)).isEqualTo("alice@localhost");
+            // the push after the approval: alice now receives bob's presence, and sees him online
+            await(() -> aliceRoster.getEntry(bobJid) != null && aliceRoster.getEntry(bobJid).canSeeHisPresence()
+                    && !aliceRoster.getEntry(bobJid).isSubscriptionPending());
+            assertThat(aliceRoster.getEntry(bobJid).getName()).isEqualTo("Dr Bob");
+            assertThat(aliceRoster.getEntry(bobJid).getGroups()).extracting(g -> g.getName()).containsExactly("Cardiology");
+            await(() -> aliceRoster.getPresence(bobJid).isAvailable());
+            await(() -> bobRoster.getEntry(aliceJid) != null && bobRoster.getEntry(aliceJid).canSeeMyPresence());
+
+            // bob goes away: alice sees it
+            bob.sendStanza(org.jivesoftware.smack.packet.PresenceBuilder.buildPresence()
+                    .setMode(org.jivesoftware.smack.packet.Presence.Mode.away).build());
+            await(() -> aliceRoster.getPresence(bobJid).getMode() == org.jivesoftware.smack.packet.Presence.Mode.away);
+
+            // a fresh login gets the roster as it is stored
+            XMPPTCPConnection second = connect("alice", alicePassword, "tablet", false);
+            try {
+                Roster again = Roster.getInstanceFor(second);
+                again.reloadAndWait();
+                assertThat(again.getEntry(bobJid)).isNotNull();
+                assertThat(again.getEntry(bobJid).canSeeHisPresence()).isTrue();
+                // removing on one resource is pushed to the other, and bob's side loses its subscription
+                aliceRoster.removeEntry(aliceRoster.getEntry(bobJid));
+                await(() -> again.getEntry(bobJid) == null);
+                await(() -> bobRoster.getEntry(aliceJid) == null || !bobRoster.getEntry(aliceJid).canSeeMyPresence());
+            } finally {
+                second.disconnect();
+            }
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.call()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not within 10 s");
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -50,7 +50,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     /** What a node shares among its sessions. */
     public record Context(XmppSettings settings, DeviceSignIn signIn, StanzaRouter router, PresenceService presence,
-            io.telesignal.core.work.WorkerPool workers, SecureRandom random) {}
+            io.telesignal.core.work.WorkerPool workers, SecureRandom random, io.telesignal.xmpp.im.RosterService rosters) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -174,7 +174,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
         stage = Stage.CLOSED;
         if (bound) {
             if (lastPresence != null) {
-                broadcastOwn(XmlElement.builder("presence", CLIENT).attr("type", "unavailable").build());
+                broadcast(XmlElement.builder("presence", CLIENT).attr("type", "unavailable").attr("from", jid.toString())
+                        .build(), false);
             }
             context.router().unbind(user.id(), jid.resource());
             context.presence().endpointGone(user.id(), endpoint);
@@ -375,8 +376,18 @@ public final class C2sSession implements XmlStreamParser.Handler {
     /** Runs {@code task} on the worker pool, then {@code then} on the loop; a failure ends the stream. */
     private <T> void work(java.util.function.Supplier<T> task, ThrowingConsumer<T> then) {
         authenticating = true;
-        context.workers().submit(task).whenCompleteAsync((result, error) -> {
+        later(task, value -> {
             authenticating = false;
+            then.accept(value);
+        });
+    }
+
+    /** Runs {@code task} on the worker pool, then {@code then} on the loop, while the stream goes on. */
+    private <T> void later(java.util.function.Supplier<T> task, ThrowingConsumer<T> then) {
+        context.workers().submit(task).whenCompleteAsync((result, error) -> {
+            if (error != null) {
+                authenticating = false;
+            }
             if (stage == Stage.CLOSED) {
                 return;
             }
@@ -469,9 +480,18 @@ public final class C2sSession implements XmlStreamParser.Handler {
             case StanzaRouter.REPLACED -> fail(new StreamErrorException(StreamErrorCondition.CONFLICT,
                     "the resource was bound by another session"));
             case StanzaRouter.PROBE -> {
-                if (lastPresence != null) {
-                    Jid.parse(message.body()).ifPresent(to -> context.router().toResource(user.id(), to.resource(),
-                            StanzaRouter.STANZA, lastPresence.with("to", to.toString()).toXml()));
+                // someone entitled to this resource's presence asks for it: "requester-user-id\nreply-to-jid"
+                int newline = message.body().indexOf('\n');
+                if (lastPresence != null && newline > 0) {
+                    UserId requester = new UserId(message.body().substring(0, newline));
+                    Jid.parse(message.body().substring(newline + 1)).ifPresent(to -> {
+                        String xml = lastPresence.with("to", to.toString()).toXml();
+                        if (to.isBare()) {
+                            context.router().toResources(requester, Optional.empty(), StanzaRouter.STANZA, xml);
+                        } else {
+                            context.router().toResource(requester, to.resource(), StanzaRouter.STANZA, xml);
+                        }
+                    });
                 }
             }
             default -> {
@@ -567,14 +587,24 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 if (type != null) {
                     context.presence().endpointGone(user.id(), endpoint);
                 }
-                broadcastOwn(presence);
-                if (initial) {
-                    context.router().toResources(user.id(), Optional.of(endpoint), StanzaRouter.PROBE, jid.toString());
-                }
+                broadcast(presence, initial);
             }
             return; // subscription requests without a contact, probes and errors: nothing to do
         }
         Jid target = to.get();
+        if (type != null && List.of("subscribe", "subscribed", "unsubscribe", "unsubscribed").contains(type)) {
+            // RFC 6121 §3: always from the bare JID, through both rosters
+            User self = user;
+            Jid contact = target.bare();
+            context.workers().submit(() -> {
+                context.rosters().outbound(self, type, contact);
+                return null;
+            }).exceptionally(e -> {
+                LOG.warn("event=xmpp_subscription_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
+                return null;
+            });
+            return;
+        }
         if (!target.domain().equals(settings.domain()) || target.local().isEmpty()) {
             return;
         }
@@ -586,6 +616,41 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 context.router().toResource(u.id(), target.resource(), StanzaRouter.STANZA, xml);
             }
         }));
+    }
+
+    /**
+     * RFC 6121 §4.2, §4.4: the user's presence to all of the user's resources (this one included) and to every contact
+     * subscribed to it; an initial presence also asks the user's other resources and the contacts the user is
+     * subscribed to for theirs, and brings the subscription requests still unanswered.
+     */
+    private void broadcast(XmlElement presence, boolean initial) {
+        broadcastOwn(presence);
+        User self = user;
+        Jid full = jid;
+        EndpointId own = endpoint;
+        if (initial) {
+            context.router().toResources(self.id(), Optional.of(own), StanzaRouter.PROBE,
+                    io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
+        }
+        context.workers().submit(() -> {
+            for (var contact : context.rosters().subscribers(self.id())) {
+                context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.STANZA,
+                        presence.with("to", contact.jid()).toXml());
+            }
+            if (initial) {
+                for (var contact : context.rosters().subscriptions(self.id())) {
+                    context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.PROBE,
+                            io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
+                }
+                for (XmlElement request : context.rosters().pendingRequests(self)) {
+                    context.router().toResource(self.id(), full.resource(), StanzaRouter.STANZA, request.toXml());
+                }
+            }
+            return null;
+        }).exceptionally(e -> {
+            LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
+            return null;
+        });
     }
 
     private static PresenceStatus status(XmlElement presence) {
@@ -645,11 +710,13 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 }, link.loop());
     }
 
-    /** IQs the server answers itself: ping, service discovery, the legacy session. */
+    /** IQs the server answers itself: the roster, ping, service discovery, the legacy session. */
     private void answer(XmlElement iq) {
         XmlElement query = iq.elements().get(0);
         boolean get = "get".equals(iq.attr("type"));
-        if ((get && query.is("ping", PING_NS)) || (!get && query.is("session", SESSION_NS))) {
+        if (query.is("query", io.telesignal.xmpp.im.RosterService.ROSTER_NS)) {
+            roster(iq, query, get);
+        } else if ((get && query.is("ping", PING_NS)) || (!get && query.is("session", SESSION_NS))) {
             link.send(result(iq, null));
         } else if (get && query.is("query", DISCO_INFO_NS) && query.attr("node") == null) {
             XmlElement.Builder info = XmlElement.builder("query", DISCO_INFO_NS);
@@ -669,6 +736,40 @@ public final class C2sSession implements XmlStreamParser.Handler {
         } else {
             replyError(iq, "cancel", "service-unavailable");
         }
+    }
+
+    /** RFC 6121 §2.2, §2.3: the user's own roster; an IQ to another user's roster is refused. */
+    private void roster(XmlElement iq, XmlElement query, boolean get) {
+        String to = iq.attr("to");
+        if (to != null && !Jid.parse(to).map(j -> j.equals(jid.bare()) || j.equals(jid)).orElse(false)) {
+            replyError(iq, "auth", "forbidden");
+            return;
+        }
+        User self = user;
+        if (get) {
+            String version = query.attr("ver");
+            later(() -> context.rosters().get(self.id(), version), roster -> link.send(result(iq, roster.orElse(null))));
+            return;
+        }
+        List<XmlElement> items = query.elements();
+        if (items.size() != 1 || !items.get(0).is("item", io.telesignal.xmpp.im.RosterService.ROSTER_NS)) {
+            replyError(iq, "modify", "bad-request");
+            return;
+        }
+        later(() -> {
+            try {
+                context.rosters().set(self, items.get(0));
+                return "";
+            } catch (io.telesignal.xmpp.im.RosterService.RosterException e) {
+                return e.condition();
+            }
+        }, condition -> {
+            if (condition.isEmpty()) {
+                link.send(result(iq, null));
+            } else {
+                replyError(iq, condition.equals("not-allowed") ? "cancel" : "modify", condition);
+            }
+        });
     }
 
     private XmlElement result(XmlElement iq, XmlElement payload) {
