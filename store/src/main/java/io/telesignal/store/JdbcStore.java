@@ -44,6 +44,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcDevicePasswordStore devicePasswords;
     private final JdbcChatStore chat;
     private final JdbcRosterStore rosters;
+    private final JdbcOfflineStore offline;
     private final JdbcInviteRedemptions inviteRedemptions;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
@@ -57,6 +58,7 @@ public final class JdbcStore implements AutoCloseable {
         this.devicePasswords = new JdbcDevicePasswordStore(tx);
         this.chat = new JdbcChatStore(tx, cipher);
         this.rosters = new JdbcRosterStore(tx, cipher);
+        this.offline = new JdbcOfflineStore(tx, cipher);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
@@ -125,6 +127,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcDevicePasswordStore devicePasswords() {
         return devicePasswords;
+    }
+
+    public JdbcOfflineStore offline() {
+        return offline;
     }
 
     public JdbcRosterStore rosters() {

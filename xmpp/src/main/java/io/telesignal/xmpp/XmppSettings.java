@@ -14,15 +14,17 @@ import java.time.Duration;
  * @param plain whether SASL PLAIN is offered (always under TLS)
  * @param stanzaRate stanzas per second a session may send, sustained
  * @param stanzaBurst stanzas a session may send at once
+ * @param maxOfflineMessages messages kept for one user who is not online (XEP-0160)
  */
 public record XmppSettings(String domain, int maxStanzaBytes, int maxDepth, int maxAuthAttempts,
-        Duration authFailureDelay, int maxSessionsPerUser, boolean plain, int stanzaRate, int stanzaBurst) {
+        Duration authFailureDelay, int maxSessionsPerUser, boolean plain, int stanzaRate, int stanzaBurst,
+        int maxOfflineMessages) {
     public XmppSettings {
         if (domain == null || domain.isBlank()) {
             throw new IllegalArgumentException("xmpp.domain must be set");
         }
         if (maxStanzaBytes < 10_000 || maxDepth < 2 || maxAuthAttempts < 1 || maxSessionsPerUser < 1 || stanzaRate < 1
-                || stanzaBurst < stanzaRate) {
+                || stanzaBurst < stanzaRate || maxOfflineMessages < 0) {
             throw new IllegalArgumentException("xmpp settings out of range");
         }
     }

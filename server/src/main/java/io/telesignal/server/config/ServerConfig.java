@@ -98,7 +98,8 @@ public record ServerConfig(
      * {@code directTlsPort} with TLS from the first byte; the stream and session settings in {@code settings}.
      */
     public record Xmpp(boolean enabled, String host, int port, boolean directTls, int directTlsPort,
-            io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems) {}
+            io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems,
+            Duration offlineRetention) {}
 
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
@@ -298,9 +299,11 @@ public record ServerConfig(
                 new io.telesignal.xmpp.XmppSettings(domain, r.integer("xmpp.maxStanzaBytes", 10_000, 16 * 1024 * 1024),
                         r.integer("xmpp.maxDepth", 2, 1000), r.integer("xmpp.maxAuthAttempts", 2, 5),
                         r.duration("xmpp.authFailureDelay", Duration.ZERO, Duration.ofSeconds(30)),
-                        r.integer("xmpp.maxSessionsPerUser", 1, 1000), r.bool("xmpp.plain"), rate, burst),
+                        r.integer("xmpp.maxSessionsPerUser", 1, 1000), r.bool("xmpp.plain"), rate, burst,
+                        r.integer("xmpp.maxOfflineMessages", 0, 100_000)),
                 r.duration("xmpp.idleTimeout", Duration.ofSeconds(10), Duration.ofDays(1)),
-                r.integer("xmpp.maxConnections", 1, 1_000_000), r.integer("xmpp.maxRosterItems", 1, 100_000));
+                r.integer("xmpp.maxConnections", 1, 1_000_000), r.integer("xmpp.maxRosterItems", 1, 100_000),
+                r.duration("xmpp.offlineRetention", Duration.ofHours(1), Duration.ofDays(3650)));
     }
 
     private static Sip sip(ConfigReader r) {

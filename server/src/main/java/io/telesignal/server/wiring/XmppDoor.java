@@ -24,6 +24,7 @@ public final class XmppDoor implements AutoCloseable {
     private final Optional<XmppTcpTransport> directTls;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress directTlsAddress;
+    private java.util.concurrent.ScheduledFuture<?> purge;
 
     private XmppDoor(ServerConfig config, StoreServices services, Signaling signaling, WorkerPool workers, Clock clock,
             SslContext tls, MeterRegistry registry) {
@@ -42,7 +43,7 @@ public final class XmppDoor implements AutoCloseable {
                     }
                 });
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
-                signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters);
+                signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline());
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         FrontDoorMetrics metrics = new FrontDoorMetrics(registry, "xmpp");
         this.tcp = new XmppTcpTransport(false, tls, context, metrics, settings.idleTimeout(), settings.maxConnections());
@@ -56,6 +57,10 @@ public final class XmppDoor implements AutoCloseable {
         XmppDoor started = new XmppDoor(config, services, signaling, workers, clock, tls, registry);
         try {
             started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.port());
+            // kept messages past their retention are deleted, hourly, on the workers
+            var offline = services.store().offline();
+            started.purge = loops.io().next().scheduleAtFixedRate(() -> workers.submit(() -> offline.purgeBefore(
+                    clock.instant().minus(settings.offlineRetention()))), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
             if (started.directTls.isPresent()) {
                 started.directTlsAddress = started.directTls.get().bind(loops, settings.host(), settings.directTlsPort());
             }
@@ -81,6 +86,9 @@ public final class XmppDoor implements AutoCloseable {
 
     @Override
     public void close() {
+        if (purge != null) {
+            purge.cancel(false);
+        }
         tcp.close();
         directTls.ifPresent(XmppTcpTransport::close);
     }

@@ -76,6 +76,11 @@ class XmppSmackTest {
     }
 
     private XMPPTCPConnection connect(String login, String password, String resource, boolean directTls) throws Exception {
+        return connect(login, password, resource, directTls, c -> { });
+    }
+
+    private XMPPTCPConnection connect(String login, String password, String resource, boolean directTls,
+            java.util.function.Consumer<XMPPTCPConnection> beforeLogin) throws Exception {
         XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
                 .setXmppDomain("localhost").setHost("127.0.0.1").setUsernameAndPassword(login, password)
                 .setResource(resource).addEnabledSaslMechanism("SCRAM-SHA-1").setCustomX509TrustManager(trustManager);
@@ -87,7 +92,9 @@ class XmppSmackTest {
         }
         XMPPTCPConnection connection = new XMPPTCPConnection(config.build());
         connection.setReplyTimeout(10_000);
-        connection.connect().login();
+        connection.connect();
+        beforeLogin.accept(connection);
+        connection.login();
         return connection;
     }
 
@@ -178,6 +185,52 @@ class XmppSmackTest {
                 throw new AssertionError("not within 10 s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void messagesToAnOfflineUserAreKeptAndDeliveredAtTheirNextPresence() throws Exception {
+        XMPPTCPConnection alice = connect("alice", alicePassword, "phone", false);
+        try {
+            for (String text : new String[] {"first while you were away", "second while you were away"}) {
+                alice.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("bob@localhost"))
+                        .ofType(Message.Type.chat).setBody(text).build());
+            }
+            BlockingQueue<Message> errors = new ArrayBlockingQueue<>(10);
+            alice.addAsyncStanzaListener(stanza -> errors.add((Message) stanza),
+                    stanza -> stanza instanceof Message m && m.getType() == Message.Type.error);
+            alice.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("nobody@localhost"))
+                    .ofType(Message.Type.chat).setBody("to no one").build());
+            Message error = errors.poll(10, TimeUnit.SECONDS);
+            assertThat(error).isNotNull();
+            assertThat(error.getError().getCondition().toString()).isEqualTo("service-unavailable");
+
+            BlockingQueue<Message> received = new ArrayBlockingQueue<>(10);
+            XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false, c -> c.addAsyncStanzaListener(
+                    stanza -> received.add((Message) stanza), stanza -> stanza instanceof Message m && m.getBody() != null));
+            try {
+                Message first = received.poll(10, TimeUnit.SECONDS);
+                Message second = received.poll(10, TimeUnit.SECONDS);
+                assertThat(first).isNotNull();
+                assertThat(second).isNotNull();
+                assertThat(first.getBody()).isEqualTo("first while you were away");
+                assertThat(second.getBody()).isEqualTo("second while you were away");
+                assertThat(first.getFrom().toString()).isEqualTo("alice@localhost/phone");
+                assertThat(first.getExtensionElement("delay", "urn:xmpp:delay")).as("XEP-0203 stamp").isNotNull();
+            } finally {
+                bob.disconnect();
+            }
+            // delivered once: the next login finds nothing kept
+            received.clear();
+            XMPPTCPConnection again = connect("bob", bobPassword, "desk", false, c -> c.addAsyncStanzaListener(
+                    stanza -> received.add((Message) stanza), stanza -> stanza instanceof Message m && m.getBody() != null));
+            try {
+                assertThat(received.poll(2, TimeUnit.SECONDS)).isNull();
+            } finally {
+                again.disconnect();
+            }
+        } finally {
+            alice.disconnect();
         }
     }
 

@@ -43,6 +43,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
     static final String STREAMS_NS = "urn:ietf:params:xml:ns:xmpp-streams";
     static final String STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
     static final String PING_NS = "urn:xmpp:ping";
+    static final String DELAY_NS = "urn:xmpp:delay";
     static final String DISCO_INFO_NS = "http://jabber.org/protocol/disco#info";
     static final String DISCO_ITEMS_NS = "http://jabber.org/protocol/disco#items";
     private static final String CLIENT = XmlStreamParser.CLIENT_NS;
@@ -50,7 +51,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     /** What a node shares among its sessions. */
     public record Context(XmppSettings settings, DeviceSignIn signIn, StanzaRouter router, PresenceService presence,
-            io.telesignal.core.work.WorkerPool workers, SecureRandom random, io.telesignal.xmpp.im.RosterService rosters) {}
+            io.telesignal.core.work.WorkerPool workers, SecureRandom random, io.telesignal.xmpp.im.RosterService rosters,
+            io.telesignal.core.offline.OfflineStore offline) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -555,22 +557,45 @@ public final class C2sSession implements XmlStreamParser.Handler {
         String xml = message.toXml();
         context.router().user(to.local()).thenCompose(found -> {
             if (found.isEmpty()) {
-                return CompletableFuture.completedFuture(-1);
+                return CompletableFuture.completedFuture(false);
             }
             UserId target = found.get().id();
+            CompletionStage<Integer> delivered;
             if (!to.isBare()) {
-                return context.router().toResource(target, to.resource(), StanzaRouter.STANZA, xml).thenCompose(o ->
+                delivered = context.router().toResource(target, to.resource(), StanzaRouter.STANZA, xml).thenCompose(o ->
                         o == DeliveryOutcome.DELIVERED ? CompletableFuture.completedFuture(1)
                                 : type.equals("groupchat") ? CompletableFuture.completedFuture(0)
                                 : context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml));
+            } else if (type.equals("groupchat")) {
+                delivered = CompletableFuture.completedFuture(0);
+            } else {
+                delivered = context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml);
             }
-            if (type.equals("groupchat")) {
-                return CompletableFuture.completedFuture(0);
-            }
-            return context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml);
-        }).whenCompleteAsync((delivered, error) -> {
-            if (error != null || delivered <= 0) {
-                // nobody took it: no offline storage yet, so the sender is told (RFC 6121 §8.5.2.2.1)
+            return delivered.thenCompose(n -> {
+                if (n > 0) {
+                    return CompletableFuture.completedFuture(true);
+                }
+                if (type.equals("headline")) {
+                    return CompletableFuture.completedFuture(true); // nobody to show it to: dropped (RFC 6121 §8.5.2.1.1)
+                }
+                if (!type.equals("normal") && !type.equals("chat")) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                // nobody online: kept until the user's next available presence (XEP-0160), stamped XEP-0203
+                String kept = message.toBuilder().add(XmlElement.builder("delay", DELAY_NS).attr("from", settings.domain())
+                        .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
+                        .build()).build().toXml();
+                return context.workers().submit(() -> {
+                    try {
+                        return context.offline().keep(target, kept, java.time.Instant.now(), settings.maxOfflineMessages());
+                    } catch (IllegalArgumentException tooLarge) {
+                        return false;
+                    }
+                });
+            });
+        }).whenCompleteAsync((taken, error) -> {
+            if (error != null || !taken) {
+                // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
                 replyError(message, "cancel", "service-unavailable");
             }
         }, link.loop());
@@ -645,12 +670,35 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 for (XmlElement request : context.rosters().pendingRequests(self)) {
                     context.router().toResource(self.id(), full.resource(), StanzaRouter.STANZA, request.toXml());
                 }
+                deliverOffline(self.id(), full.resource());
             }
             return null;
         }).exceptionally(e -> {
             LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
             return null;
         });
+    }
+
+    /**
+     * The messages kept while the user was away, to this resource, oldest first; each batch is deleted once this
+     * resource took it (at least once: a session lost meanwhile gets them again at its next presence). On a worker.
+     */
+    private void deliverOffline(UserId owner, String resource) {
+        for (int batch = 0; batch < 1000; batch++) {
+            var messages = context.offline().oldest(owner, 100);
+            if (messages.isEmpty()) {
+                return;
+            }
+            for (var kept : messages) {
+                DeliveryOutcome outcome = context.router().toResource(owner, resource, StanzaRouter.STANZA, kept.stanza())
+                        .toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+                if (outcome != DeliveryOutcome.DELIVERED) {
+                    context.offline().deleteUpTo(owner, kept.seq() - 1);
+                    return; // the resource went away: the rest waits for the next one
+                }
+            }
+            context.offline().deleteUpTo(owner, messages.get(messages.size() - 1).seq());
+        }
     }
 
     private static PresenceStatus status(XmlElement presence) {
