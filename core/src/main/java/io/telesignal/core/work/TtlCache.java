@@ -47,6 +47,13 @@ public final class TtlCache<K, V> {
         return fresh;
     }
 
+    /** The copy kept for {@code key} if it has not expired; never loads (for callers that must not block). */
+    public java.util.Optional<V> peek(K key) {
+        Entry<V> kept = entries.get(key);
+        return kept != null && nanoTime.getAsLong() - kept.expiresAt() < 0 ? java.util.Optional.of(kept.value())
+                : java.util.Optional.empty();
+    }
+
     public void invalidate(K key) {
         entries.remove(key);
     }

@@ -156,7 +156,8 @@ public final class TelesignalServer {
                 // STARTTLS and direct TLS with the certificate HTTPS uses (made or loaded the same way when HTTPS is off)
                 io.netty.handler.ssl.SslContext xmppTls = sslContext.orElseGet(() -> TlsContexts.server(
                         new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols()));
-                xmppDoor = XmppDoor.start(config, loops, services, signaling, workers, clock, xmppTls, metrics.registry());
+                xmppDoor = XmppDoor.start(config, loops, services, signaling, workers, clock, xmppTls, metrics.registry(),
+                        routes);
                 self[0].xmpp = Optional.of(xmppDoor);
             }
 

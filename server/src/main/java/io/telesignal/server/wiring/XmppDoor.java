@@ -25,15 +25,18 @@ public final class XmppDoor implements AutoCloseable {
     private InetSocketAddress tcpAddress;
     private InetSocketAddress directTlsAddress;
     private java.util.concurrent.ScheduledFuture<?> purge;
+    private final FrontDoorMetrics metrics;
+    private final C2sSession.Context context;
 
     private XmppDoor(ServerConfig config, StoreServices services, Signaling signaling, WorkerPool workers, Clock clock,
             SslContext tls, MeterRegistry registry) {
         ServerConfig.Xmpp settings = config.xmpp();
         DeviceSignIn signIn = new DeviceSignIn(services.accounts(), services.devicePasswords(),
                 signaling.frontDoor().tokenSignIn().throttle(), services.audit(),
-                services.derivedSecret("xmpp-scram-salt"));
+                services.derivedSecret("xmpp-scram-salt"), signaling.frontDoor().tokenSignIn());
         StanzaRouter router = new StanzaRouter(signaling.router(), services.accounts(), workers,
-                settings.settings().maxSessionsPerUser(), clock);
+                settings.settings().maxSessionsPerUser(), clock, config.directory().credentialCacheTtl());
+        services.accounts().onChange(changed -> router.forget(changed.login())); // disabled here: unknown at once
         var rosters = new io.telesignal.xmpp.im.RosterService(services.store().rosters(), router,
                 settings.settings().domain(), settings.maxRosterItems(), local -> {
                     try {
@@ -45,16 +48,25 @@ public final class XmppDoor implements AutoCloseable {
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
                 signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline());
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
-        FrontDoorMetrics metrics = new FrontDoorMetrics(registry, "xmpp");
+        this.metrics = new FrontDoorMetrics(registry, "xmpp");
+        this.context = context;
         this.tcp = new XmppTcpTransport(false, tls, context, metrics, settings.idleTimeout(), settings.maxConnections());
         this.directTls = settings.directTls() ? Optional.of(new XmppTcpTransport(true, tls, context, metrics,
                 settings.idleTimeout(), settings.maxConnections())) : Optional.empty();
     }
 
     static XmppDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
-            WorkerPool workers, Clock clock, SslContext tls, MeterRegistry registry) {
+            WorkerPool workers, Clock clock, SslContext tls, MeterRegistry registry, io.telesignal.net.http.Routes routes) {
         ServerConfig.Xmpp settings = config.xmpp();
         XmppDoor started = new XmppDoor(config, services, signaling, workers, clock, tls, registry);
+        if (settings.webSocket()) {
+            // RFC 7395 at /xmpp on the HTTP listener: WSS when it is HTTPS
+            routes.webSocket(new io.telesignal.net.websocket.WebSocketRoute("/xmpp", "xmpp",
+                    new io.telesignal.net.websocket.WebSocketSettings(settings.settings().maxStanzaBytes(),
+                            java.time.Duration.ofSeconds(30), settings.idleTimeout()),
+                    new io.telesignal.xmpp.transport.XmppWebSocketEndpoint(started.context, config.http().tls()),
+                    started.metrics));
+        }
         try {
             started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.port());
             // kept messages past their retention are deleted, hourly, on the workers

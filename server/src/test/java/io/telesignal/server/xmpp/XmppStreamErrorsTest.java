@@ -37,13 +37,14 @@ class XmppStreamErrorsTest {
     private TelesignalServer server;
     private SSLContext trust;
     private String password;
+    private User alice;
 
     @BeforeEach
     void start() throws Exception {
         server = LoopbackServer.start(dir, "xmpp.enabled", "true", "xmpp.port", "0", "xmpp.directTlsPort", "0",
                 "xmpp.host", "127.0.0.1", "xmpp.authFailureDelay", "0s", "xmpp.maxStanzaBytes", "10000",
                 "xmpp.stanzaRate", "5", "xmpp.stanzaBurst", "10");
-        User alice = server.services().accounts().addWithoutPassword(new Login("alice"), "Alice", Set.of(Role.PROVIDER), "t");
+        alice = server.services().accounts().addWithoutPassword(new Login("alice"), "Alice", Set.of(Role.PROVIDER), "t");
         password = server.services().devicePasswords().create(alice, "raw", Optional.empty(), "t").password().orElseThrow();
         trust = TlsContexts.trustingOnly(dir.resolve("tls").resolve("selfsigned-cert.pem"));
     }
@@ -111,6 +112,30 @@ class XmppStreamErrorsTest {
         // the server goes on: a well-behaved session binds and is answered
         String fine = tls(auth, bind, "<iq type='get' id='ping1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq></stream:stream>");
         assertThat(fine).contains("<jid>alice@localhost/raw</jid>").contains("type=\"result\" id=\"ping1\"");
+    }
+
+    @Test
+    void oauthBearerWithTheWebUsersToken() throws Exception {
+        String token = server.services().tokens().issue(alice.id(), alice.roles(), Optional.empty()).jwt();
+        String good = tls(HEADER + bearer("n,a=alice@localhost,", token), HEADER
+                + "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>web</resource></bind></iq>");
+        assertThat(good).contains("<mechanism>OAUTHBEARER</mechanism>", "<success xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"/>",
+                "<jid>alice@localhost/web</jid>");
+        // a bad token: the RFC 7628 error challenge, the client's acknowledgement, then the failure
+        String bad = tls(HEADER + bearer("n,,", token + "x"),
+                "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>AQ==</response>");
+        assertThat(bad).contains("<challenge xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">" + b64("{\"status\":\"invalid_token\"}"))
+                .contains("<failure xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"><not-authorized/></failure>");
+        // someone else's authorization identity
+        assertThat(tls(HEADER + bearer("n,a=bob@localhost,", token), "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>AQ==</response>"))
+                .contains("<not-authorized/>").doesNotContain("<success");
+        assertThat(tls(HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='OAUTHBEARER'>" + b64("garbage")
+                + "</auth>")).contains("<malformed-request/>");
+    }
+
+    private static String bearer(String gs2, String token) {
+        return "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='OAUTHBEARER'>"
+                + b64(gs2 + "\u0001auth=Bearer " + token + "\u0001\u0001") + "</auth>";
     }
 
     private static String plainAuth(String password) {

@@ -18,7 +18,7 @@ import java.util.function.Function;
 
 /**
  * Signs XMPP clients in with device passwords: the SCRAM parameters to announce, and the check of a SCRAM proof or a
- * PLAIN password. Throttled per login and address with every other door ({@link SignInThrottle}), audited
+ * PLAIN password; and web users with their token (OAUTHBEARER). Throttled per login and address with every other door ({@link SignInThrottle}), audited
  * ({@code auth.device}, {@code auth.throttled}). An unknown login gets parameters as stable and as plausible as a real
  * one's (a salt derived from the login under a server secret), so SCRAM does not tell who has an account.
  *
@@ -40,8 +40,11 @@ public final class DeviceSignIn {
     private final byte[] fakeSaltKey;
     private final int iterations;
 
+    private final io.telesignal.core.auth.TokenSignIn tokens;
+
     public DeviceSignIn(Accounts accounts, DevicePasswords devices, SignInThrottle throttle, AuditTrail audit,
-            byte[] fakeSaltKey) {
+            byte[] fakeSaltKey, io.telesignal.core.auth.TokenSignIn tokens) {
+        this.tokens = tokens;
         this.accounts = accounts;
         this.devices = devices;
         this.throttle = throttle;
@@ -64,6 +67,18 @@ public final class DeviceSignIn {
 
     public Outcome plain(String username, char[] password, String address) {
         return check(username, address, "xmpp_plain", user -> devices.verifyPlain(user, password, address));
+    }
+
+    /**
+     * OAUTHBEARER (RFC 7628): a web user's own telesignal token, checked, throttled and audited ({@code auth.token}) as
+     * on the web door. Answers the user with no device password.
+     */
+    public Optional<User> token(String token, String address) {
+        try {
+            return Optional.of(tokens.authenticate(token, address));
+        } catch (io.telesignal.core.auth.TokenRejectedException | io.telesignal.core.auth.TokenSignIn.Refused e) {
+            return Optional.empty();
+        }
     }
 
     private Outcome check(String username, String address, String mechanism,

@@ -63,12 +63,15 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private Stage stage;
     private boolean headerSent;
     private ScramExchange scram;
+    private boolean bearerFailed;
     private boolean authenticating;
     private int failedAttempts;
     private User user;
     private Jid jid;
     private EndpointId endpoint;
     private XmlElement lastPresence;
+    /** The routing of this session's last message: the next one starts when it is done. */
+    private CompletionStage<Void> ordered = CompletableFuture.completedFuture(null);
     /** Elements that came while the binding was being answered. */
     private final java.util.ArrayDeque<XmlElement> pending = new java.util.ArrayDeque<>();
     private static final int MAX_PENDING = 64;
@@ -107,8 +110,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 XmlElement.Builder mechanisms = XmlElement.builder("mechanisms", SASL_NS);
                 mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-256");
                 mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-1");
-                if (settings.plain()) {
+                if (settings.plain() && link.secure()) {
                     mechanisms.textChild("mechanism", SASL_NS, "PLAIN");
+                }
+                if (link.secure()) {
+                    mechanisms.textChild("mechanism", SASL_NS, "OAUTHBEARER");
                 }
                 features.add(mechanisms.build());
             }
@@ -258,12 +264,20 @@ public final class C2sSession implements XmlStreamParser.Handler {
             });
         } else if (mechanism.equals("PLAIN") && settings.plain() && link.secure()) {
             plain(initial.get());
+        } else if (mechanism.equals("OAUTHBEARER") && link.secure()) {
+            oauthBearer(initial.get());
         } else {
             saslFailure("invalid-mechanism", false);
         }
     }
 
     private void response(XmlElement response) throws StreamErrorException {
+        if (bearerFailed) {
+            // RFC 7628 §3.2.3: the client acknowledged the error challenge; now the failure
+            bearerFailed = false;
+            saslFailure("not-authorized", true);
+            return;
+        }
         if (scram == null) {
             throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "no SASL exchange in progress");
         }
@@ -319,6 +333,41 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 succeed(in.user(), new byte[0]);
             } else {
                 saslFailure(((DeviceSignIn.Outcome.Refused) outcome).condition(), true);
+            }
+        });
+    }
+
+    /**
+     * RFC 7628 §3.1: {@code gs2-header kvsep *(kvpair kvsep) kvsep}, with {@code auth=Bearer <token>}. A refused token
+     * gets the error challenge (§3.2.2), then the failure once the client answers it.
+     */
+    private void oauthBearer(byte[] message) throws StreamErrorException {
+        String text = new String(message, StandardCharsets.UTF_8);
+        String[] parts = text.split(",", 3);
+        if (parts.length != 3 || !(parts[0].equals("n") || parts[0].equals("y")) || !parts[2].startsWith("\u0001")
+                || !parts[2].endsWith("\u0001\u0001")) {
+            saslFailure("malformed-request", true);
+            return;
+        }
+        String authzid = parts[1].isEmpty() ? "" : parts[1].startsWith("a=") ? parts[1].substring(2) : null;
+        String token = null;
+        for (String pair : parts[2].split("\u0001")) {
+            if (pair.regionMatches(true, 0, "auth=Bearer ", 0, 12)) {
+                token = pair.substring(12).strip();
+            }
+        }
+        if (authzid == null || token == null || token.isEmpty()) {
+            saslFailure("malformed-request", true);
+            return;
+        }
+        String bearer = token;
+        work(() -> context.signIn().token(bearer, link.remoteAddress()), found -> {
+            if (found.isPresent() && ownAuthzid(authzid, found.get().login().value())) {
+                succeed(found.get(), new byte[0]);
+            } else {
+                bearerFailed = true;
+                link.send(XmlElement.builder("challenge", SASL_NS).text(Base64.getEncoder().encodeToString(
+                        "{\"status\":\"invalid_token\"}".getBytes(StandardCharsets.UTF_8))).build());
             }
         });
     }
@@ -555,7 +604,31 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
         String type = message.attr("type") == null ? "normal" : message.attr("type");
         String xml = message.toXml();
-        context.router().user(to.local()).thenCompose(found -> {
+        // one message at a time per session: a sender's messages reach (or are kept for) each recipient in the order
+        // sent (RFC 6120 §10.1), whatever the lookups and deliveries cost
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletionStage<Void> previous = ordered;
+        ordered = done;
+        previous.whenComplete((ignored, e) -> {
+            CompletionStage<Boolean> routed;
+            try {
+                routed = route(message, to, type, xml);
+            } catch (RuntimeException failed) {
+                routed = CompletableFuture.failedFuture(failed);
+            }
+            routed.whenCompleteAsync((taken, error) -> {
+                done.complete(null);
+                if (error != null || !taken) {
+                    // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
+                    replyError(message, "cancel", "service-unavailable");
+                }
+            }, link.loop());
+        });
+    }
+
+    /** Delivers a message to its user's resources, or keeps it; answers whether someone took it. */
+    private CompletionStage<Boolean> route(XmlElement message, Jid to, String type, String xml) {
+        return context.router().user(to.local()).thenCompose(found -> {
             if (found.isEmpty()) {
                 return CompletableFuture.completedFuture(false);
             }
@@ -593,12 +666,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
                     }
                 });
             });
-        }).whenCompleteAsync((taken, error) -> {
-            if (error != null || !taken) {
-                // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
-                replyError(message, "cancel", "service-unavailable");
-            }
-        }, link.loop());
+        });
     }
 
     private void presence(XmlElement presence, Optional<Jid> to) {

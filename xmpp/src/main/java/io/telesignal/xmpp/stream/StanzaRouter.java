@@ -42,7 +42,15 @@ public final class StanzaRouter {
     private final int maxSessionsPerUser;
     private final Clock clock;
 
-    public StanzaRouter(Router router, Accounts accounts, io.telesignal.core.work.WorkerPool workers, int maxSessionsPerUser, Clock clock) {
+    private final io.telesignal.core.work.TtlCache<Login, Optional<User>> users;
+
+    /**
+     * {@code userCacheTtl}: how long a user looked up by localpart is kept on this node (a disabled account is taken
+     * out of it at once by {@link #forget}; elsewhere within the TTL).
+     */
+    public StanzaRouter(Router router, Accounts accounts, io.telesignal.core.work.WorkerPool workers, int maxSessionsPerUser,
+            Clock clock, java.time.Duration userCacheTtl) {
+        this.users = new io.telesignal.core.work.TtlCache<>(userCacheTtl, 100_000, System::nanoTime);
         this.router = router;
         this.accounts = accounts;
         this.workers = workers;
@@ -83,7 +91,7 @@ public final class StanzaRouter {
         return router.disconnect(endpointOf(user, resource));
     }
 
-    /** The user whose localpart is {@code local}, looked up on the worker pool. */
+    /** The user whose localpart is {@code local}: from this node's cache, or looked up on the worker pool. */
     public CompletionStage<Optional<User>> user(String local) {
         Login login;
         try {
@@ -91,7 +99,16 @@ public final class StanzaRouter {
         } catch (IllegalArgumentException notALogin) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return workers.submit(() -> accounts.find(login));
+        Optional<Optional<User>> kept = users.peek(login);
+        if (kept.isPresent()) {
+            return CompletableFuture.completedFuture(kept.get());
+        }
+        return workers.submit(() -> users.get(login, accounts::find));
+    }
+
+    /** Drops a user from this node's cache (the account changed). */
+    public void forget(Login login) {
+        users.invalidate(login);
     }
 
     /** Sends to one resource. */

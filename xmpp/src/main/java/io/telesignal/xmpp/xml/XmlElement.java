@@ -12,7 +12,8 @@ import java.util.Optional;
  * One XML element as XMPP uses it: a name in a namespace, attributes, and children (elements and text), immutable.
  * Attributes without a namespace are keyed by their local name, {@code xml:lang} as written, any other namespaced one
  * as {@code {namespace}local}. Serialised with a default-namespace declaration wherever an element's namespace differs
- * from its parent's; the stream namespace is written with the {@code stream:} prefix its stream header declares.
+ * from its parent's; the stream namespace is written with the {@code stream:} prefix its stream header declares, or,
+ * serialised without a context (a WebSocket message), declares itself.
  */
 public final class XmlElement {
     public static final String STREAM_NS = "http://etherx.jabber.org/streams";
@@ -149,6 +150,9 @@ public final class XmlElement {
             escape(out, namespace, true);
             out.append('"');
             inner = namespace;
+        } else if (namespace.equals(STREAM_NS) && context.isEmpty()) {
+            // outside a stream header that declares it (RFC 7395 framing): the prefix is declared here
+            out.append(" xmlns:stream=\"").append(STREAM_NS).append('"');
         }
         int prefixes = 0;
         for (Map.Entry<String, String> attribute : attributes.entrySet()) {
@@ -182,7 +186,10 @@ public final class XmlElement {
         out.append("</").append(tag).append('>');
     }
 
-    /** XML escaping for text ({@code &}, {@code <}, {@code >}) and, in attributes, quotes too. */
+    /**
+     * XML escaping for text ({@code &}, {@code <}, {@code >}, a carriage return) and, in attributes, quotes and
+     * whitespace too, so that what is written parses back to the same value.
+     */
     public static void escape(StringBuilder out, String text, boolean attribute) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -192,6 +199,10 @@ public final class XmlElement {
                 case '>' -> out.append("&gt;");
                 case '"' -> out.append(attribute ? "&quot;" : "\"");
                 case '\'' -> out.append(attribute ? "&apos;" : "'");
+                // kept as they are: a parser normalises raw line ends, and raw whitespace in an attribute to spaces
+                case '\r' -> out.append("&#13;");
+                case '\n' -> out.append(attribute ? "&#10;" : "\n");
+                case '\t' -> out.append(attribute ? "&#9;" : "\t");
                 default -> out.append(c);
             }
         }

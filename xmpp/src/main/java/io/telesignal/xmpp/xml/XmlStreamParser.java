@@ -199,6 +199,12 @@ public final class XmlStreamParser {
                 }
             }
             return -1;
+        } catch (RuntimeException e) {
+            // Aalto reports some errors found lazily (reading an event's text) as unchecked wrappers
+            if (e.getCause() instanceof XMLStreamException) {
+                throw new StreamErrorException(StreamErrorCondition.NOT_WELL_FORMED, "not well-formed");
+            }
+            throw e;
         } catch (XMLStreamException e) {
             String message = String.valueOf(e.getMessage());
             if (message.contains("entity") || message.contains("Entity")) {
@@ -239,13 +245,30 @@ public final class XmlStreamParser {
         open.push(attributes(XmlElement.builder(name, namespace)));
     }
 
-    private XmlElement.Builder attributes(XmlElement.Builder builder) {
+    /**
+     * Refuses what Aalto lets through from ill-formed UTF-8 (a sequence above U+10FFFF decodes to a lone surrogate,
+     * an overlong one to a control character) and the characters XML 1.0 excludes: none could be written back.
+     */
+    private static String checked(String text) throws StreamErrorException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF'
+                    || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+                throw new StreamErrorException(StreamErrorCondition.NOT_WELL_FORMED, "not well-formed");
+            }
+        }
+        return text;
+    }
+
+    private XmlElement.Builder attributes(XmlElement.Builder builder) throws StreamErrorException {
         for (int i = 0; i < reader.getAttributeCount(); i++) {
             String namespace = nonNull(reader.getAttributeNamespace(i));
             String local = reader.getAttributeLocalName(i);
             String key = namespace.isEmpty() ? local
                     : namespace.equals(XMLConstants.XML_NS_URI) ? "xml:" + local : "{" + namespace + "}" + local;
-            builder.attr(key, reader.getAttributeValue(i));
+            builder.attr(key, checked(reader.getAttributeValue(i)));
         }
         return builder;
     }
@@ -275,7 +298,7 @@ public final class XmlStreamParser {
     }
 
     private void text() throws StreamErrorException {
-        String text = reader.getText();
+        String text = checked(reader.getText());
         if (open.isEmpty()) {
             if (!text.isBlank()) {
                 throw new StreamErrorException(StreamErrorCondition.BAD_FORMAT, "text outside a stanza");

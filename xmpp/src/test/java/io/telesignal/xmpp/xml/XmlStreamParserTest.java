@@ -94,6 +94,26 @@ class XmlStreamParserTest {
         expect(HEADER + "hello", StreamErrorCondition.BAD_FORMAT);
     }
 
+    /** What the fuzz target found: ill-formed UTF-8 Aalto decodes anyway, NUL in text, whitespace in attributes. */
+    @Test
+    void illFormedUtf8AndControlCharactersAreRefusedAndWhitespaceRoundTrips() throws Exception {
+        for (byte[] bad : new byte[][] {{(byte) 0xC0, (byte) 0x91}, {(byte) 0xF4, (byte) 0xBA, (byte) 0x91, (byte) 0x8B},
+                {0}}) {
+            parser = XmlStreamParser.stream(handler(() -> { }), 65536, 16);
+            feed(HEADER + "<message><body>");
+            assertThatThrownBy(() -> {
+                parser.feed(bad, 0, bad.length);
+                feed("</body></message>");
+            }).isInstanceOf(StreamErrorException.class)
+                    .extracting(e -> ((StreamErrorException) e).condition()).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
+        }
+        XmlElement spaced = XmlElement.builder("message", "jabber:client").attr("id", "a\tb\nc\rd")
+                .text("line\r\nnext\ttab").build();
+        parser = XmlStreamParser.stream(handler(() -> { }), 65536, 16);
+        feed(HEADER + spaced.toXml(XmlStreamParser.CLIENT_NS));
+        assertThat(elements.get(0)).isEqualTo(spaced);
+    }
+
     @Test
     void oversizedAndDeepElementsArePolicyViolations() throws Exception {
         parser = XmlStreamParser.stream(handler(() -> { }), 1000, 4);
