@@ -46,7 +46,8 @@ public final class XmppDoor implements AutoCloseable {
                     }
                 });
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
-                signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline());
+                signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline(),
+                new io.telesignal.xmpp.im.CorePresence(signaling.frontDoor().presenceService()));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

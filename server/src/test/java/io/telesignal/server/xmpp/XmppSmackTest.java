@@ -51,18 +51,22 @@ class XmppSmackTest {
                 "xmpp.host", "127.0.0.1", "xmpp.authFailureDelay", "0s");
         alicePassword = device("alice");
         bobPassword = device("bob");
-        Path certificate = dir.resolve("tls").resolve("selfsigned-cert.pem");
-        trust = TlsContexts.trustingOnly(certificate);
+        trust = TlsContexts.trustingOnly(dir.resolve("tls").resolve("selfsigned-cert.pem"));
+        trustManager = trustManager(dir);
+    }
+
+    /** A trust manager for the server's generated certificate in {@code dataDir}: what a client is told to trust. */
+    static javax.net.ssl.X509TrustManager trustManager(Path dataDir) throws Exception {
         java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
         store.load(null, null);
-        try (var in = java.nio.file.Files.newInputStream(certificate)) {
+        try (var in = java.nio.file.Files.newInputStream(dataDir.resolve("tls").resolve("selfsigned-cert.pem"))) {
             store.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509")
                     .generateCertificate(in));
         }
         javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
                 javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
-        trustManager = (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
+        return (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
     }
 
     private String device(String login) {

@@ -144,8 +144,10 @@ public final class RosterService {
                 RosterItem item = mine.get();
                 save(item.with(Subscription.of(item.subscription().to(), true), item.askOut(), false), true);
             }
-            case "unsubscribe" -> mine.filter(i -> i.subscription().to() || i.askOut()).ifPresent(i ->
-                    save(i.with(Subscription.of(false, i.subscription().from()), false, i.pendingIn()), true));
+            case "unsubscribe" -> mine.filter(i -> i.subscription().to() || i.askOut()).ifPresent(i -> {
+                save(i.with(Subscription.of(false, i.subscription().from()), false, i.pendingIn()), true);
+                unwatch(user.id(), contact);
+            });
             case "unsubscribed" -> mine.filter(i -> i.subscription().from() || i.pendingIn()).ifPresent(i -> {
                 if (i.hidden()) {
                     store.remove(user.id(), i.contact()); // a request denied: nothing of it stays
@@ -211,6 +213,7 @@ public final class RosterService {
                 RosterItem i = theirs.get();
                 save(i.with(Subscription.of(false, i.subscription().from()), false, i.pendingIn()), true);
                 deliver(owner, presence);
+                unwatch(owner, from);
                 // the contact's presence is withdrawn from the user (RFC 6121 §3.3.3)
                 deliver(owner, XmlElement.builder("presence", CLIENT).attr("type", "unavailable")
                         .attr("from", from.toString()).attr("to", contact.toString()).build());
@@ -233,8 +236,16 @@ public final class RosterService {
                 save(i.with(Subscription.of(true, i.subscription().from()), false, i.pendingIn()), true));
         deliver(owner, XmlElement.builder("presence", CLIENT).attr("type", "subscribed").attr("from", contact.toString())
                 .attr("to", subscriber.toString()).build());
-        users.apply(contact.local()).ifPresent(c -> router.toResources(c.id(), Optional.empty(), StanzaRouter.PROBE,
-                probe(owner, subscriber)));
+        users.apply(contact.local()).ifPresent(c -> {
+            router.toResources(c.id(), Optional.empty(), StanzaRouter.PROBE, probe(owner, subscriber));
+            router.toResources(owner, Optional.empty(), StanzaRouter.WATCH, probe(c.id(), contact));
+        });
+    }
+
+    /** The user's sessions stop showing {@code contact}'s overall presence. */
+    private void unwatch(UserId owner, Jid contact) {
+        users.apply(contact.local()).ifPresent(c -> router.toResources(owner, Optional.empty(), StanzaRouter.UNWATCH,
+                probe(c.id(), contact)));
     }
 
     /** The body of a probe: who asks, and the address the answer goes to. */

@@ -52,7 +52,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
     /** What a node shares among its sessions. */
     public record Context(XmppSettings settings, DeviceSignIn signIn, StanzaRouter router, PresenceService presence,
             io.telesignal.core.work.WorkerPool workers, SecureRandom random, io.telesignal.xmpp.im.RosterService rosters,
-            io.telesignal.core.offline.OfflineStore offline) {}
+            io.telesignal.core.offline.OfflineStore offline, io.telesignal.xmpp.im.CorePresence core) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -70,6 +70,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private Jid jid;
     private EndpointId endpoint;
     private XmlElement lastPresence;
+    /** The contacts whose overall presence this session shows (user, bare JID), once it sent its initial presence. */
+    private final java.util.concurrent.ConcurrentHashMap<UserId, String> watching = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.telesignal.xmpp.im.CorePresence.Watcher coreWatcher;
     /** The routing of this session's last message: the next one starts when it is done. */
     private CompletionStage<Void> ordered = CompletableFuture.completedFuture(null);
     /** Elements that came while the binding was being answered. */
@@ -81,6 +84,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         this.link = link;
         this.settings = context.settings();
         this.bucket = new StanzaBucket(settings.stanzaRate(), settings.stanzaBurst(), System::nanoTime);
+        this.coreWatcher = (contact, stanza) -> link.loop().execute(() -> showCore(contact, stanza));
         this.stage = link.secure() || !link.canStartTls() ? Stage.SASL : Stage.TLS;
     }
 
@@ -187,6 +191,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
             }
             context.router().unbind(user.id(), jid.resource());
             context.presence().endpointGone(user.id(), endpoint);
+            watching.keySet().forEach(contact -> context.core().unwatch(contact, coreWatcher));
+            watching.clear();
             LOG.info("event=xmpp_unbound user={} endpoint={}", user.id().value(), endpoint.value());
         }
     }
@@ -530,6 +536,17 @@ public final class C2sSession implements XmlStreamParser.Handler {
             case StanzaRouter.STANZA -> link.sendSerialized(message.body());
             case StanzaRouter.REPLACED -> fail(new StreamErrorException(StreamErrorCondition.CONFLICT,
                     "the resource was bound by another session"));
+            case StanzaRouter.WATCH, StanzaRouter.UNWATCH -> {
+                int newline = message.body().indexOf('\n');
+                if (newline > 0 && lastPresence != null) {
+                    UserId contact = new UserId(message.body().substring(0, newline));
+                    if (message.kind().equals(StanzaRouter.WATCH)) {
+                        watch(contact, message.body().substring(newline + 1));
+                    } else if (watching.remove(contact) != null) {
+                        context.core().unwatch(contact, coreWatcher);
+                    }
+                }
+            }
             case StanzaRouter.PROBE -> {
                 // someone entitled to this resource's presence asks for it: "requester-user-id\nreply-to-jid"
                 int newline = message.body().indexOf('\n');
@@ -732,6 +749,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
             }
             if (initial) {
                 for (var contact : context.rosters().subscriptions(self.id())) {
+                    watch(contact.user(), contact.jid());
                     context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.PROBE,
                             io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
                 }
@@ -745,6 +763,22 @@ public final class C2sSession implements XmlStreamParser.Handler {
             LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
             return null;
         });
+    }
+
+    /** Starts showing a contact's overall presence (every door's) as its resource {@code telesignal}. */
+    private void watch(UserId contact, String contactJid) {
+        if (watching.put(contact, contactJid) == null) {
+            context.core().watch(contact, coreWatcher).thenAccept(now -> now.ifPresent(stanza ->
+                    link.loop().execute(() -> showCore(contact, stanza))));
+        }
+    }
+
+    private void showCore(UserId contact, XmlElement stanza) {
+        String contactJid = watching.get(contact);
+        if (stage == Stage.BOUND && contactJid != null) {
+            link.send(stanza.with("from", contactJid + "/" + io.telesignal.xmpp.im.CorePresence.RESOURCE)
+                    .with("to", jid.toString()));
+        }
     }
 
     /**

@@ -31,6 +31,10 @@ public final class StanzaRouter {
     public static final String STANZA = "stanza";
     /** The resource was bound again elsewhere: the old stream ends with {@code conflict}. */
     public static final String REPLACED = "replaced";
+    /** The user now receives a contact's presence: "contact-user-id\ncontact-jid"; its sessions watch the contact. */
+    public static final String WATCH = "watch";
+    /** The user no longer receives a contact's presence: "contact-user-id\ncontact-jid". */
+    public static final String UNWATCH = "unwatch";
     /** Another resource of the user asks for this one's presence (RFC 6121 §4.4.2); the body is its full JID. */
     public static final String PROBE = "probe";
 
