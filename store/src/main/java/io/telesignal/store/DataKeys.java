@@ -171,7 +171,8 @@ public final class DataKeys {
             new Sealed("consultation_attendees", "display_name", List.of("consultation_id", "user_id")),
             new Sealed("roster_items", "name", List.of("owner_id", "contact")),
             new Sealed("roster_items", "group_names", List.of("owner_id", "contact")),
-            new Sealed("offline_messages", "stanza", List.of("id")));
+            new Sealed("offline_messages", "stanza", List.of("id")),
+            new Sealed("archive_messages", "stanza", List.of("owner_id", "id")));
 
     /** The context a value of {@code table.column} in the row with these key values is sealed for. */
     static String context(String table, String column, String... keyValues) {

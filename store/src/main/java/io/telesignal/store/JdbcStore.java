@@ -45,6 +45,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcChatStore chat;
     private final JdbcRosterStore rosters;
     private final JdbcOfflineStore offline;
+    private final JdbcArchiveStore archive;
     private final JdbcInviteRedemptions inviteRedemptions;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
@@ -59,6 +60,7 @@ public final class JdbcStore implements AutoCloseable {
         this.chat = new JdbcChatStore(tx, cipher);
         this.rosters = new JdbcRosterStore(tx, cipher);
         this.offline = new JdbcOfflineStore(tx, cipher);
+        this.archive = new JdbcArchiveStore(tx, cipher);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
@@ -127,6 +129,10 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcDevicePasswordStore devicePasswords() {
         return devicePasswords;
+    }
+
+    public JdbcArchiveStore archive() {
+        return archive;
     }
 
     public JdbcOfflineStore offline() {

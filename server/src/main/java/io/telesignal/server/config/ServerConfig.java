@@ -99,7 +99,7 @@ public record ServerConfig(
      */
     public record Xmpp(boolean enabled, String host, int port, boolean directTls, int directTlsPort,
             io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems,
-            Duration offlineRetention, boolean webSocket) {}
+            Duration offlineRetention, boolean webSocket, boolean archive, Duration archiveRetention) {}
 
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
@@ -303,7 +303,8 @@ public record ServerConfig(
                         r.integer("xmpp.maxOfflineMessages", 0, 100_000)),
                 r.duration("xmpp.idleTimeout", Duration.ofSeconds(10), Duration.ofDays(1)),
                 r.integer("xmpp.maxConnections", 1, 1_000_000), r.integer("xmpp.maxRosterItems", 1, 100_000),
-                r.duration("xmpp.offlineRetention", Duration.ofHours(1), Duration.ofDays(3650)), r.bool("xmpp.webSocket"));
+                r.duration("xmpp.offlineRetention", Duration.ofHours(1), Duration.ofDays(3650)), r.bool("xmpp.webSocket"), r.bool("xmpp.archive"),
+                r.duration("xmpp.archiveRetention", Duration.ofDays(1), Duration.ofDays(36500)));
     }
 
     private static Sip sip(ConfigReader r) {

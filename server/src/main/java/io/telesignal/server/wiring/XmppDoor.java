@@ -47,7 +47,12 @@ public final class XmppDoor implements AutoCloseable {
                 });
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
                 signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline(),
-                new io.telesignal.xmpp.im.CorePresence(signaling.frontDoor().presenceService()));
+                new io.telesignal.xmpp.im.CorePresence(signaling.frontDoor().presenceService()),
+                settings.archive() ? Optional.of(new io.telesignal.xmpp.im.MessageArchive(services.store().archive(), workers,
+                        clock)) : Optional.empty(),
+                new io.telesignal.xmpp.im.ExternalServices(new io.telesignal.core.call.IceServers(config.ice().stunUrls(),
+                        config.ice().turnUrls(), config.ice().turnSecret(), config.ice().turnTtl(), clock),
+                        config.ice().turnTtl(), clock));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;
@@ -70,10 +75,12 @@ public final class XmppDoor implements AutoCloseable {
         }
         try {
             started.tcpAddress = started.tcp.bind(loops, settings.host(), settings.port());
-            // kept messages past their retention are deleted, hourly, on the workers
+            // kept and archived messages past their retention are deleted, hourly, on the workers
             var offline = services.store().offline();
+            var archive = services.store().archive();
             started.purge = loops.io().next().scheduleAtFixedRate(() -> workers.submit(() -> offline.purgeBefore(
-                    clock.instant().minus(settings.offlineRetention()))), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+                    clock.instant().minus(settings.offlineRetention())) + archive.purgeBefore(
+                    clock.instant().minus(settings.archiveRetention()))), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
             if (started.directTls.isPresent()) {
                 started.directTlsAddress = started.directTls.get().bind(loops, settings.host(), settings.directTlsPort());
             }

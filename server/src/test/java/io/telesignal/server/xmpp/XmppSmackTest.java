@@ -239,6 +239,80 @@ class XmppSmackTest {
     }
 
     @Test
+    void carbonsCopyWhatOneResourceSendsAndReceivesToTheOthers() throws Exception {
+        XMPPTCPConnection phone = connect("alice", alicePassword, "phone", false);
+        BlockingQueue<String> copies = new ArrayBlockingQueue<>(10);
+        XMPPTCPConnection tablet = connect("alice", alicePassword, "tablet", false);
+        XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false);
+        try {
+            org.jivesoftware.smackx.carbons.CarbonManager carbons =
+                    org.jivesoftware.smackx.carbons.CarbonManager.getInstanceFor(tablet);
+            assertThat(carbons.isSupportedByServer()).isTrue();
+            carbons.addCarbonCopyReceivedListener((direction, copy, wrapping) ->
+                    copies.add(direction + ":" + copy.getBody() + ":" + copy.getFrom()));
+            carbons.enableCarbons();
+
+            phone.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityFullFrom("bob@localhost/desk"))
+                    .ofType(Message.Type.chat).setBody("sent from the phone").build());
+            assertThat(copies.poll(10, TimeUnit.SECONDS)).isEqualTo("sent:sent from the phone:alice@localhost/phone");
+            bob.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityFullFrom("alice@localhost/phone"))
+                    .ofType(Message.Type.chat).setBody("answer to the phone").build());
+            assertThat(copies.poll(10, TimeUnit.SECONDS)).isEqualTo("received:answer to the phone:bob@localhost/desk");
+            // private messages are not copied
+            Message secret = MessageBuilder.buildMessage().to(JidCreate.entityFullFrom("bob@localhost/desk"))
+                    .ofType(Message.Type.chat).setBody("not for the tablet").build();
+            org.jivesoftware.smackx.carbons.packet.CarbonExtension.Private.addTo(secret);
+            phone.sendStanza(secret);
+            assertThat(copies.poll(1, TimeUnit.SECONDS)).isNull();
+        } finally {
+            phone.disconnect();
+            tablet.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    @Test
+    void theArchiveKeepsBothSidesAndPagesThroughThem() throws Exception {
+        XMPPTCPConnection alice = connect("alice", alicePassword, "phone", false);
+        BlockingQueue<Message> bobGot = new ArrayBlockingQueue<>(10);
+        XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false, c -> c.addAsyncStanzaListener(
+                s -> bobGot.add((Message) s), s -> s instanceof Message m && m.getBody() != null));
+        try {
+            var bobJid = JidCreate.entityBareFrom("bob@localhost");
+            for (int i = 1; i <= 3; i++) {
+                alice.sendStanza(MessageBuilder.buildMessage().to(bobJid).ofType(Message.Type.chat).setBody("note " + i)
+                        .build());
+            }
+            for (int i = 1; i <= 3; i++) {
+                Message got = bobGot.poll(10, TimeUnit.SECONDS);
+                assertThat(got.getBody()).isEqualTo("note " + i);
+                var stanzaId = got.getExtensionElement("stanza-id", "urn:xmpp:sid:0");
+                assertThat(stanzaId).as("XEP-0359 stanza id").isNotNull();
+                assertThat(stanzaId.toXML().toString()).contains("by='bob@localhost'");
+            }
+            bob.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("alice@localhost"))
+                    .ofType(Message.Type.chat).setBody("thanks").build());
+            Thread.sleep(500); // the archive is written after delivery, on the workers
+
+            org.jivesoftware.smackx.mam.MamManager mam = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(alice);
+            assertThat(mam.isSupported()).isTrue();
+            var query = mam.queryArchive(org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder()
+                    .limitResultsToJid(bobJid).setResultPageSizeTo(2).build());
+            assertThat(query.getMessages()).extracting(Message::getBody).containsExactly("note 1", "note 2");
+            assertThat(query.isComplete()).isFalse();
+            assertThat(query.pageNext(2)).extracting(Message::getBody).containsExactly("note 3", "thanks");
+            assertThat(query.isComplete()).isTrue();
+            // bob's archive has his side
+            var bobs = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(bob).queryArchive(
+                    org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder().setResultPageSizeTo(10).build());
+            assertThat(bobs.getMessages()).extracting(Message::getBody).containsExactly("note 1", "note 2", "note 3", "thanks");
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    @Test
     void aWrongDevicePasswordIsRefused() {
         assertThatThrownBy(() -> connect("alice", "not the device password", "x", false))
                 .isInstanceOf(SASLErrorException.class).hasMessageContaining("not-authorized");

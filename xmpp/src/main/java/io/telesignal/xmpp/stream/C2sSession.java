@@ -44,6 +44,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
     static final String STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
     static final String PING_NS = "urn:xmpp:ping";
     static final String DELAY_NS = "urn:xmpp:delay";
+    static final String CARBONS_NS = "urn:xmpp:carbons:2";
+    static final String FORWARD_NS = "urn:xmpp:forward:0";
+    static final String HINTS_NS = "urn:xmpp:hints";
     static final String DISCO_INFO_NS = "http://jabber.org/protocol/disco#info";
     static final String DISCO_ITEMS_NS = "http://jabber.org/protocol/disco#items";
     private static final String CLIENT = XmlStreamParser.CLIENT_NS;
@@ -52,7 +55,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     /** What a node shares among its sessions. */
     public record Context(XmppSettings settings, DeviceSignIn signIn, StanzaRouter router, PresenceService presence,
             io.telesignal.core.work.WorkerPool workers, SecureRandom random, io.telesignal.xmpp.im.RosterService rosters,
-            io.telesignal.core.offline.OfflineStore offline, io.telesignal.xmpp.im.CorePresence core) {}
+            io.telesignal.core.offline.OfflineStore offline, io.telesignal.xmpp.im.CorePresence core,
+            Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -70,6 +74,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private Jid jid;
     private EndpointId endpoint;
     private XmlElement lastPresence;
+    /** Whether this resource asked for message carbons (XEP-0280). */
+    private boolean carbons;
     /** The contacts whose overall presence this session shows (user, bare JID), once it sent its initial presence. */
     private final java.util.concurrent.ConcurrentHashMap<UserId, String> watching = new java.util.concurrent.ConcurrentHashMap<>();
     private final io.telesignal.xmpp.im.CorePresence.Watcher coreWatcher;
@@ -534,6 +540,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
         switch (message.kind()) {
             case StanzaRouter.STANZA -> link.sendSerialized(message.body());
+            case StanzaRouter.CARBON -> {
+                if (carbons) {
+                    link.sendSerialized(message.body());
+                }
+            }
             case StanzaRouter.REPLACED -> fail(new StreamErrorException(StreamErrorCondition.CONFLICT,
                     "the resource was bound by another session"));
             case StanzaRouter.WATCH, StanzaRouter.UNWATCH -> {
@@ -620,7 +631,18 @@ public final class C2sSession implements XmlStreamParser.Handler {
             return; // a message to the server itself: nothing here answers it (RFC 6121 §8.5.1)
         }
         String type = message.attr("type") == null ? "normal" : message.attr("type");
-        String xml = message.toXml();
+        // XEP-0359 §4: stanza ids only this server may set; XEP-0313: chat and normal messages with a body are archived,
+        // and the recipient's copy carries its archive id
+        XmlElement clean = message.without("stanza-id", io.telesignal.xmpp.im.MessageArchive.SID_NS);
+        boolean archived = context.archive().isPresent() && (type.equals("chat") || type.equals("normal"))
+                && clean.child("body", CLIENT).isPresent() && clean.child("no-store", HINTS_NS).isEmpty();
+        String archiveId = archived ? context.archive().get().newId() : null;
+        // XEP-0280 §7: the private marker is for this server; the recipient gets the message without it
+        XmlElement forRecipient = clean.without("private", CARBONS_NS);
+        XmlElement delivered = !archived ? forRecipient : forRecipient.toBuilder().add(XmlElement.builder("stanza-id",
+                io.telesignal.xmpp.im.MessageArchive.SID_NS).attr("by", to.bare().toString()).attr("id", archiveId).build())
+                .build();
+        String xml = delivered.toXml();
         // one message at a time per session: a sender's messages reach (or are kept for) each recipient in the order
         // sent (RFC 6120 §10.1), whatever the lookups and deliveries cost
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -629,12 +651,17 @@ public final class C2sSession implements XmlStreamParser.Handler {
         previous.whenComplete((ignored, e) -> {
             CompletionStage<Boolean> routed;
             try {
-                routed = route(message, to, type, xml);
+                routed = route(clean, to, type, xml);
             } catch (RuntimeException failed) {
                 routed = CompletableFuture.failedFuture(failed);
             }
             routed.whenCompleteAsync((taken, error) -> {
                 done.complete(null);
+                if (error == null && taken && archived) {
+                    var archive = context.archive().get();
+                    archive.archive(archive.newId(), user.id(), to, clean);
+                    recipientArchive(to, archiveId, delivered);
+                }
                 if (error != null || !taken) {
                     // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
                     replyError(message, "cancel", "service-unavailable");
@@ -645,6 +672,13 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     /** Delivers a message to its user's resources, or keeps it; answers whether someone took it. */
     private CompletionStage<Boolean> route(XmlElement message, Jid to, String type, String xml) {
+        boolean copied = type.equals("chat") && message.child("private", CARBONS_NS).isEmpty()
+                && message.child("no-copy", HINTS_NS).isEmpty();
+        if (copied) {
+            // XEP-0280 §6: what this resource sends, to the user's other resources that asked for carbons
+            context.router().toResources(user.id(), Optional.of(endpoint), StanzaRouter.CARBON,
+                    carbon("sent", message, jid.bare().toString()));
+        }
         return context.router().user(to.local()).thenCompose(found -> {
             if (found.isEmpty()) {
                 return CompletableFuture.completedFuture(false);
@@ -652,7 +686,14 @@ public final class C2sSession implements XmlStreamParser.Handler {
             UserId target = found.get().id();
             CompletionStage<Integer> delivered;
             if (!to.isBare()) {
-                delivered = context.router().toResource(target, to.resource(), StanzaRouter.STANZA, xml).thenCompose(o ->
+                delivered = context.router().toResource(target, to.resource(), StanzaRouter.STANZA, xml).thenCompose(o -> {
+                    if (o == DeliveryOutcome.DELIVERED && copied) {
+                        // XEP-0280 §5: what one resource received, to the recipient's other resources
+                        context.router().toResources(target, Optional.of(StanzaRouter.endpointOf(target, to.resource())),
+                                StanzaRouter.CARBON, carbon("received", message, to.bare().toString()));
+                    }
+                    return CompletableFuture.completedFuture(o);
+                }).thenCompose(o ->
                         o == DeliveryOutcome.DELIVERED ? CompletableFuture.completedFuture(1)
                                 : type.equals("groupchat") ? CompletableFuture.completedFuture(0)
                                 : context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml));
@@ -684,6 +725,20 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 });
             });
         });
+    }
+
+    /** The recipient's archived copy, under the id its message carried (the user is cached by now). */
+    private void recipientArchive(Jid to, String archiveId, XmlElement delivered) {
+        Jid sender = jid;
+        context.router().user(to.local()).thenAccept(found -> found.ifPresent(recipient ->
+                context.archive().get().archive(archiveId, recipient.id(), sender, delivered)));
+    }
+
+    /** XEP-0280: the message forwarded (XEP-0297) inside {@code <sent/>} or {@code <received/>}, from the bare JID. */
+    private static String carbon(String direction, XmlElement message, String bare) {
+        return XmlElement.builder("message", CLIENT).attr("from", bare).attr("type", message.attr("type"))
+                .add(XmlElement.builder(direction, CARBONS_NS).add(XmlElement.builder("forwarded", FORWARD_NS)
+                        .add(message).build()).build()).build().toXml();
     }
 
     private void presence(XmlElement presence, Optional<Jid> to) {
@@ -866,6 +921,14 @@ public final class C2sSession implements XmlStreamParser.Handler {
         boolean get = "get".equals(iq.attr("type"));
         if (query.is("query", io.telesignal.xmpp.im.RosterService.ROSTER_NS)) {
             roster(iq, query, get);
+        } else if (query.is("query", io.telesignal.xmpp.im.MessageArchive.MAM_NS) && context.archive().isPresent()) {
+            mam(iq, query, get);
+        } else if (get && query.is("services", io.telesignal.xmpp.im.ExternalServices.NS)) {
+            link.send(result(iq, context.services().services(user.id(), Optional.ofNullable(query.attr("type")))));
+        } else if (!get && query.namespace().equals(CARBONS_NS) && (query.name().equals("enable")
+                || query.name().equals("disable"))) {
+            carbons = query.name().equals("enable");
+            link.send(result(iq, null));
         } else if ((get && query.is("ping", PING_NS)) || (!get && query.is("session", SESSION_NS))) {
             link.send(result(iq, null));
         } else if (get && query.is("query", DISCO_INFO_NS) && query.attr("node") == null) {
@@ -877,7 +940,13 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "account")
                         .attr("type", "registered").build());
             }
-            for (String feature : List.of(DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS)) {
+            List<String> features = new java.util.ArrayList<>(List.of(DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS, CARBONS_NS,
+                    io.telesignal.xmpp.im.RosterService.ROSTER_NS, "urn:xmpp:features:rosterver",
+                    io.telesignal.xmpp.im.ExternalServices.NS));
+            if (context.archive().isPresent()) {
+                features.addAll(List.of(io.telesignal.xmpp.im.MessageArchive.MAM_NS, io.telesignal.xmpp.im.MessageArchive.SID_NS));
+            }
+            for (String feature : features) {
                 info.add(XmlElement.builder("feature", DISCO_INFO_NS).attr("var", feature).build());
             }
             link.send(result(iq, info.build()));
@@ -886,6 +955,40 @@ public final class C2sSession implements XmlStreamParser.Handler {
         } else {
             replyError(iq, "cancel", "service-unavailable");
         }
+    }
+
+    /** XEP-0313: the form (get), or a query (set) answered with its results, then the IQ result with {@code fin}. */
+    private void mam(XmlElement iq, XmlElement query, boolean get) {
+        if (get) {
+            link.send(result(iq, io.telesignal.xmpp.im.MessageArchive.form()));
+            return;
+        }
+        User self = user;
+        Jid to = jid;
+        CompletionStage<io.telesignal.xmpp.im.MessageArchive.Answer> answer;
+        try {
+            answer = context.archive().get().query(self.id(), to, query);
+        } catch (io.telesignal.xmpp.im.MessageArchive.QueryException e) {
+            replyError(iq, "modify", e.condition());
+            return;
+        }
+        answer.whenCompleteAsync((done, error) -> {
+            if (stage != Stage.BOUND) {
+                return;
+            }
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                if (cause instanceof io.telesignal.xmpp.im.MessageArchive.QueryException refused) {
+                    replyError(iq, "cancel", refused.condition());
+                } else {
+                    LOG.warn("event=xmpp_mam_failed user={} error={}", self.id().value(), cause.getClass().getSimpleName());
+                    replyError(iq, "wait", "internal-server-error");
+                }
+                return;
+            }
+            done.results().forEach(link::send);
+            link.send(result(iq, done.fin()));
+        }, link.loop());
     }
 
     /** RFC 6121 §2.2, §2.3: the user's own roster; an IQ to another user's roster is refused. */

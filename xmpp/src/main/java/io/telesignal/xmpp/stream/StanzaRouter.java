@@ -37,6 +37,8 @@ public final class StanzaRouter {
     public static final String UNWATCH = "unwatch";
     /** Another resource of the user asks for this one's presence (RFC 6121 §4.4.2); the body is its full JID. */
     public static final String PROBE = "probe";
+    /** A message carbon (XEP-0280), already wrapped: shown by a resource that enabled carbons, ignored by others. */
+    public static final String CARBON = "carbon";
 
     public enum BindOutcome { BOUND, TOO_MANY_SESSIONS }
 

@@ -118,6 +118,17 @@ public final class XmlElement {
         return new XmlElement(name, namespace, copy, children);
     }
 
+    /** A copy without the child elements of this name and namespace. */
+    public XmlElement without(String name, String namespace) {
+        List<Object> kept = new ArrayList<>(children.size());
+        for (Object child : children) {
+            if (!(child instanceof XmlElement element && element.is(name, namespace))) {
+                kept.add(child);
+            }
+        }
+        return new XmlElement(this.name, this.namespace, attributes, kept);
+    }
+
     /** A copy in another namespace, its children unchanged (a stanza moving between content namespaces). */
     public XmlElement inNamespace(String namespace) {
         return new XmlElement(name, namespace, attributes, children);

@@ -1,0 +1,67 @@
+package io.telesignal.core.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.telesignal.core.identity.UserId;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ArchiveStore} does; {@link #owner(String)} names a user that exists in the store's directory. */
+public abstract class ArchiveStoreContract {
+    private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+
+    protected abstract ArchiveStore store();
+
+    protected abstract UserId owner(String login);
+
+    private static ArchiveQuery all(int max) {
+        return new ArchiveQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), max);
+    }
+
+    @Test
+    void pagesForwardAndBackwardWithFiltersAndCounts() {
+        UserId alice = owner("alice");
+        UserId bob = owner("bob");
+        ArchiveStore store = store();
+        for (int i = 1; i <= 5; i++) {
+            store.append(new ArchivedMessage("a" + i, alice, i % 2 == 0 ? "carol@x" : "bob@x",
+                    "<message><body>" + i + " \u00e9</body></message>", T0.plusSeconds(i)));
+        }
+        store.append(new ArchivedMessage("b1", bob, "alice@x", "<message><body>bob's</body></message>", T0));
+
+        ArchiveQuery.Page first = store.query(alice, all(2));
+        assertThat(first.messages()).extracting(ArchivedMessage::id).containsExactly("a1", "a2");
+        assertThat(first.complete()).isFalse();
+        assertThat(first.count()).isEqualTo(5);
+        assertThat(first.messages().get(0).stanza()).isEqualTo("<message><body>1 \u00e9</body></message>");
+        assertThat(first.messages().get(0).at()).isEqualTo(T0.plusSeconds(1));
+        ArchiveQuery.Page next = store.query(alice, new ArchiveQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("a4"), Optional.empty(), 2));
+        assertThat(next.messages()).extracting(ArchivedMessage::id).containsExactly("a5");
+        assertThat(next.complete()).isTrue();
+        ArchiveQuery.Page last = store.query(alice, new ArchiveQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(""), 2));
+        assertThat(last.messages()).extracting(ArchivedMessage::id).containsExactly("a4", "a5");
+        assertThat(last.complete()).isFalse();
+        ArchiveQuery.Page earlier = store.query(alice, new ArchiveQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of("a2"), 2));
+        assertThat(earlier.messages()).extracting(ArchivedMessage::id).containsExactly("a1");
+        assertThat(earlier.complete()).isTrue();
+
+        ArchiveQuery.Page withBob = store.query(alice, new ArchiveQuery(Optional.of("bob@x"), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 10));
+        assertThat(withBob.messages()).extracting(ArchivedMessage::id).containsExactly("a1", "a3", "a5");
+        ArchiveQuery.Page inRange = store.query(alice, new ArchiveQuery(Optional.empty(), Optional.of(T0.plusSeconds(2)),
+                Optional.of(T0.plusSeconds(3)), Optional.empty(), Optional.empty(), 10));
+        assertThat(inRange.messages()).extracting(ArchivedMessage::id).containsExactly("a2", "a3");
+        assertThat(store.query(alice, all(0)).count()).isEqualTo(5);
+        assertThat(store.query(bob, all(10)).messages()).extracting(ArchivedMessage::id).containsExactly("b1");
+
+        assertThatThrownBy(() -> store.query(alice, new ArchiveQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("b1"), Optional.empty(), 2))).isInstanceOf(ArchiveStore.ArchiveItemNotFoundException.class);
+        assertThat(store.purgeBefore(T0.plusSeconds(3))).isEqualTo(3); // a1, a2 and bob's b1
+        assertThat(store.query(alice, all(10)).messages()).extracting(ArchivedMessage::id).containsExactly("a3", "a4", "a5");
+    }
+}

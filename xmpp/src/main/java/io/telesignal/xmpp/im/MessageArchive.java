@@ -1,0 +1,210 @@
+package io.telesignal.xmpp.im;
+
+import io.telesignal.core.archive.ArchiveQuery;
+import io.telesignal.core.archive.ArchiveStore;
+import io.telesignal.core.archive.ArchivedMessage;
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.work.WorkerPool;
+import io.telesignal.xmpp.stream.Jid;
+import io.telesignal.xmpp.xml.XmlElement;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Message archive management (XEP-0313, {@code urn:xmpp:mam:2}) over the store's archive: each chat or normal message
+ * with a body that someone took is archived for its sender and for its recipient, and the recipient's copy carries its
+ * archive id as a XEP-0359 stanza id. Queries take the XEP's form ({@code with}, {@code start}, {@code end}) and
+ * XEP-0059 paging. Archive writes go to the worker pool and do not hold up delivery.
+ */
+public final class MessageArchive {
+    public static final String MAM_NS = "urn:xmpp:mam:2";
+    public static final String SID_NS = "urn:xmpp:sid:0";
+    static final String RSM_NS = "http://jabber.org/protocol/rsm";
+    static final String DATA_NS = "jabber:x:data";
+    private static final String CLIENT = "jabber:client";
+    private static final Logger LOG = LoggerFactory.getLogger(MessageArchive.class);
+
+    /** A query refused: the stanza error condition. */
+    public static final class QueryException extends RuntimeException {
+        private final String condition;
+
+        QueryException(String condition) {
+            super(condition, null, false, false);
+            this.condition = condition;
+        }
+
+        public String condition() {
+            return condition;
+        }
+    }
+
+    private final ArchiveStore store;
+    private final WorkerPool workers;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public MessageArchive(ArchiveStore store, WorkerPool workers, Clock clock) {
+        this.store = store;
+        this.workers = workers;
+        this.clock = clock;
+    }
+
+    /** A new archive id: time-ordered, unique, 20 characters. */
+    public String newId() {
+        return String.format("%011x%09x", clock.millis(), random.nextLong() & 0xfffffffffL);
+    }
+
+    /** Archives one copy, later, on the workers; a failure is logged (ids only). */
+    public void archive(String id, UserId owner, Jid with, XmlElement stanza) {
+        Instant at = clock.instant();
+        String xml = stanza.toXml();
+        workers.submit(() -> {
+            store.append(new ArchivedMessage(id, owner, with.bare().toString(), xml, at));
+            return null;
+        }).exceptionally(e -> {
+            LOG.warn("event=xmpp_archive_failed owner={} id={} error={}", owner.value(), id, e.getClass().getSimpleName());
+            return null;
+        });
+    }
+
+    /** XEP-0313 §6: the query form's fields, for an IQ get. */
+    public static XmlElement form() {
+        XmlElement.Builder x = XmlElement.builder("x", DATA_NS).attr("type", "form");
+        x.add(XmlElement.builder("field", DATA_NS).attr("var", "FORM_TYPE").attr("type", "hidden")
+                .textChild("value", DATA_NS, MAM_NS).build());
+        x.add(XmlElement.builder("field", DATA_NS).attr("var", "with").attr("type", "jid-single").build());
+        x.add(XmlElement.builder("field", DATA_NS).attr("var", "start").attr("type", "text-single").build());
+        x.add(XmlElement.builder("field", DATA_NS).attr("var", "end").attr("type", "text-single").build());
+        return XmlElement.builder("query", MAM_NS).add(x.build()).build();
+    }
+
+    /** The answer to a query: the result messages to send first, then the {@code fin} for the IQ result. */
+    public record Answer(List<XmlElement> results, XmlElement fin) {}
+
+    /** Runs a query (on the workers): {@code to} is the requesting resource, {@code query} the IQ's child. */
+    public CompletionStage<Answer> query(UserId owner, Jid to, XmlElement query) {
+        ArchiveQuery parsed = parse(query);
+        String queryId = query.attr("queryid");
+        return workers.submit(() -> {
+            ArchiveQuery.Page page;
+            try {
+                page = store.query(owner, parsed);
+            } catch (ArchiveStore.ArchiveItemNotFoundException e) {
+                throw new QueryException("item-not-found");
+            }
+            List<XmlElement> results = new ArrayList<>();
+            for (ArchivedMessage m : page.messages()) {
+                XmlElement original = reparse(m.stanza());
+                results.add(XmlElement.builder("message", CLIENT).attr("to", to.toString())
+                        .add(XmlElement.builder("result", MAM_NS).attr("queryid", queryId).attr("id", m.id())
+                                .add(XmlElement.builder("forwarded", "urn:xmpp:forward:0")
+                                        .add(XmlElement.builder("delay", "urn:xmpp:delay").attr("stamp", m.at().toString()).build())
+                                        .add(original).build()).build()).build());
+            }
+            XmlElement.Builder set = XmlElement.builder("set", RSM_NS);
+            if (!page.messages().isEmpty()) {
+                set.add(XmlElement.builder("first", RSM_NS).text(page.messages().get(0).id()).build());
+                set.add(XmlElement.builder("last", RSM_NS).text(page.messages().get(page.messages().size() - 1).id()).build());
+            }
+            set.textChild("count", RSM_NS, Integer.toString(page.count()));
+            XmlElement fin = XmlElement.builder("fin", MAM_NS).attr("complete", Boolean.toString(page.complete()))
+                    .add(set.build()).build();
+            return new Answer(results, fin);
+        });
+    }
+
+    /** The form and paging of a query; {@code bad-request} for values that do not parse. */
+    static ArchiveQuery parse(XmlElement query) {
+        Optional<String> with = Optional.empty();
+        Optional<Instant> start = Optional.empty();
+        Optional<Instant> end = Optional.empty();
+        Optional<XmlElement> form = query.child("x", DATA_NS);
+        if (form.isPresent()) {
+            for (XmlElement field : form.get().elements()) {
+                String value = field.child("value", DATA_NS).map(XmlElement::text).orElse("").strip();
+                switch (String.valueOf(field.attr("var"))) {
+                    case "FORM_TYPE" -> {
+                        if (!value.equals(MAM_NS)) {
+                            throw new QueryException("bad-request");
+                        }
+                    }
+                    case "with" -> with = Optional.of(Jid.parse(value).orElseThrow(() -> new QueryException("jid-malformed"))
+                            .bare().toString());
+                    case "start" -> start = Optional.of(instant(value));
+                    case "end" -> end = Optional.of(instant(value));
+                    default -> throw new QueryException("bad-request"); // XEP-0313 §4.1.1: unknown fields are refused
+                }
+            }
+        }
+        int max = ArchiveQuery.MAX_PAGE;
+        Optional<String> after = Optional.empty();
+        Optional<String> before = Optional.empty();
+        Optional<XmlElement> set = query.child("set", RSM_NS);
+        if (set.isPresent()) {
+            Optional<XmlElement> maxElement = set.get().child("max", RSM_NS);
+            if (maxElement.isPresent()) {
+                try {
+                    max = Math.min(ArchiveQuery.MAX_PAGE, Math.max(0, Integer.parseInt(maxElement.get().text().strip())));
+                } catch (NumberFormatException e) {
+                    throw new QueryException("bad-request");
+                }
+            }
+            after = set.get().child("after", RSM_NS).map(e -> e.text().strip());
+            before = set.get().child("before", RSM_NS).map(e -> e.text().strip());
+            if (after.isPresent() && before.isPresent()) {
+                throw new QueryException("bad-request");
+            }
+        }
+        return new ArchiveQuery(with, start, end, after, before, max);
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException notEither) {
+                throw new QueryException("bad-request");
+            }
+        }
+    }
+
+    /** An archived stanza as an element again (it was written by this server from a parsed element). */
+    private static XmlElement reparse(String xml) {
+        List<XmlElement> parsed = new ArrayList<>();
+        io.telesignal.xmpp.xml.XmlStreamParser parser = io.telesignal.xmpp.xml.XmlStreamParser.framed(
+                new io.telesignal.xmpp.xml.XmlStreamParser.Handler() {
+                    @Override
+                    public void streamOpened(XmlElement header) { }
+
+                    @Override
+                    public void element(XmlElement element) {
+                        parsed.add(element);
+                    }
+
+                    @Override
+                    public void streamClosed() { }
+                }, Integer.MAX_VALUE, 1000);
+        byte[] bytes = xml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            parser.feed(bytes, 0, bytes.length);
+            parser.endOfMessage();
+        } catch (io.telesignal.xmpp.xml.StreamErrorException e) {
+            throw new IllegalStateException("an archived stanza does not parse: " + e.condition());
+        }
+        return parsed.get(0);
+    }
+
+    public int purgeBefore(Instant cutoff) {
+        return store.purgeBefore(cutoff);
+    }
+}
