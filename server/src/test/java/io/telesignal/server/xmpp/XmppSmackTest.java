@@ -260,8 +260,8 @@ class XmppSmackTest {
             assertThat(copies.poll(10, TimeUnit.SECONDS)).isEqualTo("received:answer to the phone:bob@localhost/desk");
             // private messages are not copied
             Message secret = MessageBuilder.buildMessage().to(JidCreate.entityFullFrom("bob@localhost/desk"))
-                    .ofType(Message.Type.chat).setBody("not for the tablet").build();
-            org.jivesoftware.smackx.carbons.packet.CarbonExtension.Private.addTo(secret);
+                    .ofType(Message.Type.chat).setBody("not for the tablet")
+                    .addExtension(org.jivesoftware.smackx.carbons.packet.CarbonExtension.Private.INSTANCE).build();
             phone.sendStanza(secret);
             assertThat(copies.poll(1, TimeUnit.SECONDS)).isNull();
         } finally {

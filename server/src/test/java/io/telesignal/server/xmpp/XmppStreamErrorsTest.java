@@ -133,6 +133,78 @@ class XmppStreamErrorsTest {
                 + "</auth>")).contains("<malformed-request/>");
     }
 
+    /** SCRAM-SHA-256-PLUS with tls-server-end-point (RFC 5802 §6, RFC 5929), computed as a client does. */
+    @Test
+    void scramPlusBindsToTheTlsChannel() throws Exception {
+        int port = server.xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        try (RawXmppClient client = RawXmppClient.opened(trust, port)) {
+            assertThat(client.received()).contains("<mechanism>SCRAM-SHA-256-PLUS</mechanism>",
+                    "<mechanism>SCRAM-SHA-1-PLUS</mechanism>", "<channel-binding type=\"tls-server-end-point\"/>");
+            byte[] endPoint = java.security.MessageDigest.getInstance("SHA-256").digest(client.serverCertificate().getEncoded());
+            String outcome = scramPlus(client, endPoint);
+            assertThat(outcome).startsWith("<success");
+        }
+        try (RawXmppClient client = RawXmppClient.opened(trust, port)) {
+            assertThat(scramPlus(client, new byte[32])).as("bound to another channel").contains("<not-authorized/>");
+        }
+        // the downgrade: a client that could bind says "y" although the server offered -PLUS
+        try (RawXmppClient client = RawXmppClient.opened(trust, port)) {
+            client.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>"
+                    + b64("y,,n=alice,r=abcdefghijkl") + "</auth>");
+            assertThat(client.await("<failure")).contains("<not-authorized/>");
+        }
+    }
+
+    /** Runs the exchange; answers the server's last SASL element. */
+    private String scramPlus(RawXmppClient client, byte[] binding) throws Exception {
+        String gs2 = "p=tls-server-end-point,,";
+        String first = "n=alice,r=cnonce0123456789";
+        client.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256-PLUS'>" + b64(gs2 + first)
+                + "</auth>");
+        String text = client.await("</challenge>");
+        String challenge = text.substring(text.indexOf("<challenge"));
+        challenge = challenge.substring(challenge.indexOf('>') + 1, challenge.indexOf("</challenge>"));
+        String serverFirst = new String(Base64.getDecoder().decode(challenge), StandardCharsets.UTF_8);
+        String nonce = serverFirst.split(",")[0].substring(2);
+        byte[] salt = Base64.getDecoder().decode(serverFirst.split(",")[1].substring(2));
+        int iterations = Integer.parseInt(serverFirst.split(",")[2].substring(2));
+        byte[] salted = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
+                new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+        byte[] clientKey = hmac(salted, "Client Key");
+        byte[] storedKey = java.security.MessageDigest.getInstance("SHA-256").digest(clientKey);
+        byte[] header = gs2.getBytes(StandardCharsets.UTF_8);
+        byte[] cbind = java.util.Arrays.copyOf(header, header.length + binding.length);
+        System.arraycopy(binding, 0, cbind, header.length, binding.length);
+        String withoutProof = "c=" + Base64.getEncoder().encodeToString(cbind) + ",r=" + nonce;
+        String authMessage = first + "," + serverFirst + "," + withoutProof;
+        byte[] signature = hmac(storedKey, authMessage);
+        byte[] proof = new byte[clientKey.length];
+        for (int i = 0; i < proof.length; i++) {
+            proof[i] = (byte) (clientKey[i] ^ signature[i]);
+        }
+        client.send("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                + b64(withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof)) + "</response>");
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!client.received().contains("</success>") && !client.received().contains("</failure>")
+                && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        String done = client.received();
+        String last = done.substring(Math.max(done.lastIndexOf("<success"), done.lastIndexOf("<failure")));
+        if (last.startsWith("<success")) {
+            String expected = "v=" + Base64.getEncoder().encodeToString(hmac(hmac(salted, "Server Key"), authMessage));
+            String additional = last.substring(last.indexOf('>') + 1, last.indexOf("</success>"));
+            assertThat(new String(Base64.getDecoder().decode(additional), StandardCharsets.UTF_8)).isEqualTo(expected);
+        }
+        return last;
+    }
+
+    private static byte[] hmac(byte[] key, String data) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String bearer(String gs2, String token) {
         return "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='OAUTHBEARER'>"
                 + b64(gs2 + "\u0001auth=Bearer " + token + "\u0001\u0001") + "</auth>";

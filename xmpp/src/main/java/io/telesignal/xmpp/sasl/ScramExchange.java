@@ -21,8 +21,28 @@ public final class ScramExchange {
     private String nonce;
     private String serverFirst;
 
-    public ScramExchange(ScramAlgorithm algorithm) {
+    public static final String TLS_SERVER_END_POINT = "tls-server-end-point";
+
+    private final boolean plus;
+    private final java.util.Optional<byte[]> binding;
+
+    /**
+     * @param plus whether the client chose the {@code -PLUS} mechanism (channel binding, RFC 5802 §6)
+     * @param binding the connection's {@code tls-server-end-point} data (RFC 5929 §4), when it has one: then the
+     *     server offers {@code -PLUS}, and a client saying {@code y} (it could bind but thinks the server cannot) is
+     *     refused as a downgrade
+     */
+    public ScramExchange(ScramAlgorithm algorithm, boolean plus, java.util.Optional<byte[]> binding) {
         this.algorithm = algorithm;
+        this.plus = plus;
+        this.binding = binding.map(byte[]::clone);
+        if (plus && binding.isEmpty()) {
+            throw new IllegalArgumentException("-PLUS needs channel binding data");
+        }
+    }
+
+    public ScramExchange(ScramAlgorithm algorithm) {
+        this(algorithm, false, java.util.Optional.empty());
     }
 
     public ScramAlgorithm algorithm() {
@@ -37,11 +57,17 @@ public final class ScramExchange {
             throw new IllegalArgumentException("malformed-request");
         }
         String flag = parts[0];
-        if (flag.startsWith("p=")) {
-            throw new IllegalArgumentException("malformed-request"); // channel binding is not offered
+        if (plus != flag.startsWith("p=")) {
+            throw new IllegalArgumentException("malformed-request"); // -PLUS binds, and only -PLUS
         }
-        if (!flag.equals("n") && !flag.equals("y")) {
+        if (plus && !flag.equals("p=" + TLS_SERVER_END_POINT)) {
+            throw new IllegalArgumentException("malformed-request"); // the one channel binding type offered
+        }
+        if (!plus && !flag.equals("n") && !flag.equals("y")) {
             throw new IllegalArgumentException("malformed-request");
+        }
+        if (flag.equals("y") && binding.isPresent()) {
+            throw new IllegalArgumentException("not-authorized"); // RFC 5802 §6: a downgrade, -PLUS was offered
         }
         gs2Header = flag + "," + parts[1] + ",";
         clientFirstBare = parts[2];
@@ -91,12 +117,39 @@ public final class ScramExchange {
         } catch (IllegalArgumentException notBase64) {
             throw new IllegalArgumentException("malformed-request");
         }
-        if (!new String(binding, StandardCharsets.UTF_8).equals(gs2Header) || !attributes[1].substring(2).equals(nonce)
+        byte[] expected = expectedBinding();
+        if (!java.security.MessageDigest.isEqual(binding, expected) || !attributes[1].substring(2).equals(nonce)
                 || proof.length != algorithm.length()) {
             throw new IllegalArgumentException("not-authorized");
         }
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         return new Final(authMessage.getBytes(StandardCharsets.UTF_8), proof);
+    }
+
+    /** {@code c=}: the GS2 header, then for {@code -PLUS} the channel binding data. */
+    private byte[] expectedBinding() {
+        byte[] header = gs2Header.getBytes(StandardCharsets.UTF_8);
+        if (!plus) {
+            return header;
+        }
+        byte[] data = binding.orElseThrow();
+        byte[] both = java.util.Arrays.copyOf(header, header.length + data.length);
+        System.arraycopy(data, 0, both, header.length, data.length);
+        return both;
+    }
+
+    /**
+     * RFC 5929 §4.1: {@code tls-server-end-point} is the hash of the server's certificate, with the hash of its
+     * signature algorithm, SHA-256 where that is MD5 or SHA-1.
+     */
+    public static byte[] tlsServerEndPoint(java.security.cert.X509Certificate certificate) {
+        String signature = certificate.getSigAlgName().toUpperCase(java.util.Locale.ROOT);
+        String hash = signature.startsWith("SHA384") ? "SHA-384" : signature.startsWith("SHA512") ? "SHA-512" : "SHA-256";
+        try {
+            return java.security.MessageDigest.getInstance(hash).digest(certificate.getEncoded());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(hash + " is a required JDK algorithm", e);
+        }
     }
 
     /** The server-final message: {@code v=} the server signature under the matched device's ServerKey. */

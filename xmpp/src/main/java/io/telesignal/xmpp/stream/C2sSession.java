@@ -118,6 +118,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
             case TLS -> features.add(XmlElement.builder("starttls", TLS_NS).add("required", TLS_NS).build());
             case SASL -> {
                 XmlElement.Builder mechanisms = XmlElement.builder("mechanisms", SASL_NS);
+                boolean binding = link.tlsServerEndPoint().isPresent();
+                if (binding) {
+                    mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-256-PLUS");
+                    mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-1-PLUS");
+                }
                 mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-256");
                 mechanisms.textChild("mechanism", SASL_NS, "SCRAM-SHA-1");
                 if (settings.plain() && link.secure()) {
@@ -127,6 +132,12 @@ public final class C2sSession implements XmlStreamParser.Handler {
                     mechanisms.textChild("mechanism", SASL_NS, "OAUTHBEARER");
                 }
                 features.add(mechanisms.build());
+                if (binding) {
+                    // XEP-0440: which channel binding the -PLUS mechanisms use
+                    features.add(XmlElement.builder("sasl-channel-binding", "urn:xmpp:sasl-cb:0").add(XmlElement.builder(
+                            "channel-binding", "urn:xmpp:sasl-cb:0").attr("type", ScramExchange.TLS_SERVER_END_POINT)
+                            .build()).build());
+                }
             }
             case BIND -> features.add(XmlElement.empty("bind", BIND_NS))
                     .add(XmlElement.builder("session", SESSION_NS).add("optional", SESSION_NS).build());
@@ -253,9 +264,12 @@ public final class C2sSession implements XmlStreamParser.Handler {
             saslFailure("incorrect-encoding", true);
             return;
         }
-        Optional<ScramAlgorithm> algorithm = ScramAlgorithm.byMechanism(mechanism);
-        if (algorithm.isPresent()) {
-            scram = new ScramExchange(algorithm.get());
+        boolean plus = mechanism.endsWith("-PLUS");
+        Optional<ScramAlgorithm> algorithm = ScramAlgorithm.byMechanism(plus
+                ? mechanism.substring(0, mechanism.length() - 5) : mechanism);
+        Optional<byte[]> binding = link.tlsServerEndPoint();
+        if (algorithm.isPresent() && (!plus || binding.isPresent())) {
+            scram = new ScramExchange(algorithm.get(), plus, binding);
             String username;
             try {
                 username = scram.clientFirst(initial.get());

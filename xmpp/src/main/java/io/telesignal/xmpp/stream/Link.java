@@ -34,6 +34,11 @@ public interface Link {
 
     String remoteAddress();
 
+    /** RFC 5929 {@code tls-server-end-point} data of this connection's TLS, when it has one (SCRAM -PLUS). */
+    default java.util.Optional<byte[]> tlsServerEndPoint() {
+        return java.util.Optional.empty();
+    }
+
     /** The connection's event loop: work from other threads comes back on it. */
     ScheduledExecutorService loop();
 }

@@ -240,6 +240,18 @@ public final class XmppTcpTransport implements AutoCloseable {
         }
 
         @Override
+        public java.util.Optional<byte[]> tlsServerEndPoint() {
+            SslHandler handler = channel.pipeline().get(SslHandler.class);
+            if (handler == null || !handler.handshakeFuture().isSuccess()) {
+                return java.util.Optional.empty();
+            }
+            java.security.cert.Certificate[] local = handler.engine().getSession().getLocalCertificates();
+            return local != null && local.length > 0 && local[0] instanceof java.security.cert.X509Certificate x509
+                    ? java.util.Optional.of(io.telesignal.xmpp.sasl.ScramExchange.tlsServerEndPoint(x509))
+                    : java.util.Optional.empty();
+        }
+
+        @Override
         public String remoteAddress() {
             InetSocketAddress remote = channel.remoteAddress();
             return remote == null ? "" : remote.getAddress().getHostAddress();
