@@ -45,6 +45,34 @@ public final class JdbcArchiveStore implements ArchiveStore {
         });
     }
 
+    /** One transaction, one batched insert. */
+    @Override
+    public void appendAll(List<ArchivedMessage> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        List<String> sealed = new ArrayList<>(messages.size());
+        for (ArchivedMessage message : messages) {
+            sealed.add(cipher.seal(message.stanza(), context(message.owner(), message.id())));
+        }
+        tx.inTransaction("archive messages", c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO archive_messages (id, owner_id, with_jid,"
+                    + " stanza, stored_at) VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < messages.size(); i++) {
+                    ArchivedMessage message = messages.get(i);
+                    insert.setString(1, message.id());
+                    insert.setString(2, message.owner().value());
+                    insert.setString(3, message.with());
+                    insert.setString(4, sealed.get(i));
+                    insert.setObject(5, JdbcDirectory.utc(message.at()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
     @Override
     public ArchiveQuery.Page query(UserId owner, ArchiveQuery query) {
         return tx.read("query archive", c -> {

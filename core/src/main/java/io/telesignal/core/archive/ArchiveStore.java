@@ -11,6 +11,13 @@ public interface ArchiveStore {
     /** Adds one; its id is the caller's (unique). */
     void append(ArchivedMessage message);
 
+    /** Adds several, in order, at once where the store can (one transaction). */
+    default void appendAll(java.util.List<ArchivedMessage> messages) {
+        for (ArchivedMessage message : messages) {
+            append(message);
+        }
+    }
+
     /**
      * A page of the owner's archive.
      *

@@ -29,7 +29,8 @@ public abstract class ArchiveStoreContract {
             store.append(new ArchivedMessage("a" + i, alice, i % 2 == 0 ? "carol@x" : "bob@x",
                     "<message><body>" + i + " \u00e9</body></message>", T0.plusSeconds(i)));
         }
-        store.append(new ArchivedMessage("b1", bob, "alice@x", "<message><body>bob's</body></message>", T0));
+        store.appendAll(java.util.List.of(new ArchivedMessage("b1", bob, "alice@x", "<message><body>bob's</body></message>",
+                T0), new ArchivedMessage("b2", bob, "carol@x", "<message><body>later</body></message>", T0.plusSeconds(9))));
 
         ArchiveQuery.Page first = store.query(alice, all(2));
         assertThat(first.messages()).extracting(ArchivedMessage::id).containsExactly("a1", "a2");
@@ -57,7 +58,7 @@ public abstract class ArchiveStoreContract {
                 Optional.of(T0.plusSeconds(3)), Optional.empty(), Optional.empty(), 10));
         assertThat(inRange.messages()).extracting(ArchivedMessage::id).containsExactly("a2", "a3");
         assertThat(store.query(alice, all(0)).count()).isEqualTo(5);
-        assertThat(store.query(bob, all(10)).messages()).extracting(ArchivedMessage::id).containsExactly("b1");
+        assertThat(store.query(bob, all(10)).messages()).extracting(ArchivedMessage::id).containsExactly("b1", "b2");
 
         assertThatThrownBy(() -> store.query(alice, new ArchiveQuery(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of("b1"), Optional.empty(), 2))).isInstanceOf(ArchiveStore.ArchiveItemNotFoundException.class);

@@ -52,7 +52,8 @@ public final class XmppDoor implements AutoCloseable {
                         clock)) : Optional.empty(),
                 new io.telesignal.xmpp.im.ExternalServices(new io.telesignal.core.call.IceServers(config.ice().stunUrls(),
                         config.ice().turnUrls(), config.ice().turnSecret(), config.ice().turnTtl(), clock),
-                        config.ice().turnTtl(), clock));
+                        config.ice().turnTtl(), clock),
+                new java.util.concurrent.ConcurrentHashMap<>());
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

@@ -38,6 +38,19 @@ final class RawXmppClient implements AutoCloseable {
         return (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) socket).getSession().getPeerCertificates()[0];
     }
 
+    /** Connects over direct TLS and authenticates {@code login} with PLAIN; the new stream is open, nothing bound. */
+    static RawXmppClient authenticated(SSLContext trust, int directTlsPort, String login, String password)
+            throws Exception {
+        RawXmppClient client = opened(trust, directTlsPort);
+        client.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
+                .encodeToString(("\0" + login + "\0" + password).getBytes(StandardCharsets.UTF_8)) + "</auth>");
+        client.await("<success");
+        client.send("<?xml version='1.0'?><stream:stream to='localhost' version='1.0' xmlns='jabber:client'"
+                + " xmlns:stream='http://etherx.jabber.org/streams'>");
+        client.awaitCount("</stream:features>", 2);
+        return client;
+    }
+
     /** Connects over direct TLS, signs in {@code login} with its device password and binds {@code resource}. */
     static RawXmppClient signedIn(SSLContext trust, int directTlsPort, String login, String password, String resource)
             throws Exception {

@@ -292,7 +292,10 @@ class XmppSmackTest {
             }
             bob.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("alice@localhost"))
                     .ofType(Message.Type.chat).setBody("thanks").build());
-            Thread.sleep(500); // the archive is written after delivery, on the workers
+            // the archive is written after delivery, on the workers: wait until bob's side holds all four
+            var bobMam = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(bob);
+            await(() -> bobMam.queryArchive(org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder()
+                    .setResultPageSizeTo(10).build()).getMessages().size() == 4);
 
             org.jivesoftware.smackx.mam.MamManager mam = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(alice);
             assertThat(mam.isSupported()).isTrue();

@@ -62,17 +62,47 @@ public final class MessageArchive {
         return String.format("%011x%09x", clock.millis(), random.nextLong() & 0xfffffffffL);
     }
 
-    /** Archives one copy, later, on the workers; a failure is logged (ids only). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ArchivedMessage> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final int BATCH = 500;
+
+    /**
+     * Archives one copy, soon: copies are written in the order they are archived, in batches of up to 500 per
+     * transaction, by one worker at a time. A failed batch is logged (ids only).
+     */
     public void archive(String id, UserId owner, Jid with, XmlElement stanza) {
-        Instant at = clock.instant();
-        String xml = stanza.toXml();
+        queue.add(new ArchivedMessage(id, owner, with.bare().toString(), stanza.toXml(), clock.instant()));
+        drain();
+    }
+
+    private void drain() {
+        if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
+            return;
+        }
         workers.submit(() -> {
-            store.append(new ArchivedMessage(id, owner, with.bare().toString(), xml, at));
+            List<ArchivedMessage> batch = new ArrayList<>();
+            for (ArchivedMessage next; batch.size() < BATCH && (next = queue.poll()) != null; ) {
+                batch.add(next);
+            }
+            try {
+                store.appendAll(batch);
+            } catch (RuntimeException e) {
+                LOG.warn("event=xmpp_archive_failed messages={} first_id={} error={}", batch.size(),
+                        batch.isEmpty() ? "-" : batch.get(0).id(), e.getClass().getSimpleName());
+            }
             return null;
-        }).exceptionally(e -> {
-            LOG.warn("event=xmpp_archive_failed owner={} id={} error={}", owner.value(), id, e.getClass().getSimpleName());
-            return null;
+        }).whenComplete((ignored, error) -> {
+            if (error != null) {
+                LOG.warn("event=xmpp_archive_failed error={}", error.getClass().getSimpleName());
+            }
+            writing.set(false);
+            drain(); // what came meanwhile
         });
+    }
+
+    /** Archive copies not written yet (for tests and metrics). */
+    public int pending() {
+        return queue.size() + (writing.get() ? 1 : 0);
     }
 
     /** XEP-0313 §6: the query form's fields, for an IQ get. */

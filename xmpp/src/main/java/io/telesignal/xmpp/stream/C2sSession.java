@@ -56,12 +56,16 @@ public final class C2sSession implements XmlStreamParser.Handler {
     public record Context(XmppSettings settings, DeviceSignIn signIn, StanzaRouter router, PresenceService presence,
             io.telesignal.core.work.WorkerPool workers, SecureRandom random, io.telesignal.xmpp.im.RosterService rosters,
             io.telesignal.core.offline.OfflineStore offline, io.telesignal.xmpp.im.CorePresence core,
-            Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services) {}
+            Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services,
+            java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
     private final Context context;
-    private final Link link;
+    /** The transport behind stream management (XEP-0198), which outlives a dropped connection when resumable. */
+    private final StreamManagement link;
+    private String resumeId;
+    private java.util.concurrent.ScheduledFuture<?> expiry;
     private final XmppSettings settings;
     private final StanzaBucket bucket;
     private Stage stage;
@@ -87,7 +91,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     public C2sSession(Context context, Link link) {
         this.context = context;
-        this.link = link;
+        this.link = new StreamManagement(link);
         this.settings = context.settings();
         this.bucket = new StanzaBucket(settings.stanzaRate(), settings.stanzaBurst(), System::nanoTime);
         this.coreWatcher = (contact, stanza) -> link.loop().execute(() -> showCore(contact, stanza));
@@ -140,7 +144,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 }
             }
             case BIND -> features.add(XmlElement.empty("bind", BIND_NS))
-                    .add(XmlElement.builder("session", SESSION_NS).add("optional", SESSION_NS).build());
+                    .add(XmlElement.builder("session", SESSION_NS).add("optional", SESSION_NS).build())
+                    .add(XmlElement.empty("sm", StreamManagement.NS));
             default -> throw new StreamErrorException(StreamErrorCondition.CONFLICT, "stream already bound");
         }
         link.send(features.build());
@@ -190,9 +195,30 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
     }
 
-    /** The transport closed under the session. */
-    public void transportClosed() {
+    /**
+     * The transport closed under the session: a resumable stream-managed session stays, detached, for
+     * {@code xmpp.resumeWindow}; any other ends.
+     */
+    public void transportClosed(Link which) {
+        if (link.attached() && link.transport() != which) {
+            return; // a connection this session has already left (a resume moved it)
+        }
+        if (stage == Stage.BOUND && resumeId != null && link.attached()) {
+            link.detach();
+            LOG.info("event=xmpp_detached user={} endpoint={}", user.id().value(), endpoint.value());
+            expiry = link.loop().schedule(this::expire, settings.resumeWindow().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         release();
+    }
+
+    /** The resumption window lapsed: the session ends, and what the client never acknowledged is kept offline. */
+    private void expire() {
+        if (stage != Stage.CLOSED && !link.attached()) {
+            LOG.info("event=xmpp_resume_expired user={} endpoint={} unacked={}", user.id().value(), endpoint.value(),
+                    link.queued());
+            release();
+        }
     }
 
     private void release() {
@@ -201,6 +227,15 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
         boolean bound = stage == Stage.BOUND && jid != null;
         stage = Stage.CLOSED;
+        if (resumeId != null) {
+            context.resumable().remove(resumeId, this);
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        if (bound && link.enabled() && link.queued() > 0) {
+            keepUnacknowledged(user.id(), link.unacknowledged());
+        }
         if (bound) {
             if (lastPresence != null) {
                 broadcast(XmlElement.builder("presence", CLIENT).attr("type", "unavailable").attr("from", jid.toString())
@@ -216,6 +251,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     @Override
     public void element(XmlElement element) throws StreamErrorException {
+        if (element.namespace().equals(StreamManagement.NS) && (stage == Stage.BIND || stage == Stage.BOUND)) {
+            streamManagement(element);
+            return;
+        }
         switch (stage) {
             case TLS -> startTls(element);
             case SASL -> sasl(element);
@@ -486,6 +525,129 @@ public final class C2sSession implements XmlStreamParser.Handler {
         void accept(T value) throws StreamErrorException;
     }
 
+    // ---- stream management (XEP-0198)
+
+    private void streamManagement(XmlElement element) throws StreamErrorException {
+        switch (element.name()) {
+            case "enable" -> {
+                if (stage != Stage.BOUND || authenticating || link.enabled()) {
+                    link.send(smFailed("unexpected-request"));
+                    return;
+                }
+                link.enable();
+                XmlElement.Builder enabled = XmlElement.builder("enabled", StreamManagement.NS);
+                boolean resume = ("true".equals(element.attr("resume")) || "1".equals(element.attr("resume")))
+                        && !settings.resumeWindow().isZero();
+                if (resume) {
+                    byte[] id = new byte[18];
+                    context.random().nextBytes(id);
+                    resumeId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+                    context.resumable().put(resumeId, this);
+                    enabled.attr("id", resumeId).attr("resume", "true")
+                            .attr("max", Long.toString(settings.resumeWindow().toSeconds()));
+                }
+                link.send(enabled.build());
+            }
+            case "r" -> {
+                if (link.enabled()) {
+                    link.send(XmlElement.builder("a", StreamManagement.NS).attr("h", Long.toString(link.received())).build());
+                }
+            }
+            case "a" -> {
+                long h;
+                try {
+                    h = Long.parseLong(String.valueOf(element.attr("h")));
+                } catch (NumberFormatException e) {
+                    throw new StreamErrorException(StreamErrorCondition.UNDEFINED_CONDITION, "h is not a number");
+                }
+                if (link.enabled() && !link.acknowledged(h)) {
+                    // XEP-0198 §4: acknowledging more than was sent ends the stream
+                    throw new StreamErrorException(StreamErrorCondition.UNDEFINED_CONDITION,
+                            "acknowledged more stanzas than were sent");
+                }
+            }
+            case "resume" -> resume(element);
+            default -> throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "not a stream management element");
+        }
+    }
+
+    private static XmlElement smFailed(String condition) {
+        return XmlElement.builder("failed", StreamManagement.NS).add(condition, STANZAS_NS).build();
+    }
+
+    /**
+     * XEP-0198 §5: a client that authenticated again asks to take over its earlier session, on this node. The earlier
+     * session gets this connection (its old one is closed if still open), answers {@code <resumed/>} and sends again
+     * what the client had not acknowledged; this session steps aside.
+     */
+    private void resume(XmlElement element) {
+        String previous = String.valueOf(element.attr("previd"));
+        long h;
+        try {
+            h = Long.parseLong(String.valueOf(element.attr("h")));
+        } catch (NumberFormatException e) {
+            link.send(smFailed("bad-request"));
+            return;
+        }
+        C2sSession old = stage == Stage.BIND ? context.resumable().get(previous) : null;
+        if (old == null || !old.user.id().equals(user.id())) {
+            // unknown here (expired, or held by another node): the client binds a new session; what the old one never
+            // got acknowledged is kept offline when it lapses
+            link.send(smFailed("item-not-found"));
+            return;
+        }
+        Link transport = link.transport();
+        stage = Stage.CLOSED; // this session ends here without unbinding anything: it never bound
+        old.link.loop().execute(() -> old.takeOver(transport, previous, h));
+    }
+
+    /** On this session's loop: move onto {@code transport} and send again what is unacknowledged. */
+    private void takeOver(Link transport, String previous, long h) {
+        if (stage != Stage.BOUND || !previous.equals(resumeId)) {
+            transport.send(smFailed("item-not-found"));
+            return;
+        }
+        if (link.attached()) {
+            Link stale = link.transport();
+            link.detach();
+            stale.closeStream(); // the client moved; its old connection is a dead end
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        transport.handOver(this);
+        transport.send(XmlElement.builder("resumed", StreamManagement.NS).attr("previd", previous)
+                .attr("h", Long.toString(link.received())).build());
+        Optional<List<String>> again = link.attach(transport, h);
+        if (again.isEmpty()) {
+            fail(new StreamErrorException(StreamErrorCondition.UNDEFINED_CONDITION, "h does not match what was sent"));
+            return;
+        }
+        LOG.info("event=xmpp_resumed user={} endpoint={} resent={}", user.id().value(), endpoint.value(), again.get().size());
+    }
+
+    /** Messages the client never acknowledged go to offline storage, to be delivered at its next presence. */
+    private void keepUnacknowledged(UserId owner, List<String> stanzas) {
+        context.workers().submit(() -> {
+            for (String xml : stanzas) {
+                String head = xml.substring(0, Math.max(0, xml.indexOf('>')));
+                if (xml.startsWith("<message") && xml.contains("<body") && !head.contains("type=\"error\"")
+                        && !head.contains("type=\"groupchat\"") && !head.contains("type=\"headline\"")) {
+                    context.offline().keep(owner, xml, java.time.Instant.now(), settings.maxOfflineMessages());
+                }
+            }
+            return null;
+        }).exceptionally(e -> {
+            LOG.warn("event=xmpp_unacked_keep_failed user={} error={}", owner.value(), e.getClass().getSimpleName());
+            return null;
+        });
+    }
+
+    /** The event loop this session runs on (it stays when a resume moves the session onto another connection). */
+    public java.util.concurrent.ScheduledExecutorService loop() {
+        return link.loop();
+    }
+
     // ---- resource binding (RFC 6120 §7)
 
     private void bind(XmlElement element) throws StreamErrorException {
@@ -597,6 +759,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
     // ---- stanzas (RFC 6120 §8, RFC 6121 §8)
 
     private void stanza(XmlElement element) throws StreamErrorException {
+        if (!authenticating) {
+            link.receivedOne();
+        }
         if (authenticating) {
             // sent before the binding was answered (pipelined): handled once it is
             if (pending.size() >= MAX_PENDING) {
@@ -604,6 +769,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
             }
             pending.add(element);
             return;
+        }
+        if (link.queued() > settings.maxUnacked()) {
+            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "too many unacknowledged stanzas");
         }
         if (!element.namespace().equals(CLIENT)
                 || !List.of("message", "presence", "iq").contains(element.name())) {

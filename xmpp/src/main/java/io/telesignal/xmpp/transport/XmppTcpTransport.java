@@ -33,6 +33,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/** One call into a session, which may end its stream. */
+@FunctionalInterface
+interface Call {
+    void on(C2sSession session) throws StreamErrorException;
+}
+
 /**
  * XMPP client connections over TCP (RFC 6120): on 5222 in the clear until the mandatory STARTTLS, or on 5223 with TLS
  * from the first byte (XEP-0368). Each connection is one {@link C2sSession} fed by an {@link XmlStreamParser} on its
@@ -123,7 +129,8 @@ public final class XmppTcpTransport implements AutoCloseable {
     /** One connection: bytes into the parser, the session's output onto the channel. */
     private final class Connection extends ChannelInboundHandlerAdapter implements Link {
         private final SocketChannel channel;
-        private final C2sSession session;
+        /** The session this connection feeds: its own, or the one a stream management resume moved onto it. */
+        private volatile C2sSession session;
         private XmlStreamParser parser;
         private boolean tlsStarted;
 
@@ -134,7 +141,7 @@ public final class XmppTcpTransport implements AutoCloseable {
         }
 
         private XmlStreamParser newParser() {
-            return XmlStreamParser.stream(session, context.settings().maxStanzaBytes(), context.settings().maxDepth());
+            return XmlStreamParser.stream(new Forward(), context.settings().maxStanzaBytes(), context.settings().maxDepth());
         }
 
         @Override
@@ -150,10 +157,10 @@ public final class XmppTcpTransport implements AutoCloseable {
                 byte[] data = ByteBufUtil.getBytes(bytes);
                 parser.feed(data, 0, data.length);
             } catch (StreamErrorException e) {
-                session.fail(e);
+                failOnLoop(e);
             } catch (RuntimeException e) {
                 LOG.warn("event=xmpp_failure door={} error={}", name, e.getClass().getSimpleName(), e);
-                session.fail(new StreamErrorException(StreamErrorCondition.INTERNAL_SERVER_ERROR, "internal error"));
+                failOnLoop(new StreamErrorException(StreamErrorCondition.INTERNAL_SERVER_ERROR, "internal error"));
             } finally {
                 bytes.release();
             }
@@ -177,7 +184,59 @@ public final class XmppTcpTransport implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             metrics.connectionClosed();
-            session.transportClosed();
+            C2sSession target = session;
+            if (target.loop() == channel.eventLoop()) {
+                target.transportClosed(this);
+            } else {
+                target.loop().execute(() -> target.transportClosed(this));
+            }
+        }
+
+        private void failOnLoop(StreamErrorException e) {
+            C2sSession target = session;
+            if (target.loop() == channel.eventLoop()) {
+                target.fail(e);
+            } else {
+                target.loop().execute(() -> target.fail(e));
+            }
+        }
+
+        @Override
+        public void handOver(C2sSession resumed) {
+            session = resumed;
+        }
+
+        /** Hands parsed elements to the session, on the session's own loop. */
+        private final class Forward implements XmlStreamParser.Handler {
+            @Override
+            public void streamOpened(XmlElement header) throws StreamErrorException {
+                run(s -> s.streamOpened(header));
+            }
+
+            @Override
+            public void element(XmlElement element) throws StreamErrorException {
+                run(s -> s.element(element));
+            }
+
+            @Override
+            public void streamClosed() throws StreamErrorException {
+                run(C2sSession::streamClosed);
+            }
+
+            private void run(Call call) throws StreamErrorException {
+                C2sSession target = session;
+                if (target.loop() == channel.eventLoop()) {
+                    call.on(target);
+                    return;
+                }
+                target.loop().execute(() -> {
+                    try {
+                        call.on(target);
+                    } catch (StreamErrorException e) {
+                        target.fail(e);
+                    }
+                });
+            }
         }
 
         // ---- Link

@@ -43,7 +43,7 @@ public final class XmppWebSocketEndpoint implements WebSocketEndpoint {
     private final class Connection implements WebSocketHandler, Link, XmlStreamParser.Handler {
         private final WebSocketConnection connection;
         private final InetSocketAddress remote;
-        private final C2sSession session;
+        private volatile C2sSession session;
         private final XmlStreamParser parser;
         private boolean closed;
 
@@ -74,7 +74,17 @@ public final class XmppWebSocketEndpoint implements WebSocketEndpoint {
         @Override
         public void onClose(int code) {
             closed = true;
-            session.transportClosed();
+            C2sSession target = session;
+            if (target.loop() == connection.eventLoop()) {
+                target.transportClosed(this);
+            } else {
+                target.loop().execute(() -> target.transportClosed(this));
+            }
+        }
+
+        @Override
+        public void handOver(C2sSession resumed) {
+            session = resumed;
         }
 
         // ---- framing (RFC 7395 §3.3 to §3.6)
@@ -86,14 +96,24 @@ public final class XmppWebSocketEndpoint implements WebSocketEndpoint {
 
         @Override
         public void element(XmlElement element) throws StreamErrorException {
-            if (element.is("open", FRAMING_NS)) {
-                session.streamOpened(element);
-            } else if (element.is("close", FRAMING_NS)) {
-                session.streamClosed();
-            } else if (element.namespace().equals(XmlElement.STREAM_NS) || element.namespace().equals(FRAMING_NS)) {
+            if (element.namespace().equals(XmlElement.STREAM_NS)
+                    || (element.namespace().equals(FRAMING_NS) && !element.is("open", FRAMING_NS)
+                    && !element.is("close", FRAMING_NS))) {
                 throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "not a framing element");
+            }
+            C2sSession target = session;
+            Call call = element.is("open", FRAMING_NS) ? s -> s.streamOpened(element)
+                    : element.is("close", FRAMING_NS) ? C2sSession::streamClosed : s -> s.element(element);
+            if (target.loop() == connection.eventLoop()) {
+                call.on(target);
             } else {
-                session.element(element);
+                target.loop().execute(() -> {
+                    try {
+                        call.on(target);
+                    } catch (StreamErrorException e) {
+                        target.fail(e);
+                    }
+                });
             }
         }
 
