@@ -33,7 +33,7 @@ public final class JdbcDevicePasswordStore implements DevicePasswordStore {
     @Override
     public ScramParameters scramParameters(UserId user, ScramParameters proposed) {
         return tx.inTransaction("device scram parameters", c -> {
-            if (!lockUser(c, user)) {
+            if (!Transactions.lockUser(c, user)) {
                 throw new io.telesignal.core.directory.UserNotFoundException(user.value());
             }
             Optional<ScramParameters> current = parameters(c, user);
@@ -59,7 +59,7 @@ public final class JdbcDevicePasswordStore implements DevicePasswordStore {
     @Override
     public CreateOutcome create(DevicePassword device, int limit) {
         return tx.inTransaction("create device password", c -> {
-            if (!lockUser(c, device.user())) {
+            if (!Transactions.lockUser(c, device.user())) {
                 return CreateOutcome.USER_NOT_FOUND;
             }
             ScramParameters derivedWith = new ScramParameters(device.scram().salt(), device.scram().iterations());
@@ -123,7 +123,7 @@ public final class JdbcDevicePasswordStore implements DevicePasswordStore {
     @Override
     public boolean delete(UserId user, String id) {
         return tx.inTransaction("delete device password", c -> {
-            if (!lockUser(c, user)) {
+            if (!Transactions.lockUser(c, user)) {
                 return false;
             }
             boolean deleted;
@@ -154,15 +154,6 @@ public final class JdbcDevicePasswordStore implements DevicePasswordStore {
             }
             return null;
         });
-    }
-
-    private static boolean lockUser(Connection c, UserId user) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
-            lock.setString(1, user.value());
-            try (ResultSet rs = lock.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     private static Optional<ScramParameters> parameters(Connection c, UserId user) throws SQLException {

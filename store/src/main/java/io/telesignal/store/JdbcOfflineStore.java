@@ -27,13 +27,8 @@ public final class JdbcOfflineStore implements OfflineStore {
         String id = UUID.randomUUID().toString().replace("-", "");
         String sealed = cipher.seal(stanza, DataKeys.context("offline_messages", "stanza", id));
         return tx.inTransaction("keep offline message", c -> {
-            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
-                lock.setString(1, owner.value());
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                }
+            if (!Transactions.lockUser(c, owner)) {
+                return false;
             }
             try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM offline_messages WHERE owner_id = ?")) {
                 count.setString(1, owner.value());

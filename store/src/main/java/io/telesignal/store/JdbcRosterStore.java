@@ -67,7 +67,7 @@ public final class JdbcRosterStore implements RosterStore {
     @Override
     public OptionalLong put(RosterItem item, int limit) {
         return tx.inTransaction("put roster item", c -> {
-            if (!lockUser(c, item.owner())) {
+            if (!Transactions.lockUser(c, item.owner())) {
                 return OptionalLong.empty();
             }
             String name = cipher.seal(item.name(), DataKeys.context("roster_items", "name", item.owner().value(), item.contact()));
@@ -114,7 +114,7 @@ public final class JdbcRosterStore implements RosterStore {
     @Override
     public OptionalLong remove(UserId owner, String contact) {
         return tx.inTransaction("remove roster item", c -> {
-            if (!lockUser(c, owner)) {
+            if (!Transactions.lockUser(c, owner)) {
                 return OptionalLong.empty();
             }
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM roster_items WHERE owner_id = ? AND contact = ?")) {
@@ -172,12 +172,4 @@ public final class JdbcRosterStore implements RosterStore {
         return next;
     }
 
-    private static boolean lockUser(Connection c, UserId user) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
-            lock.setString(1, user.value());
-            try (ResultSet rs = lock.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
 }

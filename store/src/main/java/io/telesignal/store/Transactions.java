@@ -71,4 +71,17 @@ final class Transactions {
             throw StoreException.of(operation, e);
         }
     }
+
+    /**
+     * Locks the user's row until the transaction ends, so that one user's rows (device passwords, roster, kept
+     * messages) change one transaction at a time; false when there is no such user.
+     */
+    static boolean lockUser(java.sql.Connection c, io.telesignal.core.identity.UserId user) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
+            lock.setString(1, user.value());
+            try (java.sql.ResultSet rs = lock.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
 }

@@ -2,17 +2,10 @@ package io.telesignal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.identity.Role;
-import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
 import io.telesignal.core.offline.OfflineStore;
 import io.telesignal.core.offline.OfflineStoreContract;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class JdbcOfflineStoreTest extends OfflineStoreContract {
     @RegisterExtension
     final StoreFixtureExtension database = new StoreFixtureExtension(this::kind);
-    private final Map<String, UserId> users = new HashMap<>();
 
     StoreFixture.Kind kind() {
         return StoreFixture.Kind.H2;
@@ -33,11 +25,7 @@ class JdbcOfflineStoreTest extends OfflineStoreContract {
 
     @Override
     protected UserId owner(String login) {
-        return users.computeIfAbsent(login, l -> {
-            User user = new User(UserId.random(), new Login(l), l, Set.of(Role.PROVIDER), true, Instant.EPOCH);
-            database.store().directory().create(user, Optional.empty());
-            return user.id();
-        });
+        return database.user(login);
     }
 
     @Test

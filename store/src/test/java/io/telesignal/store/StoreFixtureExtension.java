@@ -26,6 +26,7 @@ public final class StoreFixtureExtension implements BeforeEachCallback, AfterEac
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
+        users.clear();
         dir = Files.createTempDirectory("telesignal-store");
         fixture = new StoreFixture(kind.get(), dir);
     }
@@ -42,5 +43,18 @@ public final class StoreFixtureExtension implements BeforeEachCallback, AfterEac
 
     public JdbcStore store() {
         return fixture.store();
+    }
+
+    private final java.util.Map<String, io.telesignal.core.identity.UserId> users = new java.util.HashMap<>();
+
+    /** A provider named {@code login} in this test's directory, made the first time it is asked for. */
+    public io.telesignal.core.identity.UserId user(String login) {
+        return users.computeIfAbsent(login, l -> {
+            io.telesignal.core.identity.User user = new io.telesignal.core.identity.User(
+                    io.telesignal.core.identity.UserId.random(), new io.telesignal.core.identity.Login(l), l,
+                    java.util.Set.of(io.telesignal.core.identity.Role.PROVIDER), true, java.time.Instant.EPOCH);
+            store().directory().create(user, java.util.Optional.empty());
+            return user.id();
+        });
     }
 }

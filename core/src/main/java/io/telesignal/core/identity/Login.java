@@ -21,6 +21,14 @@ public record Login(String value) {
         }
     }
 
+    /** The login {@code text} names, or empty when it is not a valid one (what a door receives from a client). */
+    public static java.util.Optional<Login> parse(String text) {
+        if (text == null || !FORM.matcher(text.toLowerCase(Locale.ROOT)).matches()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Login(text));
+    }
+
     @Override
     public String toString() {
         return value;

@@ -138,12 +138,12 @@ class XmppClusterTest {
         Roster roster = Roster.getInstanceFor(alice);
         var bobJid = JidCreate.entityBareFrom("bob@localhost");
         roster.createItemAndRequestSubscription(bobJid, "Bob", null);
-        await(() -> roster.getEntry(bobJid) != null && roster.getEntry(bobJid).canSeeHisPresence());
-        await(() -> roster.getPresence(bobJid).isAvailable());
+        XmppTests.await(() -> roster.getEntry(bobJid) != null && roster.getEntry(bobJid).canSeeHisPresence());
+        XmppTests.await(() -> roster.getPresence(bobJid).isAvailable());
 
         // bob leaves; a message meanwhile is kept, and delivered when he comes back on the other node
         bob.disconnect();
-        await(() -> !roster.getPresenceResource(JidCreate.fullFrom("bob@localhost/desk")).isAvailable());
+        XmppTests.await(() -> !roster.getPresenceResource(JidCreate.fullFrom("bob@localhost/desk")).isAvailable());
         alice.sendStanza(MessageBuilder.buildMessage().to(bobJid).ofType(Message.Type.chat).setBody("while you were away")
                 .build());
         Thread.sleep(500);
@@ -174,13 +174,4 @@ class XmppClusterTest {
         assertThat(first.isConnected()).isFalse();
     }
 
-    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.call()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("not within 15 s");
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.PresenceBuilder;
@@ -75,9 +74,9 @@ class XmppPresenceAcrossDoorsTest {
 
             String token = server.services().tokens().issue(bob.id(), bob.roles(), Optional.empty()).jwt();
             try (WsClient web = WsClient.welcomed(server.httpAddress().getPort(), token)) {
-                await(() -> roster.getPresenceResource(bobWeb).isAvailable());
+                XmppTests.await(() -> roster.getPresenceResource(bobWeb).isAvailable());
                 web.request(WsClient.message("presence").put("status", "dnd").put("note", "in theatre"));
-                await(() -> roster.getPresenceResource(bobWeb).getMode() == Presence.Mode.dnd);
+                XmppTests.await(() -> roster.getPresenceResource(bobWeb).getMode() == Presence.Mode.dnd);
                 assertThat(roster.getPresenceResource(bobWeb).getStatus()).isEqualTo("in theatre");
 
                 // the other way round: bob's web session watches alice, whose XMPP client goes away
@@ -90,19 +89,10 @@ class XmppPresenceAcrossDoorsTest {
                 assertThat(away.path("user").asText()).isEqualTo(alice.id().value());
                 web.closeNormally();
             }
-            await(() -> !roster.getPresenceResource(bobWeb).isAvailable());
+            XmppTests.await(() -> !roster.getPresenceResource(bobWeb).isAvailable());
         } finally {
             smack.disconnect();
         }
     }
 
-    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.call()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("not within 15 s");
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -3,15 +3,10 @@ package io.telesignal.server.xmpp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.identity.Role;
-import io.telesignal.core.identity.User;
 import io.telesignal.net.tls.TlsContexts;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +44,8 @@ class XmppSmackTest {
     void start() throws Exception {
         server = LoopbackServer.start(dir, "xmpp.enabled", "true", "xmpp.port", "0", "xmpp.directTlsPort", "0",
                 "xmpp.host", "127.0.0.1", "xmpp.authFailureDelay", "0s");
-        alicePassword = device("alice");
-        bobPassword = device("bob");
+        alicePassword = XmppTests.device(server, "alice");
+        bobPassword = XmppTests.device(server, "bob");
         trust = TlsContexts.trustingOnly(dir.resolve("tls").resolve("selfsigned-cert.pem"));
         trustManager = trustManager(dir);
     }
@@ -69,10 +64,6 @@ class XmppSmackTest {
         return (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
     }
 
-    private String device(String login) {
-        User user = server.services().accounts().addWithoutPassword(new Login(login), login, Set.of(Role.PROVIDER), "test");
-        return server.services().devicePasswords().create(user, "xmpp", Optional.empty(), "test").password().orElseThrow();
-    }
 
     @AfterEach
     void stop() {
@@ -150,17 +141,17 @@ class XmppSmackTest {
             aliceRoster.createItemAndRequestSubscription(bobJid, "Dr Bob", new String[] {"Cardiology"});
             assertThat(requests.poll(10, TimeUnit.SECONDS)).isEqualTo("alice@localhost");
             // the push after the approval: alice now receives bob's presence, and sees him online
-            await(() -> aliceRoster.getEntry(bobJid) != null && aliceRoster.getEntry(bobJid).canSeeHisPresence()
+            XmppTests.await(() -> aliceRoster.getEntry(bobJid) != null && aliceRoster.getEntry(bobJid).canSeeHisPresence()
                     && !aliceRoster.getEntry(bobJid).isSubscriptionPending());
             assertThat(aliceRoster.getEntry(bobJid).getName()).isEqualTo("Dr Bob");
             assertThat(aliceRoster.getEntry(bobJid).getGroups()).extracting(g -> g.getName()).containsExactly("Cardiology");
-            await(() -> aliceRoster.getPresence(bobJid).isAvailable());
-            await(() -> bobRoster.getEntry(aliceJid) != null && bobRoster.getEntry(aliceJid).canSeeMyPresence());
+            XmppTests.await(() -> aliceRoster.getPresence(bobJid).isAvailable());
+            XmppTests.await(() -> bobRoster.getEntry(aliceJid) != null && bobRoster.getEntry(aliceJid).canSeeMyPresence());
 
             // bob goes away: alice sees it
             bob.sendStanza(org.jivesoftware.smack.packet.PresenceBuilder.buildPresence()
                     .setMode(org.jivesoftware.smack.packet.Presence.Mode.away).build());
-            await(() -> aliceRoster.getPresence(bobJid).getMode() == org.jivesoftware.smack.packet.Presence.Mode.away);
+            XmppTests.await(() -> aliceRoster.getPresence(bobJid).getMode() == org.jivesoftware.smack.packet.Presence.Mode.away);
 
             // a fresh login gets the roster as it is stored
             XMPPTCPConnection second = connect("alice", alicePassword, "tablet", false);
@@ -171,8 +162,8 @@ class XmppSmackTest {
                 assertThat(again.getEntry(bobJid).canSeeHisPresence()).isTrue();
                 // removing on one resource is pushed to the other, and bob's side loses its subscription
                 aliceRoster.removeEntry(aliceRoster.getEntry(bobJid));
-                await(() -> again.getEntry(bobJid) == null);
-                await(() -> bobRoster.getEntry(aliceJid) == null || !bobRoster.getEntry(aliceJid).canSeeMyPresence());
+                XmppTests.await(() -> again.getEntry(bobJid) == null);
+                XmppTests.await(() -> bobRoster.getEntry(aliceJid) == null || !bobRoster.getEntry(aliceJid).canSeeMyPresence());
             } finally {
                 second.disconnect();
             }
@@ -182,15 +173,6 @@ class XmppSmackTest {
         }
     }
 
-    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.call()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("not within 10 s");
-            }
-            Thread.sleep(50);
-        }
-    }
 
     @Test
     void messagesToAnOfflineUserAreKeptAndDeliveredAtTheirNextPresence() throws Exception {
@@ -294,7 +276,7 @@ class XmppSmackTest {
                     .ofType(Message.Type.chat).setBody("thanks").build());
             // the archive is written after delivery, on the workers: wait until bob's side holds all four
             var bobMam = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(bob);
-            await(() -> bobMam.queryArchive(org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder()
+            XmppTests.await(() -> bobMam.queryArchive(org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder()
                     .setResultPageSizeTo(10).build()).getMessages().size() == 4);
 
             org.jivesoftware.smackx.mam.MamManager mam = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(alice);

@@ -2,15 +2,10 @@ package io.telesignal.server.xmpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.identity.Role;
-import io.telesignal.core.identity.User;
 import io.telesignal.net.tls.TlsContexts;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -36,15 +31,11 @@ class XmppStreamManagementTest {
     private void start(String resumeWindow) throws Exception {
         server = LoopbackServer.start(dir, "xmpp.enabled", "true", "xmpp.port", "0", "xmpp.directTlsPort", "0",
                 "xmpp.host", "127.0.0.1", "xmpp.resumeWindow", resumeWindow);
-        alicePassword = device("alice");
-        bobPassword = device("bob");
+        alicePassword = XmppTests.device(server, "alice");
+        bobPassword = XmppTests.device(server, "bob");
         trust = TlsContexts.trustingOnly(dir.resolve("tls").resolve("selfsigned-cert.pem"));
     }
 
-    private String device(String login) {
-        User user = server.services().accounts().addWithoutPassword(new Login(login), login, Set.of(Role.PROVIDER), "t");
-        return server.services().devicePasswords().create(user, "x", Optional.empty(), "t").password().orElseThrow();
-    }
 
     @AfterEach
     void stop() {

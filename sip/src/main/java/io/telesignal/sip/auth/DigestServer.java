@@ -13,7 +13,6 @@ import io.telesignal.core.identity.User;
 import io.telesignal.sip.message.SipParseException;
 import io.telesignal.sip.message.SipRequest;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -190,13 +189,7 @@ public final class DigestServer {
     }
 
     private Optional<User> find(String username) {
-        Login login;
-        try {
-            login = new Login(username);
-        } catch (IllegalArgumentException notALogin) {
-            return Optional.empty();
-        }
-        return users.get(login.value(), ignored -> accounts.find(login));
+        return Login.parse(username).flatMap(login -> users.get(login.value(), ignored -> accounts.find(login)));
     }
 
     private static String base(String algorithm) {

@@ -210,28 +210,11 @@ public final class MessageArchive {
 
     /** An archived stanza as an element again (it was written by this server from a parsed element). */
     private static XmlElement reparse(String xml) {
-        List<XmlElement> parsed = new ArrayList<>();
-        io.telesignal.xmpp.xml.XmlStreamParser parser = io.telesignal.xmpp.xml.XmlStreamParser.framed(
-                new io.telesignal.xmpp.xml.XmlStreamParser.Handler() {
-                    @Override
-                    public void streamOpened(XmlElement header) { }
-
-                    @Override
-                    public void element(XmlElement element) {
-                        parsed.add(element);
-                    }
-
-                    @Override
-                    public void streamClosed() { }
-                }, Integer.MAX_VALUE, 1000);
-        byte[] bytes = xml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
-            parser.feed(bytes, 0, bytes.length);
-            parser.endOfMessage();
+            return io.telesignal.xmpp.xml.XmlStreamParser.parseElement(xml, Integer.MAX_VALUE, 1000);
         } catch (io.telesignal.xmpp.xml.StreamErrorException e) {
             throw new IllegalStateException("an archived stanza does not parse: " + e.condition());
         }
-        return parsed.get(0);
     }
 
     public int purgeBefore(Instant cutoff) {

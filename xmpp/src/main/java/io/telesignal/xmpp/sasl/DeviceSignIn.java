@@ -109,12 +109,6 @@ public final class DeviceSignIn {
     }
 
     private Optional<User> find(String username) {
-        Login login;
-        try {
-            login = new Login(username);
-        } catch (IllegalArgumentException notALogin) {
-            return Optional.empty();
-        }
-        return accounts.find(login);
+        return Login.parse(username).flatMap(accounts::find);
     }
 }

@@ -643,6 +643,31 @@ public final class C2sSession implements XmlStreamParser.Handler {
         });
     }
 
+    /** One call into a session from its transport, which may end the stream. */
+    @FunctionalInterface
+    public interface Call {
+        void on(C2sSession session) throws StreamErrorException;
+    }
+
+    /**
+     * Runs {@code call} on this session's loop: at once when {@code current} is that loop, else queued there (a resume
+     * moved the session onto a connection of another loop). A stream error it raises ends the stream.
+     */
+    public void run(java.util.concurrent.Executor current, Call call) {
+        Runnable task = () -> {
+            try {
+                call.on(this);
+            } catch (StreamErrorException e) {
+                fail(e);
+            }
+        };
+        if (link.loop() == current) {
+            task.run();
+        } else {
+            link.loop().execute(task);
+        }
+    }
+
     /** The event loop this session runs on (it stays when a resume moves the session onto another connection). */
     public java.util.concurrent.ScheduledExecutorService loop() {
         return link.loop();

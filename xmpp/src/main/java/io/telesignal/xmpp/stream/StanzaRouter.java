@@ -99,17 +99,15 @@ public final class StanzaRouter {
 
     /** The user whose localpart is {@code local}: from this node's cache, or looked up on the worker pool. */
     public CompletionStage<Optional<User>> user(String local) {
-        Login login;
-        try {
-            login = new Login(local);
-        } catch (IllegalArgumentException notALogin) {
+        Optional<Login> login = Login.parse(local);
+        if (login.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        Optional<Optional<User>> kept = users.peek(login);
+        Optional<Optional<User>> kept = users.peek(login.get());
         if (kept.isPresent()) {
             return CompletableFuture.completedFuture(kept.get());
         }
-        return workers.submit(() -> users.get(login, accounts::find));
+        return workers.submit(() -> users.get(login.get(), accounts::find));
     }
 
     /** Drops a user from this node's cache (the account changed). */

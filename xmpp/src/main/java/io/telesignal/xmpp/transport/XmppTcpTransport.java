@@ -33,12 +33,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One call into a session, which may end its stream. */
-@FunctionalInterface
-interface Call {
-    void on(C2sSession session) throws StreamErrorException;
-}
-
 /**
  * XMPP client connections over TCP (RFC 6120): on 5222 in the clear until the mandatory STARTTLS, or on 5223 with TLS
  * from the first byte (XEP-0368). Each connection is one {@link C2sSession} fed by an {@link XmlStreamParser} on its
@@ -184,21 +178,11 @@ public final class XmppTcpTransport implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             metrics.connectionClosed();
-            C2sSession target = session;
-            if (target.loop() == channel.eventLoop()) {
-                target.transportClosed(this);
-            } else {
-                target.loop().execute(() -> target.transportClosed(this));
-            }
+            session.run(channel.eventLoop(), s -> s.transportClosed(this));
         }
 
         private void failOnLoop(StreamErrorException e) {
-            C2sSession target = session;
-            if (target.loop() == channel.eventLoop()) {
-                target.fail(e);
-            } else {
-                target.loop().execute(() -> target.fail(e));
-            }
+            session.run(channel.eventLoop(), s -> s.fail(e));
         }
 
         @Override
@@ -223,19 +207,8 @@ public final class XmppTcpTransport implements AutoCloseable {
                 run(C2sSession::streamClosed);
             }
 
-            private void run(Call call) throws StreamErrorException {
-                C2sSession target = session;
-                if (target.loop() == channel.eventLoop()) {
-                    call.on(target);
-                    return;
-                }
-                target.loop().execute(() -> {
-                    try {
-                        call.on(target);
-                    } catch (StreamErrorException e) {
-                        target.fail(e);
-                    }
-                });
+            private void run(C2sSession.Call call) {
+                session.run(channel.eventLoop(), call);
             }
         }
 

@@ -64,22 +64,18 @@ public final class XmppWebSocketEndpoint implements WebSocketEndpoint {
                 parser.feed(bytes, 0, bytes.length);
                 parser.endOfMessage();
             } catch (StreamErrorException e) {
-                session.fail(e);
+                session.run(connection.eventLoop(), s -> s.fail(e));
             } catch (RuntimeException e) {
                 LOG.warn("event=xmpp_failure door=xmpp-ws error={}", e.getClass().getSimpleName(), e);
-                session.fail(new StreamErrorException(StreamErrorCondition.INTERNAL_SERVER_ERROR, "internal error"));
+                session.run(connection.eventLoop(), s -> s.fail(new StreamErrorException(
+                        StreamErrorCondition.INTERNAL_SERVER_ERROR, "internal error")));
             }
         }
 
         @Override
         public void onClose(int code) {
             closed = true;
-            C2sSession target = session;
-            if (target.loop() == connection.eventLoop()) {
-                target.transportClosed(this);
-            } else {
-                target.loop().execute(() -> target.transportClosed(this));
-            }
+            session.run(connection.eventLoop(), s -> s.transportClosed(this));
         }
 
         @Override
@@ -101,20 +97,9 @@ public final class XmppWebSocketEndpoint implements WebSocketEndpoint {
                     && !element.is("close", FRAMING_NS))) {
                 throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "not a framing element");
             }
-            C2sSession target = session;
-            Call call = element.is("open", FRAMING_NS) ? s -> s.streamOpened(element)
+            C2sSession.Call call = element.is("open", FRAMING_NS) ? s -> s.streamOpened(element)
                     : element.is("close", FRAMING_NS) ? C2sSession::streamClosed : s -> s.element(element);
-            if (target.loop() == connection.eventLoop()) {
-                call.on(target);
-            } else {
-                target.loop().execute(() -> {
-                    try {
-                        call.on(target);
-                    } catch (StreamErrorException e) {
-                        target.fail(e);
-                    }
-                });
-            }
+            session.run(connection.eventLoop(), call);
         }
 
         @Override

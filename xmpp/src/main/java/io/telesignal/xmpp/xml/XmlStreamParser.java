@@ -91,6 +91,34 @@ public final class XmlStreamParser {
     }
 
     /**
+     * One complete element from {@code xml} (an element this server wrote, read back), within the given limits.
+     *
+     * @throws StreamErrorException it is not one well-formed element
+     */
+    public static XmlElement parseElement(String xml, int maxBytes, int maxDepth) throws StreamErrorException {
+        java.util.List<XmlElement> parsed = new java.util.ArrayList<>(1);
+        XmlStreamParser parser = framed(new Handler() {
+            @Override
+            public void streamOpened(XmlElement header) { }
+
+            @Override
+            public void element(XmlElement element) {
+                parsed.add(element);
+            }
+
+            @Override
+            public void streamClosed() { }
+        }, maxBytes, maxDepth);
+        byte[] bytes = xml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        parser.feed(bytes, 0, bytes.length);
+        parser.endOfMessage();
+        if (parsed.size() != 1) {
+            throw new StreamErrorException(StreamErrorCondition.NOT_WELL_FORMED, "not one element");
+        }
+        return parsed.get(0);
+    }
+
+    /**
      * Starts a new stream (stream mode): after the element being handled when called from {@link Handler#element},
      * at once otherwise (a SASL success answered after work on another thread).
      */
