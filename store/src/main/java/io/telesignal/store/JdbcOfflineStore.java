@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Offline messages in {@code offline_messages}, each stanza sealed ({@link FieldCipher}); keeping one locks its user. */
+/** Offline messages in {@code offline_messages}, each stanza sealed ({@link FieldCipher}); keeping and claiming lock the user. */
 public final class JdbcOfflineStore implements OfflineStore {
     private final Transactions tx;
     private final FieldCipher cipher;
@@ -52,33 +52,66 @@ public final class JdbcOfflineStore implements OfflineStore {
     }
 
     @Override
-    public List<OfflineMessage> oldest(UserId owner, int max) {
-        return tx.read("read offline messages", c -> {
+    public List<OfflineMessage> claim(UserId owner, String claimer, Instant now, Instant until, int max) {
+        return tx.inTransaction("claim offline messages", c -> {
+            if (!Transactions.lockUser(c, owner)) {
+                return List.of();
+            }
+            List<OfflineMessage> messages = new ArrayList<>();
             try (PreparedStatement query = c.prepareStatement("SELECT seq, id, stanza, stored_at FROM offline_messages"
-                    + " WHERE owner_id = ? ORDER BY seq FETCH FIRST ? ROWS ONLY")) {
+                    + " WHERE owner_id = ? AND (claimed_by IS NULL OR claimed_until <= ?) ORDER BY seq FETCH FIRST ? ROWS ONLY")) {
                 query.setString(1, owner.value());
-                query.setInt(2, max);
+                query.setObject(2, JdbcDirectory.utc(now));
+                query.setInt(3, max);
                 try (ResultSet rs = query.executeQuery()) {
-                    List<OfflineMessage> messages = new ArrayList<>();
                     while (rs.next()) {
                         messages.add(new OfflineMessage(rs.getLong(1), owner,
                                 cipher.open(rs.getString(3), DataKeys.context("offline_messages", "stanza", rs.getString(2))),
                                 rs.getObject(4, OffsetDateTime.class).toInstant()));
                     }
-                    return messages;
                 }
             }
+            try (PreparedStatement mark = c.prepareStatement(
+                    "UPDATE offline_messages SET claimed_by = ?, claimed_until = ? WHERE seq = ?")) {
+                for (OfflineMessage message : messages) {
+                    mark.setString(1, claimer);
+                    mark.setObject(2, JdbcDirectory.utc(until));
+                    mark.setLong(3, message.seq());
+                    mark.addBatch();
+                }
+                if (!messages.isEmpty()) {
+                    mark.executeBatch();
+                }
+            }
+            return messages;
         });
     }
 
     @Override
-    public int deleteUpTo(UserId owner, long seq) {
+    public int delete(UserId owner, List<Long> seqs) {
         return tx.inTransaction("delete offline messages", c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM offline_messages WHERE owner_id = ? AND seq <= ?")) {
-                delete.setString(1, owner.value());
-                delete.setLong(2, seq);
-                return delete.executeUpdate();
+            int deleted = 0;
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM offline_messages WHERE owner_id = ? AND seq = ?")) {
+                for (long seq : seqs) {
+                    delete.setString(1, owner.value());
+                    delete.setLong(2, seq);
+                    deleted += delete.executeUpdate();
+                }
             }
+            return deleted;
+        });
+    }
+
+    @Override
+    public void release(UserId owner, String claimer) {
+        tx.inTransaction("release offline messages", c -> {
+            try (PreparedStatement release = c.prepareStatement("UPDATE offline_messages SET claimed_by = NULL,"
+                    + " claimed_until = NULL WHERE owner_id = ? AND claimed_by = ?")) {
+                release.setString(1, owner.value());
+                release.setString(2, claimer);
+                release.executeUpdate();
+            }
+            return null;
         });
     }
 

@@ -1,6 +1,5 @@
 package io.telesignal.xmpp.stream;
 
-import io.telesignal.core.device.ScramAlgorithm;
 import io.telesignal.core.identity.EndpointId;
 import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
@@ -18,7 +17,6 @@ import io.telesignal.xmpp.xml.StreamErrorCondition;
 import io.telesignal.xmpp.xml.StreamErrorException;
 import io.telesignal.xmpp.xml.XmlElement;
 import io.telesignal.xmpp.xml.XmlStreamParser;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -70,16 +68,14 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private final StanzaBucket bucket;
     private Stage stage;
     private boolean headerSent;
-    private ScramExchange scram;
-    private boolean bearerFailed;
-    private boolean authenticating;
-    private int failedAttempts;
+    /** Work for this stream is under way on the workers (SASL, binding): the next step waits for it. */
+    boolean authenticating;
+    private final SaslNegotiation sasl;
+    private final ServerIqs iqs;
     private User user;
     private Jid jid;
     private EndpointId endpoint;
     private XmlElement lastPresence;
-    /** Whether this resource asked for message carbons (XEP-0280). */
-    private boolean carbons;
     /** The contacts whose overall presence this session shows (user, bare JID), once it sent its initial presence. */
     private final java.util.concurrent.ConcurrentHashMap<UserId, String> watching = new java.util.concurrent.ConcurrentHashMap<>();
     private final io.telesignal.xmpp.im.CorePresence.Watcher coreWatcher;
@@ -92,6 +88,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     public C2sSession(Context context, Link link) {
         this.context = context;
         this.link = new StreamManagement(link);
+        this.sasl = new SaslNegotiation(this, context, this.link);
+        this.iqs = new ServerIqs(this, context, this.link);
         this.settings = context.settings();
         this.bucket = new StanzaBucket(settings.stanzaRate(), settings.stanzaBurst(), System::nanoTime);
         this.coreWatcher = (contact, stanza) -> link.loop().execute(() -> showCore(contact, stanza));
@@ -257,7 +255,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
         switch (stage) {
             case TLS -> startTls(element);
-            case SASL -> sasl(element);
+            case SASL -> sasl.handle(element);
             case BIND -> bind(element);
             case BOUND -> stanza(element);
             case CLOSED -> { }
@@ -276,174 +274,26 @@ public final class C2sSession implements XmlStreamParser.Handler {
         restartStream();
     }
 
-    // ---- SASL (RFC 6120 §6)
-
-    private void sasl(XmlElement element) throws StreamErrorException {
-        if (!element.namespace().equals(SASL_NS)) {
-            throw new StreamErrorException(StreamErrorCondition.NOT_AUTHORIZED, "authenticate first");
-        }
-        if (authenticating) {
-            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "one SASL step at a time");
-        }
-        switch (element.name()) {
-            case "auth" -> auth(element);
-            case "response" -> response(element);
-            case "abort" -> {
-                scram = null;
-                saslFailure("aborted", false);
-            }
-            default -> throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "not a SASL element");
-        }
+    /** The signed-in user and the bound address (once bound). */
+    User user() {
+        return user;
     }
 
-    private void auth(XmlElement auth) throws StreamErrorException {
-        String mechanism = String.valueOf(auth.attr("mechanism"));
-        Optional<byte[]> initial = decode(auth.text());
-        if (initial.isEmpty()) {
-            saslFailure("incorrect-encoding", true);
-            return;
-        }
-        boolean plus = mechanism.endsWith("-PLUS");
-        Optional<ScramAlgorithm> algorithm = ScramAlgorithm.byMechanism(plus
-                ? mechanism.substring(0, mechanism.length() - 5) : mechanism);
-        Optional<byte[]> binding = link.tlsServerEndPoint();
-        if (algorithm.isPresent() && (!plus || binding.isPresent())) {
-            scram = new ScramExchange(algorithm.get(), plus, binding);
-            String username;
-            try {
-                username = scram.clientFirst(initial.get());
-            } catch (IllegalArgumentException e) {
-                scram = null;
-                saslFailure(e.getMessage(), true);
-                return;
-            }
-            if (!ownAuthzid(scram.authzid(), username)) {
-                scram = null;
-                saslFailure("invalid-authzid", true);
-                return;
-            }
-            work(() -> context.signIn().scramParameters(username), parameters -> {
-                byte[] challenge = scram.serverFirst(parameters, context.random());
-                link.send(XmlElement.builder("challenge", SASL_NS)
-                        .text(Base64.getEncoder().encodeToString(challenge)).build());
-            });
-        } else if (mechanism.equals("PLAIN") && settings.plain() && link.secure()) {
-            plain(initial.get());
-        } else if (mechanism.equals("OAUTHBEARER") && link.secure()) {
-            oauthBearer(initial.get());
-        } else {
-            saslFailure("invalid-mechanism", false);
-        }
+    Jid boundJid() {
+        return jid;
     }
 
-    private void response(XmlElement response) throws StreamErrorException {
-        if (bearerFailed) {
-            // RFC 7628 §3.2.3: the client acknowledged the error challenge; now the failure
-            bearerFailed = false;
-            saslFailure("not-authorized", true);
-            return;
-        }
-        if (scram == null) {
-            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "no SASL exchange in progress");
-        }
-        Optional<byte[]> message = decode(response.text());
-        if (message.isEmpty()) {
-            scram = null;
-            saslFailure("incorrect-encoding", true);
-            return;
-        }
-        ScramExchange exchange = scram;
-        ScramExchange.Final last;
-        try {
-            last = exchange.clientFinal(message.get());
-        } catch (IllegalArgumentException e) {
-            scram = null;
-            saslFailure(e.getMessage(), true);
-            return;
-        }
-        String username = exchange.username();
-        work(() -> context.signIn().scram(username, exchange.algorithm(), last.authMessage(), last.proof(),
-                link.remoteAddress()), outcome -> {
-            scram = null;
-            if (outcome instanceof DeviceSignIn.Outcome.SignedIn in) {
-                byte[] serverKey = in.device().scram(exchange.algorithm()).orElseThrow().serverKey();
-                succeed(in.user(), exchange.serverFinal(serverKey, last.authMessage()));
-            } else {
-                saslFailure(((DeviceSignIn.Outcome.Refused) outcome).condition(), true);
-            }
-        });
+    boolean bound() {
+        return stage == Stage.BOUND;
     }
 
-    /** RFC 4616: {@code [authzid] NUL authcid NUL passwd}. */
-    private void plain(byte[] message) throws StreamErrorException {
-        String text = new String(message, StandardCharsets.UTF_8);
-        String[] parts = text.split("\0", -1);
-        if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
-            saslFailure("malformed-request", true);
-            return;
-        }
-        if (!ownAuthzid(parts[0], parts[1])) {
-            saslFailure("invalid-authzid", true);
-            return;
-        }
-        char[] password = parts[2].toCharArray();
-        work(() -> {
-            try {
-                return context.signIn().plain(parts[1], password, link.remoteAddress());
-            } finally {
-                java.util.Arrays.fill(password, '\0');
-            }
-        }, outcome -> {
-            if (outcome instanceof DeviceSignIn.Outcome.SignedIn in) {
-                succeed(in.user(), new byte[0]);
-            } else {
-                saslFailure(((DeviceSignIn.Outcome.Refused) outcome).condition(), true);
-            }
-        });
+    /** Whether the stream is still negotiating SASL (a delayed failure is then still worth sending). */
+    boolean negotiatingSasl() {
+        return stage == Stage.SASL;
     }
 
-    /**
-     * RFC 7628 §3.1: {@code gs2-header kvsep *(kvpair kvsep) kvsep}, with {@code auth=Bearer <token>}. A refused token
-     * gets the error challenge (§3.2.2), then the failure once the client answers it.
-     */
-    private void oauthBearer(byte[] message) throws StreamErrorException {
-        String text = new String(message, StandardCharsets.UTF_8);
-        String[] parts = text.split(",", 3);
-        if (parts.length != 3 || !(parts[0].equals("n") || parts[0].equals("y")) || !parts[2].startsWith("\u0001")
-                || !parts[2].endsWith("\u0001\u0001")) {
-            saslFailure("malformed-request", true);
-            return;
-        }
-        String authzid = parts[1].isEmpty() ? "" : parts[1].startsWith("a=") ? parts[1].substring(2) : null;
-        String token = null;
-        for (String pair : parts[2].split("\u0001")) {
-            if (pair.regionMatches(true, 0, "auth=Bearer ", 0, 12)) {
-                token = pair.substring(12).strip();
-            }
-        }
-        if (authzid == null || token == null || token.isEmpty()) {
-            saslFailure("malformed-request", true);
-            return;
-        }
-        String bearer = token;
-        work(() -> context.signIn().token(bearer, link.remoteAddress()), found -> {
-            if (found.isPresent() && ownAuthzid(authzid, found.get().login().value())) {
-                succeed(found.get(), new byte[0]);
-            } else {
-                bearerFailed = true;
-                link.send(XmlElement.builder("challenge", SASL_NS).text(Base64.getEncoder().encodeToString(
-                        "{\"status\":\"invalid_token\"}".getBytes(StandardCharsets.UTF_8))).build());
-            }
-        });
-    }
-
-    /** An authorization identity is allowed only when it is the authenticating user's own bare JID. */
-    private boolean ownAuthzid(String authzid, String username) {
-        return authzid.isEmpty() || Jid.parse(authzid).map(j -> j.isBare() && j.domain().equals(settings.domain())
-                && j.local().equalsIgnoreCase(username)).orElse(false);
-    }
-
-    private void succeed(User signedIn, byte[] additional) {
+    /** SASL succeeded: the user is this stream's, and a new stream starts for binding. */
+    void succeed(User signedIn, byte[] additional) {
         user = signedIn;
         link.send(XmlElement.builder("success", SASL_NS)
                 .text(additional.length == 0 ? "" : Base64.getEncoder().encodeToString(additional)).build());
@@ -453,44 +303,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
         LOG.info("event=xmpp_authenticated user={} remote={}", signedIn.id().value(), link.remoteAddress());
     }
 
-    /**
-     * A SASL failure, answered after {@code xmpp.authFailureDelay} when it was a wrong credential; the stream ends
-     * with {@code policy-violation} after {@code xmpp.maxAuthAttempts} of them.
-     */
-    private void saslFailure(String condition, boolean counts) throws StreamErrorException {
-        XmlElement failure = XmlElement.builder("failure", SASL_NS).add(condition, SASL_NS).build();
-        if (!counts) {
-            link.send(failure);
-            return;
-        }
-        failedAttempts++;
-        authenticating = true;
-        link.loop().schedule(() -> {
-            authenticating = false;
-            if (stage != Stage.SASL) {
-                return;
-            }
-            link.send(failure);
-            if (failedAttempts >= settings.maxAuthAttempts()) {
-                fail(new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts"));
-            }
-        }, settings.authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static Optional<byte[]> decode(String text) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty() || trimmed.equals("=")) {
-            return Optional.of(new byte[0]);
-        }
-        try {
-            return Optional.of(Base64.getDecoder().decode(trimmed));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
     /** Runs {@code task} on the worker pool, then {@code then} on the loop; a failure ends the stream. */
-    private <T> void work(java.util.function.Supplier<T> task, ThrowingConsumer<T> then) {
+    <T> void work(java.util.function.Supplier<T> task, ThrowingConsumer<T> then) {
         authenticating = true;
         later(task, value -> {
             authenticating = false;
@@ -499,7 +313,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
     }
 
     /** Runs {@code task} on the worker pool, then {@code then} on the loop, while the stream goes on. */
-    private <T> void later(java.util.function.Supplier<T> task, ThrowingConsumer<T> then) {
+    <T> void later(java.util.function.Supplier<T> task, ThrowingConsumer<T> then) {
         context.workers().submit(task).whenCompleteAsync((result, error) -> {
             if (error != null) {
                 authenticating = false;
@@ -521,7 +335,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
     }
 
     @FunctionalInterface
-    private interface ThrowingConsumer<T> {
+    interface ThrowingConsumer<T> {
         void accept(T value) throws StreamErrorException;
     }
 
@@ -742,7 +556,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         switch (message.kind()) {
             case StanzaRouter.STANZA -> link.sendSerialized(message.body());
             case StanzaRouter.CARBON -> {
-                if (carbons) {
+                if (iqs.carbons()) {
                     link.sendSerialized(message.body());
                 }
             }
@@ -1044,24 +858,32 @@ public final class C2sSession implements XmlStreamParser.Handler {
     }
 
     /**
-     * The messages kept while the user was away, to this resource, oldest first; each batch is deleted once this
-     * resource took it (at least once: a session lost meanwhile gets them again at its next presence). On a worker.
+     * The messages kept while the user was away, to this resource, oldest first: claimed in batches for a minute (no
+     * other connection of the user delivers them meanwhile), sent, then deleted; what this resource cannot take is
+     * released for the next one. On a worker.
      */
     private void deliverOffline(UserId owner, String resource) {
+        String claimer = endpoint.value();
         for (int batch = 0; batch < 1000; batch++) {
-            var messages = context.offline().oldest(owner, 100);
+            java.time.Instant now = java.time.Instant.now();
+            var messages = context.offline().claim(owner, claimer, now, now.plusSeconds(60), 100);
             if (messages.isEmpty()) {
                 return;
             }
+            List<Long> delivered = new java.util.ArrayList<>();
             for (var kept : messages) {
                 DeliveryOutcome outcome = context.router().toResource(owner, resource, StanzaRouter.STANZA, kept.stanza())
                         .toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
                 if (outcome != DeliveryOutcome.DELIVERED) {
-                    context.offline().deleteUpTo(owner, kept.seq() - 1);
-                    return; // the resource went away: the rest waits for the next one
+                    break; // the resource went away: the rest waits for the next one
                 }
+                delivered.add(kept.seq());
             }
-            context.offline().deleteUpTo(owner, messages.get(messages.size() - 1).seq());
+            context.offline().delete(owner, delivered);
+            if (delivered.size() < messages.size()) {
+                context.offline().release(owner, claimer);
+                return;
+            }
         }
     }
 
@@ -1102,7 +924,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
         if (to.local().isEmpty() || (to.isBare() && to.local().equals(jid.local())) || toAccount) {
             if (request) {
-                answer(iq);
+                iqs.answer(iq);
             }
             return;
         }
@@ -1122,117 +944,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 }, link.loop());
     }
 
-    /** IQs the server answers itself: the roster, ping, service discovery, the legacy session. */
-    private void answer(XmlElement iq) {
-        XmlElement query = iq.elements().get(0);
-        boolean get = "get".equals(iq.attr("type"));
-        if (query.is("query", io.telesignal.xmpp.im.RosterService.ROSTER_NS)) {
-            roster(iq, query, get);
-        } else if (query.is("query", io.telesignal.xmpp.im.MessageArchive.MAM_NS) && context.archive().isPresent()) {
-            mam(iq, query, get);
-        } else if (get && query.is("services", io.telesignal.xmpp.im.ExternalServices.NS)) {
-            link.send(result(iq, context.services().services(user.id(), Optional.ofNullable(query.attr("type")))));
-        } else if (!get && query.namespace().equals(CARBONS_NS) && (query.name().equals("enable")
-                || query.name().equals("disable"))) {
-            carbons = query.name().equals("enable");
-            link.send(result(iq, null));
-        } else if ((get && query.is("ping", PING_NS)) || (!get && query.is("session", SESSION_NS))) {
-            link.send(result(iq, null));
-        } else if (get && query.is("query", DISCO_INFO_NS) && query.attr("node") == null) {
-            XmlElement.Builder info = XmlElement.builder("query", DISCO_INFO_NS);
-            if (Jid.parse(iq.attr("to") == null ? "" : iq.attr("to")).map(j -> j.local().isEmpty()).orElse(false)) {
-                info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "server").attr("type", "im")
-                        .attr("name", "telesignal").build());
-            } else {
-                info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "account")
-                        .attr("type", "registered").build());
-            }
-            List<String> features = new java.util.ArrayList<>(List.of(DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS, CARBONS_NS,
-                    io.telesignal.xmpp.im.RosterService.ROSTER_NS, "urn:xmpp:features:rosterver",
-                    io.telesignal.xmpp.im.ExternalServices.NS));
-            if (context.archive().isPresent()) {
-                features.addAll(List.of(io.telesignal.xmpp.im.MessageArchive.MAM_NS, io.telesignal.xmpp.im.MessageArchive.SID_NS));
-            }
-            for (String feature : features) {
-                info.add(XmlElement.builder("feature", DISCO_INFO_NS).attr("var", feature).build());
-            }
-            link.send(result(iq, info.build()));
-        } else if (get && query.is("query", DISCO_ITEMS_NS) && query.attr("node") == null) {
-            link.send(result(iq, XmlElement.empty("query", DISCO_ITEMS_NS)));
-        } else {
-            replyError(iq, "cancel", "service-unavailable");
-        }
-    }
-
-    /** XEP-0313: the form (get), or a query (set) answered with its results, then the IQ result with {@code fin}. */
-    private void mam(XmlElement iq, XmlElement query, boolean get) {
-        if (get) {
-            link.send(result(iq, io.telesignal.xmpp.im.MessageArchive.form()));
-            return;
-        }
-        User self = user;
-        Jid to = jid;
-        CompletionStage<io.telesignal.xmpp.im.MessageArchive.Answer> answer;
-        try {
-            answer = context.archive().get().query(self.id(), to, query);
-        } catch (io.telesignal.xmpp.im.MessageArchive.QueryException e) {
-            replyError(iq, "modify", e.condition());
-            return;
-        }
-        answer.whenCompleteAsync((done, error) -> {
-            if (stage != Stage.BOUND) {
-                return;
-            }
-            if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-                if (cause instanceof io.telesignal.xmpp.im.MessageArchive.QueryException refused) {
-                    replyError(iq, "cancel", refused.condition());
-                } else {
-                    LOG.warn("event=xmpp_mam_failed user={} error={}", self.id().value(), cause.getClass().getSimpleName());
-                    replyError(iq, "wait", "internal-server-error");
-                }
-                return;
-            }
-            done.results().forEach(link::send);
-            link.send(result(iq, done.fin()));
-        }, link.loop());
-    }
-
-    /** RFC 6121 §2.2, §2.3: the user's own roster; an IQ to another user's roster is refused. */
-    private void roster(XmlElement iq, XmlElement query, boolean get) {
-        String to = iq.attr("to");
-        if (to != null && !Jid.parse(to).map(j -> j.equals(jid.bare()) || j.equals(jid)).orElse(false)) {
-            replyError(iq, "auth", "forbidden");
-            return;
-        }
-        User self = user;
-        if (get) {
-            String version = query.attr("ver");
-            later(() -> context.rosters().get(self.id(), version), roster -> link.send(result(iq, roster.orElse(null))));
-            return;
-        }
-        List<XmlElement> items = query.elements();
-        if (items.size() != 1 || !items.get(0).is("item", io.telesignal.xmpp.im.RosterService.ROSTER_NS)) {
-            replyError(iq, "modify", "bad-request");
-            return;
-        }
-        later(() -> {
-            try {
-                context.rosters().set(self, items.get(0));
-                return "";
-            } catch (io.telesignal.xmpp.im.RosterService.RosterException e) {
-                return e.condition();
-            }
-        }, condition -> {
-            if (condition.isEmpty()) {
-                link.send(result(iq, null));
-            } else {
-                replyError(iq, condition.equals("not-allowed") ? "cancel" : "modify", condition);
-            }
-        });
-    }
-
-    private XmlElement result(XmlElement iq, XmlElement payload) {
+    XmlElement result(XmlElement iq, XmlElement payload) {
         XmlElement.Builder result = XmlElement.builder("iq", CLIENT).attr("type", "result").attr("id", iq.attr("id"))
                 .attr("to", jid.toString());
         String to = iq.attr("to");
@@ -1245,7 +957,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         return result.build();
     }
 
-    private void replyError(XmlElement stanza, String type, String condition) {
+    void replyError(XmlElement stanza, String type, String condition) {
         if ("error".equals(stanza.attr("type")) || "result".equals(stanza.attr("type"))) {
             return; // never an error about an error (RFC 6120 §8.3.1), nor about a result
         }
