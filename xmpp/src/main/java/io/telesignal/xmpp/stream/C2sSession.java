@@ -3,9 +3,7 @@ package io.telesignal.xmpp.stream;
 import io.telesignal.core.identity.EndpointId;
 import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
-import io.telesignal.core.presence.Presence;
 import io.telesignal.core.presence.PresenceService;
-import io.telesignal.core.presence.PresenceStatus;
 import io.telesignal.core.routing.CoreEvent;
 import io.telesignal.core.routing.DeliveryOutcome;
 import io.telesignal.core.routing.DoorMessage;
@@ -22,7 +20,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,12 +72,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private User user;
     private Jid jid;
     private EndpointId endpoint;
-    private XmlElement lastPresence;
-    /** The contacts whose overall presence this session shows (user, bare JID), once it sent its initial presence. */
-    private final java.util.concurrent.ConcurrentHashMap<UserId, String> watching = new java.util.concurrent.ConcurrentHashMap<>();
-    private final io.telesignal.xmpp.im.CorePresence.Watcher coreWatcher;
-    /** The routing of this session's last message: the next one starts when it is done. */
-    private CompletionStage<Void> ordered = CompletableFuture.completedFuture(null);
+    private final PresenceRouting presences;
+    private final MessageRouting messages;
     /** Elements that came while the binding was being answered. */
     private final java.util.ArrayDeque<XmlElement> pending = new java.util.ArrayDeque<>();
     private static final int MAX_PENDING = 64;
@@ -92,7 +85,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
         this.iqs = new ServerIqs(this, context, this.link);
         this.settings = context.settings();
         this.bucket = new StanzaBucket(settings.stanzaRate(), settings.stanzaBurst(), System::nanoTime);
-        this.coreWatcher = (contact, stanza) -> link.loop().execute(() -> showCore(contact, stanza));
+        this.presences = new PresenceRouting(this, context, this.link);
+        this.messages = new MessageRouting(this, context, this.link);
         this.stage = link.secure() || !link.canStartTls() ? Stage.SASL : Stage.TLS;
     }
 
@@ -235,14 +229,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
             keepUnacknowledged(user.id(), link.unacknowledged());
         }
         if (bound) {
-            if (lastPresence != null) {
-                broadcast(XmlElement.builder("presence", CLIENT).attr("type", "unavailable").attr("from", jid.toString())
-                        .build(), false);
-            }
+            presences.release(); // unavailable to the user's resources and contacts, no more watching
             context.router().unbind(user.id(), jid.resource());
             context.presence().endpointGone(user.id(), endpoint);
-            watching.keySet().forEach(contact -> context.core().unwatch(contact, coreWatcher));
-            watching.clear();
             LOG.info("event=xmpp_unbound user={} endpoint={}", user.id().value(), endpoint.value());
         }
     }
@@ -285,6 +274,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     boolean bound() {
         return stage == Stage.BOUND;
+    }
+
+    EndpointId endpoint() {
+        return endpoint;
     }
 
     /** Whether the stream is still negotiating SASL (a delayed failure is then still worth sending). */
@@ -562,32 +555,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
             }
             case StanzaRouter.REPLACED -> fail(new StreamErrorException(StreamErrorCondition.CONFLICT,
                     "the resource was bound by another session"));
-            case StanzaRouter.WATCH, StanzaRouter.UNWATCH -> {
-                int newline = message.body().indexOf('\n');
-                if (newline > 0 && lastPresence != null) {
-                    UserId contact = new UserId(message.body().substring(0, newline));
-                    if (message.kind().equals(StanzaRouter.WATCH)) {
-                        watch(contact, message.body().substring(newline + 1));
-                    } else if (watching.remove(contact) != null) {
-                        context.core().unwatch(contact, coreWatcher);
-                    }
-                }
-            }
-            case StanzaRouter.PROBE -> {
-                // someone entitled to this resource's presence asks for it: "requester-user-id\nreply-to-jid"
-                int newline = message.body().indexOf('\n');
-                if (lastPresence != null && newline > 0) {
-                    UserId requester = new UserId(message.body().substring(0, newline));
-                    Jid.parse(message.body().substring(newline + 1)).ifPresent(to -> {
-                        String xml = lastPresence.with("to", to.toString()).toXml();
-                        if (to.isBare()) {
-                            context.router().toResources(requester, Optional.empty(), StanzaRouter.STANZA, xml);
-                        } else {
-                            context.router().toResource(requester, to.resource(), StanzaRouter.STANZA, xml);
-                        }
-                    });
-                }
-            }
+            case StanzaRouter.WATCH, StanzaRouter.UNWATCH -> presences.watchMessage(message);
+            case StanzaRouter.PROBE -> presences.answerProbe(message.body());
             default -> {
                 return DeliveryOutcome.REFUSED;
             }
@@ -637,274 +606,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
             return;
         }
         switch (element.name()) {
-            case "message" -> message(stamped, target.get());
-            case "presence" -> presence(stamped, to == null ? Optional.empty() : target);
+            case "message" -> messages.handle(stamped, target.get());
+            case "presence" -> presences.handle(stamped, to == null ? Optional.empty() : target);
             default -> iq(stamped, target.get(), to == null);
         }
-    }
-
-    private void message(XmlElement message, Jid to) {
-        if (!to.domain().equals(settings.domain())) {
-            replyError(message, "cancel", "remote-server-not-found");
-            return;
-        }
-        if (to.local().isEmpty()) {
-            return; // a message to the server itself: nothing here answers it (RFC 6121 §8.5.1)
-        }
-        String type = message.attr("type") == null ? "normal" : message.attr("type");
-        // XEP-0359 §4: stanza ids only this server may set; XEP-0313: chat and normal messages with a body are archived,
-        // and the recipient's copy carries its archive id
-        XmlElement clean = message.without("stanza-id", io.telesignal.xmpp.im.MessageArchive.SID_NS);
-        boolean archived = context.archive().isPresent() && (type.equals("chat") || type.equals("normal"))
-                && clean.child("body", CLIENT).isPresent() && clean.child("no-store", HINTS_NS).isEmpty();
-        String archiveId = archived ? context.archive().get().newId() : null;
-        // XEP-0280 §7: the private marker is for this server; the recipient gets the message without it
-        XmlElement forRecipient = clean.without("private", CARBONS_NS);
-        XmlElement delivered = !archived ? forRecipient : forRecipient.toBuilder().add(XmlElement.builder("stanza-id",
-                io.telesignal.xmpp.im.MessageArchive.SID_NS).attr("by", to.bare().toString()).attr("id", archiveId).build())
-                .build();
-        String xml = delivered.toXml();
-        // one message at a time per session: a sender's messages reach (or are kept for) each recipient in the order
-        // sent (RFC 6120 §10.1), whatever the lookups and deliveries cost
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletionStage<Void> previous = ordered;
-        ordered = done;
-        previous.whenComplete((ignored, e) -> {
-            CompletionStage<Boolean> routed;
-            try {
-                routed = route(clean, to, type, xml);
-            } catch (RuntimeException failed) {
-                routed = CompletableFuture.failedFuture(failed);
-            }
-            routed.whenCompleteAsync((taken, error) -> {
-                done.complete(null);
-                if (error == null && taken && archived) {
-                    var archive = context.archive().get();
-                    archive.archive(archive.newId(), user.id(), to, clean);
-                    recipientArchive(to, archiveId, delivered);
-                }
-                if (error != null || !taken) {
-                    // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
-                    replyError(message, "cancel", "service-unavailable");
-                }
-            }, link.loop());
-        });
-    }
-
-    /** Delivers a message to its user's resources, or keeps it; answers whether someone took it. */
-    private CompletionStage<Boolean> route(XmlElement message, Jid to, String type, String xml) {
-        boolean copied = type.equals("chat") && message.child("private", CARBONS_NS).isEmpty()
-                && message.child("no-copy", HINTS_NS).isEmpty();
-        if (copied) {
-            // XEP-0280 §6: what this resource sends, to the user's other resources that asked for carbons
-            context.router().toResources(user.id(), Optional.of(endpoint), StanzaRouter.CARBON,
-                    carbon("sent", message, jid.bare().toString()));
-        }
-        return context.router().user(to.local()).thenCompose(found -> {
-            if (found.isEmpty()) {
-                return CompletableFuture.completedFuture(false);
-            }
-            UserId target = found.get().id();
-            CompletionStage<Integer> delivered;
-            if (!to.isBare()) {
-                delivered = context.router().toResource(target, to.resource(), StanzaRouter.STANZA, xml).thenCompose(o -> {
-                    if (o == DeliveryOutcome.DELIVERED && copied) {
-                        // XEP-0280 §5: what one resource received, to the recipient's other resources
-                        context.router().toResources(target, Optional.of(StanzaRouter.endpointOf(target, to.resource())),
-                                StanzaRouter.CARBON, carbon("received", message, to.bare().toString()));
-                    }
-                    return CompletableFuture.completedFuture(o);
-                }).thenCompose(o ->
-                        o == DeliveryOutcome.DELIVERED ? CompletableFuture.completedFuture(1)
-                                : type.equals("groupchat") ? CompletableFuture.completedFuture(0)
-                                : context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml));
-            } else if (type.equals("groupchat")) {
-                delivered = CompletableFuture.completedFuture(0);
-            } else {
-                delivered = context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml);
-            }
-            return delivered.thenCompose(n -> {
-                if (n > 0) {
-                    return CompletableFuture.completedFuture(true);
-                }
-                if (type.equals("headline")) {
-                    return CompletableFuture.completedFuture(true); // nobody to show it to: dropped (RFC 6121 §8.5.2.1.1)
-                }
-                if (!type.equals("normal") && !type.equals("chat")) {
-                    return CompletableFuture.completedFuture(false);
-                }
-                // nobody online: kept until the user's next available presence (XEP-0160), stamped XEP-0203
-                String kept = message.toBuilder().add(XmlElement.builder("delay", DELAY_NS).attr("from", settings.domain())
-                        .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
-                        .build()).build().toXml();
-                return context.workers().submit(() -> {
-                    try {
-                        return context.offline().keep(target, kept, java.time.Instant.now(), settings.maxOfflineMessages());
-                    } catch (IllegalArgumentException tooLarge) {
-                        return false;
-                    }
-                });
-            });
-        });
-    }
-
-    /** The recipient's archived copy, under the id its message carried (the user is cached by now). */
-    private void recipientArchive(Jid to, String archiveId, XmlElement delivered) {
-        Jid sender = jid;
-        context.router().user(to.local()).thenAccept(found -> found.ifPresent(recipient ->
-                context.archive().get().archive(archiveId, recipient.id(), sender, delivered)));
-    }
-
-    /** XEP-0280: the message forwarded (XEP-0297) inside {@code <sent/>} or {@code <received/>}, from the bare JID. */
-    private static String carbon(String direction, XmlElement message, String bare) {
-        return XmlElement.builder("message", CLIENT).attr("from", bare).attr("type", message.attr("type"))
-                .add(XmlElement.builder(direction, CARBONS_NS).add(XmlElement.builder("forwarded", FORWARD_NS)
-                        .add(message).build()).build()).build().toXml();
-    }
-
-    private void presence(XmlElement presence, Optional<Jid> to) {
-        String type = presence.attr("type");
-        if (to.isEmpty()) {
-            if (type == null || type.equals("unavailable")) {
-                boolean initial = lastPresence == null && type == null;
-                lastPresence = type == null ? presence : null;
-                context.presence().update(user.id(), endpoint, new Presence(type == null ? status(presence)
-                        : PresenceStatus.OFFLINE, note(presence)));
-                if (type != null) {
-                    context.presence().endpointGone(user.id(), endpoint);
-                }
-                broadcast(presence, initial);
-            }
-            return; // subscription requests without a contact, probes and errors: nothing to do
-        }
-        Jid target = to.get();
-        if (type != null && List.of("subscribe", "subscribed", "unsubscribe", "unsubscribed").contains(type)) {
-            // RFC 6121 §3: always from the bare JID, through both rosters
-            User self = user;
-            Jid contact = target.bare();
-            context.workers().submit(() -> {
-                context.rosters().outbound(self, type, contact);
-                return null;
-            }).exceptionally(e -> {
-                LOG.warn("event=xmpp_subscription_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
-                return null;
-            });
-            return;
-        }
-        if (!target.domain().equals(settings.domain()) || target.local().isEmpty()) {
-            return;
-        }
-        String xml = presence.toXml();
-        context.router().user(target.local()).thenAccept(found -> found.ifPresent(u -> {
-            if (target.isBare()) {
-                context.router().toResources(u.id(), Optional.empty(), StanzaRouter.STANZA, xml);
-            } else {
-                context.router().toResource(u.id(), target.resource(), StanzaRouter.STANZA, xml);
-            }
-        }));
-    }
-
-    /**
-     * RFC 6121 §4.2, §4.4: the user's presence to all of the user's resources (this one included) and to every contact
-     * subscribed to it; an initial presence also asks the user's other resources and the contacts the user is
-     * subscribed to for theirs, and brings the subscription requests still unanswered.
-     */
-    private void broadcast(XmlElement presence, boolean initial) {
-        broadcastOwn(presence);
-        User self = user;
-        Jid full = jid;
-        EndpointId own = endpoint;
-        if (initial) {
-            context.router().toResources(self.id(), Optional.of(own), StanzaRouter.PROBE,
-                    io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
-        }
-        context.workers().submit(() -> {
-            for (var contact : context.rosters().subscribers(self.id())) {
-                context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.STANZA,
-                        presence.with("to", contact.jid()).toXml());
-            }
-            if (initial) {
-                for (var contact : context.rosters().subscriptions(self.id())) {
-                    watch(contact.user(), contact.jid());
-                    context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.PROBE,
-                            io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
-                }
-                for (XmlElement request : context.rosters().pendingRequests(self)) {
-                    context.router().toResource(self.id(), full.resource(), StanzaRouter.STANZA, request.toXml());
-                }
-                deliverOffline(self.id(), full.resource());
-            }
-            return null;
-        }).exceptionally(e -> {
-            LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
-            return null;
-        });
-    }
-
-    /** Starts showing a contact's overall presence (every door's) as its resource {@code telesignal}. */
-    private void watch(UserId contact, String contactJid) {
-        if (watching.put(contact, contactJid) == null) {
-            context.core().watch(contact, coreWatcher).thenAccept(now -> now.ifPresent(stanza ->
-                    link.loop().execute(() -> showCore(contact, stanza))));
-        }
-    }
-
-    private void showCore(UserId contact, XmlElement stanza) {
-        String contactJid = watching.get(contact);
-        if (stage == Stage.BOUND && contactJid != null) {
-            link.send(stanza.with("from", contactJid + "/" + io.telesignal.xmpp.im.CorePresence.RESOURCE)
-                    .with("to", jid.toString()));
-        }
-    }
-
-    /**
-     * The messages kept while the user was away, to this resource, oldest first: claimed in batches for a minute (no
-     * other connection of the user delivers them meanwhile), sent, then deleted; what this resource cannot take is
-     * released for the next one. On a worker.
-     */
-    private void deliverOffline(UserId owner, String resource) {
-        String claimer = endpoint.value();
-        for (int batch = 0; batch < 1000; batch++) {
-            java.time.Instant now = java.time.Instant.now();
-            var messages = context.offline().claim(owner, claimer, now, now.plusSeconds(60), 100);
-            if (messages.isEmpty()) {
-                return;
-            }
-            List<Long> delivered = new java.util.ArrayList<>();
-            for (var kept : messages) {
-                DeliveryOutcome outcome = context.router().toResource(owner, resource, StanzaRouter.STANZA, kept.stanza())
-                        .toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-                if (outcome != DeliveryOutcome.DELIVERED) {
-                    break; // the resource went away: the rest waits for the next one
-                }
-                delivered.add(kept.seq());
-            }
-            context.offline().delete(owner, delivered);
-            if (delivered.size() < messages.size()) {
-                context.offline().release(owner, claimer);
-                return;
-            }
-        }
-    }
-
-    private static PresenceStatus status(XmlElement presence) {
-        String show = presence.child("show", CLIENT).map(XmlElement::text).orElse("").strip();
-        return switch (show) {
-            case "away", "xa" -> PresenceStatus.AWAY;
-            case "dnd" -> PresenceStatus.DND;
-            default -> PresenceStatus.AVAILABLE;
-        };
-    }
-
-    private static String note(XmlElement presence) {
-        String status = presence.child("status", CLIENT).map(XmlElement::text).orElse("").strip();
-        return status.length() > Presence.MAX_NOTE ? status.substring(0, Presence.MAX_NOTE) : status;
-    }
-
-    /** RFC 6121 §4.2.2, §4.4.2: the user's own presence goes to all of the user's resources, this one included. */
-    private void broadcastOwn(XmlElement presence) {
-        context.router().toResources(user.id(), Optional.empty(), StanzaRouter.STANZA,
-                presence.with("to", jid.bare().toString()).toXml());
     }
 
     private void iq(XmlElement iq, Jid to, boolean toAccount) {

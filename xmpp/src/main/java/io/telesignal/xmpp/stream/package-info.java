@@ -1,5 +1,8 @@
 /**
- * The client-to-server session, transport-neutral: stream negotiation, SASL, resource binding, stanza rules, and the
- * routing of stanzas to resources on any node through the core router ({@link io.telesignal.xmpp.stream.StanzaRouter}).
+ * The client-to-server session, transport-neutral: {@link io.telesignal.xmpp.stream.C2sSession} (stream negotiation,
+ * binding, stanza rules) with its parts {@link io.telesignal.xmpp.stream.SaslNegotiation},
+ * {@link io.telesignal.xmpp.stream.StreamManagement} (XEP-0198), {@link io.telesignal.xmpp.stream.MessageRouting},
+ * {@link io.telesignal.xmpp.stream.PresenceRouting} and {@link io.telesignal.xmpp.stream.ServerIqs}; stanzas reach
+ * resources on any node through the core router ({@link io.telesignal.xmpp.stream.StanzaRouter}).
  */
 package io.telesignal.xmpp.stream;

@@ -1,0 +1,154 @@
+package io.telesignal.xmpp.stream;
+
+import io.telesignal.core.identity.UserId;
+import io.telesignal.core.routing.DeliveryOutcome;
+import io.telesignal.xmpp.xml.XmlElement;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The messages of one bound session (RFC 6121 §8): routed one at a time, in the order sent, to a bare or full JID
+ * through the {@link StanzaRouter}; kept offline when nobody takes them (XEP-0160); archived for both sides with a
+ * stanza id (XEP-0313, XEP-0359); copied to the user's and the recipient's other resources (XEP-0280). On the
+ * session's loop.
+ */
+final class MessageRouting {
+    private static final String CLIENT = io.telesignal.xmpp.xml.XmlStreamParser.CLIENT_NS;
+    private static final String CARBONS_NS = C2sSession.CARBONS_NS;
+    private static final String FORWARD_NS = C2sSession.FORWARD_NS;
+    private static final String HINTS_NS = C2sSession.HINTS_NS;
+    private static final String DELAY_NS = C2sSession.DELAY_NS;
+
+    private final C2sSession session;
+    private final C2sSession.Context context;
+    private final Link link;
+    /** The routing of this session's last message: the next one starts when it is done. */
+    private CompletionStage<Void> ordered = CompletableFuture.completedFuture(null);
+
+    MessageRouting(C2sSession session, C2sSession.Context context, Link link) {
+        this.session = session;
+        this.context = context;
+        this.link = link;
+    }
+
+    /** A message the client sent, its {@code from} stamped: routed in order, kept offline, archived, copied. */
+    void handle(XmlElement message, Jid to) {
+        if (!to.domain().equals(context.settings().domain())) {
+            session.replyError(message, "cancel", "remote-server-not-found");
+            return;
+        }
+        if (to.local().isEmpty()) {
+            return; // a message to the server itself: nothing here answers it (RFC 6121 §8.5.1)
+        }
+        String type = message.attr("type") == null ? "normal" : message.attr("type");
+        // XEP-0359 §4: stanza ids only this server may set; XEP-0313: chat and normal messages with a body are archived,
+        // and the recipient's copy carries its archive id
+        XmlElement clean = message.without("stanza-id", io.telesignal.xmpp.im.MessageArchive.SID_NS);
+        boolean archived = context.archive().isPresent() && (type.equals("chat") || type.equals("normal"))
+                && clean.child("body", CLIENT).isPresent() && clean.child("no-store", HINTS_NS).isEmpty();
+        String archiveId = archived ? context.archive().get().newId() : null;
+        // XEP-0280 §7: the private marker is for this server; the recipient gets the message without it
+        XmlElement forRecipient = clean.without("private", CARBONS_NS);
+        XmlElement delivered = !archived ? forRecipient : forRecipient.toBuilder().add(XmlElement.builder("stanza-id",
+                io.telesignal.xmpp.im.MessageArchive.SID_NS).attr("by", to.bare().toString()).attr("id", archiveId).build())
+                .build();
+        String xml = delivered.toXml();
+        // one message at a time per session: a sender's messages reach (or are kept for) each recipient in the order
+        // sent (RFC 6120 §10.1), whatever the lookups and deliveries cost
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletionStage<Void> previous = ordered;
+        ordered = done;
+        previous.whenComplete((ignored, e) -> {
+            CompletionStage<Boolean> routed;
+            try {
+                routed = route(clean, to, type, xml);
+            } catch (RuntimeException failed) {
+                routed = CompletableFuture.failedFuture(failed);
+            }
+            routed.whenCompleteAsync((taken, error) -> {
+                done.complete(null);
+                if (error == null && taken && archived) {
+                    var archive = context.archive().get();
+                    archive.archive(archive.newId(), session.user().id(), to, clean);
+                    recipientArchive(to, archiveId, delivered);
+                }
+                if (error != null || !taken) {
+                    // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
+                    session.replyError(message, "cancel", "service-unavailable");
+                }
+            }, link.loop());
+        });
+    }
+
+    /** Delivers a message to its user's resources, or keeps it; answers whether someone took it. */
+    private CompletionStage<Boolean> route(XmlElement message, Jid to, String type, String xml) {
+        boolean copied = type.equals("chat") && message.child("private", CARBONS_NS).isEmpty()
+                && message.child("no-copy", HINTS_NS).isEmpty();
+        if (copied) {
+            // XEP-0280 §6: what this resource sends, to the user's other resources that asked for carbons
+            context.router().toResources(session.user().id(), Optional.of(session.endpoint()), StanzaRouter.CARBON,
+                    carbon("sent", message, session.boundJid().bare().toString()));
+        }
+        return context.router().user(to.local()).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            UserId target = found.get().id();
+            CompletionStage<Integer> delivered;
+            if (!to.isBare()) {
+                delivered = context.router().toResource(target, to.resource(), StanzaRouter.STANZA, xml).thenCompose(o -> {
+                    if (o == DeliveryOutcome.DELIVERED && copied) {
+                        // XEP-0280 §5: what one resource received, to the recipient's other resources
+                        context.router().toResources(target, Optional.of(StanzaRouter.endpointOf(target, to.resource())),
+                                StanzaRouter.CARBON, carbon("received", message, to.bare().toString()));
+                    }
+                    return CompletableFuture.completedFuture(o);
+                }).thenCompose(o ->
+                        o == DeliveryOutcome.DELIVERED ? CompletableFuture.completedFuture(1)
+                                : type.equals("groupchat") ? CompletableFuture.completedFuture(0)
+                                : context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml));
+            } else if (type.equals("groupchat")) {
+                delivered = CompletableFuture.completedFuture(0);
+            } else {
+                delivered = context.router().toResources(target, Optional.empty(), StanzaRouter.STANZA, xml);
+            }
+            return delivered.thenCompose(n -> {
+                if (n > 0) {
+                    return CompletableFuture.completedFuture(true);
+                }
+                if (type.equals("headline")) {
+                    return CompletableFuture.completedFuture(true); // nobody to show it to: dropped (RFC 6121 §8.5.2.1.1)
+                }
+                if (!type.equals("normal") && !type.equals("chat")) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                // nobody online: kept until the user's next available presence (XEP-0160), stamped XEP-0203
+                String kept = message.toBuilder().add(XmlElement.builder("delay", DELAY_NS).attr("from", context.settings().domain())
+                        .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
+                        .build()).build().toXml();
+                return context.workers().submit(() -> {
+                    try {
+                        return context.offline().keep(target, kept, java.time.Instant.now(), context.settings().maxOfflineMessages());
+                    } catch (IllegalArgumentException tooLarge) {
+                        return false;
+                    }
+                });
+            });
+        });
+    }
+
+    /** The recipient's archived copy, under the id its message carried (the user is cached by now). */
+    private void recipientArchive(Jid to, String archiveId, XmlElement delivered) {
+        Jid sender = session.boundJid();
+        context.router().user(to.local()).thenAccept(found -> found.ifPresent(recipient ->
+                context.archive().get().archive(archiveId, recipient.id(), sender, delivered)));
+    }
+
+    /** XEP-0280: the message forwarded (XEP-0297) inside {@code <sent/>} or {@code <received/>}, from the bare JID. */
+    private static String carbon(String direction, XmlElement message, String bare) {
+        return XmlElement.builder("message", CLIENT).attr("from", bare).attr("type", message.attr("type"))
+                .add(XmlElement.builder(direction, CARBONS_NS).add(XmlElement.builder("forwarded", FORWARD_NS)
+                        .add(message).build()).build()).build().toXml();
+    }
+}
