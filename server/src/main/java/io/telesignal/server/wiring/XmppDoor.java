@@ -38,8 +38,7 @@ public final class XmppDoor implements AutoCloseable {
                 settings.settings().maxSessionsPerUser(), clock, config.directory().credentialCacheTtl());
         services.accounts().onChange(changed -> router.forget(changed.login())); // disabled here: unknown at once
         var rosters = new io.telesignal.xmpp.im.RosterService(services.store().rosters(), router,
-                settings.settings().domain(), settings.maxRosterItems(),
-                local -> io.telesignal.core.identity.Login.parse(local).flatMap(services.accounts()::find));
+                settings.settings().domain(), settings.maxRosterItems(), router::findUser);
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
                 signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline(),
                 new io.telesignal.xmpp.im.CorePresence(signaling.frontDoor().presenceService()),

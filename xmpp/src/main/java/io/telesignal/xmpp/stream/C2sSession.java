@@ -433,13 +433,22 @@ public final class C2sSession implements XmlStreamParser.Handler {
         LOG.info("event=xmpp_resumed user={} endpoint={} resent={}", user.id().value(), endpoint.value(), again.get().size());
     }
 
-    /** Messages the client never acknowledged go to offline storage, to be delivered at its next presence. */
+    /**
+     * Messages the client never acknowledged go to offline storage, to be delivered at its next presence: chat and
+     * normal messages with a body (read back as elements, on a worker).
+     */
     private void keepUnacknowledged(UserId owner, List<String> stanzas) {
         context.workers().submit(() -> {
             for (String xml : stanzas) {
-                String head = xml.substring(0, Math.max(0, xml.indexOf('>')));
-                if (xml.startsWith("<message") && xml.contains("<body") && !head.contains("type=\"error\"")
-                        && !head.contains("type=\"groupchat\"") && !head.contains("type=\"headline\"")) {
+                XmlElement stanza;
+                try {
+                    stanza = XmlStreamParser.parseElement(xml, Integer.MAX_VALUE, 1000);
+                } catch (StreamErrorException notOurs) {
+                    continue; // every queued stanza was written by this server; one that does not parse is not kept
+                }
+                String type = stanza.attr("type") == null ? "normal" : stanza.attr("type");
+                if (stanza.is("message", CLIENT) && stanza.child("body", CLIENT).isPresent()
+                        && (type.equals("chat") || type.equals("normal"))) {
                     context.offline().keep(owner, xml, java.time.Instant.now(), settings.maxOfflineMessages());
                 }
             }
@@ -561,6 +570,14 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 return DeliveryOutcome.REFUSED;
             }
         }
+        if (link.queued() > settings.maxUnacked()) {
+            // a client that never acknowledges (or is away): the session ends, what it holds is kept offline
+            if (link.attached()) {
+                fail(new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "too many unacknowledged stanzas"));
+            } else {
+                release();
+            }
+        }
         return DeliveryOutcome.DELIVERED;
     }
 
@@ -577,9 +594,6 @@ public final class C2sSession implements XmlStreamParser.Handler {
             }
             pending.add(element);
             return;
-        }
-        if (link.queued() > settings.maxUnacked()) {
-            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "too many unacknowledged stanzas");
         }
         if (!element.namespace().equals(CLIENT)
                 || !List.of("message", "presence", "iq").contains(element.name())) {

@@ -43,9 +43,7 @@ public interface Link {
      * From now on the elements this connection reads go to {@code session} (a stream management resume moved it onto
      * this connection).
      */
-    default void handOver(C2sSession session) {
-        throw new UnsupportedOperationException("this transport cannot take over a session");
-    }
+    void handOver(C2sSession session);
 
     /** The connection's event loop: work from other threads comes back on it. */
     ScheduledExecutorService loop();

@@ -110,6 +110,11 @@ public final class StanzaRouter {
         return workers.submit(() -> users.get(login.get(), accounts::find));
     }
 
+    /** The user whose localpart is {@code local}, from this node's cache or the directory; blocking (on a worker). */
+    public Optional<User> findUser(String local) {
+        return Login.parse(local).flatMap(login -> users.get(login, accounts::find));
+    }
+
     /** Drops a user from this node's cache (the account changed). */
     public void forget(Login login) {
         users.invalidate(login);

@@ -234,7 +234,7 @@ public final class XmppTcpTransport implements AutoCloseable {
         private void write(String text) {
             if (channel.isActive()) {
                 metrics.messageSent();
-                channel.writeAndFlush(channel.alloc().buffer(text.length()).writeBytes(text.getBytes(StandardCharsets.UTF_8)));
+                channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), text));
             }
         }
 
