@@ -172,7 +172,12 @@ public final class DataKeys {
             new Sealed("roster_items", "name", List.of("owner_id", "contact")),
             new Sealed("roster_items", "group_names", List.of("owner_id", "contact")),
             new Sealed("offline_messages", "stanza", List.of("id")),
-            new Sealed("archive_messages", "stanza", List.of("owner_id", "id")));
+            new Sealed("archive_messages", "stanza", List.of("owner_id", "id")),
+            new Sealed("muc_rooms", "title", List.of("name")),
+            new Sealed("muc_rooms", "description", List.of("name")),
+            new Sealed("muc_rooms", "subject", List.of("name")),
+            new Sealed("muc_rooms", "subject_by", List.of("name")),
+            new Sealed("muc_history", "stanza", List.of("room", "id")));
 
     /** The context a value of {@code table.column} in the row with these key values is sealed for. */
     static String context(String table, String column, String... keyValues) {

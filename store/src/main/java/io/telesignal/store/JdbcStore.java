@@ -46,6 +46,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcRosterStore rosters;
     private final JdbcOfflineStore offline;
     private final JdbcArchiveStore archive;
+    private final JdbcRoomStore rooms;
     private final JdbcInviteRedemptions inviteRedemptions;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
@@ -61,6 +62,7 @@ public final class JdbcStore implements AutoCloseable {
         this.rosters = new JdbcRosterStore(tx, cipher);
         this.offline = new JdbcOfflineStore(tx, cipher);
         this.archive = new JdbcArchiveStore(tx, cipher);
+        this.rooms = new JdbcRoomStore(tx, cipher);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
@@ -133,6 +135,11 @@ public final class JdbcStore implements AutoCloseable {
 
     public JdbcArchiveStore archive() {
         return archive;
+    }
+
+    /** Group chat rooms (XEP-0045): configuration, affiliations and history. */
+    public JdbcRoomStore rooms() {
+        return rooms;
     }
 
     public JdbcOfflineStore offline() {
