@@ -99,7 +99,8 @@ public record ServerConfig(
      */
     public record Xmpp(boolean enabled, String host, int port, boolean directTls, int directTlsPort,
             io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems,
-            Duration offlineRetention, boolean webSocket, boolean archive, Duration archiveRetention) {}
+            Duration offlineRetention, boolean webSocket, boolean archive, Duration archiveRetention,
+            Optional<io.telesignal.xmpp.muc.MucSettings> muc) {}
 
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
@@ -306,7 +307,31 @@ public record ServerConfig(
                 r.duration("xmpp.idleTimeout", Duration.ofSeconds(10), Duration.ofDays(1)),
                 r.integer("xmpp.maxConnections", 1, 1_000_000), r.integer("xmpp.maxRosterItems", 1, 100_000),
                 r.duration("xmpp.offlineRetention", Duration.ofHours(1), Duration.ofDays(3650)), r.bool("xmpp.webSocket"), r.bool("xmpp.archive"),
-                r.duration("xmpp.archiveRetention", Duration.ofDays(1), Duration.ofDays(36500)));
+                r.duration("xmpp.archiveRetention", Duration.ofDays(1), Duration.ofDays(36500)), muc(r, domain));
+    }
+
+    /** Group chat (XEP-0045) at {@code xmpp.muc.domain}, by default {@code conference.<xmpp.domain>}. */
+    private static Optional<io.telesignal.xmpp.muc.MucSettings> muc(ConfigReader r, String xmppDomain) {
+        if (!r.bool("xmpp.muc.enabled")) {
+            return Optional.empty();
+        }
+        String domain = r.optionalString("xmpp.muc.domain").map(d -> d.strip().toLowerCase(java.util.Locale.ROOT))
+                .filter(d -> !d.isEmpty()).orElse("conference." + xmppDomain);
+        if (domain.length() > 253 || domain.equals(xmppDomain)
+                || !domain.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.')) {
+            throw new ConfigException("xmpp.muc.domain", "must be a DNS domain name other than xmpp.domain");
+        }
+        java.util.Set<io.telesignal.core.identity.Role> creators = new java.util.HashSet<>();
+        for (String role : r.list("xmpp.muc.creators")) {
+            try {
+                creators.add(io.telesignal.core.identity.Role.fromWireName(role.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("xmpp.muc.creators", e.getMessage());
+            }
+        }
+        return Optional.of(new io.telesignal.xmpp.muc.MucSettings(domain, creators,
+                r.integer("xmpp.muc.maxRoomsPerUser", 0, 100_000), r.integer("xmpp.muc.maxOccupants", 1, 10_000),
+                r.integer("xmpp.muc.historySize", 0, 1000), r.bool("xmpp.muc.persistent")));
     }
 
     private static Sip sip(ConfigReader r) {

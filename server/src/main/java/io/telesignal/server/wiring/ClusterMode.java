@@ -59,6 +59,11 @@ final class ClusterMode implements AutoCloseable {
         return new io.telesignal.cluster.redis.RedisLocationStore(redis);
     }
 
+    /** Group chat occupants in Redis: a room's occupants may be connected to any node. */
+    io.telesignal.core.groupchat.Occupants occupants() {
+        return new io.telesignal.cluster.redis.RedisOccupants(redis);
+    }
+
     /** Digest nonce counts in Redis: a replayed Authorization is refused on every node. */
     io.telesignal.core.device.NonceCounts nonceCounts() {
         return new io.telesignal.cluster.redis.RedisNonceCounts(redis);

@@ -47,7 +47,11 @@ public final class XmppDoor implements AutoCloseable {
                 new io.telesignal.xmpp.im.ExternalServices(new io.telesignal.core.call.IceServers(config.ice().stunUrls(),
                         config.ice().turnUrls(), config.ice().turnSecret(), config.ice().turnTtl(), clock),
                         config.ice().turnTtl(), clock),
-                new java.util.concurrent.ConcurrentHashMap<>());
+                new java.util.concurrent.ConcurrentHashMap<>(),
+                settings.muc().map(muc -> new io.telesignal.xmpp.muc.MucService(muc, services.store().rooms(),
+                        signaling.cluster().map(ClusterMode::occupants)
+                                .orElseGet(io.telesignal.core.groupchat.InMemoryOccupants::new),
+                        router, workers, clock, settings.settings().domain(), services.accounts()::find)));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

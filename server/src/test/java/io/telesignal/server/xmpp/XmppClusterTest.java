@@ -174,4 +174,58 @@ class XmppClusterTest {
         assertThat(first.isConnected()).isFalse();
     }
 
+    @Test
+    void aRoomHasOccupantsOnBothNodesAndAnOccupantWhoseNodeDiedIsTakenOut() throws Exception {
+        var room = JidCreate.entityBareFrom("icu@conference.localhost");
+        XMPPTCPConnection alice = on(0, "alice", alicePassword, "phone", c -> { });
+        XMPPTCPConnection bob = on(1, "bob", bobPassword, "desk", c -> { });
+        var aliceRoom = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(alice).getMultiUserChat(room);
+        aliceRoom.create(org.jxmpp.jid.parts.Resourcepart.from("Alice")).makeInstant();
+        aliceRoom.sendMessage("before bob came");
+        var bobRoom = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(room);
+        bobRoom.join(org.jxmpp.jid.parts.Resourcepart.from("Bob"));
+        assertThat(nextBody(bobRoom)).as("history, written on node A, read on node B").isEqualTo("before bob came");
+        XmppTests.await(() -> aliceRoom.getOccupants().size() == 2);
+
+        aliceRoom.sendMessage("from node A");
+        assertThat(nextBody(bobRoom)).isEqualTo("from node A");
+        bobRoom.sendMessage("from node B");
+        XmppTests.await(() -> "from node B".equals(nextBodyOrNull(aliceRoom)));
+
+        // a node that died leaves its occupants in Redis; the first delivery that fails takes them out (status 333)
+        try (var raw = TestRedis.connect(redis)) {
+            var occupants = new io.telesignal.cluster.redis.RedisOccupants(raw);
+            var carol = nodes.get(0).services().accounts().addWithoutPassword(new Login("carol"), "Carol",
+                    Set.of(Role.PROVIDER), "test");
+            occupants.enter("icu", new io.telesignal.core.groupchat.Occupant("Carol", carol.id(), "carol", "gone-node",
+                    io.telesignal.core.groupchat.RoomRole.PARTICIPANT, io.telesignal.core.groupchat.Affiliation.NONE,
+                    "<presence/>"), 100).toCompletableFuture().join();
+            assertThat(occupants.list("icu").toCompletableFuture().join()).hasSize(3);
+            BlockingQueue<String> left = new ArrayBlockingQueue<>(2);
+            aliceRoom.addParticipantListener(presence -> {
+                if (presence.getType() == org.jivesoftware.smack.packet.Presence.Type.unavailable) {
+                    left.add(presence.getFrom().toString() + " " + presence.toXML());
+                }
+            });
+            aliceRoom.sendMessage("is everyone here?");
+            String gone = left.poll(10, TimeUnit.SECONDS);
+            assertThat(gone).startsWith("icu@conference.localhost/Carol").contains("code='333'");
+            XmppTests.await(() -> occupants.list("icu").toCompletableFuture().join().size() == 2);
+        }
+    }
+
+    private static String nextBody(org.jivesoftware.smackx.muc.MultiUserChat room) throws Exception {
+        for (int i = 0; i < 10; i++) {
+            String body = nextBodyOrNull(room);
+            if (body != null) {
+                return body;
+            }
+        }
+        throw new AssertionError("no message within 10 s");
+    }
+
+    private static String nextBodyOrNull(org.jivesoftware.smackx.muc.MultiUserChat room) throws Exception {
+        Message message = room.nextMessage(1000);
+        return message == null ? null : message.getBody();
+    }
 }

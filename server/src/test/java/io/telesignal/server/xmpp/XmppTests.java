@@ -15,7 +15,12 @@ final class XmppTests {
 
     /** Adds {@code login} as a provider with one device password; answers the password. */
     static String device(TelesignalServer server, String login) {
-        User user = server.services().accounts().addWithoutPassword(new Login(login), login, Set.of(Role.PROVIDER), "test");
+        return device(server, login, Role.PROVIDER);
+    }
+
+    /** Adds {@code login} with {@code role} and one device password; answers the password. */
+    static String device(TelesignalServer server, String login, Role role) {
+        User user = server.services().accounts().addWithoutPassword(new Login(login), login, Set.of(role), "test");
         return server.services().devicePasswords().create(user, "xmpp", Optional.empty(), "test").password().orElseThrow();
     }
 

@@ -52,7 +52,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
             io.telesignal.core.work.WorkerPool workers, SecureRandom random, io.telesignal.xmpp.im.RosterService rosters,
             io.telesignal.core.offline.OfflineStore offline, io.telesignal.xmpp.im.CorePresence core,
             Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services,
-            java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable) {}
+            java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable,
+            Optional<io.telesignal.xmpp.muc.MucService> muc) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -74,6 +75,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private EndpointId endpoint;
     private final PresenceRouting presences;
     private final MessageRouting messages;
+    /** The rooms (XEP-0045) this session is in, as the group chat service told it. */
+    private final RoomSender rooms = new RoomSender();
+    /** The last of this session's stanzas that must keep their order (messages, room stanzas): the next waits for it. */
+    private java.util.concurrent.CompletionStage<?> ordered = CompletableFuture.completedFuture(null);
     /** Elements that came while the binding was being answered. */
     private final java.util.ArrayDeque<XmlElement> pending = new java.util.ArrayDeque<>();
     private static final int MAX_PENDING = 64;
@@ -229,6 +234,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
             keepUnacknowledged(user.id(), link.unacknowledged());
         }
         if (bound) {
+            leaveRooms();
             presences.release(); // unavailable to the user's resources and contacts, no more watching
             context.router().unbind(user.id(), jid.resource());
             context.presence().endpointGone(user.id(), endpoint);
@@ -637,6 +643,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
             replyError(iq, "modify", "bad-request");
             return;
         }
+        if (context.muc().isPresent() && context.muc().get().serves(to)) {
+            inOrder(() -> context.muc().get().iq(rooms, iq, to));
+            return;
+        }
         if (!to.domain().equals(settings.domain())) {
             replyError(iq, "cancel", "remote-server-not-found");
             return;
@@ -663,6 +673,85 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 }, link.loop());
     }
 
+    /**
+     * Runs {@code step} once the one before it is done, so that a sender's messages and room stanzas keep the order
+     * they were sent in (RFC 6120 §10.1) whatever their lookups and deliveries cost. On the loop.
+     */
+    void inOrder(java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> step) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        java.util.concurrent.CompletionStage<?> previous = ordered;
+        ordered = done;
+        previous.whenComplete((ignored, e) -> {
+            java.util.concurrent.CompletionStage<?> running;
+            try {
+                running = step.get();
+            } catch (RuntimeException failed) {
+                LOG.warn("event=xmpp_stanza_failed user={} error={}", user.id().value(), failed.getClass().getSimpleName());
+                running = CompletableFuture.completedFuture(null);
+            }
+            running.whenComplete((result, error) -> done.complete(null));
+        });
+    }
+
+    /** Room stanzas from this session go to the group chat service, in turn with its messages. */
+    boolean toRoom(XmlElement stanza, Jid to) {
+        if (context.muc().isEmpty() || !context.muc().get().serves(to)) {
+            return false;
+        }
+        io.telesignal.xmpp.muc.MucService muc = context.muc().get();
+        inOrder(() -> stanza.name().equals("message") ? muc.message(rooms, stanza, to) : muc.presence(rooms, stanza, to));
+        return true;
+    }
+
+    /** The session leaves every room it is in (it ends, or went unavailable: RFC 6121 §4.6.3). */
+    void leaveRooms() {
+        List<String> in = List.copyOf(rooms.in);
+        if (!in.isEmpty() && context.muc().isPresent()) {
+            rooms.in.clear();
+            Jid full = jid;
+            inOrder(() -> context.muc().get().leaveAll(user.id(), full, in));
+        }
+    }
+
+    /** The session as the group chat service sees it: what it sends the client keeps its order on the loop. */
+    private final class RoomSender implements io.telesignal.xmpp.muc.MucService.Sender {
+        final java.util.Set<String> in = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public User user() {
+            return user;
+        }
+
+        @Override
+        public Jid jid() {
+            return jid;
+        }
+
+        @Override
+        public void send(XmlElement stanza) {
+            link.loop().execute(() -> {
+                if (stage == Stage.BOUND) {
+                    link.send(stanza);
+                }
+            });
+        }
+
+        @Override
+        public java.util.concurrent.Executor loop() {
+            return link.loop();
+        }
+
+        @Override
+        public void entered(String room) {
+            in.add(room);
+        }
+
+        @Override
+        public void left(String room) {
+            in.remove(room);
+        }
+    }
+
     XmlElement result(XmlElement iq, XmlElement payload) {
         XmlElement.Builder result = XmlElement.builder("iq", CLIENT).attr("type", "result").attr("id", iq.attr("id"))
                 .attr("to", jid.toString());
@@ -677,22 +766,12 @@ public final class C2sSession implements XmlStreamParser.Handler {
     }
 
     void replyError(XmlElement stanza, String type, String condition) {
-        if ("error".equals(stanza.attr("type")) || "result".equals(stanza.attr("type"))) {
-            return; // never an error about an error (RFC 6120 §8.3.1), nor about a result
+        if (Stanzas.answerable(stanza)) {
+            link.send(error(stanza, type, condition, jid));
         }
-        link.send(error(stanza, type, condition, jid));
     }
 
-    /** RFC 6120 §8.3: the stanza sent back with {@code type='error'}, addresses swapped, and the condition. */
-    private XmlElement error(XmlElement stanza, String type, String condition, Jid to) {
-        XmlElement.Builder reply = XmlElement.builder(stanza.name(), CLIENT).attr("type", "error")
-                .attr("id", stanza.attr("id"));
-        if (stanza.attr("to") != null) {
-            reply.attr("from", stanza.attr("to"));
-        }
-        if (to != null) {
-            reply.attr("to", to.toString());
-        }
-        return reply.add(XmlElement.builder("error", CLIENT).attr("type", type).add(condition, STANZAS_NS).build()).build();
+    private static XmlElement error(XmlElement stanza, String type, String condition, Jid to) {
+        return Stanzas.error(stanza, type, condition, to);
     }
 }

@@ -23,8 +23,6 @@ final class MessageRouting {
     private final C2sSession session;
     private final C2sSession.Context context;
     private final Link link;
-    /** The routing of this session's last message: the next one starts when it is done. */
-    private CompletionStage<Void> ordered = CompletableFuture.completedFuture(null);
 
     MessageRouting(C2sSession session, C2sSession.Context context, Link link) {
         this.session = session;
@@ -34,6 +32,9 @@ final class MessageRouting {
 
     /** A message the client sent, its {@code from} stamped: routed in order, kept offline, archived, copied. */
     void handle(XmlElement message, Jid to) {
+        if (session.toRoom(message, to)) {
+            return;
+        }
         if (!to.domain().equals(context.settings().domain())) {
             session.replyError(message, "cancel", "remote-server-not-found");
             return;
@@ -54,20 +55,14 @@ final class MessageRouting {
                 io.telesignal.xmpp.im.MessageArchive.SID_NS).attr("by", to.bare().toString()).attr("id", archiveId).build())
                 .build();
         String xml = delivered.toXml();
-        // one message at a time per session: a sender's messages reach (or are kept for) each recipient in the order
-        // sent (RFC 6120 §10.1), whatever the lookups and deliveries cost
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletionStage<Void> previous = ordered;
-        ordered = done;
-        previous.whenComplete((ignored, e) -> {
+        session.inOrder(() -> {
             CompletionStage<Boolean> routed;
             try {
                 routed = route(clean, to, type, xml);
             } catch (RuntimeException failed) {
                 routed = CompletableFuture.failedFuture(failed);
             }
-            routed.whenCompleteAsync((taken, error) -> {
-                done.complete(null);
+            return routed.whenCompleteAsync((taken, error) -> {
                 if (error == null && taken && archived) {
                     var archive = context.archive().get();
                     archive.archive(archive.newId(), session.user().id(), to, clean);

@@ -91,12 +91,16 @@ final class PresenceRouting {
                         : PresenceStatus.OFFLINE, note(presence)));
                 if (type != null) {
                     context.presence().endpointGone(session.user().id(), session.endpoint());
+                    session.leaveRooms(); // RFC 6121 §4.6.3: unavailable to where directed presence went
                 }
                 broadcast(presence, initial);
             }
             return; // subscription requests without a contact, probes and errors: nothing to do
         }
         Jid target = to.get();
+        if (session.toRoom(presence, target)) {
+            return;
+        }
         if (type != null && List.of("subscribe", "subscribed", "unsubscribe", "unsubscribed").contains(type)) {
             // RFC 6121 §3: always from the bare JID, through both rosters
             User self = session.user();

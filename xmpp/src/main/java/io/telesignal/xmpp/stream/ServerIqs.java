@@ -74,7 +74,12 @@ final class ServerIqs {
             }
             link.send(session.result(iq, info.build()));
         } else if (get && query.is("query", DISCO_ITEMS_NS) && query.attr("node") == null) {
-            link.send(session.result(iq, XmlElement.empty("query", DISCO_ITEMS_NS)));
+            XmlElement.Builder items = XmlElement.builder("query", DISCO_ITEMS_NS);
+            boolean server = Jid.parse(iq.attr("to") == null ? "" : iq.attr("to")).map(j -> j.local().isEmpty()).orElse(false);
+            if (server) {
+                context.muc().ifPresent(muc -> items.add(muc.discoItem())); // XEP-0045 §6.1: the service is found here
+            }
+            link.send(session.result(iq, items.build()));
         } else {
             session.replyError(iq, "cancel", "service-unavailable");
         }

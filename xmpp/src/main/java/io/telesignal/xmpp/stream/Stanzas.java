@@ -1,0 +1,33 @@
+package io.telesignal.xmpp.stream;
+
+import io.telesignal.xmpp.xml.XmlElement;
+import io.telesignal.xmpp.xml.XmlStreamParser;
+
+/** Stanza errors (RFC 6120 §8.3), the same for the session and the services behind it. */
+public final class Stanzas {
+    public static final String STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+    private Stanzas() {}
+
+    /** Whether an error may answer this stanza: never an error about an error, nor about a result (RFC 6120 §8.3.1). */
+    public static boolean answerable(XmlElement stanza) {
+        return !"error".equals(stanza.attr("type")) && !"result".equals(stanza.attr("type"));
+    }
+
+    /**
+     * The stanza sent back with {@code type='error'}, addresses swapped ({@code from} is what it was sent to), and the
+     * condition; {@code to} may be null.
+     */
+    public static XmlElement error(XmlElement stanza, String type, String condition, Jid to) {
+        XmlElement.Builder reply = XmlElement.builder(stanza.name(), XmlStreamParser.CLIENT_NS).attr("type", "error")
+                .attr("id", stanza.attr("id"));
+        if (stanza.attr("to") != null) {
+            reply.attr("from", stanza.attr("to"));
+        }
+        if (to != null) {
+            reply.attr("to", to.toString());
+        }
+        return reply.add(XmlElement.builder("error", XmlStreamParser.CLIENT_NS).attr("type", type)
+                .add(condition, STANZAS_NS).build()).build();
+    }
+}
