@@ -1,6 +1,5 @@
 package io.telesignal.store;
 
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
@@ -16,6 +15,14 @@ final class AesGcm {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One cipher per thread: looking one up costs more than sealing a short value (a fresh nonce each use). */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is a required JDK algorithm", e);
+        }
+    });
 
     private AesGcm() {}
 
@@ -24,11 +31,13 @@ final class AesGcm {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad);
-            byte[] sealed = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+            byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
+            System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
+            cipher.doFinal(plaintext, 0, plaintext.length, sealed, NONCE_BYTES);
+            return sealed;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is a required JDK algorithm", e);
         }
@@ -43,7 +52,7 @@ final class AesGcm {
         if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             throw new javax.crypto.AEADBadTagException("too short to be sealed");
         }
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher cipher = CIPHERS.get();
         cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
         cipher.updateAAD(aad);
         return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);

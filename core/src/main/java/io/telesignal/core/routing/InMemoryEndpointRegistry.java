@@ -11,19 +11,42 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Endpoint registry for a single node: a concurrent map, every answer already complete. */
+/**
+ * Endpoint registry for a single node: a concurrent map, and the same endpoints indexed by user (a message to a user
+ * looks up that user's endpoints, never scans everyone's); every answer already complete.
+ */
 public final class InMemoryEndpointRegistry implements EndpointRegistry {
     private final Map<EndpointId, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<UserId, Map<EndpointId, Endpoint>> byUser = new ConcurrentHashMap<>();
 
     @Override
     public CompletionStage<Void> register(Endpoint endpoint) {
-        endpoints.put(endpoint.id(), endpoint);
+        Endpoint replaced = endpoints.put(endpoint.id(), endpoint);
+        if (replaced != null && !replaced.user().equals(endpoint.user())) {
+            unindex(replaced);
+        }
+        byUser.compute(endpoint.user(), (user, of) -> {
+            Map<EndpointId, Endpoint> kept = of == null ? new ConcurrentHashMap<>() : of;
+            kept.put(endpoint.id(), endpoint);
+            return kept;
+        });
         return CompletableFuture.completedFuture(null);
+    }
+
+    private void unindex(Endpoint endpoint) {
+        byUser.computeIfPresent(endpoint.user(), (user, of) -> {
+            of.remove(endpoint.id(), endpoint);
+            return of.isEmpty() ? null : of;
+        });
     }
 
     @Override
     public CompletionStage<Optional<Endpoint>> unregister(EndpointId id) {
-        return CompletableFuture.completedFuture(Optional.ofNullable(endpoints.remove(id)));
+        Endpoint removed = endpoints.remove(id);
+        if (removed != null) {
+            unindex(removed);
+        }
+        return CompletableFuture.completedFuture(Optional.ofNullable(removed));
     }
 
     @Override
@@ -36,6 +59,9 @@ public final class InMemoryEndpointRegistry implements EndpointRegistry {
             }
             return current;
         });
+        if (removed[0] != null) {
+            unindex(removed[0]);
+        }
         return CompletableFuture.completedFuture(Optional.ofNullable(removed[0]));
     }
 
@@ -46,8 +72,11 @@ public final class InMemoryEndpointRegistry implements EndpointRegistry {
 
     @Override
     public CompletionStage<List<Endpoint>> endpointsOf(UserId user) {
-        return CompletableFuture.completedFuture(endpoints.values().stream()
-                .filter(e -> e.user().equals(user))
+        Map<EndpointId, Endpoint> of = byUser.get(user);
+        if (of == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return CompletableFuture.completedFuture(of.values().stream()
                 .sorted(Comparator.comparing(Endpoint::connectedAt))
                 .toList());
     }

@@ -53,6 +53,7 @@ public abstract class EndpointRegistryContract {
         join(registry().register(moved));
         assertThat(join(registry().endpointsOn(N1))).isEmpty();
         assertThat(join(registry().endpointsOn(N2))).containsExactly(moved);
+        assertThat(join(registry().endpointsOf(ALICE))).as("once, as it is now").containsExactly(moved);
 
         assertThat(join(registry().unregisterFrom(moved.id(), N1))).as("N1 no longer holds it").isEmpty();
         assertThat(join(registry().find(moved.id()))).contains(moved);

@@ -83,7 +83,7 @@ final class MessageRouting {
         if (copied) {
             // XEP-0280 §6: what this resource sends, to the user's other resources that asked for carbons
             context.router().toResources(session.user().id(), Optional.of(session.endpoint()), StanzaRouter.CARBON,
-                    carbon("sent", message, session.boundJid().bare().toString()));
+                    () -> carbon("sent", message, session.boundJid().bare().toString()));
         }
         return context.router().user(to.local()).thenCompose(found -> {
             if (found.isEmpty()) {
@@ -96,7 +96,7 @@ final class MessageRouting {
                     if (o == DeliveryOutcome.DELIVERED && copied) {
                         // XEP-0280 §5: what one resource received, to the recipient's other resources
                         context.router().toResources(target, Optional.of(StanzaRouter.endpointOf(target, to.resource())),
-                                StanzaRouter.CARBON, carbon("received", message, to.bare().toString()));
+                                StanzaRouter.CARBON, () -> carbon("received", message, to.bare().toString()));
                     }
                     return CompletableFuture.completedFuture(o);
                 }).thenCompose(o ->

@@ -127,10 +127,20 @@ public final class StanzaRouter {
 
     /** Sends to every XMPP resource of the user but {@code except}; answers how many took it. */
     public CompletionStage<Integer> toResources(UserId user, Optional<EndpointId> except, String kind, String body) {
-        DoorMessage message = new DoorMessage(FrontDoor.XMPP, kind, body);
+        return toResources(user, except, kind, () -> body);
+    }
+
+    /** As above, the body written only when the user has such a resource (a carbon nobody would get costs nothing). */
+    public CompletionStage<Integer> toResources(UserId user, Optional<EndpointId> except, String kind,
+            java.util.function.Supplier<String> body) {
         return router.endpointsOf(user).thenCompose(endpoints -> {
-            List<CompletableFuture<DeliveryOutcome>> sent = endpoints.stream()
-                    .filter(e -> e.door() == FrontDoor.XMPP && except.map(x -> !x.equals(e.id())).orElse(true))
+            List<Endpoint> targets = endpoints.stream()
+                    .filter(e -> e.door() == FrontDoor.XMPP && except.map(x -> !x.equals(e.id())).orElse(true)).toList();
+            if (targets.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            DoorMessage message = new DoorMessage(FrontDoor.XMPP, kind, body.get());
+            List<CompletableFuture<DeliveryOutcome>> sent = targets.stream()
                     .map(e -> router.deliver(e.id(), message).toCompletableFuture()).toList();
             return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).thenApply(ignored ->
                     (int) sent.stream().filter(f -> f.join() == DeliveryOutcome.DELIVERED).count());

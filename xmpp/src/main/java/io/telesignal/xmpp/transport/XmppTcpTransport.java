@@ -87,6 +87,9 @@ public final class XmppTcpTransport implements AutoCloseable {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                        // flushes within one turn of the event loop go out as one write (and one TLS record)
+                        ch.pipeline().addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(
+                                io.netty.handler.flush.FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         ch.pipeline().addLast("xmpp", new Connection(ch));
                     }
                 });
