@@ -6,20 +6,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** CPU time and peak memory of a process, read from Linux's /proc; zero where /proc is not there. */
-final class ProcessStats {
+public final class ProcessStats {
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private ProcessStats() {}
 
     /** CPU time a process has used, in user space and in the kernel (for the bench, mostly TCP over loopback). */
-    record Cpu(Duration user, Duration kernel) {
+    public record Cpu(Duration user, Duration kernel) {
         static final Cpu NONE = new Cpu(Duration.ZERO, Duration.ZERO);
 
-        Duration total() {
+        public Duration total() {
             return user.plus(kernel);
         }
 
-        Cpu minus(Cpu earlier) {
+        public Cpu minus(Cpu earlier) {
             return new Cpu(user.minus(earlier.user), kernel.minus(earlier.kernel));
         }
 
@@ -28,7 +28,7 @@ final class ProcessStats {
         }
     }
 
-    static Cpu cpu(long pid) {
+    public static Cpu cpu(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // the command name may hold spaces: fields are counted after its closing parenthesis
@@ -44,9 +44,18 @@ final class ProcessStats {
     }
 
     static long peakRss(long pid) {
+        return status(pid, "VmHWM:");
+    }
+
+    /** Resident set size now. */
+    public static long rss(long pid) {
+        return status(pid, "VmRSS:");
+    }
+
+    private static long status(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * data directory (embedded H2) and a plain-HTTP loopback listener. The limits that would refuse a load coming
  * from one address are raised in its configuration; everything else keeps its documented default.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Pattern API_KEY = Pattern.compile("(tsk_[A-Za-z0-9_-]+)");
 
     private final Path dataDir;
@@ -50,7 +50,7 @@ final class ServerProcess implements AutoCloseable {
      *
      * @param redisUri empty for a single node
      */
-    record Shared(String nodeId, String redisUri, String keyPrefix, String postgresUrl, String postgresUser,
+    public record Shared(String nodeId, String redisUri, String keyPrefix, String postgresUrl, String postgresUser,
             String schema, Path tokenSecret, Path dataKek) {}
 
     static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus)
@@ -61,6 +61,12 @@ final class ServerProcess implements AutoCloseable {
     /** With {@code shared}, a node on PostgreSQL (and Redis); {@code apiKey}: create the bench's API key first. */
     static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus,
             Shared shared, boolean apiKey) throws IOException, InterruptedException {
+        return start(jar, dataDir, heap, sessions, jvmOptions, cpus, shared, apiKey, "");
+    }
+
+    /** As above, with {@code moreConfig} (YAML, whole top-level sections) added to the configuration. */
+    public static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus,
+            Shared shared, boolean apiKey, String moreConfig) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no server jar at " + jar + " (build it: ./mvnw -B -q package -DskipTests)");
         }
@@ -68,7 +74,7 @@ final class ServerProcess implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         Path config = dataDir.resolve("bench.yaml");
-        Files.writeString(config, configuration(dataDir, port, managementPort, sessions) + shared(shared));
+        Files.writeString(config, configuration(dataDir, port, managementPort, sessions) + shared(shared) + moreConfig);
         String key = apiKey ? createApiKey(jar, dataDir, config) : null;
 
         List<String> command = new ArrayList<>();
@@ -163,7 +169,7 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("the server was not ready within " + timeout + "; see " + log());
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + port;
     }
 
@@ -171,21 +177,26 @@ final class ServerProcess implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + "/ws");
     }
 
-    String apiKey() {
+    public String apiKey() {
         return apiKey;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return dataDir.resolve("server.log");
     }
 
     /** CPU time (user and system) the server has used so far. */
-    ProcessStats.Cpu cpu() {
+    public ProcessStats.Cpu cpu() {
         return ProcessStats.cpu(process.pid());
+    }
+
+    /** Resident set size of the server now, from /proc. */
+    public long rssBytes() {
+        return ProcessStats.rss(process.pid());
     }
 
     /** Peak resident set size of the server, from /proc. */
@@ -194,7 +205,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Live heap: a full GC through jcmd, then the heap in use as the server's own /metrics reports it. */
-    long liveHeapBytes() throws IOException, InterruptedException {
+    public long liveHeapBytes() throws IOException, InterruptedException {
         Process gc = new ProcessBuilder(jcmd(), Long.toString(process.pid()), "GC.run")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         gc.waitFor(60, TimeUnit.SECONDS);
