@@ -78,7 +78,7 @@ class XmppClusterTest {
             settings.put("dataEncryption.key", SHARED_DATA_KEY);
             settings.put("xmpp.enabled", "true");
             settings.put("xmpp.port", "0");
-            settings.put("xmpp.directTls", "false");
+            settings.put("xmpp.directTlsPort", "0");
             settings.put("xmpp.host", "127.0.0.1");
             nodes.add(LoopbackServer.start(dir.resolve(name), settings));
         }
@@ -123,7 +123,7 @@ class XmppClusterTest {
     void messagesPresenceAndOfflineDeliveryCrossNodes() throws Exception {
         BlockingQueue<Message> bobGot = new ArrayBlockingQueue<>(10);
         XMPPTCPConnection alice = on(0, "alice", alicePassword, "phone", c -> { });
-        XMPPTCPConnection bob = on(1, "bob", bobPassword, "desk", c -> c.addAsyncStanzaListener(
+        XMPPTCPConnection bob = on(1, "bob", bobPassword, "desk", c -> c.addSyncStanzaListener(
                 s -> bobGot.add((Message) s), s -> s instanceof Message m && m.getBody() != null));
 
         alice.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("bob@localhost"))
@@ -148,7 +148,7 @@ class XmppClusterTest {
                 .build());
         Thread.sleep(500);
         BlockingQueue<Message> later = new ArrayBlockingQueue<>(10);
-        on(0, "bob", bobPassword, "desk", c -> c.addAsyncStanzaListener(s -> later.add((Message) s),
+        on(0, "bob", bobPassword, "desk", c -> c.addSyncStanzaListener(s -> later.add((Message) s),
                 s -> s instanceof Message m && m.getBody() != null));
         Message kept = later.poll(10, TimeUnit.SECONDS);
         assertThat(kept).isNotNull();
@@ -182,6 +182,7 @@ class XmppClusterTest {
         var aliceRoom = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(alice).getMultiUserChat(room);
         aliceRoom.create(org.jxmpp.jid.parts.Resourcepart.from("Alice")).makeInstant();
         aliceRoom.sendMessage("before bob came");
+        assertThat(nextBody(aliceRoom)).as("echoed once it is in the history").isEqualTo("before bob came");
         var bobRoom = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(room);
         bobRoom.join(org.jxmpp.jid.parts.Resourcepart.from("Bob"));
         assertThat(nextBody(bobRoom)).as("history, written on node A, read on node B").isEqualTo("before bob came");
@@ -227,5 +228,43 @@ class XmppClusterTest {
     private static String nextBodyOrNull(org.jivesoftware.smackx.muc.MultiUserChat room) throws Exception {
         Message message = room.nextMessage(1000);
         return message == null ? null : message.getBody();
+    }
+
+    @Test
+    void aResumeThroughTheOtherNodeEndsTheOldSessionAtOnceAndItsUnacknowledgedMessagesArriveAtTheNewOne()
+            throws Exception {
+        javax.net.ssl.SSLContext trustA = io.telesignal.net.tls.TlsContexts.trustingOnly(
+                dir.resolve("node-a").resolve("tls").resolve("selfsigned-cert.pem"));
+        javax.net.ssl.SSLContext trustB = io.telesignal.net.tls.TlsContexts.trustingOnly(
+                dir.resolve("node-b").resolve("tls").resolve("selfsigned-cert.pem"));
+        int portA = nodes.get(0).xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        int portB = nodes.get(1).xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        try (RawXmppClient alice = RawXmppClient.signedIn(trustA, portA, "alice", alicePassword, "laptop")) {
+            String previd;
+            try (RawXmppClient bob = RawXmppClient.signedIn(trustA, portA, "bob", bobPassword, "phone")) {
+                bob.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+                java.util.regex.Matcher enabled = java.util.regex.Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"")
+                        .matcher(bob.await("<enabled"));
+                assertThat(enabled.find()).isTrue();
+                previd = enabled.group(1);
+                alice.send("<message to='bob@localhost/phone' type='chat'><body>one</body></message>");
+                bob.await("<body>one</body>");
+                // the socket dies with "one" unacknowledged; the session waits on node A (300 s by default)
+            }
+            alice.send("<message to='bob@localhost/phone' type='chat'><body>two</body></message>");
+            Thread.sleep(300);
+            long start = System.nanoTime();
+            try (RawXmppClient again = RawXmppClient.authenticated(trustB, portB, "bob", bobPassword)) {
+                again.send("<resume xmlns='urn:xmpp:sm:3' previd='" + previd + "' h='0'/>");
+                assertThat(again.await("<failed")).contains("<item-not-found");
+                again.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>phone"
+                        + "</resource></bind></iq><presence/>");
+                String text = again.await("<body>two</body>");
+                assertThat(text).contains("<body>one</body>");
+                assertThat(text.indexOf("<body>one</body>")).isLessThan(text.indexOf("<body>two</body>"));
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("not after the resume window")
+                        .isLessThan(java.time.Duration.ofSeconds(15));
+            }
+        }
     }
 }

@@ -247,7 +247,7 @@ class XmppMucTest {
             return occupant != null && occupant.getRole() == org.jivesoftware.smackx.muc.MUCRole.visitor;
         });
         BlockingQueue<StanzaError.Condition> errors = new ArrayBlockingQueue<>(4);
-        bob.addAsyncStanzaListener(s -> errors.add(s.getError().getCondition()),
+        bob.addSyncStanzaListener(s -> errors.add(s.getError().getCondition()),
                 s -> s instanceof Message && s.getError() != null);
         bobRoom.sendMessage("may I?");
         assertThat(errors.poll(10, TimeUnit.SECONDS)).isEqualTo(StanzaError.Condition.forbidden);
@@ -355,7 +355,7 @@ class XmppMucTest {
             assertThat(error(bob, "m2")).contains("<item-not-found");
             // a private message to alice arrives from bob's room address
             BlockingQueue<Message> privately = new ArrayBlockingQueue<>(2);
-            alice.addAsyncStanzaListener(s -> privately.add((Message) s),
+            alice.addSyncStanzaListener(s -> privately.add((Message) s),
                     s -> s instanceof Message m && m.getBody() != null && m.getType() == Message.Type.chat);
             bob.send("<message to='ward-3@conference.localhost/Alice' type='chat' id='m3'><body>psst</body></message>");
             Message got = privately.poll(10, TimeUnit.SECONDS);

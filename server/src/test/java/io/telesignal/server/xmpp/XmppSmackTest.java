@@ -103,7 +103,7 @@ class XmppSmackTest {
             assertThat(bob.getUser().toString()).isEqualTo("bob@localhost/desk");
 
             BlockingQueue<Message> received = new ArrayBlockingQueue<>(10);
-            bob.addAsyncStanzaListener(stanza -> received.add((Message) stanza),
+            bob.addSyncStanzaListener(stanza -> received.add((Message) stanza),
                     stanza -> stanza instanceof Message m && m.getBody() != null);
             Message message = MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("bob@localhost"))
                     .ofType(Message.Type.chat).setBody("the lab results are in").build();
@@ -183,7 +183,7 @@ class XmppSmackTest {
                         .ofType(Message.Type.chat).setBody(text).build());
             }
             BlockingQueue<Message> errors = new ArrayBlockingQueue<>(10);
-            alice.addAsyncStanzaListener(stanza -> errors.add((Message) stanza),
+            alice.addSyncStanzaListener(stanza -> errors.add((Message) stanza),
                     stanza -> stanza instanceof Message m && m.getType() == Message.Type.error);
             alice.sendStanza(MessageBuilder.buildMessage().to(JidCreate.entityBareFrom("nobody@localhost"))
                     .ofType(Message.Type.chat).setBody("to no one").build());
@@ -192,7 +192,7 @@ class XmppSmackTest {
             assertThat(error.getError().getCondition().toString()).isEqualTo("service-unavailable");
 
             BlockingQueue<Message> received = new ArrayBlockingQueue<>(10);
-            XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false, c -> c.addAsyncStanzaListener(
+            XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false, c -> c.addSyncStanzaListener(
                     stanza -> received.add((Message) stanza), stanza -> stanza instanceof Message m && m.getBody() != null));
             try {
                 Message first = received.poll(10, TimeUnit.SECONDS);
@@ -213,7 +213,7 @@ class XmppSmackTest {
             }
             // delivered once: the first connection got nothing more, and the next login finds nothing kept
             BlockingQueue<Message> later = new ArrayBlockingQueue<>(10);
-            XMPPTCPConnection again = connect("bob", bobPassword, "desk", false, c -> c.addAsyncStanzaListener(
+            XMPPTCPConnection again = connect("bob", bobPassword, "desk", false, c -> c.addSyncStanzaListener(
                     stanza -> later.add((Message) stanza), stanza -> stanza instanceof Message m && m.getBody() != null));
             try {
                 assertThat(later.poll(2, TimeUnit.SECONDS)).isNull();
@@ -263,7 +263,7 @@ class XmppSmackTest {
     void theArchiveKeepsBothSidesAndPagesThroughThem() throws Exception {
         XMPPTCPConnection alice = connect("alice", alicePassword, "phone", false);
         BlockingQueue<Message> bobGot = new ArrayBlockingQueue<>(10);
-        XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false, c -> c.addAsyncStanzaListener(
+        XMPPTCPConnection bob = connect("bob", bobPassword, "desk", false, c -> c.addSyncStanzaListener(
                 s -> bobGot.add((Message) s), s -> s instanceof Message m && m.getBody() != null));
         try {
             var bobJid = JidCreate.entityBareFrom("bob@localhost");

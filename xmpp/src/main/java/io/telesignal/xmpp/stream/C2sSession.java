@@ -61,6 +61,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     /** The transport behind stream management (XEP-0198), which outlives a dropped connection when resumable. */
     private final StreamManagement link;
     private String resumeId;
+    /** Done once what the client never acknowledged is kept offline (at once when there was nothing to keep). */
+    private CompletableFuture<Void> kept = CompletableFuture.completedFuture(null);
     private java.util.concurrent.ScheduledFuture<?> expiry;
     private final XmppSettings settings;
     private final StanzaBucket bucket;
@@ -231,7 +233,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
             expiry.cancel(false);
         }
         if (bound && link.enabled() && link.queued() > 0) {
-            keepUnacknowledged(user.id(), link.unacknowledged());
+            kept = keepUnacknowledged(user.id(), link.unacknowledged());
         }
         if (bound) {
             leaveRooms();
@@ -251,7 +253,13 @@ public final class C2sSession implements XmlStreamParser.Handler {
         switch (stage) {
             case TLS -> startTls(element);
             case SASL -> sasl.handle(element);
-            case BIND -> bind(element);
+            case BIND -> {
+                if (authenticating) {
+                    hold(element); // sent while a resume is being tried elsewhere
+                } else {
+                    bind(element);
+                }
+            }
             case BOUND -> stanza(element);
             case CLOSED -> { }
         }
@@ -354,7 +362,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 if (resume) {
                     byte[] id = new byte[18];
                     context.random().nextBytes(id);
-                    resumeId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+                    // the resource first, so that another node finds the session to end it (see resume)
+                    resumeId = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                            jid.resource().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                            + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
                     context.resumable().put(resumeId, this);
                     enabled.attr("id", resumeId).attr("resume", "true")
                             .attr("max", Long.toString(settings.resumeWindow().toSeconds()));
@@ -403,15 +414,80 @@ public final class C2sSession implements XmlStreamParser.Handler {
             return;
         }
         C2sSession old = stage == Stage.BIND ? context.resumable().get(previous) : null;
+        if (old == null && stage == Stage.BIND) {
+            resumeElsewhere(previous);
+            return;
+        }
         if (old == null || !old.user.id().equals(user.id())) {
-            // unknown here (expired, or held by another node): the client binds a new session; what the old one never
-            // got acknowledged is kept offline when it lapses
             link.send(smFailed("item-not-found"));
             return;
         }
         Link transport = link.transport();
         stage = Stage.CLOSED; // this session ends here without unbinding anything: it never bound
         old.link.loop().execute(() -> old.takeOver(transport, previous, h));
+    }
+
+    /**
+     * The session to resume is not on this node (expired, or held by another node, which a client behind a load balancer
+     * reaches by chance). The node that holds it is told to end it at once, what its client never acknowledged kept
+     * offline before it answers; the client gets {@code item-not-found}, binds anew and receives those messages at its
+     * initial presence. Nothing is lost and nothing waits for the window to lapse; the state itself does not move.
+     */
+    private void resumeElsewhere(String previous) {
+        int dot = previous.indexOf('.');
+        String resource;
+        try {
+            resource = dot <= 0 ? "" : new String(Base64.getUrlDecoder().decode(previous.substring(0, dot)),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            resource = "";
+        }
+        if (resource.isEmpty()) {
+            link.send(smFailed("item-not-found"));
+            return;
+        }
+        authenticating = true; // nothing else is read until the other node has answered
+        context.router().toResource(user.id(), resource, StanzaRouter.RESUMED_ELSEWHERE, previous).toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS).whenCompleteAsync((outcome, error) -> {
+                    authenticating = false;
+                    if (stage == Stage.CLOSED) {
+                        return;
+                    }
+                    LOG.info("event=xmpp_resume_elsewhere user={} outcome={}", user.id().value(),
+                            error != null ? "timeout" : outcome.name().toLowerCase(java.util.Locale.ROOT));
+                    link.send(smFailed("item-not-found"));
+                    try {
+                        while (!pending.isEmpty() && stage == Stage.BIND && !authenticating) {
+                            element(pending.poll());
+                        }
+                    } catch (StreamErrorException e) {
+                        fail(e);
+                    }
+                }, link.loop());
+    }
+
+    private void hold(XmlElement element) throws StreamErrorException {
+        if (pending.size() >= MAX_PENDING) {
+            throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "wait for the answer");
+        }
+        pending.add(element);
+    }
+
+    /**
+     * {@link StanzaRouter#RESUMED_ELSEWHERE} for this session: it ends now (its connection, if one is still open, is
+     * closed), and the delivery is answered once what its client never acknowledged is kept offline.
+     */
+    private CompletableFuture<DeliveryOutcome> endForResumeElsewhere(String previous) {
+        if (stage != Stage.BOUND || resumeId == null || !resumeId.equals(previous)) {
+            return CompletableFuture.completedFuture(DeliveryOutcome.REFUSED);
+        }
+        LOG.info("event=xmpp_ended_for_resume user={} endpoint={} unacked={}", user.id().value(), endpoint.value(),
+                link.queued());
+        if (link.attached()) {
+            link.closeStream(); // the client moved; its old connection is a dead end
+        }
+        release();
+        return kept.thenApply(ignored -> DeliveryOutcome.DELIVERED);
     }
 
     /** On this session's loop: move onto {@code transport} and send again what is unacknowledged. */
@@ -443,8 +519,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
      * Messages the client never acknowledged go to offline storage, to be delivered at its next presence: chat and
      * normal messages with a body (read back as elements, on a worker).
      */
-    private void keepUnacknowledged(UserId owner, List<String> stanzas) {
-        context.workers().submit(() -> {
+    private CompletableFuture<Void> keepUnacknowledged(UserId owner, List<String> stanzas) {
+        return context.workers().submit(() -> {
             for (String xml : stanzas) {
                 XmlElement stanza;
                 try {
@@ -458,7 +534,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
                     context.offline().keep(owner, xml, java.time.Instant.now(), settings.maxOfflineMessages());
                 }
             }
-            return null;
+            return (Void) null;
         }).exceptionally(e -> {
             LOG.warn("event=xmpp_unacked_keep_failed user={} error={}", owner.value(), e.getClass().getSimpleName());
             return null;
@@ -552,7 +628,14 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private EndpointSink sink() {
         return event -> {
             CompletableFuture<DeliveryOutcome> taken = new CompletableFuture<>();
-            link.loop().execute(() -> taken.complete(take(event)));
+            link.loop().execute(() -> {
+                if (event instanceof DoorMessage message && message.kind().equals(StanzaRouter.RESUMED_ELSEWHERE)) {
+                    endForResumeElsewhere(message.body()).whenComplete((outcome, error) ->
+                            taken.complete(error == null ? outcome : DeliveryOutcome.REFUSED));
+                } else {
+                    taken.complete(take(event));
+                }
+            });
             return taken;
         };
     }
@@ -594,11 +677,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
             link.receivedOne();
         }
         if (authenticating) {
-            // sent before the binding was answered (pipelined): handled once it is
-            if (pending.size() >= MAX_PENDING) {
-                throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "wait for the binding's answer");
-            }
-            pending.add(element);
+            hold(element); // sent before the binding was answered (pipelined): handled once it is
             return;
         }
         if (!element.namespace().equals(CLIENT)

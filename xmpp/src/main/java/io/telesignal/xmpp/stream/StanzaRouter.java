@@ -39,6 +39,11 @@ public final class StanzaRouter {
     public static final String PROBE = "probe";
     /** A message carbon (XEP-0280), already wrapped: shown by a resource that enabled carbons, ignored by others. */
     public static final String CARBON = "carbon";
+    /**
+     * The client of a stream-managed session asks to resume it on another node; the body is the resumption id. The
+     * session ends at once, what its client never acknowledged kept offline before the delivery is answered.
+     */
+    public static final String RESUMED_ELSEWHERE = "resumed-elsewhere";
 
     public enum BindOutcome { BOUND, TOO_MANY_SESSIONS }
 
