@@ -332,6 +332,14 @@ class XmppMucTest {
             // no nickname: jid-malformed (XEP-0045 §7.2.1)
             bob.send("<presence to='ward-3@conference.localhost' id='p1'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
             assertThat(error(bob, "p1")).contains("type=\"modify\"").contains("<jid-malformed");
+            // an outsider addressing an occupant: bad-request; the public room's occupants by room address only
+            bob.send("<iq type='get' to='ward-3@conference.localhost/Alice' id='d1'>"
+                    + "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+            assertThat(error(bob, "d1")).contains("<bad-request");
+            bob.send("<iq type='get' to='ward-3@conference.localhost' id='d2'>"
+                    + "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+            String items = bob.await("<item jid=\"ward-3@conference.localhost/Alice\"");
+            assertThat(items.substring(items.indexOf("id=\"d2\""))).doesNotContain("alice@localhost");
             // speaking without being in the room: not-acceptable
             bob.send("<message to='ward-3@conference.localhost' type='groupchat' id='m1'><body>hi</body></message>");
             assertThat(error(bob, "m1")).contains("<not-acceptable");
@@ -361,6 +369,10 @@ class XmppMucTest {
             Message got = privately.poll(10, TimeUnit.SECONDS);
             assertThat(got.getFrom().toString()).isEqualTo("ward-3@conference.localhost/Bob");
             assertThat(got.getBody()).isEqualTo("psst");
+            // nobody below an owner takes an owner's voice (XEP-0045 §8.4)
+            bob.send("<iq type='set' to='ward-3@conference.localhost' id='v1'><query xmlns='http://jabber.org/protocol/muc#admin'>"
+                    + "<item nick='Alice' role='visitor'/></query></iq>");
+            assertThat(error(bob, "v1")).contains("<not-allowed");
             // groupchat to an occupant: bad-request; a participant configuring the room: forbidden
             bob.send("<message to='ward-3@conference.localhost/Alice' type='groupchat' id='m4'><body>x</body></message>");
             assertThat(error(bob, "m4")).contains("<bad-request");

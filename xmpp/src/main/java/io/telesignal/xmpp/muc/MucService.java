@@ -578,29 +578,31 @@ public final class MucService {
         }
         XmlElement query = iq.elements().get(0);
         boolean get = type.equals("get");
-        if (get && query.is("query", DISCO_INFO_NS) && query.attr("node") == null && !(to.local().isEmpty() || to.isBare())) {
-            reply(sender, iq, "cancel", "service-unavailable");
-            return done();
-        }
         if (to.local().isEmpty()) {
             return service(sender, iq, query, get);
         }
         if (!to.isBare()) {
-            reply(sender, iq, "cancel", "service-unavailable"); // IQs to occupants are not relayed
-            return done();
+            // IQs to occupants are not relayed; a non-occupant may not address them at all (XEP-0045 §7.12)
+            return occupants.list(to.local()).thenAccept(all -> {
+                boolean occupant = all.stream().anyMatch(o -> o.is(sender.user().id(), sender.jid().resource()));
+                reply(sender, iq, occupant ? "cancel" : "modify", occupant ? "service-unavailable" : "bad-request");
+            }).exceptionally(e -> failed(sender, iq, e));
         }
         CompletionStage<Void> answered;
         if (get && query.is("query", DISCO_INFO_NS) && query.attr("node") == null) {
             answered = roomInfo(sender, iq, to.local());
         } else if (get && query.is("query", DISCO_ITEMS_NS) && query.attr("node") == null) {
-            answered = occupants.list(to.local()).thenAccept(all -> {
+            answered = occupants.list(to.local()).thenCombine(workers.submit(() -> rooms.find(to.local())), (all, room) -> {
                 XmlElement.Builder items = XmlElement.builder("query", DISCO_ITEMS_NS);
-                // the occupants' room addresses, to occupants only (XEP-0045 §6.5)
-                if (all.stream().anyMatch(o -> o.is(sender.user().id(), sender.jid().resource()))) {
+                // the occupants' room addresses (never their real ones): to occupants, and to anyone for a public
+                // room; a hidden room lists nobody to outsiders (XEP-0045 §6.5)
+                boolean occupant = all.stream().anyMatch(o -> o.is(sender.user().id(), sender.jid().resource()));
+                if (occupant || room.map(r -> r.listed() && !r.locked()).orElse(false)) {
                     all.forEach(o -> items.add(XmlElement.builder("item", DISCO_ITEMS_NS)
                             .attr("jid", roomJid(to.local()).withResource(o.nick()).toString()).build()));
                 }
                 sender.send(result(iq, sender, items.build()));
+                return null;
             });
         } else if (query.is("query", RoomStanzas.ADMIN_NS)) {
             answered = admin.admin(sender, iq, query, to.local(), get);

@@ -138,15 +138,15 @@ final class RoomAdmin {
             RoomRole role = RoomRole.fromWireName(item.attr("role")).orElseThrow(() -> new Refused("modify", "bad-request"));
             Occupant target = all.stream().filter(o -> o.nick().equals(item.attr("nick"))).findFirst()
                     .orElseThrow(() -> new Refused("cancel", "item-not-found"));
+            if (role != RoomRole.MODERATOR && target.affiliation().administers()) {
+                throw new Refused("cancel", "not-allowed"); // admins and owners keep their role (§8.4, §9.6)
+            }
             if (me.isEmpty() || me.get().role() != RoomRole.MODERATOR) {
                 throw new Refused("auth", "forbidden");
             }
             boolean toOrFromModerator = role == RoomRole.MODERATOR || target.role() == RoomRole.MODERATOR;
             if (toOrFromModerator && !mine.administers()) {
                 throw new Refused("auth", "forbidden"); // only admins and owners grant or revoke moderation
-            }
-            if (role != RoomRole.MODERATOR && target.affiliation().administers()) {
-                throw new Refused("cancel", "not-allowed"); // admins and owners keep their role
             }
             return new RoleChange(target, role, reason);
         }
