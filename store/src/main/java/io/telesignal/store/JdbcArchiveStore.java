@@ -158,4 +158,48 @@ public final class JdbcArchiveStore implements ArchiveStore {
             }
         });
     }
+
+    @Override
+    public io.telesignal.core.archive.ArchivePrefs prefs(UserId owner) {
+        return tx.read("read archive preferences", c -> {
+            try (PreparedStatement query = c.prepareStatement(
+                    "SELECT default_mode, always_jids, never_jids FROM archive_prefs WHERE owner_id = ?")) {
+                query.setString(1, owner.value());
+                try (ResultSet rs = query.executeQuery()) {
+                    if (!rs.next()) {
+                        return io.telesignal.core.archive.ArchivePrefs.defaults(owner);
+                    }
+                    return new io.telesignal.core.archive.ArchivePrefs(owner,
+                            io.telesignal.core.archive.ArchivePrefs.Mode.fromWireName(rs.getString(1)).orElseThrow(),
+                            jids(rs.getString(2)), jids(rs.getString(3)));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setPrefs(io.telesignal.core.archive.ArchivePrefs prefs) {
+        tx.inTransaction("set archive preferences", c -> {
+            if (!Transactions.lockUser(c, prefs.owner())) {
+                return null;
+            }
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM archive_prefs WHERE owner_id = ?")) {
+                delete.setString(1, prefs.owner().value());
+                delete.executeUpdate();
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO archive_prefs (owner_id, default_mode,"
+                    + " always_jids, never_jids) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, prefs.owner().value());
+                insert.setString(2, prefs.mode().wireName());
+                insert.setString(3, String.join("\n", new java.util.TreeSet<>(prefs.always())));
+                insert.setString(4, String.join("\n", new java.util.TreeSet<>(prefs.never())));
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static java.util.Set<String> jids(String lines) {
+        return lines.isEmpty() ? java.util.Set.of() : java.util.Set.of(lines.split("\n"));
+    }
 }

@@ -28,6 +28,12 @@ public interface ArchiveStore {
     /** Deletes every message archived before {@code cutoff}; answers how many. */
     int purgeBefore(Instant cutoff);
 
+    /** The owner's archiving preferences (XEP-0313 §8); {@link ArchivePrefs#defaults} when never set. */
+    ArchivePrefs prefs(UserId owner);
+
+    /** Replaces the owner's archiving preferences. */
+    void setPrefs(ArchivePrefs prefs);
+
     /** A paging id that is not in the archive (XEP-0313 §5.1.2: item-not-found). */
     final class ArchiveItemNotFoundException extends RuntimeException {
         private static final long serialVersionUID = 1L;

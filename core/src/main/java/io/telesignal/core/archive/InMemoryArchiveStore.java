@@ -63,4 +63,16 @@ public final class InMemoryArchiveStore implements ArchiveStore {
         messages.removeIf(m -> m.at().isBefore(cutoff));
         return before - messages.size();
     }
+
+    private final java.util.Map<UserId, ArchivePrefs> prefs = new java.util.HashMap<>();
+
+    @Override
+    public synchronized ArchivePrefs prefs(UserId owner) {
+        return prefs.getOrDefault(owner, ArchivePrefs.defaults(owner));
+    }
+
+    @Override
+    public synchronized void setPrefs(ArchivePrefs changed) {
+        prefs.put(changed.owner(), changed);
+    }
 }

@@ -65,4 +65,24 @@ public abstract class ArchiveStoreContract {
         assertThat(store.purgeBefore(T0.plusSeconds(3))).isEqualTo(3); // a1, a2 and bob's b1
         assertThat(store.query(alice, all(10)).messages()).extracting(ArchivedMessage::id).containsExactly("a3", "a4", "a5");
     }
+
+    @Test
+    void preferencesAreTheDefaultsUntilSetThenKeptWhole() {
+        UserId alice = owner("alice");
+        ArchiveStore store = store();
+        org.assertj.core.api.Assertions.assertThat(store.prefs(alice)).isEqualTo(ArchivePrefs.defaults(alice));
+        ArchivePrefs set = new ArchivePrefs(alice, ArchivePrefs.Mode.ROSTER, java.util.Set.of("bob@clinic.example",
+                "carol@clinic.example"), java.util.Set.of("spam@clinic.example"));
+        store.setPrefs(set);
+        org.assertj.core.api.Assertions.assertThat(store.prefs(alice)).isEqualTo(set);
+        ArchivePrefs never = new ArchivePrefs(alice, ArchivePrefs.Mode.NEVER, java.util.Set.of(), java.util.Set.of());
+        store.setPrefs(never);
+        org.assertj.core.api.Assertions.assertThat(store.prefs(alice)).isEqualTo(never);
+        org.assertj.core.api.Assertions.assertThat(store.prefs(owner("bob"))).isEqualTo(ArchivePrefs.defaults(owner("bob")));
+        org.assertj.core.api.Assertions.assertThat(never.archives("x@y", () -> true)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(set.archives("bob@clinic.example", () -> false)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(set.archives("spam@clinic.example", () -> true)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(set.archives("dan@clinic.example", () -> true)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(set.archives("dan@clinic.example", () -> false)).isFalse();
+    }
 }

@@ -49,10 +49,18 @@ public final class MessageArchive {
     private final WorkerPool workers;
     private final Clock clock;
 
-    public MessageArchive(ArchiveStore store, WorkerPool workers, Clock clock) {
+    /** Whether a bare JID is in the owner's roster (for the roster default); blocking, called on the writer. */
+    private final java.util.function.BiPredicate<UserId, String> inRoster;
+    /** Each owner's preferences as this node last read or set them (another node's change shows within the TTL). */
+    private final io.telesignal.core.work.TtlCache<UserId, io.telesignal.core.archive.ArchivePrefs> prefs;
+
+    public MessageArchive(ArchiveStore store, WorkerPool workers, Clock clock,
+            java.util.function.BiPredicate<UserId, String> inRoster, java.time.Duration prefsTtl) {
         this.store = store;
         this.workers = workers;
         this.clock = clock;
+        this.inRoster = inRoster;
+        this.prefs = new io.telesignal.core.work.TtlCache<>(prefsTtl, 100_000, System::nanoTime);
     }
 
     /** A new archive id: time-ordered, unique, 20 characters. */
@@ -86,7 +94,11 @@ public final class MessageArchive {
         workers.submit(() -> {
             List<ArchivedMessage> batch = new ArrayList<>();
             for (ArchivedMessage next; batch.size() < BATCH && (next = queue.poll()) != null; ) {
-                batch.add(next);
+                ArchivedMessage copy = next;
+                // the owner's preferences (XEP-0313 §8) decide, copy by copy
+                if (prefs.get(copy.owner(), store::prefs).archives(copy.with(), () -> inRoster.test(copy.owner(), copy.with()))) {
+                    batch.add(copy);
+                }
             }
             try {
                 store.appendAll(batch);
@@ -107,6 +119,57 @@ public final class MessageArchive {
     /** Archive copies not written yet (for tests and metrics). */
     public int pending() {
         return queue.size() + (writing.get() ? 1 : 0);
+    }
+
+    /** XEP-0313 §8: the owner's preferences, as the {@code prefs} element; on the workers. */
+    public CompletionStage<XmlElement> preferences(UserId owner) {
+        return workers.submit(() -> prefsElement(prefs.get(owner, store::prefs)));
+    }
+
+    /**
+     * XEP-0313 §8: replaces the owner's preferences with those of a {@code prefs} set (lists left out are emptied) and
+     * answers them as stored.
+     *
+     * @throws QueryException {@code bad-request} for a default that is not always, never or roster, a JID that is not
+     *     one, or more than {@link io.telesignal.core.archive.ArchivePrefs#MAX_JIDS} in a list
+     */
+    public CompletionStage<XmlElement> setPreferences(UserId owner, XmlElement element) {
+        var mode = io.telesignal.core.archive.ArchivePrefs.Mode.fromWireName(String.valueOf(element.attr("default")))
+                .orElseThrow(() -> new QueryException("bad-request"));
+        io.telesignal.core.archive.ArchivePrefs changed;
+        try {
+            changed = new io.telesignal.core.archive.ArchivePrefs(owner, mode, jids(element, "always"),
+                    jids(element, "never"));
+        } catch (IllegalArgumentException tooMany) {
+            throw new QueryException("bad-request");
+        }
+        return workers.submit(() -> {
+            store.setPrefs(changed);
+            prefs.invalidate(owner);
+            return prefsElement(changed);
+        });
+    }
+
+    private static java.util.Set<String> jids(XmlElement element, String list) {
+        java.util.Set<String> jids = new java.util.HashSet<>();
+        element.child(list, MAM_NS).ifPresent(l -> {
+            for (XmlElement jid : l.elements()) {
+                if (jid.is("jid", MAM_NS)) {
+                    jids.add(Jid.parse(jid.text().strip()).map(j -> j.bare().toString())
+                            .orElseThrow(() -> new QueryException("bad-request")));
+                }
+            }
+        });
+        return jids;
+    }
+
+    private static XmlElement prefsElement(io.telesignal.core.archive.ArchivePrefs p) {
+        XmlElement.Builder always = XmlElement.builder("always", MAM_NS);
+        new java.util.TreeSet<>(p.always()).forEach(j -> always.textChild("jid", MAM_NS, j));
+        XmlElement.Builder never = XmlElement.builder("never", MAM_NS);
+        new java.util.TreeSet<>(p.never()).forEach(j -> never.textChild("jid", MAM_NS, j));
+        return XmlElement.builder("prefs", MAM_NS).attr("default", p.mode().wireName()).add(always.build())
+                .add(never.build()).build();
     }
 
     /** XEP-0313 §6: the query form's fields, for an IQ get. */

@@ -46,6 +46,8 @@ final class ServerIqs {
             roster(iq, query, get);
         } else if (query.is("query", io.telesignal.xmpp.im.MessageArchive.MAM_NS) && context.archive().isPresent()) {
             mam(iq, query, get);
+        } else if (query.is("prefs", io.telesignal.xmpp.im.MessageArchive.MAM_NS) && context.archive().isPresent()) {
+            preferences(iq, query, get);
         } else if (get && query.is("services", io.telesignal.xmpp.im.ExternalServices.NS)) {
             link.send(session.result(iq, context.services().services(session.user().id(), Optional.ofNullable(query.attr("type")))));
         } else if (!get && query.namespace().equals(CARBONS_NS) && (query.name().equals("enable")
@@ -83,6 +85,30 @@ final class ServerIqs {
         } else {
             session.replyError(iq, "cancel", "service-unavailable");
         }
+    }
+
+    /** XEP-0313 §8: the user's archiving preferences, read or replaced. */
+    private void preferences(XmlElement iq, XmlElement query, boolean get) {
+        User self = session.user();
+        CompletionStage<XmlElement> answer;
+        try {
+            answer = get ? context.archive().get().preferences(self.id())
+                    : context.archive().get().setPreferences(self.id(), query);
+        } catch (io.telesignal.xmpp.im.MessageArchive.QueryException e) {
+            session.replyError(iq, "modify", e.condition());
+            return;
+        }
+        answer.whenCompleteAsync((prefs, error) -> {
+            if (!session.bound()) {
+                return;
+            }
+            if (error != null) {
+                LOG.warn("event=xmpp_mam_prefs_failed user={} error={}", self.id().value(), error.getClass().getSimpleName());
+                session.replyError(iq, "wait", "internal-server-error");
+            } else {
+                link.send(session.result(iq, prefs));
+            }
+        }, link.loop());
     }
 
     /** XEP-0313: the form (get), or a query (set) answered with its results, then the IQ result with {@code fin}. */
