@@ -250,7 +250,8 @@ public final class ServerProcess implements AutoCloseable {
         return Files.isExecutable(beside) ? beside.toString() : "jcmd";
     }
 
-    private static int freePort() {
+    /** A loopback port nobody listens on now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

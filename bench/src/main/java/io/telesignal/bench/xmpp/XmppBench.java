@@ -3,7 +3,6 @@ package io.telesignal.bench.xmpp;
 import io.telesignal.bench.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,12 +80,13 @@ public final class XmppBench implements Callable<Integer> {
 
         List<Row> rows = new ArrayList<>();
         if (!skipProsody) {
-            try (ProsodyServer prosody = ProsodyServer.start(work.resolve("prosody"), freePort(), false, users, PASSWORD)) {
+            try (ProsodyServer prosody = ProsodyServer.start(work.resolve("prosody"), ServerProcess.freePort(), false, users,
+                    PASSWORD)) {
                 rows.add(measure("Prosody, archive off", new XmppLoad.Target("prosody", prosody.address(), "localhost",
                     prosody.pid()), users, () -> 0L));
             }
         }
-        int port = freePort();
+        int port = ServerProcess.freePort();
         try (ServerProcess telesignal = ServerProcess.start(jar, work.resolve("telesignal"), heap, 0, jvmOptions(), null,
                 null, true, telesignalConfig(port))) {
             provision(telesignal, users);
@@ -104,7 +104,7 @@ public final class XmppBench implements Callable<Integer> {
             }));
         }
         if (!skipProsodyArchive && !skipProsody) {
-            try (ProsodyServer prosody = ProsodyServer.start(work.resolve("prosody-mam"), freePort(), true, users,
+            try (ProsodyServer prosody = ProsodyServer.start(work.resolve("prosody-mam"), ServerProcess.freePort(), true, users,
                     PASSWORD)) {
                 rows.add(measure("Prosody, archive on", new XmppLoad.Target("prosody", prosody.address(), "localhost",
                         prosody.pid()), users, () -> 0L));
@@ -202,11 +202,5 @@ public final class XmppBench implements Callable<Integer> {
 
     private static void line(List<Row> rows, String label, java.util.function.Function<Row, String> cell) {
         System.out.println("| " + label + " | " + String.join(" | ", rows.stream().map(cell).toList()) + " |");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -76,6 +76,14 @@ class XmppArchivePrefsTest {
                     + "</never></prefs></iq>");
             String refused = alice.await("id=\"p4\"");
             assertThat(refused.substring(refused.indexOf("id=\"p4\""))).contains("<bad-request");
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i <= io.telesignal.core.archive.ArchivePrefs.MAX_JIDS; i++) {
+                many.append("<jid>user").append(i).append("@localhost</jid>");
+            }
+            alice.send("<iq type='set' id='p6'><prefs xmlns='urn:xmpp:mam:2' default='always'><always>" + many
+                    + "</always></prefs></iq>");
+            String tooMany = alice.await("id=\"p6\"");
+            assertThat(tooMany.substring(tooMany.indexOf("id=\"p6\""))).contains("<bad-request");
         }
         // kept in the store: the same after a restart
         server.stop();

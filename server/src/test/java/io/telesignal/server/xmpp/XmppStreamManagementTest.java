@@ -87,6 +87,15 @@ class XmppStreamManagementTest {
                     stranger.send("<resume xmlns='urn:xmpp:sm:3' previd='not-a-session' h='0'/>");
                     assertThat(stranger.await("<failed")).contains("<item-not-found");
                 }
+                // the live session's resource with a forged token: refused by the session, which goes on
+                String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        "phone".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".forged";
+                try (RawXmppClient forger = RawXmppClient.authenticated(trust, port(), "bob", bobPassword)) {
+                    forger.send("<resume xmlns='urn:xmpp:sm:3' previd='" + forged + "' h='0'/>");
+                    assertThat(forger.await("<failed")).contains("<item-not-found");
+                }
+                alice.send(message("bob@localhost/phone", "five"));
+                again.await("<body>five</body>");
             }
         }
     }

@@ -151,7 +151,7 @@ public final class MucService {
                 return Admitted.refused("cancel", "item-not-found"); // destroyed as it was made
             }
             if (created) {
-                LOG.info("event=muc_room_created room={} owner={}", name, user.id().value());
+                LOG.info("event=muc_room_created room={} owner={}", RoomStanzas.ref(name), user.id().value());
             }
         }
         GroupRoom room = found.get();
@@ -225,7 +225,7 @@ public final class MucService {
     private CompletionStage<Void> joined(Sender sender, GroupRoom room, Jid roomJid, Occupant me, boolean created,
             Optional<XmlElement> request) {
         sender.entered(room.name());
-        LOG.info("event=muc_entered room={} user={} created={}", room.name(), me.user().value(), created);
+        LOG.info("event=muc_entered room={} user={} created={}", RoomStanzas.ref(room.name()), me.user().value(), created);
         int max = historyLimit(request);
         Instant since = historySince(request);
         CompletionStage<List<RoomMessage>> history = max == 0 ? CompletableFuture.completedFuture(List.of())
@@ -323,7 +323,7 @@ public final class MucService {
             if (gone.isEmpty()) {
                 return done();
             }
-            LOG.info("event=muc_left room={} user={}", name, user.value());
+            LOG.info("event=muc_left room={} user={}", RoomStanzas.ref(name), user.value());
             return afterLeaving(name, gone.get(), sender, RoomStanzas.Item.PLAIN, List.of());
         });
     }
@@ -350,7 +350,7 @@ public final class MucService {
             if (left.isEmpty() && (!room.get().persistent() || room.get().locked())) {
                 workers.submit(() -> rooms.delete(name)).thenAccept(deleted -> {
                     if (deleted) {
-                        LOG.info("event=muc_room_ended room={}", name);
+                        LOG.info("event=muc_room_ended room={}", RoomStanzas.ref(name));
                     }
                 });
             }
@@ -364,7 +364,7 @@ public final class MucService {
             if (left.isEmpty()) {
                 return done();
             }
-            LOG.info("event=muc_evicted room={} user={}", room, gone.user().value());
+            LOG.info("event=muc_evicted room={} user={}", RoomStanzas.ref(room), gone.user().value());
             return afterLeaving(room, gone, Optional.empty(), RoomStanzas.Item.PLAIN, List.of(RoomStanzas.TECHNICAL));
         });
     }
@@ -382,8 +382,10 @@ public final class MucService {
     void broadcast(GroupRoom room, List<Occupant> everyone, Sender sender, Occupant who, boolean unavailable,
             RoomStanzas.Item item, List<String> codes) {
         Jid roomJid = roomJid(room.name());
+        List<XmlElement> content = unavailable ? List.of() : RoomStanzas.content(who.presence());
         for (Occupant viewer : everyone) {
-            XmlElement presence = RoomStanzas.presence(roomJid, room, who, viewer, unavailable, item, serverDomain, codes);
+            XmlElement presence = RoomStanzas.presence(roomJid, room, who, content, viewer, unavailable, item, serverDomain,
+                    codes);
             deliver(room.name(), viewer, sender, presence, !unavailable);
         }
     }

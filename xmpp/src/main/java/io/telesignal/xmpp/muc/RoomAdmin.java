@@ -176,14 +176,14 @@ final class RoomAdmin {
         String actor = me.map(Occupant::nick).orElse(null);
         if (change instanceof RoleChange r) {
             if (r.role() == RoomRole.NONE) {
-                LOG.info("event=muc_kicked room={} user={} by={}", room.name(), r.target().user().value(),
+                LOG.info("event=muc_kicked room={} user={} by={}", RoomStanzas.ref(room.name()), r.target().user().value(),
                         sender.user().id().value());
                 return remove(sender, room, r.target(), actor, r.reason(), RoomStanzas.KICKED);
             }
             return changed(sender, room, r.target().with(r.role(), r.target().affiliation()), actor, r.reason());
         }
         AffiliationChange a = (AffiliationChange) change;
-        LOG.info("event=muc_affiliation room={} user={} affiliation={} by={}", room.name(), a.user().value(),
+        LOG.info("event=muc_affiliation room={} user={} affiliation={} by={}", RoomStanzas.ref(room.name()), a.user().value(),
                 a.affiliation().wireName(), sender.user().id().value());
         return muc.occupants.list(room.name()).thenCompose(all -> {
             CompletionStage<Void> done = MucService.done();
@@ -253,7 +253,7 @@ final class RoomAdmin {
             }
             GroupRoom configured = configured(room, form);
             return muc.workers.submit(() -> muc.rooms.update(configured)).thenCompose(updated -> {
-                LOG.info("event=muc_configured room={} by={}", name, sender.user().id().value());
+                LOG.info("event=muc_configured room={} by={}", RoomStanzas.ref(name), sender.user().id().value());
                 sender.send(MucService.result(iq, sender, null));
                 return muc.occupants.list(name).thenCompose(all -> {
                     CompletionStage<Void> done = MucService.done();
@@ -300,7 +300,7 @@ final class RoomAdmin {
                 }
             }
             return muc.workers.submit(() -> muc.rooms.delete(room.name()));
-        }).thenAccept(deleted -> LOG.info("event=muc_room_destroyed room={} by={}", room.name(), sender.user().id().value()));
+        }).thenAccept(deleted -> LOG.info("event=muc_room_destroyed room={} by={}", RoomStanzas.ref(room.name()), sender.user().id().value()));
     }
 
     /** XEP-0045 §10.2: the room's configuration as a form to fill in. */

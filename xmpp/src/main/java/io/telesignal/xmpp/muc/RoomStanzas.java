@@ -35,6 +35,20 @@ final class RoomStanzas {
 
     private RoomStanzas() {}
 
+    /**
+     * How logs name a room: a digest of its name, never the name itself (an address an owner chose, which might name a
+     * patient). The same room always gets the same reference, so log lines about it can be followed.
+     */
+    static String ref(String room) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(room.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "r" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+        }
+    }
+
     /** What an occupant's presence says besides its status codes. */
     record Item(String nick, String actor, String reason, String newNick) {
         static final Item PLAIN = new Item(null, null, null, null);
@@ -56,13 +70,20 @@ final class RoomStanzas {
      */
     static XmlElement presence(Jid room, GroupRoom config, Occupant who, Occupant viewer, boolean unavailable, Item item,
             String serverDomain, List<String> codes) {
+        return presence(room, config, who, unavailable ? List.of() : content(who.presence()), viewer, unavailable, item,
+                serverDomain, codes);
+    }
+
+    /** As above, with {@code who}'s presence content already read (once for a broadcast, not once per viewer). */
+    static XmlElement presence(Jid room, GroupRoom config, Occupant who, List<XmlElement> content, Occupant viewer,
+            boolean unavailable, Item item, String serverDomain, List<String> codes) {
         XmlElement.Builder presence = XmlElement.builder("presence", CLIENT)
                 .attr("from", roomJid(room, who.nick()).toString())
                 .attr("to", realJid(viewer, serverDomain).toString());
         if (unavailable) {
             presence.attr("type", "unavailable");
         } else {
-            for (XmlElement child : content(who.presence())) {
+            for (XmlElement child : content) {
                 presence.add(child);
             }
         }
@@ -106,7 +127,7 @@ final class RoomStanzas {
         return kept.build().toXml();
     }
 
-    private static List<XmlElement> content(String kept) {
+    static List<XmlElement> content(String kept) {
         try {
             return XmlStreamParser.parseElement(kept, Integer.MAX_VALUE, 1000).elements();
         } catch (StreamErrorException writtenByUs) {
