@@ -83,8 +83,45 @@ public final class MessageArchive {
      * transaction, by one worker at a time. A failed batch is logged (ids only).
      */
     public void archive(String id, UserId owner, Jid with, XmlElement stanza) {
-        queue.add(new ArchivedMessage(id, owner, with.bare().toString(), stanza.toXml(), clock.instant()));
+        ArchivedMessage copy = new ArchivedMessage(id, owner, with.bare().toString(), stanza.toXml(), clock.instant());
+        synchronized (queue) { // counted in queue order, so that a query waits for exactly what came before it
+            queue.add(copy);
+            queued++;
+        }
         drain();
+    }
+
+    /** Copies queued so far (under the queue's lock), and copies taken off the queue and written (by the writer). */
+    private long queued;
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    private record Waiter(long upTo, java.util.concurrent.CompletableFuture<Void> done) {}
+    private final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Done once every copy queued before this call is written (or failed), so that a client that received a message
+     * and then queries its archive on this node finds it there.
+     */
+    java.util.concurrent.CompletableFuture<Void> written() {
+        long upTo;
+        synchronized (queue) {
+            upTo = queued;
+        }
+        if (written.get() >= upTo) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        Waiter waiter = new Waiter(upTo, new java.util.concurrent.CompletableFuture<>());
+        waiters.add(waiter);
+        wake(); // the writer may have passed it meanwhile
+        return waiter.done();
+    }
+
+    private void wake() {
+        long now = written.get();
+        for (Waiter waiter : waiters) {
+            if (waiter.upTo() <= now && waiters.remove(waiter)) {
+                waiter.done().complete(null);
+            }
+        }
     }
 
     private void drain() {
@@ -93,18 +130,24 @@ public final class MessageArchive {
         }
         workers.submit(() -> {
             List<ArchivedMessage> batch = new ArrayList<>();
-            for (ArchivedMessage next; batch.size() < BATCH && (next = queue.poll()) != null; ) {
-                ArchivedMessage copy = next;
-                // the owner's preferences (XEP-0313 §8) decide, copy by copy
-                if (prefs.get(copy.owner(), store::prefs).archives(copy.with(), () -> inRoster.test(copy.owner(), copy.with()))) {
-                    batch.add(copy);
-                }
-            }
+            int taken = 0;
             try {
+                for (ArchivedMessage next; taken < BATCH && (next = queue.poll()) != null; ) {
+                    taken++;
+                    ArchivedMessage copy = next;
+                    // the owner's preferences (XEP-0313 §8) decide, copy by copy
+                    if (prefs.get(copy.owner(), store::prefs).archives(copy.with(),
+                            () -> inRoster.test(copy.owner(), copy.with()))) {
+                        batch.add(copy);
+                    }
+                }
                 store.appendAll(batch);
             } catch (RuntimeException e) {
-                LOG.warn("event=xmpp_archive_failed messages={} first_id={} error={}", batch.size(),
+                LOG.warn("event=xmpp_archive_failed messages={} first_id={} error={}", taken,
                         batch.isEmpty() ? "-" : batch.get(0).id(), e.getClass().getSimpleName());
+            } finally {
+                written.addAndGet(taken); // written or failed: a query waiting for them goes on
+                wake();
             }
             return null;
         }).whenComplete((ignored, error) -> {
@@ -190,7 +233,9 @@ public final class MessageArchive {
     public CompletionStage<Answer> query(UserId owner, Jid to, XmlElement query) {
         ArchiveQuery parsed = parse(query);
         String queryId = query.attr("queryid");
-        return workers.submit(() -> {
+        // what was archived on this node before the query is in its answer (a copy written on another node may take
+        // a few milliseconds more to show)
+        return written().thenCompose(ready -> workers.submit(() -> {
             ArchiveQuery.Page page;
             try {
                 page = store.query(owner, parsed);
@@ -215,7 +260,7 @@ public final class MessageArchive {
             XmlElement fin = XmlElement.builder("fin", MAM_NS).attr("complete", Boolean.toString(page.complete()))
                     .add(set.build()).build();
             return new Answer(results, fin);
-        });
+        }));
     }
 
     /** The form and paging of a query; {@code bad-request} for values that do not parse. */

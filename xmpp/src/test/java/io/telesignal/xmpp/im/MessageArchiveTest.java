@@ -70,4 +70,63 @@ class MessageArchiveTest {
         assertThat(Optional.of(MessageArchive.form().toXml())).hasValueSatisfying(x -> assertThat(x)
                 .contains("var=\"with\"", "var=\"start\"", "var=\"end\"", MessageArchive.MAM_NS));
     }
+
+    /** An archive store whose writes wait for a gate, as a slow disk would. */
+    private static final class SlowStore implements io.telesignal.core.archive.ArchiveStore {
+        final io.telesignal.core.archive.InMemoryArchiveStore inner = new io.telesignal.core.archive.InMemoryArchiveStore();
+        final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void append(io.telesignal.core.archive.ArchivedMessage message) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inner.append(message);
+        }
+
+        @Override
+        public ArchiveQuery.Page query(io.telesignal.core.identity.UserId owner, ArchiveQuery query) {
+            return inner.query(owner, query);
+        }
+
+        @Override
+        public int purgeBefore(Instant cutoff) {
+            return inner.purgeBefore(cutoff);
+        }
+
+        @Override
+        public io.telesignal.core.archive.ArchivePrefs prefs(io.telesignal.core.identity.UserId owner) {
+            return inner.prefs(owner);
+        }
+
+        @Override
+        public void setPrefs(io.telesignal.core.archive.ArchivePrefs prefs) {
+            inner.setPrefs(prefs);
+        }
+    }
+
+    @Test
+    void aQueryWaitsForTheCopiesArchivedBeforeItOnThisNode() throws Exception {
+        SlowStore store = new SlowStore();
+        try (var workers = new io.telesignal.core.work.WorkerPool("archive-test", 2, 100)) {
+            MessageArchive archive = new MessageArchive(store, workers, java.time.Clock.systemUTC(), (o, w) -> false,
+                    java.time.Duration.ofSeconds(30));
+            var owner = new io.telesignal.core.identity.UserId("u-bob");
+            XmlElement message = XmlElement.builder("message", "jabber:client").attr("type", "chat")
+                    .textChild("body", "jabber:client", "hello").build();
+            archive.archive(archive.newId(), owner, io.telesignal.xmpp.stream.Jid.parse("alice@localhost/desk").orElseThrow(),
+                    message);
+            var answer = archive.query(owner, io.telesignal.xmpp.stream.Jid.parse("bob@localhost/phone").orElseThrow(),
+                    query()).toCompletableFuture();
+            Thread.sleep(200);
+            assertThat(answer).isNotDone(); // the copy is still being written
+            store.gate.countDown();
+            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).results()).hasSize(1);
+            // nothing pending: at once
+            assertThat(archive.query(owner, io.telesignal.xmpp.stream.Jid.parse("bob@localhost/phone").orElseThrow(),
+                    query()).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).results()).hasSize(1);
+        }
+    }
 }
