@@ -13,14 +13,22 @@
 # mucJoinPasswordProtectedWithoutPasswordRoomTest, which aborts the whole run (not just the test) when a server's room
 # form has no password field.
 #
-# Usage: bench/xmpp-compliance-vs-prosody.sh [--work-dir DIR]
+# Usage: bench/xmpp-compliance-vs-prosody.sh [--work-dir DIR] [--skip-prosody]
+# (each run starts both servers on fresh data in the work directory; --skip-prosody runs telesignal's side only)
 # Needs: ./mvnw -B -q package -DskipTests, Java 17, Maven Central, port 5222 free, prosody and openssl (installed with
 # apt-get when missing and running as root). Loopback only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR="$ROOT/server/target/telesignal.jar"
 WORK=""
-[ "${1:-}" = "--work-dir" ] && WORK="$2"
+SKIP_PROSODY=false
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --work-dir) WORK="$2"; shift 2 ;;
+        --skip-prosody) SKIP_PROSODY=true; shift ;;
+        *) echo "usage: $0 [--work-dir DIR] [--skip-prosody]" >&2; exit 2 ;;
+    esac
+done
 [ -f "$JAR" ] || { echo "build first: ./mvnw -B -q package -DskipTests" >&2; exit 2; }
 if ! command -v prosody >/dev/null || ! command -v openssl >/dev/null; then
     if [ "$(id -u)" = 0 ]; then
@@ -79,6 +87,7 @@ report() { # name, log
 
 # --- telesignal: three users with device passwords, the XMPP door on 5222
 TS="$WORK/telesignal"
+rm -rf "$TS"
 for user in sint1 sint2 sint3; do
     java -jar "$JAR" user add "$user" --name "$user" --roles provider --data-dir "$TS" >/dev/null 2>&1
     printf '%s' "$PASSWORD" | java -jar "$JAR" device create "$user" --label sinttest --password-stdin \
@@ -93,7 +102,9 @@ suite "$WORK/telesignal-suite.log" "$TS/tls/selfsigned-cert.pem"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
 # --- Prosody: the same accounts, its default client modules and a MUC component
+if [ "$SKIP_PROSODY" = false ]; then
 PR="$WORK/prosody"
+rm -rf "$PR"
 mkdir -p "$PR/data" "$PR/certs"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$PR/certs/localhost.key" -out "$PR/certs/localhost.crt" -days 30 \
     -subj /CN=localhost -addext "subjectAltName=DNS:localhost,DNS:conference.localhost" 2>/dev/null
@@ -125,7 +136,8 @@ SERVER_PID=$!
 sleep 2
 suite "$WORK/prosody-suite.log" "$PR/certs/localhost.crt"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+fi
 
 echo "suite: smack-integration-test 4.5.0-beta5; work directory: $WORK"
 report "telesignal" "$WORK/telesignal-suite.log"
-report "$(prosodyctl about 2>/dev/null | grep -m1 '^Prosody' || echo Prosody)" "$WORK/prosody-suite.log"
+[ "$SKIP_PROSODY" = true ] || report "$(prosodyctl about 2>/dev/null | grep -m1 '^Prosody' || echo Prosody)" "$WORK/prosody-suite.log"

@@ -47,6 +47,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcOfflineStore offline;
     private final JdbcArchiveStore archive;
     private final JdbcRoomStore rooms;
+    private final JdbcPepStore pep;
     private final JdbcInviteRedemptions inviteRedemptions;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
@@ -63,6 +64,7 @@ public final class JdbcStore implements AutoCloseable {
         this.offline = new JdbcOfflineStore(tx, cipher);
         this.archive = new JdbcArchiveStore(tx, cipher);
         this.rooms = new JdbcRoomStore(tx, cipher);
+        this.pep = new JdbcPepStore(tx, cipher);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
@@ -140,6 +142,11 @@ public final class JdbcStore implements AutoCloseable {
     /** Group chat rooms (XEP-0045): configuration, affiliations and history. */
     public JdbcRoomStore rooms() {
         return rooms;
+    }
+
+    /** Personal eventing (XEP-0163): each user's nodes and their items. */
+    public JdbcPepStore pep() {
+        return pep;
     }
 
     public JdbcOfflineStore offline() {

@@ -52,7 +52,9 @@ public final class XmppDoor implements AutoCloseable {
                 settings.muc().map(muc -> new io.telesignal.xmpp.muc.MucService(muc, services.store().rooms(),
                         signaling.cluster().map(ClusterMode::occupants)
                                 .orElseGet(io.telesignal.core.groupchat.InMemoryOccupants::new),
-                        router, workers, clock, settings.settings().domain(), services.accounts()::find)));
+                        router, workers, clock, settings.settings().domain(), services.accounts()::find)),
+                settings.pep().map(pep -> new io.telesignal.xmpp.pep.PepService(pep, services.store().pep(), router,
+                        rosters, workers, clock, settings.settings().domain(), new SecureRandom())));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

@@ -54,6 +54,12 @@ final class RawXmppClient implements AutoCloseable {
     /** Connects over direct TLS, signs in {@code login} with its device password and binds {@code resource}. */
     static RawXmppClient signedIn(SSLContext trust, int directTlsPort, String login, String password, String resource)
             throws Exception {
+        return signedIn(trust, directTlsPort, login, password, resource, "<presence/>");
+    }
+
+    /** As above, with this initial presence (nothing when empty). */
+    static RawXmppClient signedIn(SSLContext trust, int directTlsPort, String login, String password, String resource,
+            String presence) throws Exception {
         RawXmppClient client = new RawXmppClient(trust.getSocketFactory().createSocket("127.0.0.1", directTlsPort));
         String header = "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' xmlns='jabber:client'"
                 + " xmlns:stream='http://etherx.jabber.org/streams'>";
@@ -67,7 +73,9 @@ final class RawXmppClient implements AutoCloseable {
         client.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource
                 + "</resource></bind></iq>");
         client.await("</jid>");
-        client.send("<presence/>");
+        if (!presence.isEmpty()) {
+            client.send(presence);
+        }
         return client;
     }
 

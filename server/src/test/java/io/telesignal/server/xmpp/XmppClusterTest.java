@@ -156,6 +156,30 @@ class XmppClusterTest {
     }
 
     @Test
+    void aPublicationOnOneNodeReachesAContactOnTheOtherAndTheLastItemIsReadFromEither() throws Exception {
+        var rosters = nodes.get(0).services().store().rosters();
+        for (String[] pair : List.of(new String[] {"alice", "bob"}, new String[] {"bob", "alice"})) {
+            var owner = nodes.get(0).services().accounts().find(new Login(pair[0])).orElseThrow().id();
+            rosters.put(io.telesignal.core.roster.RosterItem.added(owner, pair[1] + "@localhost", "", List.of())
+                    .with(io.telesignal.core.roster.RosterItem.Subscription.BOTH, false, false), 100);
+        }
+        BlockingQueue<String> bobSaw = new ArrayBlockingQueue<>(10);
+        XMPPTCPConnection bob = on(1, "bob", bobPassword, "desk", c -> { });
+        org.jivesoftware.smackx.geoloc.GeoLocationManager.getInstanceFor(bob).addGeoLocationListener(
+                (from, geo, id, message) -> bobSaw.add(from + " " + geo.getLocality()));
+        XMPPTCPConnection alice = on(0, "alice", alicePassword, "phone", c -> { });
+        org.jivesoftware.smackx.geoloc.GeoLocationManager.getInstanceFor(alice).publishGeoLocation(
+                org.jivesoftware.smackx.geoloc.packet.GeoLocation.builder().setLocality("Ward 3").build());
+        assertThat(bobSaw.poll(10, TimeUnit.SECONDS)).isEqualTo("alice@localhost Ward 3");
+        // bob's second resource, on node a, gets the last item at its first presence
+        BlockingQueue<String> tabletSaw = new ArrayBlockingQueue<>(10);
+        XMPPTCPConnection tablet = on(0, "bob", bobPassword, "tablet", c -> { });
+        org.jivesoftware.smackx.geoloc.GeoLocationManager.getInstanceFor(tablet).addGeoLocationListener(
+                (from, geo, id, message) -> tabletSaw.add(from + " " + geo.getLocality()));
+        assertThat(tabletSaw.poll(10, TimeUnit.SECONDS)).isEqualTo("alice@localhost Ward 3");
+    }
+
+    @Test
     void aResourceBoundAgainOnAnotherNodeEndsTheFirstSession() throws Exception {
         BlockingQueue<Exception> closed = new ArrayBlockingQueue<>(1);
         XMPPTCPConnection first = on(0, "alice", alicePassword, "phone", c -> c.addConnectionListener(

@@ -14,7 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
-import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -114,17 +113,6 @@ class XmppMucTest {
         throw new AssertionError("no message within 10 s");
     }
 
-    private static StanzaError.Condition condition(ThrowingCall call) {
-        try {
-            call.run();
-        } catch (XMPPException.XMPPErrorException e) {
-            return e.getStanzaError().getCondition();
-        } catch (Exception e) {
-            throw new AssertionError("expected a stanza error, got " + e, e);
-        }
-        throw new AssertionError("expected a stanza error");
-    }
-
     /** The error stanza with this id that the raw client received. */
     private static String error(RawXmppClient client, String id) throws Exception {
         String all = client.await("id=\"" + id + "\"");
@@ -137,11 +125,6 @@ class XmppMucTest {
         String stanza = all.substring(start, end);
         assertThat(stanza).contains("type=\"error\"");
         return stanza;
-    }
-
-    @FunctionalInterface
-    interface ThrowingCall {
-        void run() throws Exception;
     }
 
     @Test
@@ -195,7 +178,7 @@ class XmppMucTest {
 
         // a nickname in use is refused; a new one is taken, and others see it
         MultiUserChat bobAgain = room(connect("bob", bobPassword, "phone"), WARD);
-        assertThat(condition(() -> bobAgain.join(nick("Carol")))).isEqualTo(StanzaError.Condition.conflict);
+        assertThat(XmppTests.condition(() -> bobAgain.join(nick("Carol")))).isEqualTo(StanzaError.Condition.conflict);
 
         // leaving, and a session that ends, are seen by the others
         carolRoom.leave();
@@ -212,11 +195,11 @@ class XmppMucTest {
         XMPPTCPConnection pat = connect("pat", patPassword, "home");
 
         // a patient may not create rooms; nobody but the owner enters a room before it is configured
-        assertThat(condition(() -> room(pat, jid("pats-room@conference.localhost")).join(nick("Pat"))))
+        assertThat(XmppTests.condition(() -> room(pat, jid("pats-room@conference.localhost")).join(nick("Pat"))))
                 .isEqualTo(StanzaError.Condition.item_not_found);
         MultiUserChat aliceRoom = room(alice, WARD);
         MultiUserChat.MucCreateConfigFormHandle created = aliceRoom.create(nick("Alice"));
-        assertThat(condition(() -> room(bob, WARD).join(nick("Bob")))).isEqualTo(StanzaError.Condition.item_not_found);
+        assertThat(XmppTests.condition(() -> room(bob, WARD).join(nick("Bob")))).isEqualTo(StanzaError.Condition.item_not_found);
 
         // the configuration form: members only and moderated
         FillableForm form = aliceRoom.getConfigurationForm().getFillableForm();
@@ -231,7 +214,7 @@ class XmppMucTest {
 
         // members only: bob is not a member until the owner says so
         MultiUserChat bobRoom = room(bob, WARD);
-        assertThat(condition(() -> bobRoom.join(nick("Bob")))).isEqualTo(StanzaError.Condition.registration_required);
+        assertThat(XmppTests.condition(() -> bobRoom.join(nick("Bob")))).isEqualTo(StanzaError.Condition.registration_required);
         aliceRoom.grantMembership(jid("bob@localhost"));
         aliceRoom.grantMembership(jid("carol@localhost"));
         assertThat(aliceRoom.getMembers()).extracting(Affiliate::getJid).extracting(Object::toString)
@@ -256,7 +239,7 @@ class XmppMucTest {
         assertThat(nextBody(aliceRoom).getBody()).isEqualTo("thank you");
 
         // a participant may not kick; the owner kicks carol, who is told why
-        assertThat(condition(() -> bobRoom.kickParticipant(nick("Carol"), "no"))).isEqualTo(StanzaError.Condition.forbidden);
+        assertThat(XmppTests.condition(() -> bobRoom.kickParticipant(nick("Carol"), "no"))).isEqualTo(StanzaError.Condition.forbidden);
         BlockingQueue<String> kicked = new ArrayBlockingQueue<>(2);
         carolRoom.addUserStatusListener(new UserStatusListener() {
             @Override
@@ -278,10 +261,10 @@ class XmppMucTest {
         });
         aliceRoom.banUser(jid("bob@localhost"), "wrong ward");
         assertThat(banned.poll(10, TimeUnit.SECONDS)).isEqualTo("wrong ward");
-        assertThat(condition(() -> room(bob, WARD).join(nick("Bob")))).isEqualTo(StanzaError.Condition.forbidden);
+        assertThat(XmppTests.condition(() -> room(bob, WARD).join(nick("Bob")))).isEqualTo(StanzaError.Condition.forbidden);
 
         // the last owner stays; the owner destroys the room and whoever is in it is told
-        assertThat(condition(() -> aliceRoom.revokeOwnership(jid("alice@localhost"))))
+        assertThat(XmppTests.condition(() -> aliceRoom.revokeOwnership(jid("alice@localhost"))))
                 .isEqualTo(StanzaError.Condition.conflict);
         room(carol, WARD).join(nick("Carol"));
         BlockingQueue<String> destroyed = new ArrayBlockingQueue<>(2);
@@ -293,7 +276,7 @@ class XmppMucTest {
         });
         aliceRoom.destroy("ward closed", null);
         assertThat(destroyed.poll(10, TimeUnit.SECONDS)).isEqualTo("ward closed");
-        assertThat(condition(() -> MultiUserChatManager.getInstanceFor(bob).getRoomInfo(WARD)))
+        assertThat(XmppTests.condition(() -> MultiUserChatManager.getInstanceFor(bob).getRoomInfo(WARD)))
                 .isEqualTo(StanzaError.Condition.item_not_found);
         assertThat(created).isNotNull();
     }

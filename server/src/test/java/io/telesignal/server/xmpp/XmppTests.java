@@ -34,4 +34,22 @@ final class XmppTests {
             Thread.sleep(50);
         }
     }
+
+    /** A call a test expects to fail with a stanza error. */
+    @FunctionalInterface
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    /** The condition of the stanza error {@code call} fails with; anything else fails the test. */
+    static org.jivesoftware.smack.packet.StanzaError.Condition condition(ThrowingCall call) {
+        try {
+            call.run();
+        } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException e) {
+            return e.getStanzaError().getCondition();
+        } catch (Exception e) {
+            throw new AssertionError("expected a stanza error, got " + e, e);
+        }
+        throw new AssertionError("expected a stanza error");
+    }
 }

@@ -128,6 +128,24 @@ public final class RosterService {
      * presence goes to the contact's resources.
      */
     public void outbound(User user, String type, Jid contact) {
+        // both rosters are read, then written: one change between the same two users at a time on this node, so that
+        // a subscribe and an unsubscribed crossing each other cannot lose the one's pending state to the other
+        synchronized (PAIRS[Math.floorMod(pair(bare(user).toString(), contact.toString()).hashCode(), PAIRS.length)]) {
+            change(user, type, contact);
+        }
+    }
+
+    private static final Object[] PAIRS = new Object[64];
+
+    static {
+        java.util.Arrays.setAll(PAIRS, i -> new Object());
+    }
+
+    private static String pair(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "\n" + b : b + "\n" + a;
+    }
+
+    private void change(User user, String type, Jid contact) {
         Jid self = bare(user);
         Optional<RosterItem> mine = store.find(user.id(), contact.toString());
         switch (type) {
@@ -304,6 +322,11 @@ public final class RosterService {
     /** The contacts whose presence the user receives ({@code to}, {@code both}) on this server. */
     public List<Contact> subscriptions(UserId owner) {
         return contacts(owner, i -> i.subscription().to());
+    }
+
+    /** Whether {@code contact} (a bare JID) receives the owner's presence: {@code from} or {@code both}. */
+    public boolean receivesPresence(UserId owner, String contact) {
+        return store.find(owner, contact).map(i -> i.subscription().from()).orElse(false);
     }
 
     /** Subscription requests the user has not answered yet, to deliver again at the user's next presence. */

@@ -53,7 +53,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
             io.telesignal.core.offline.OfflineStore offline, io.telesignal.xmpp.im.CorePresence core,
             Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services,
             java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable,
-            Optional<io.telesignal.xmpp.muc.MucService> muc) {}
+            Optional<io.telesignal.xmpp.muc.MucService> muc, Optional<io.telesignal.xmpp.pep.PepService> pep) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -79,6 +79,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private final MessageRouting messages;
     /** The rooms (XEP-0045) this session is in, as the group chat service told it. */
     private final RoomSender rooms = new RoomSender();
+    /** Which personal eventing nodes the client wants notifications of (XEP-0163 §4.3.2); null without the service. */
+    private final io.telesignal.xmpp.pep.EntityCaps.Interest interest;
     /** The last of this session's stanzas that must keep their order (messages, room stanzas): the next waits for it. */
     private java.util.concurrent.CompletionStage<?> ordered = CompletableFuture.completedFuture(null);
     /** Elements that came while the binding was being answered. */
@@ -94,6 +96,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         this.bucket = new StanzaBucket(settings.stanzaRate(), settings.stanzaBurst(), System::nanoTime);
         this.presences = new PresenceRouting(this, context, this.link);
         this.messages = new MessageRouting(this, context, this.link);
+        this.interest = context.pep().map(p -> p.caps().new Interest()).orElse(null);
         this.stage = link.secure() || !link.canStartTls() ? Stage.SASL : Stage.TLS;
     }
 
@@ -655,6 +658,12 @@ public final class C2sSession implements XmlStreamParser.Handler {
                     "the resource was bound by another session"));
             case StanzaRouter.WATCH, StanzaRouter.UNWATCH -> presences.watchMessage(message);
             case StanzaRouter.PROBE -> presences.answerProbe(message.body());
+            case StanzaRouter.PEP -> {
+                int newline = message.body().indexOf('\n');
+                if (newline > 0 && interest != null && interest.notifies(message.body().substring(0, newline))) {
+                    link.sendSerialized(message.body().substring(newline + 1));
+                }
+            }
             default -> {
                 return DeliveryOutcome.REFUSED;
             }
@@ -722,8 +731,15 @@ public final class C2sSession implements XmlStreamParser.Handler {
             replyError(iq, "modify", "bad-request");
             return;
         }
+        if (!request && interest != null && interest.answer(iq, this::wantsLast)) {
+            return; // the client's capabilities, which this server asked for
+        }
         if (context.muc().isPresent() && context.muc().get().serves(to)) {
             inOrder(() -> context.muc().get().iq(rooms, iq, to));
+            return;
+        }
+        if (request && context.pep().isPresent() && context.pep().get().handles(iq, to, toAccount, jid)) {
+            inOrder(() -> context.pep().get().iq(rooms, iq, to, toAccount));
             return;
         }
         if (!to.domain().equals(settings.domain())) {
@@ -772,6 +788,28 @@ public final class C2sSession implements XmlStreamParser.Handler {
         });
     }
 
+    /**
+     * The client's own available presence: its capabilities (XEP-0115) are looked up, or asked of it, for the nodes whose
+     * notifications it wants.
+     */
+    void capabilities(XmlElement presence) {
+        if (interest != null) {
+            interest.presence(presence, jid, this::wantsLast).ifPresent(link::send);
+        }
+    }
+
+    /** The client went unavailable: no notifications until its next presence. */
+    void noCapabilities() {
+        if (interest != null) {
+            interest.unavailable();
+        }
+    }
+
+    /** The client now wants these nodes' notifications: their last items come at once (XEP-0163 §4.3.2). */
+    private void wantsLast(java.util.Set<String> nodes) {
+        context.pep().ifPresent(pep -> pep.sendLast(rooms, nodes));
+    }
+
     /** Room stanzas from this session go to the group chat service, in turn with its messages. */
     boolean toRoom(XmlElement stanza, Jid to) {
         if (context.muc().isEmpty() || !context.muc().get().serves(to)) {
@@ -793,7 +831,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     }
 
     /** The session as the group chat service sees it: what it sends the client keeps its order on the loop. */
-    private final class RoomSender implements io.telesignal.xmpp.muc.MucService.Sender {
+    private final class RoomSender implements io.telesignal.xmpp.muc.MucService.Sender,
+            io.telesignal.xmpp.pep.PepService.Requester {
         final java.util.Set<String> in = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override

@@ -92,8 +92,12 @@ final class PresenceRouting {
                 if (type != null) {
                     context.presence().endpointGone(session.user().id(), session.endpoint());
                     session.leaveRooms(); // RFC 6121 §4.6.3: unavailable to where directed presence went
+                    session.noCapabilities();
                 }
                 broadcast(presence, initial);
+                if (type == null) {
+                    session.capabilities(presence);
+                }
             }
             return; // subscription requests without a contact, probes and errors: nothing to do
         }
@@ -105,13 +109,14 @@ final class PresenceRouting {
             // RFC 6121 §3: always from the bare JID, through both rosters
             User self = session.user();
             Jid contact = target.bare();
-            context.workers().submit(() -> {
+            // in turn with the session's other subscription stanzas: a subscribe then an unsubscribed keep their order
+            session.inOrder(() -> context.workers().submit(() -> {
                 context.rosters().outbound(self, type, contact);
                 return null;
             }).exceptionally(e -> {
                 LOG.warn("event=xmpp_subscription_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
                 return null;
-            });
+            }));
             return;
         }
         if (!target.domain().equals(context.settings().domain()) || target.local().isEmpty()) {

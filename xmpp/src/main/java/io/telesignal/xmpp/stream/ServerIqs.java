@@ -64,6 +64,7 @@ final class ServerIqs {
             } else {
                 info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "account")
                         .attr("type", "registered").build());
+                context.pep().ifPresent(pep -> pep.describeAccount(info)); // XEP-0163 §5: on the account
             }
             List<String> features = new java.util.ArrayList<>(List.of(DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS, CARBONS_NS,
                     io.telesignal.xmpp.im.RosterService.ROSTER_NS, "urn:xmpp:features:rosterver",

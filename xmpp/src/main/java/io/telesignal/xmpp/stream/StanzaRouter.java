@@ -44,6 +44,11 @@ public final class StanzaRouter {
      * session ends at once, what its client never acknowledged kept offline before the delivery is answered.
      */
     public static final String RESUMED_ELSEWHERE = "resumed-elsewhere";
+    /**
+     * A personal eventing notification (XEP-0163): "node\nstanza". A resource shows it only when its client wants that
+     * node's notifications ({@code <node>+notify} in its capabilities).
+     */
+    public static final String PEP = "pep";
 
     public enum BindOutcome { BOUND, TOO_MANY_SESSIONS }
 
