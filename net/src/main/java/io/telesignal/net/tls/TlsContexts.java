@@ -17,8 +17,9 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Builds TLS contexts: the server's (JDK provider, the configured protocol versions, 1.2 and 1.3 at most, no ALPN yet),
- * and a client's that trusts exactly one certificate (a node's self-signed one), for the CLI and tests.
+ * Builds TLS contexts: the server's (BoringSSL through Netty's tcnative where it loads, else the JDK's; the configured
+ * protocol versions, 1.2 and 1.3 at most, no ALPN yet), and a client's that trusts exactly one certificate (a node's
+ * self-signed one), for the CLI and tests.
  */
 public final class TlsContexts {
     static {
@@ -30,10 +31,42 @@ public final class TlsContexts {
 
     private TlsContexts() {}
 
+    /** Which TLS implementation serves connections ({@code tls.provider}). */
+    public enum Provider {
+        /** BoringSSL when it loads on this platform (Linux x86-64), else the JDK's. */
+        AUTO,
+        /** BoringSSL, or the server does not start. */
+        OPENSSL,
+        /** The JDK's. */
+        JDK
+    }
+
+    /** The implementation {@code provider} stands for here; OPENSSL that does not load is a configuration error. */
+    public static SslProvider resolve(Provider provider) {
+        return switch (provider) {
+            case JDK -> SslProvider.JDK;
+            case AUTO -> io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case OPENSSL -> {
+                if (!io.netty.handler.ssl.OpenSsl.isAvailable()) {
+                    throw new TlsConfigurationException("tls.provider: openssl does not load on this platform ("
+                            + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + "); use auto or jdk",
+                            io.netty.handler.ssl.OpenSsl.unavailabilityCause());
+                }
+                yield SslProvider.OPENSSL;
+            }
+        };
+    }
+
+    /** A server context with the implementation {@link Provider#AUTO} picks. */
     public static SslContext server(ServerCertificate certificate, List<String> protocols) {
+        return server(certificate, protocols, Provider.AUTO);
+    }
+
+    public static SslContext server(ServerCertificate certificate, List<String> protocols, Provider provider) {
+        SslProvider implementation = resolve(provider);
         try {
             return SslContextBuilder.forServer(certificate.certificateFile().toFile(), certificate.privateKeyFile().toFile())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(implementation)
                     .protocols(protocols)
                     .applicationProtocolConfig(ApplicationProtocolConfig.DISABLED)
                     .build();

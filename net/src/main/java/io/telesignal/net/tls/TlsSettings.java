@@ -13,14 +13,16 @@ import java.util.Set;
  * @param privateKey     PEM PKCS#8 private key
  * @param selfSignedNames DNS names and IP addresses a generated certificate covers
  * @param protocols      enabled protocol versions; only TLSv1.2 and TLSv1.3 are allowed
+ * @param provider       which TLS implementation serves connections
  */
 public record TlsSettings(Optional<Path> certificate, Optional<Path> privateKey, List<String> selfSignedNames,
-        List<String> protocols) {
+        List<String> protocols, TlsContexts.Provider provider) {
     public static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
     public TlsSettings {
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(provider, "provider");
         selfSignedNames = List.copyOf(selfSignedNames);
         protocols = List.copyOf(protocols);
         if (certificate.isPresent() != privateKey.isPresent()) {
@@ -32,6 +34,12 @@ public record TlsSettings(Optional<Path> certificate, Optional<Path> privateKey,
         if (selfSignedNames.isEmpty()) {
             throw new IllegalArgumentException("selfSignedNames must name at least one host");
         }
+    }
+
+    /** With the implementation {@link TlsContexts.Provider#AUTO} picks. */
+    public TlsSettings(Optional<Path> certificate, Optional<Path> privateKey, List<String> selfSignedNames,
+            List<String> protocols) {
+        this(certificate, privateKey, selfSignedNames, protocols, TlsContexts.Provider.AUTO);
     }
 
     public static TlsSettings selfSigned() {

@@ -103,7 +103,9 @@ class CertificatesTest {
         SslContext context = TlsContexts.server(cert, List.of("TLSv1.3", "TLSv1.2"));
         SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
 
-        assertThat(engine.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+        // BoringSSL's engine lists the SSLv2Hello pseudo-protocol too, a hello format it does not accept
+        assertThat(java.util.Arrays.stream(engine.getEnabledProtocols()).filter(p -> !p.equals("SSLv2Hello")))
+                .containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
         assertThatThrownBy(() -> new TlsSettings(Optional.empty(), Optional.empty(), List.of("localhost"),
                 List.of("TLSv1.1"))).isInstanceOf(IllegalArgumentException.class);
     }

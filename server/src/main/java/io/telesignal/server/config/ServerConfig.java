@@ -441,7 +441,14 @@ public record ServerConfig(
         if (names.isEmpty()) {
             throw new ConfigException("tls.selfSignedNames", "must name at least one host");
         }
-        return new TlsSettings(certificate, key, names, protocols);
+        io.telesignal.net.tls.TlsContexts.Provider provider;
+        try {
+            provider = io.telesignal.net.tls.TlsContexts.Provider.valueOf(
+                    r.string("tls.provider").strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("tls.provider", "must be auto, openssl or jdk");
+        }
+        return new TlsSettings(certificate, key, names, protocols, provider);
     }
 
     private static JdbcSettings store(ConfigReader r, Path dataDir) {

@@ -100,7 +100,7 @@ public final class TelesignalServer {
             Optional<ServerCertificate> certificate = config.http().tls()
                     ? Optional.of(new Certificates(clock).resolve(config.tls(), config.dataDir()))
                     : Optional.empty();
-            var sslContext = certificate.map(c -> TlsContexts.server(c, config.tls().protocols()));
+            var sslContext = certificate.map(c -> TlsContexts.server(c, config.tls().protocols(), config.tls().provider()));
 
             Routes routes = new Routes();
             Routes managementRoutes = new Routes();
@@ -146,7 +146,8 @@ public final class TelesignalServer {
                 // SIP over TLS with the certificate HTTPS uses (made or loaded the same way when HTTPS is off)
                 Optional<io.netty.handler.ssl.SslContext> sipTls = !config.sip().tls() ? Optional.empty()
                         : sslContext.isPresent() ? sslContext : Optional.of(TlsContexts.server(
-                                new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols()));
+                                new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols(),
+                                config.tls().provider()));
                 sipDoor = SipDoor.start(config, loops, services, signaling, workers, clock, sipTls, routes,
                         metrics.registry(), bound.getPort());
                 metrics.watch(sipDoor);
@@ -155,21 +156,22 @@ public final class TelesignalServer {
             if (config.xmpp().enabled()) {
                 // STARTTLS and direct TLS with the certificate HTTPS uses (made or loaded the same way when HTTPS is off)
                 io.netty.handler.ssl.SslContext xmppTls = sslContext.orElseGet(() -> TlsContexts.server(
-                        new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols()));
+                        new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols(),
+                                config.tls().provider()));
                 xmppDoor = XmppDoor.start(config, loops, services, signaling, workers, clock, xmppTls, metrics.registry(),
                         routes);
                 self[0].xmpp = Optional.of(xmppDoor);
             }
 
             services.audit().recordNow(AuditEvent.of("server.started", "system", Outcome.OK).subject(config.nodeId()));
-            LOG.info("event=server_started version={} node={} listeners={}://{}:{} management={} sip={} xmpp={} data_dir={} store={} io={}x{} tls_fingerprint_sha256={}",
+            LOG.info("event=server_started version={} node={} listeners={}://{}:{} management={} sip={} xmpp={} data_dir={} store={} io={}x{} tls={} tls_fingerprint_sha256={}",
                     version, config.nodeId(), config.http().tls() ? "https" : "http",
                     bound.getAddress().getHostAddress(), bound.getPort(), managementBound == null ? "off"
                             : "http://" + managementBound.getAddress().getHostAddress() + ":" + managementBound.getPort(),
                     sipDoor == null ? "off" : sipDoor.describe(), xmppDoor == null ? "off" : xmppDoor.describe(),
                     config.dataDir().toAbsolutePath(),
                     config.store().isH2() ? "h2" : "postgresql", loops.transport().name().toLowerCase(java.util.Locale.ROOT),
-                    ioThreads,
+                    ioThreads, TlsContexts.resolve(config.tls().provider()).name().toLowerCase(java.util.Locale.ROOT),
                     certificate.map(ServerCertificate::sha256Fingerprint).orElse("none"));
             return self[0];
         } catch (RuntimeException e) {

@@ -41,6 +41,7 @@ class ServerConfigTest {
         assertThat(config.tokens().algorithm()).isEqualTo("HS256");
         assertThat(config.tokens().settings().ttl()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(config.tls().provider()).isEqualTo(io.telesignal.net.tls.TlsContexts.Provider.AUTO);
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
     }
 
@@ -189,6 +190,7 @@ class ServerConfigTest {
         assertProblem("http:\n  tls: maybe\n", Map.of(), "http.tls", "true or false");
         assertProblem("http:\n  idleTimeout: soon\n", Map.of(), "http.idleTimeout", "not a duration");
         assertProblem("tls:\n  protocols: [TLSv1.1]\n", Map.of(), "tls.protocols", "TLSv1.3 and/or TLSv1.2");
+        assertProblem("tls:\n  provider: gnutls\n", Map.of(), "tls.provider", "auto, openssl or jdk");
         assertProblem("tls:\n  certificate: /x.pem\n", Map.of(), "tls.privateKey", "set together");
         assertProblem("store:\n  url: jdbc:mysql://x/y\n", Map.of(), "store.url", "jdbc:postgresql");
         assertProblem("store:\n  schema: \"Bad-Schema\"\n", Map.of(), "store.schema", "must match");
