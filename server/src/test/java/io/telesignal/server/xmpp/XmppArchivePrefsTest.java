@@ -49,6 +49,12 @@ class XmppArchivePrefsTest {
         return first < 0 ? "" : all.substring(first, end);
     }
 
+    /** The first message received whose text contains {@code text}, whole. */
+    private static String message(String received, String text) {
+        int at = received.indexOf(text);
+        return received.substring(received.lastIndexOf("<message", at), received.indexOf("</message>", at) + 10);
+    }
+
     @Test
     void preferencesDecideWhatIsArchivedFromNowOn() throws Exception {
         try (RawXmppClient alice = signIn("alice"); RawXmppClient bob = signIn("bob"); RawXmppClient carol = signIn("carol")) {
@@ -67,6 +73,9 @@ class XmppArchivePrefsTest {
             XmppTests.await(() -> archive(alice, "q" + System.nanoTime()).contains("from bob"));
             String kept = archive(alice, "q-final");
             assertThat(kept).contains("<body>from bob</body>").doesNotContain("from carol");
+            // a stanza id names an archived copy (XEP-0359): bob's message carries one, carol's, left out, does not
+            assertThat(message(alice.received(), "from bob")).contains("<stanza-id xmlns=\"urn:xmpp:sid:0\" by=\"alice@localhost\"");
+            assertThat(message(alice.received(), "from carol")).doesNotContain("urn:xmpp:sid:0");
             // carol's own archive follows her preferences (the default: everything)
             XmppTests.await(() -> archive(carol, "c" + System.nanoTime()).contains("from carol"));
 

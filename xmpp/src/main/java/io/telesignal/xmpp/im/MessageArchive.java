@@ -79,8 +79,9 @@ public final class MessageArchive {
     private static final int BATCH = 500;
 
     /**
-     * Archives one copy, soon: copies are written in the order they are archived, in batches of up to 500 per
-     * transaction, by one worker at a time. A failed batch is logged (ids only).
+     * Archives one copy, soon, once the owner's preferences allowed it ({@link #archives}): copies are written in the
+     * order they are archived, in batches of up to 500 per transaction, by one worker at a time. A failed batch is
+     * logged (ids only).
      */
     public void archive(String id, UserId owner, Jid with, XmlElement stanza) {
         ArchivedMessage copy = new ArchivedMessage(id, owner, with.bare().toString(), stanza.toXml(), clock.instant());
@@ -134,12 +135,7 @@ public final class MessageArchive {
             try {
                 for (ArchivedMessage next; taken < BATCH && (next = queue.poll()) != null; ) {
                     taken++;
-                    ArchivedMessage copy = next;
-                    // the owner's preferences (XEP-0313 §8) decide, copy by copy
-                    if (prefs.get(copy.owner(), store::prefs).archives(copy.with(),
-                            () -> inRoster.test(copy.owner(), copy.with()))) {
-                        batch.add(copy);
-                    }
+                    batch.add(next); // the owner's preferences were asked before it was queued (see archives)
                 }
                 store.appendAll(batch);
             } catch (RuntimeException e) {
@@ -157,6 +153,20 @@ public final class MessageArchive {
             writing.set(false);
             drain(); // what came meanwhile
         });
+    }
+
+    /**
+     * Whether the owner's preferences (XEP-0313 §8) archive a conversation with {@code with} (a bare JID): at once when
+     * they are known here and need no roster lookup, else on the workers. Asked before a copy is queued, and before a
+     * recipient's message is given a stanza id, so that an id names a copy that will be in the archive.
+     */
+    public CompletionStage<Boolean> archives(UserId owner, String with) {
+        Optional<io.telesignal.core.archive.ArchivePrefs> known = prefs.peek(owner);
+        if (known.isPresent() && (known.get().mode() != io.telesignal.core.archive.ArchivePrefs.Mode.ROSTER
+                || known.get().always().contains(with) || known.get().never().contains(with))) {
+            return java.util.concurrent.CompletableFuture.completedFuture(known.get().archives(with, () -> false));
+        }
+        return workers.submit(() -> prefs.get(owner, store::prefs).archives(with, () -> inRoster.test(owner, with)));
     }
 
     /** Archive copies not written yet (for tests and metrics). */

@@ -48,25 +48,37 @@ final class MessageRouting {
         XmlElement clean = message.without("stanza-id", io.telesignal.xmpp.im.MessageArchive.SID_NS);
         boolean archived = context.archive().isPresent() && (type.equals("chat") || type.equals("normal"))
                 && clean.child("body", CLIENT).isPresent() && clean.child("no-store", HINTS_NS).isEmpty();
-        String archiveId = archived ? context.archive().get().newId() : null;
         // XEP-0280 §7: the private marker is for this server; the recipient gets the message without it
         XmlElement forRecipient = clean.without("private", CARBONS_NS);
-        XmlElement delivered = !archived ? forRecipient : forRecipient.toBuilder().add(XmlElement.builder("stanza-id",
-                io.telesignal.xmpp.im.MessageArchive.SID_NS).attr("by", to.bare().toString()).attr("id", archiveId).build())
-                .build();
-        String xml = delivered.toXml();
+        Jid sender = session.boundJid();
         session.inOrder(() -> {
             CompletionStage<Boolean> routed;
             try {
-                routed = route(clean, to, type, xml);
+                // the recipient's copy carries its archive id only when the recipient's preferences keep it
+                routed = recipientArchives(archived, to, sender).thenCompose(keeps -> {
+                    String archiveId = keeps.isPresent() ? context.archive().get().newId() : null;
+                    XmlElement delivered = keeps.isEmpty() ? forRecipient : forRecipient.toBuilder().add(XmlElement
+                            .builder("stanza-id", io.telesignal.xmpp.im.MessageArchive.SID_NS)
+                            .attr("by", to.bare().toString()).attr("id", archiveId).build()).build();
+                    return route(clean, to, type, delivered.toXml()).thenApply(taken -> {
+                        if (taken && keeps.isPresent()) {
+                            context.archive().get().archive(archiveId, keeps.get(), sender, delivered);
+                        }
+                        return taken;
+                    });
+                });
             } catch (RuntimeException failed) {
                 routed = CompletableFuture.failedFuture(failed);
             }
             return routed.whenCompleteAsync((taken, error) -> {
                 if (error == null && taken && archived) {
                     var archive = context.archive().get();
-                    archive.archive(archive.newId(), session.user().id(), to, clean);
-                    recipientArchive(to, archiveId, delivered);
+                    UserId self = session.user().id();
+                    archive.archives(self, to.bare().toString()).thenAccept(keep -> {
+                        if (keep) {
+                            archive.archive(archive.newId(), self, to, clean);
+                        }
+                    });
                 }
                 if (error != null || !taken) {
                     // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
@@ -74,6 +86,20 @@ final class MessageRouting {
                 }
             }, link.loop());
         });
+    }
+
+    /**
+     * The recipient, when the message is one to archive and the recipient's preferences keep a conversation with the
+     * sender (XEP-0313 §8); else empty.
+     */
+    private CompletionStage<Optional<UserId>> recipientArchives(boolean archived, Jid to, Jid sender) {
+        if (!archived) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return context.router().user(to.local()).thenCompose(found -> found.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.<UserId>empty())
+                : context.archive().get().archives(found.get().id(), sender.bare().toString())
+                        .thenApply(keep -> keep ? Optional.of(found.get().id()) : Optional.<UserId>empty()));
     }
 
     /** Delivers a message to its user's resources, or keeps it; answers whether someone took it. */
@@ -131,13 +157,6 @@ final class MessageRouting {
                 });
             });
         });
-    }
-
-    /** The recipient's archived copy, under the id its message carried (the user is cached by now). */
-    private void recipientArchive(Jid to, String archiveId, XmlElement delivered) {
-        Jid sender = session.boundJid();
-        context.router().user(to.local()).thenAccept(found -> found.ifPresent(recipient ->
-                context.archive().get().archive(archiveId, recipient.id(), sender, delivered)));
     }
 
     /** XEP-0280: the message forwarded (XEP-0297) inside {@code <sent/>} or {@code <received/>}, from the bare JID. */
