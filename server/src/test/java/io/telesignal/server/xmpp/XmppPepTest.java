@@ -172,6 +172,40 @@ class XmppPepTest {
                 .getLeafNode("urn:example:ward-notes").getItems())).isEqualTo(StanzaError.Condition.item_not_found);
     }
 
+    @Test
+    void aVcardIsKeptForItsOwnerAndReadByContactsOnly() throws Exception {
+        mutual("alice", "bob");
+        XMPPTCPConnection alice = connect("alice", "desk");
+        var mine = org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(alice);
+        assertThat(mine.isSupported(bare("alice@localhost"))).isTrue();
+        assertThat(mine.loadVCard().getFirstName()).isNull(); // none yet: an empty vCard
+        var card = new org.jivesoftware.smackx.vcardtemp.packet.VCard();
+        card.setFirstName("Alice");
+        card.setLastName("Émile-Martin");
+        card.setEmailWork("alice@clinic.example");
+        card.setAvatar(new byte[] {1, 2, 3, 4}, "image/png");
+        mine.saveVCard(card);
+        var again = mine.loadVCard();
+        assertThat(again.getLastName()).isEqualTo("Émile-Martin");
+        assertThat(again.getAvatar()).containsExactly(1, 2, 3, 4);
+
+        XMPPTCPConnection bob = connect("bob", "desk");
+        var alicesForBob = org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(bob)
+                .loadVCard(JidCreate.entityBareFrom("alice@localhost"));
+        assertThat(alicesForBob.getFirstName()).isEqualTo("Alice");
+        assertThat(alicesForBob.getEmailWork()).isEqualTo("alice@clinic.example");
+        XMPPTCPConnection carol = connect("carol", "desk");
+        assertThat(XmppTests.condition(() -> org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(carol)
+                .loadVCard(JidCreate.entityBareFrom("alice@localhost")))).isEqualTo(StanzaError.Condition.item_not_found);
+        assertThat(XmppTests.condition(() -> org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(bob)
+                .loadVCard(JidCreate.entityBareFrom("nobody@localhost")))).isEqualTo(StanzaError.Condition.item_not_found);
+        // larger than xmpp.pep.maxItemBytes (1024 here): refused, the old one kept
+        var big = new org.jivesoftware.smackx.vcardtemp.packet.VCard();
+        big.setAvatar(new byte[2048], "image/png");
+        assertThat(XmppTests.condition(() -> mine.saveVCard(big))).isEqualTo(StanzaError.Condition.not_acceptable);
+        assertThat(mine.loadVCard().getFirstName()).isEqualTo("Alice");
+    }
+
     private RawXmppClient raw(String login, String resource, String presence) throws Exception {
         return RawXmppClient.signedIn(trust(), server.xmpp()
                 .orElseThrow().directTlsAddress().orElseThrow().getPort(), login, passwords.get(login), resource, presence);

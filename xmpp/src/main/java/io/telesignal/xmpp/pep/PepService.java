@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * presence, each resource only when its capabilities carry {@code <node>+notify} (checked where it is connected, see
  * {@link EntityCaps.Interest}). A resource that becomes available, or starts to care about a node, gets its last item.
  * Explicit subscriptions, collections and item-level affiliations are not offered: {@code feature-not-implemented}.
+ * vcard-temp (XEP-0054) rides on it: a user's vCard is the one item of the personal node {@code vcard-temp}, read by
+ * the user's contacts as its access model says, sealed and limited like any item.
  * Store work runs on the worker pool; answers go back through the requester.
  */
 public final class PepService {
@@ -50,6 +52,8 @@ public final class PepService {
     static final String META_DATA = NS + "#meta-data";
     static final String DISCO_INFO_NS = EntityCaps.DISCO_INFO_NS;
     static final String DISCO_ITEMS_NS = "http://jabber.org/protocol/disco#items";
+    /** vcard-temp (XEP-0054): a user's vCard, kept as the one item of the personal node of that name. */
+    public static final String VCARD_NS = "vcard-temp";
     private static final String CLIENT = XmlStreamParser.CLIENT_NS;
     private static final Logger LOG = LoggerFactory.getLogger(PepService.class);
 
@@ -130,17 +134,18 @@ public final class PepService {
         return caps;
     }
 
-    /** The account's own disco#info: the personal service's identity and features (XEP-0163 §5). */
+    /** The account's own disco#info: the personal service's identity and features (XEP-0163 §5), and vcard-temp. */
     public void describeAccount(XmlElement.Builder info) {
         info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "pubsub").attr("type", "pep").build());
+        info.add(XmlElement.builder("feature", DISCO_INFO_NS).attr("var", VCARD_NS).build());
         for (String feature : FEATURES) {
             info.add(XmlElement.builder("feature", DISCO_INFO_NS).attr("var", feature).build());
         }
     }
 
     /**
-     * Whether this IQ request is the personal service's: a pubsub request to an account (the requester's own when
-     * {@code to} is absent); disco#info or disco#items about another account or about a node; disco#items of one's
+     * Whether this IQ request is the personal service's: a pubsub or vcard-temp request to an account (the requester's
+     * own when {@code to} is absent); disco#info or disco#items about another account or about a node; disco#items of one's
      * own account.
      */
     public boolean handles(XmlElement iq, Jid to, boolean toAccount, Jid self) {
@@ -151,7 +156,7 @@ public final class PepService {
             return false;
         }
         XmlElement query = iq.elements().get(0);
-        if (query.is("pubsub", NS) || query.is("pubsub", OWNER_NS)) {
+        if (query.is("pubsub", NS) || query.is("pubsub", OWNER_NS) || query.is("vCard", VCARD_NS)) {
             return true;
         }
         boolean own = toAccount || to.equals(self.bare());
@@ -187,6 +192,9 @@ public final class PepService {
         }
         if (query.is("query", DISCO_ITEMS_NS)) {
             return Optional.of(get ? items(self, account, own, query.attr("node")) : bad());
+        }
+        if (query.is("vCard", VCARD_NS)) {
+            return get ? vcard(self, account, own) : setVcard(requester, own, query);
         }
         XmlElement action = action(query);
         boolean owner = query.namespace().equals(OWNER_NS);
@@ -329,6 +337,53 @@ public final class PepService {
             }
         }
         return items.build();
+    }
+
+    // ---- vcard-temp (XEP-0054)
+
+    /**
+     * A vCard: one's own (empty when none was set), or another account's for the contacts who receive its presence
+     * (as its personal node's access model says); for anyone else, and for an account without one,
+     * {@code item-not-found}.
+     */
+    private Optional<XmlElement> vcard(User self, Jid account, boolean own) {
+        Optional<User> owner = ownerOf(self, account);
+        Optional<PepNode> node = owner.flatMap(o -> store.node(o.id(), VCARD_NS));
+        if (own && node.isEmpty()) {
+            return Optional.of(XmlElement.empty("vCard", VCARD_NS));
+        }
+        if (node.isEmpty() || !mayRead(self, node.get())) {
+            throw Refused.notFound();
+        }
+        List<PepItem> items = store.items(node.get().owner(), VCARD_NS, 1);
+        if (items.isEmpty()) {
+            if (own) {
+                return Optional.of(XmlElement.empty("vCard", VCARD_NS));
+            }
+            throw Refused.notFound();
+        }
+        return Optional.of(payload(items.get(0)));
+    }
+
+    /** One's own vCard replaced (another's: {@code forbidden}); kept sealed like any item, size-limited alike. */
+    private Optional<XmlElement> setVcard(Requester requester, boolean own, XmlElement vcard) {
+        if (!own) {
+            throw new Refused("auth", "forbidden");
+        }
+        String xml = vcard.toXml();
+        if (xml.getBytes(StandardCharsets.UTF_8).length > settings.maxItemBytes()) {
+            throw new Refused("modify", "not-acceptable"); // no pubsub condition: this is not a pubsub request
+        }
+        User self = requester.user();
+        // the node's defaults: its contacts read it, nobody is sent it unasked
+        PepNode node = new PepNode(self.id(), VCARD_NS, PepNode.Access.PRESENCE, 1, false, clock.instant());
+        PepStore.Published published = store.publish(new PepItem(self.id(), VCARD_NS, "current", xml, clock.instant()),
+                node, existing -> true, settings.maxNodes());
+        if (published.status() == PepStore.Status.TOO_MANY_NODES) {
+            throw new Refused("cancel", "resource-constraint");
+        }
+        LOG.info("event=vcard_set user={}", self.id().value());
+        return Optional.empty();
     }
 
     // ---- publishing (XEP-0060 §7)

@@ -61,6 +61,10 @@ final class ServerIqs {
             if (Jid.parse(iq.attr("to") == null ? "" : iq.attr("to")).map(j -> j.local().isEmpty()).orElse(false)) {
                 info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "server").attr("type", "im")
                         .attr("name", "telesignal").build());
+                if (context.pep().isPresent()) {
+                    info.add(XmlElement.builder("feature", DISCO_INFO_NS).attr("var",
+                            io.telesignal.xmpp.pep.PepService.VCARD_NS).build()); // XEP-0054 §4: on the server too
+                }
             } else {
                 info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "account")
                         .attr("type", "registered").build());
