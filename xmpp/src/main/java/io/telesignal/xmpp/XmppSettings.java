@@ -17,16 +17,18 @@ import java.time.Duration;
  * @param maxOfflineMessages messages kept for one user who is not online (XEP-0160)
  * @param resumeWindow how long a stream-managed session whose connection dropped waits for its client to resume
  * @param maxUnacked stanzas a stream-managed session keeps unacknowledged before it is ended
+ * @param maxHeldWhileInactive stanzas held for a client that said it is inactive (XEP-0352) before all go out
  */
 public record XmppSettings(String domain, int maxStanzaBytes, int maxDepth, int maxAuthAttempts,
         Duration authFailureDelay, int maxSessionsPerUser, boolean plain, int stanzaRate, int stanzaBurst,
-        int maxOfflineMessages, Duration resumeWindow, int maxUnacked) {
+        int maxOfflineMessages, Duration resumeWindow, int maxUnacked, int maxHeldWhileInactive) {
     public XmppSettings {
         if (domain == null || domain.isBlank()) {
             throw new IllegalArgumentException("xmpp.domain must be set");
         }
         if (maxStanzaBytes < 10_000 || maxDepth < 2 || maxAuthAttempts < 1 || maxSessionsPerUser < 1 || stanzaRate < 1
-                || stanzaBurst < stanzaRate || maxOfflineMessages < 0 || resumeWindow.isNegative() || maxUnacked < 1) {
+                || stanzaBurst < stanzaRate || maxOfflineMessages < 0 || resumeWindow.isNegative() || maxUnacked < 1
+                || maxHeldWhileInactive < 1) {
             throw new IllegalArgumentException("xmpp settings out of range");
         }
     }

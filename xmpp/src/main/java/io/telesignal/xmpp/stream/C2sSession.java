@@ -89,7 +89,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     public C2sSession(Context context, Link link) {
         this.context = context;
-        this.link = new StreamManagement(link);
+        this.link = new StreamManagement(link, context.settings().maxHeldWhileInactive());
         this.sasl = new SaslNegotiation(this, context, this.link);
         this.iqs = new ServerIqs(this, context, this.link);
         this.settings = context.settings();
@@ -147,7 +147,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
             }
             case BIND -> features.add(XmlElement.empty("bind", BIND_NS))
                     .add(XmlElement.builder("session", SESSION_NS).add("optional", SESSION_NS).build())
-                    .add(XmlElement.empty("sm", StreamManagement.NS));
+                    .add(XmlElement.empty("sm", StreamManagement.NS))
+                    .add(XmlElement.empty("csi", ClientState.NS));
             default -> throw new StreamErrorException(StreamErrorCondition.CONFLICT, "stream already bound");
         }
         link.send(features.build());
@@ -238,6 +239,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         if (bound && link.enabled() && link.queued() > 0) {
             kept = keepUnacknowledged(user.id(), link.unacknowledged());
         }
+        link.clientState().clear();
         if (bound) {
             leaveRooms();
             presences.release(); // unavailable to the user's resources and contacts, no more watching
@@ -251,6 +253,14 @@ public final class C2sSession implements XmlStreamParser.Handler {
     public void element(XmlElement element) throws StreamErrorException {
         if (element.namespace().equals(StreamManagement.NS) && (stage == Stage.BIND || stage == Stage.BOUND)) {
             streamManagement(element);
+            return;
+        }
+        if (element.namespace().equals(ClientState.NS) && stage == Stage.BOUND) {
+            // XEP-0352: a nonza, neither counted nor answered
+            if (!element.name().equals("active") && !element.name().equals("inactive")) {
+                throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "active or inactive");
+            }
+            link.clientState(element.name().equals("active"));
             return;
         }
         switch (stage) {

@@ -146,12 +146,24 @@ final class PresenceRouting {
             context.router().toResources(self.id(), Optional.of(own), StanzaRouter.PROBE,
                     io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
         }
-        context.workers().submit(() -> {
+        // in turn with the session's other stanzas, and only once the one before was handed over: two presences sent
+        // one after the other reach contacts in that order
+        session.inOrder(() -> context.workers().submit(() -> {
+            List<java.util.concurrent.CompletableFuture<Integer>> sent = new java.util.ArrayList<>();
             for (var contact : context.rosters().subscribers(self.id())) {
-                context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.STANZA,
-                        presence.with("to", contact.jid()).toXml());
+                sent.add(context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.STANZA,
+                        presence.with("to", contact.jid()).toXml()).toCompletableFuture());
             }
-            if (initial) {
+            return sent;
+        }).thenCompose(sent -> java.util.concurrent.CompletableFuture.allOf(sent.toArray(
+                java.util.concurrent.CompletableFuture[]::new))).exceptionally(e -> {
+            LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
+            return null;
+        }));
+        if (initial) {
+            // what an initial presence brings: contacts' presence, unanswered requests, kept messages (not in turn:
+            // the session's next stanzas need not wait for a long offline queue)
+            context.workers().submit(() -> {
                 for (var contact : context.rosters().subscriptions(self.id())) {
                     watch(contact.user(), contact.jid());
                     context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.PROBE,
@@ -161,12 +173,12 @@ final class PresenceRouting {
                     context.router().toResource(self.id(), full.resource(), StanzaRouter.STANZA, request.toXml());
                 }
                 deliverOffline(self.id(), full.resource());
-            }
-            return null;
-        }).exceptionally(e -> {
-            LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
-            return null;
-        });
+                return null;
+            }).exceptionally(e -> {
+                LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
+                return null;
+            });
+        }
     }
 
     /** Starts showing a contact's overall presence (every door's) as its resource {@code telesignal}. */

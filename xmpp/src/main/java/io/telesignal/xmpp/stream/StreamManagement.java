@@ -12,7 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * enabled it numbers the stanzas sent, keeps each until the client acknowledges it ({@code <a h/>}), and counts the
  * stanzas received for the client's {@code <r/>}. When the transport is lost the session stays, detached: stanzas for
  * it are kept (up to the queue's limit) until the client resumes on a new connection, which gets every unacknowledged
- * stanza again, or until the resumption window lapses. Used on the session's event loop only.
+ * stanza again, or until the resumption window lapses. What the client, inactive, does not need at once waits in its
+ * {@link ClientState} (XEP-0352) and is numbered when it goes out. Used on the session's event loop only.
  */
 public final class StreamManagement implements Link {
     public static final String NS = "urn:xmpp:sm:3";
@@ -26,10 +27,26 @@ public final class StreamManagement implements Link {
     private long sent;
     private final ArrayDeque<String> unacked = new ArrayDeque<>();
     private int sinceRequest;
+    /** What waits while the client is inactive (XEP-0352); it is numbered when it goes out. */
+    private final ClientState state;
 
-    StreamManagement(Link transport) {
+    StreamManagement(Link transport, int maxHeldWhileInactive) {
         this.transport = transport;
         this.loop = transport.loop();
+        this.state = new ClientState(maxHeldWhileInactive);
+    }
+
+    /** {@code <active/>} or {@code <inactive/>} from the client (XEP-0352). */
+    void clientState(boolean active) {
+        if (active) {
+            state.active(this::deliver);
+        } else {
+            state.goInactive();
+        }
+    }
+
+    ClientState clientState() {
+        return state;
     }
 
     /** Numbering starts (the client sent {@code <enable/>}). */
@@ -130,6 +147,9 @@ public final class StreamManagement implements Link {
 
     @Override
     public void send(XmlElement element) {
+        if (stanza(element) && state.hold(element, this::deliver)) {
+            return;
+        }
         if (enabled && stanza(element)) {
             String xml = element.toXml();
             if (transport != null) {
@@ -143,6 +163,13 @@ public final class StreamManagement implements Link {
 
     @Override
     public void sendSerialized(String xml) {
+        if (!state.hold(xml, this::deliver)) {
+            deliver(xml);
+        }
+    }
+
+    /** A serialised stanza written (when attached) and numbered. */
+    private void deliver(String xml) {
         if (transport != null) {
             transport.sendSerialized(xml);
         }
