@@ -2,7 +2,6 @@ package io.telesignal.xmpp.stream;
 
 import io.telesignal.core.identity.EndpointId;
 import io.telesignal.core.identity.User;
-import io.telesignal.core.identity.UserId;
 import io.telesignal.core.presence.PresenceService;
 import io.telesignal.core.routing.CoreEvent;
 import io.telesignal.core.routing.DeliveryOutcome;
@@ -20,7 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +58,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private final Context context;
     /** The transport behind stream management (XEP-0198), which outlives a dropped connection when resumable. */
     private final StreamManagement link;
-    private String resumeId;
-    /** Done once what the client never acknowledged is kept offline (at once when there was nothing to keep). */
-    private CompletableFuture<Void> kept = CompletableFuture.completedFuture(null);
-    private java.util.concurrent.ScheduledFuture<?> expiry;
+    /** Enabling, acknowledging and resuming the stream (XEP-0198). */
+    private final Resumption resumption;
     private final XmppSettings settings;
     private final StanzaBucket bucket;
     private Stage stage;
@@ -90,6 +86,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
     public C2sSession(Context context, Link link) {
         this.context = context;
         this.link = new StreamManagement(link, context.settings().maxHeldWhileInactive());
+        this.resumption = new Resumption(this, context, this.link);
         this.sasl = new SaslNegotiation(this, context, this.link);
         this.iqs = new ServerIqs(this, context, this.link);
         this.settings = context.settings();
@@ -206,39 +203,19 @@ public final class C2sSession implements XmlStreamParser.Handler {
         if (link.attached() && link.transport() != which) {
             return; // a connection this session has already left (a resume moved it)
         }
-        if (stage == Stage.BOUND && resumeId != null && link.attached()) {
-            link.detach();
-            LOG.info("event=xmpp_detached user={} endpoint={}", user.id().value(), endpoint.value());
-            expiry = link.loop().schedule(this::expire, settings.resumeWindow().toMillis(), TimeUnit.MILLISECONDS);
+        if (stage == Stage.BOUND && resumption.detach()) {
             return;
         }
         release();
     }
 
-    /** The resumption window lapsed: the session ends, and what the client never acknowledged is kept offline. */
-    private void expire() {
-        if (stage != Stage.CLOSED && !link.attached()) {
-            LOG.info("event=xmpp_resume_expired user={} endpoint={} unacked={}", user.id().value(), endpoint.value(),
-                    link.queued());
-            release();
-        }
-    }
-
-    private void release() {
+    void release() {
         if (stage == Stage.CLOSED) {
             return;
         }
         boolean bound = stage == Stage.BOUND && jid != null;
         stage = Stage.CLOSED;
-        if (resumeId != null) {
-            context.resumable().remove(resumeId, this);
-        }
-        if (expiry != null) {
-            expiry.cancel(false);
-        }
-        if (bound && link.enabled() && link.queued() > 0) {
-            kept = keepUnacknowledged(user.id(), link.unacknowledged());
-        }
+        resumption.released(bound);
         link.clientState().clear();
         if (bound) {
             leaveRooms();
@@ -252,7 +229,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
     @Override
     public void element(XmlElement element) throws StreamErrorException {
         if (element.namespace().equals(StreamManagement.NS) && (stage == Stage.BIND || stage == Stage.BOUND)) {
-            streamManagement(element);
+            resumption.element(element);
             return;
         }
         if (element.namespace().equals(ClientState.NS) && stage == Stage.BOUND) {
@@ -301,6 +278,35 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     boolean bound() {
         return stage == Stage.BOUND;
+    }
+
+    /** Authenticated, no resource bound yet: where a resume may happen. */
+    boolean binding() {
+        return stage == Stage.BIND;
+    }
+
+    boolean closed() {
+        return stage == Stage.CLOSED;
+    }
+
+    /** The session ends without unbinding anything (it never bound: a resume moved its connection to another). */
+    void markClosed() {
+        stage = Stage.CLOSED;
+    }
+
+    Resumption resumption() {
+        return resumption;
+    }
+
+    /** Handles what came while the session was waiting for an answer (binding, a resume tried elsewhere). */
+    void drainPending() {
+        try {
+            while (!pending.isEmpty() && stage != Stage.CLOSED && !authenticating) {
+                element(pending.poll());
+            }
+        } catch (StreamErrorException e) {
+            fail(e);
+        }
     }
 
     EndpointId endpoint() {
@@ -359,199 +365,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
         void accept(T value) throws StreamErrorException;
     }
 
-    // ---- stream management (XEP-0198)
-
-    private void streamManagement(XmlElement element) throws StreamErrorException {
-        switch (element.name()) {
-            case "enable" -> {
-                if (stage != Stage.BOUND || authenticating || link.enabled()) {
-                    link.send(smFailed("unexpected-request"));
-                    return;
-                }
-                link.enable();
-                XmlElement.Builder enabled = XmlElement.builder("enabled", StreamManagement.NS);
-                boolean resume = ("true".equals(element.attr("resume")) || "1".equals(element.attr("resume")))
-                        && !settings.resumeWindow().isZero();
-                if (resume) {
-                    byte[] id = new byte[18];
-                    context.random().nextBytes(id);
-                    // the resource first, so that another node finds the session to end it (see resume)
-                    resumeId = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                            jid.resource().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
-                            + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-                    context.resumable().put(resumeId, this);
-                    enabled.attr("id", resumeId).attr("resume", "true")
-                            .attr("max", Long.toString(settings.resumeWindow().toSeconds()));
-                }
-                link.send(enabled.build());
-            }
-            case "r" -> {
-                if (link.enabled()) {
-                    link.send(XmlElement.builder("a", StreamManagement.NS).attr("h", Long.toString(link.received())).build());
-                }
-            }
-            case "a" -> {
-                long h;
-                try {
-                    h = Long.parseLong(String.valueOf(element.attr("h")));
-                } catch (NumberFormatException e) {
-                    throw new StreamErrorException(StreamErrorCondition.UNDEFINED_CONDITION, "h is not a number");
-                }
-                if (link.enabled() && !link.acknowledged(h)) {
-                    // XEP-0198 §4: acknowledging more than was sent ends the stream
-                    throw new StreamErrorException(StreamErrorCondition.UNDEFINED_CONDITION,
-                            "acknowledged more stanzas than were sent");
-                }
-            }
-            case "resume" -> resume(element);
-            default -> throw new StreamErrorException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "not a stream management element");
-        }
-    }
-
-    private static XmlElement smFailed(String condition) {
-        return XmlElement.builder("failed", StreamManagement.NS).add(condition, STANZAS_NS).build();
-    }
-
-    /**
-     * XEP-0198 §5: a client that authenticated again asks to take over its earlier session, on this node. The earlier
-     * session gets this connection (its old one is closed if still open), answers {@code <resumed/>} and sends again
-     * what the client had not acknowledged; this session steps aside.
-     */
-    private void resume(XmlElement element) {
-        String previous = String.valueOf(element.attr("previd"));
-        long h;
-        try {
-            h = Long.parseLong(String.valueOf(element.attr("h")));
-        } catch (NumberFormatException e) {
-            link.send(smFailed("bad-request"));
-            return;
-        }
-        C2sSession old = stage == Stage.BIND ? context.resumable().get(previous) : null;
-        if (old == null && stage == Stage.BIND) {
-            resumeElsewhere(previous);
-            return;
-        }
-        if (old == null || !old.user.id().equals(user.id())) {
-            link.send(smFailed("item-not-found"));
-            return;
-        }
-        Link transport = link.transport();
-        stage = Stage.CLOSED; // this session ends here without unbinding anything: it never bound
-        old.link.loop().execute(() -> old.takeOver(transport, previous, h));
-    }
-
-    /**
-     * The session to resume is not on this node (expired, or held by another node, which a client behind a load balancer
-     * reaches by chance). The node that holds it is told to end it at once, what its client never acknowledged kept
-     * offline before it answers; the client gets {@code item-not-found}, binds anew and receives those messages at its
-     * initial presence. Nothing is lost and nothing waits for the window to lapse; the state itself does not move.
-     */
-    private void resumeElsewhere(String previous) {
-        int dot = previous.indexOf('.');
-        String resource;
-        try {
-            resource = dot <= 0 ? "" : new String(Base64.getUrlDecoder().decode(previous.substring(0, dot)),
-                    java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            resource = "";
-        }
-        if (resource.isEmpty()) {
-            link.send(smFailed("item-not-found"));
-            return;
-        }
-        authenticating = true; // nothing else is read until the other node has answered
-        context.router().toResource(user.id(), resource, StanzaRouter.RESUMED_ELSEWHERE, previous).toCompletableFuture()
-                .orTimeout(10, TimeUnit.SECONDS).whenCompleteAsync((outcome, error) -> {
-                    authenticating = false;
-                    if (stage == Stage.CLOSED) {
-                        return;
-                    }
-                    LOG.info("event=xmpp_resume_elsewhere user={} outcome={}", user.id().value(),
-                            error != null ? "timeout" : outcome.name().toLowerCase(java.util.Locale.ROOT));
-                    link.send(smFailed("item-not-found"));
-                    try {
-                        while (!pending.isEmpty() && stage == Stage.BIND && !authenticating) {
-                            element(pending.poll());
-                        }
-                    } catch (StreamErrorException e) {
-                        fail(e);
-                    }
-                }, link.loop());
-    }
-
-    private void hold(XmlElement element) throws StreamErrorException {
+    void hold(XmlElement element) throws StreamErrorException {
         if (pending.size() >= MAX_PENDING) {
             throw new StreamErrorException(StreamErrorCondition.POLICY_VIOLATION, "wait for the answer");
         }
         pending.add(element);
-    }
-
-    /**
-     * {@link StanzaRouter#RESUMED_ELSEWHERE} for this session: it ends now (its connection, if one is still open, is
-     * closed), and the delivery is answered once what its client never acknowledged is kept offline.
-     */
-    private CompletableFuture<DeliveryOutcome> endForResumeElsewhere(String previous) {
-        if (stage != Stage.BOUND || resumeId == null || !resumeId.equals(previous)) {
-            return CompletableFuture.completedFuture(DeliveryOutcome.REFUSED);
-        }
-        LOG.info("event=xmpp_ended_for_resume user={} endpoint={} unacked={}", user.id().value(), endpoint.value(),
-                link.queued());
-        if (link.attached()) {
-            link.closeStream(); // the client moved; its old connection is a dead end
-        }
-        release();
-        return kept.thenApply(ignored -> DeliveryOutcome.DELIVERED);
-    }
-
-    /** On this session's loop: move onto {@code transport} and send again what is unacknowledged. */
-    private void takeOver(Link transport, String previous, long h) {
-        if (stage != Stage.BOUND || !previous.equals(resumeId)) {
-            transport.send(smFailed("item-not-found"));
-            return;
-        }
-        if (link.attached()) {
-            Link stale = link.transport();
-            link.detach();
-            stale.closeStream(); // the client moved; its old connection is a dead end
-        }
-        if (expiry != null) {
-            expiry.cancel(false);
-        }
-        transport.handOver(this);
-        transport.send(XmlElement.builder("resumed", StreamManagement.NS).attr("previd", previous)
-                .attr("h", Long.toString(link.received())).build());
-        Optional<List<String>> again = link.attach(transport, h);
-        if (again.isEmpty()) {
-            fail(new StreamErrorException(StreamErrorCondition.UNDEFINED_CONDITION, "h does not match what was sent"));
-            return;
-        }
-        LOG.info("event=xmpp_resumed user={} endpoint={} resent={}", user.id().value(), endpoint.value(), again.get().size());
-    }
-
-    /**
-     * Messages the client never acknowledged go to offline storage, to be delivered at its next presence: chat and
-     * normal messages with a body (read back as elements, on a worker).
-     */
-    private CompletableFuture<Void> keepUnacknowledged(UserId owner, List<String> stanzas) {
-        return context.workers().submit(() -> {
-            for (String xml : stanzas) {
-                XmlElement stanza;
-                try {
-                    stanza = XmlStreamParser.parseElement(xml, Integer.MAX_VALUE, 1000);
-                } catch (StreamErrorException notOurs) {
-                    continue; // every queued stanza was written by this server; one that does not parse is not kept
-                }
-                String type = stanza.attr("type") == null ? "normal" : stanza.attr("type");
-                if (stanza.is("message", CLIENT) && stanza.child("body", CLIENT).isPresent()
-                        && (type.equals("chat") || type.equals("normal"))) {
-                    context.offline().keep(owner, xml, java.time.Instant.now(), settings.maxOfflineMessages());
-                }
-            }
-            return (Void) null;
-        }).exceptionally(e -> {
-            LOG.warn("event=xmpp_unacked_keep_failed user={} error={}", owner.value(), e.getClass().getSimpleName());
-            return null;
-        });
     }
 
     /** One call into a session from its transport, which may end the stream. */
@@ -621,13 +439,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
                         .add(XmlElement.builder("bind", BIND_NS).textChild("jid", BIND_NS, jid.toString()).build()).build());
                 LOG.info("event=xmpp_bound user={} endpoint={}", user.id().value(), endpoint.value());
             }
-            try {
-                while (!pending.isEmpty() && stage != Stage.CLOSED && !authenticating) {
-                    element(pending.poll());
-                }
-            } catch (StreamErrorException e) {
-                fail(e);
-            }
+            drainPending();
         }, link.loop());
     }
 
@@ -643,7 +455,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
             CompletableFuture<DeliveryOutcome> taken = new CompletableFuture<>();
             link.loop().execute(() -> {
                 if (event instanceof DoorMessage message && message.kind().equals(StanzaRouter.RESUMED_ELSEWHERE)) {
-                    endForResumeElsewhere(message.body()).whenComplete((outcome, error) ->
+                    resumption.endForResumeElsewhere(message.body()).whenComplete((outcome, error) ->
                             taken.complete(error == null ? outcome : DeliveryOutcome.REFUSED));
                 } else {
                     taken.complete(take(event));
