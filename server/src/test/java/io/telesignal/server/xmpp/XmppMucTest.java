@@ -13,11 +13,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.jivesoftware.smackx.muc.Affiliate;
 import org.jivesoftware.smackx.muc.MultiUserChat;
@@ -80,15 +78,7 @@ class XmppMucTest {
     }
 
     private XMPPTCPConnection connect(String login, String password, String resource) throws Exception {
-        XMPPTCPConnection connection = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
-                .setXmppDomain("localhost").setHost("127.0.0.1").setUsernameAndPassword(login, password)
-                .setResource(resource).addEnabledSaslMechanism("SCRAM-SHA-1").setCustomX509TrustManager(trustManager)
-                .setPort(server.xmpp().orElseThrow().tcpAddress().getPort()).setSecurityMode(SecurityMode.required)
-                .build());
-        connection.setReplyTimeout(10_000);
-        connection.setUseStreamManagement(false);
-        connection.connect();
-        connection.login();
+        XMPPTCPConnection connection = XmppTests.smack(server, trustManager, login, password, resource);
         connections.add(connection);
         return connection;
     }

@@ -12,11 +12,9 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.geoloc.GeoLocationManager;
 import org.jivesoftware.smackx.geoloc.packet.GeoLocation;
 import org.jivesoftware.smackx.pep.PepManager;
@@ -80,16 +78,8 @@ class XmppPepTest {
     }
 
     private XMPPTCPConnection connect(String login, String resource) throws Exception {
-        XMPPTCPConnection connection = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
-                .setXmppDomain("localhost").setHost("127.0.0.1").setUsernameAndPassword(login, passwords.get(login))
-                .setResource(resource).addEnabledSaslMechanism("SCRAM-SHA-1")
-                .setCustomX509TrustManager(XmppSmackTest.trustManager(dir))
-                .setPort(server.xmpp().orElseThrow().tcpAddress().getPort()).setSecurityMode(SecurityMode.required)
-                .build());
-        connection.setReplyTimeout(10_000);
-        connection.setUseStreamManagement(false);
-        connection.connect();
-        connection.login();
+        XMPPTCPConnection connection = XmppTests.smack(server, XmppSmackTest.trustManager(dir), login,
+                passwords.get(login), resource);
         connections.add(connection);
         return connection;
     }

@@ -52,4 +52,23 @@ final class XmppTests {
         }
         throw new AssertionError("expected a stanza error");
     }
+
+    /**
+     * A Smack 4.4 client signed in over STARTTLS with SCRAM-SHA-1, trusting the server's certificate, without stream
+     * management, waiting up to 10 s for answers.
+     */
+    static org.jivesoftware.smack.tcp.XMPPTCPConnection smack(TelesignalServer server,
+            javax.net.ssl.X509TrustManager trust, String login, String password, String resource) throws Exception {
+        var connection = new org.jivesoftware.smack.tcp.XMPPTCPConnection(
+                org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration.builder()
+                        .setXmppDomain("localhost").setHost("127.0.0.1").setUsernameAndPassword(login, password)
+                        .setResource(resource).addEnabledSaslMechanism("SCRAM-SHA-1").setCustomX509TrustManager(trust)
+                        .setPort(server.xmpp().orElseThrow().tcpAddress().getPort())
+                        .setSecurityMode(org.jivesoftware.smack.ConnectionConfiguration.SecurityMode.required).build());
+        connection.setReplyTimeout(10_000);
+        connection.setUseStreamManagement(false);
+        connection.connect();
+        connection.login();
+        return connection;
+    }
 }
