@@ -48,6 +48,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcArchiveStore archive;
     private final JdbcRoomStore rooms;
     private final JdbcPepStore pep;
+    private final JdbcBlockStore blocking;
     private final JdbcInviteRedemptions inviteRedemptions;
 
     private JdbcStore(JdbcSettings settings, HikariDataSource dataSource) {
@@ -65,6 +66,7 @@ public final class JdbcStore implements AutoCloseable {
         this.archive = new JdbcArchiveStore(tx, cipher);
         this.rooms = new JdbcRoomStore(tx, cipher);
         this.pep = new JdbcPepStore(tx, cipher);
+        this.blocking = new JdbcBlockStore(tx);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
 
@@ -147,6 +149,11 @@ public final class JdbcStore implements AutoCloseable {
     /** Personal eventing (XEP-0163): each user's nodes and their items. */
     public JdbcPepStore pep() {
         return pep;
+    }
+
+    /** Block lists (XEP-0191). */
+    public JdbcBlockStore blocking() {
+        return blocking;
     }
 
     public JdbcOfflineStore offline() {

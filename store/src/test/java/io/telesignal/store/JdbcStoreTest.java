@@ -46,7 +46,7 @@ class JdbcStoreTest {
                         + " 'c3RvcmVkS2V5', 'c2VydmVyS2V5', CURRENT_TIMESTAMP)");
             }
 
-            assertThat(store.migrate()).as("V11 to V19").isEqualTo(9);
+            assertThat(store.migrate()).as("V11 to V20").isEqualTo(10);
 
             try (var c = store.dataSource().getConnection(); var s = c.createStatement();
                     var rs = s.executeQuery("SELECT * FROM credentials")) {

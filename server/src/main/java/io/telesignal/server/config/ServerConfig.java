@@ -100,7 +100,8 @@ public record ServerConfig(
     public record Xmpp(boolean enabled, String host, int port, boolean directTls, int directTlsPort,
             io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems,
             Duration offlineRetention, boolean webSocket, boolean archive, Duration archiveRetention,
-            Optional<io.telesignal.xmpp.muc.MucSettings> muc, Optional<io.telesignal.xmpp.pep.PepSettings> pep) {}
+            Optional<io.telesignal.xmpp.muc.MucSettings> muc, Optional<io.telesignal.xmpp.pep.PepSettings> pep,
+            int maxBlockedJids) {}
 
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
@@ -311,7 +312,8 @@ public record ServerConfig(
                 r.duration("xmpp.archiveRetention", Duration.ofDays(1), Duration.ofDays(36500)), muc(r, domain),
                 r.bool("xmpp.pep.enabled") ? Optional.of(new io.telesignal.xmpp.pep.PepSettings(
                         r.integer("xmpp.pep.maxNodes", 1, 10_000), r.integer("xmpp.pep.maxItems", 1, 10_000),
-                        r.integer("xmpp.pep.maxItemBytes", 256, 16 * 1024 * 1024))) : Optional.empty());
+                        r.integer("xmpp.pep.maxItemBytes", 256, 16 * 1024 * 1024))) : Optional.empty(),
+                r.integer("xmpp.maxBlockedJids", 1, 100_000));
     }
 
     /** Group chat (XEP-0045) at {@code xmpp.muc.domain}, by default {@code conference.<xmpp.domain>}. */

@@ -54,7 +54,8 @@ public final class XmppDoor implements AutoCloseable {
                                 .orElseGet(io.telesignal.core.groupchat.InMemoryOccupants::new),
                         router, workers, clock, settings.settings().domain(), services.accounts()::find)),
                 settings.pep().map(pep -> new io.telesignal.xmpp.pep.PepService(pep, services.store().pep(), router,
-                        rosters, workers, clock, settings.settings().domain(), new SecureRandom())));
+                        rosters, workers, clock, settings.settings().domain(), new SecureRandom())),
+                new io.telesignal.xmpp.im.Blocking(services.store().blocking(), workers, settings.maxBlockedJids()));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

@@ -180,6 +180,29 @@ class XmppClusterTest {
     }
 
     @Test
+    void aBlockMadeOnOneNodeHoldsAtOnceForTheUsersResourceOnTheOther() throws Exception {
+        XMPPTCPConnection desk = on(0, "alice", alicePassword, "desk", c -> { });
+        XMPPTCPConnection tablet = on(1, "alice", alicePassword, "tablet", c -> { });
+        XMPPTCPConnection bob = on(0, "bob", bobPassword, "desk", c -> { });
+        var blocking = org.jivesoftware.smackx.blocking.BlockingCommandManager.getInstanceFor(tablet);
+        assertThat(blocking.isSupportedByServer()).isTrue();
+        var bobJid = JidCreate.entityBareFrom("bob@localhost");
+        org.jivesoftware.smackx.blocking.BlockingCommandManager.getInstanceFor(desk).blockContacts(List.of(bobJid));
+        // node b's resource heard of it: its list (pushed, since it asked) and what it lets through
+        XmppTests.await(() -> blocking.getBlockList().contains(bobJid));
+        var probe = org.jivesoftware.smackx.disco.packet.DiscoverInfo.builder(bob)
+                .to(JidCreate.fullFrom("alice@localhost/tablet")).ofType(org.jivesoftware.smack.packet.IQ.Type.get).build();
+        assertThat(XmppTests.condition(() -> bob.sendIqRequestAndWaitForResponse(probe)))
+                .isEqualTo(org.jivesoftware.smack.packet.StanzaError.Condition.service_unavailable);
+        org.jivesoftware.smackx.blocking.BlockingCommandManager.getInstanceFor(desk).unblockAll();
+        XmppTests.await(() -> blocking.getBlockList().isEmpty());
+        var again = org.jivesoftware.smackx.disco.packet.DiscoverInfo.builder(bob)
+                .to(JidCreate.fullFrom("alice@localhost/tablet")).ofType(org.jivesoftware.smack.packet.IQ.Type.get).build();
+        assertThat(bob.sendIqRequestAndWaitForResponse(again).getType())
+                .isEqualTo(org.jivesoftware.smack.packet.IQ.Type.result);
+    }
+
+    @Test
     void aResourceBoundAgainOnAnotherNodeEndsTheFirstSession() throws Exception {
         BlockingQueue<Exception> closed = new ArrayBlockingQueue<>(1);
         XMPPTCPConnection first = on(0, "alice", alicePassword, "phone", c -> c.addConnectionListener(

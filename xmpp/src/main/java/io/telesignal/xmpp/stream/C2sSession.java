@@ -51,7 +51,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
             io.telesignal.core.offline.OfflineStore offline, io.telesignal.xmpp.im.CorePresence core,
             Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services,
             java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable,
-            Optional<io.telesignal.xmpp.muc.MucService> muc, Optional<io.telesignal.xmpp.pep.PepService> pep) {}
+            Optional<io.telesignal.xmpp.muc.MucService> muc, Optional<io.telesignal.xmpp.pep.PepService> pep,
+            io.telesignal.xmpp.im.Blocking blocking) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -77,6 +78,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
     private final RoomSender rooms = new RoomSender();
     /** Which personal eventing nodes the client wants notifications of (XEP-0163 §4.3.2); null without the service. */
     private final io.telesignal.xmpp.pep.EntityCaps.Interest interest;
+    /** The user's block list (XEP-0191), loaded before binding and changed by pushes; nothing from it comes through. */
+    private java.util.Set<String> blocked = java.util.Set.of();
+    /** Whether the client asked for the block list (only then are changes pushed to it). */
+    boolean blocklistRequested;
+    private long pushes;
     /** The last of this session's stanzas that must keep their order (messages, room stanzas): the next waits for it. */
     private java.util.concurrent.CompletionStage<?> ordered = CompletableFuture.completedFuture(null);
     /** Elements that came while the binding was being answered. */
@@ -420,7 +426,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
         stage = Stage.BOUND; // nothing else is read until the binding is answered
         authenticating = true;
         EndpointId id2 = StanzaRouter.endpointOf(user.id(), resource);
-        context.router().bind(user, resource, sink(), link.remoteAddress()).whenCompleteAsync((outcome, error) -> {
+        // the block list first, so that nothing it keeps out reaches the resource once it is bound
+        context.blocking().load(user.id()).thenCompose(list -> {
+            blocked = java.util.Set.copyOf(list);
+            return context.router().bind(user, resource, sink(), link.remoteAddress());
+        }).whenCompleteAsync((outcome, error) -> {
             authenticating = false;
             if (stage == Stage.CLOSED) {
                 if (error == null && outcome == StanzaRouter.BindOutcome.BOUND) {
@@ -470,7 +480,13 @@ public final class C2sSession implements XmlStreamParser.Handler {
             return DeliveryOutcome.REFUSED;
         }
         switch (message.kind()) {
-            case StanzaRouter.STANZA -> link.sendSerialized(message.body());
+            case StanzaRouter.STANZA -> {
+                if (fromBlocked(message.body())) {
+                    return DeliveryOutcome.REFUSED; // the sender's side answers service-unavailable, once
+                }
+                link.sendSerialized(message.body());
+            }
+            case StanzaRouter.BLOCKED -> io.telesignal.xmpp.im.Blocking.Change.parse(message.body()).ifPresent(this::blockListChanged);
             case StanzaRouter.CARBON -> {
                 if (iqs.carbons()) {
                     link.sendSerialized(message.body());
@@ -482,7 +498,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
             case StanzaRouter.PROBE -> presences.answerProbe(message.body());
             case StanzaRouter.PEP -> {
                 int newline = message.body().indexOf('\n');
-                if (newline > 0 && interest != null && interest.notifies(message.body().substring(0, newline))) {
+                if (newline > 0 && interest != null && interest.notifies(message.body().substring(0, newline))
+                        && !fromBlocked(message.body().substring(newline + 1))) {
                     link.sendSerialized(message.body().substring(newline + 1));
                 }
             }
@@ -499,6 +516,33 @@ public final class C2sSession implements XmlStreamParser.Handler {
             }
         }
         return DeliveryOutcome.DELIVERED;
+    }
+
+    /** Whether a serialised stanza comes from an address the user blocks (its start tag's {@code from}). */
+    private boolean fromBlocked(String xml) {
+        if (blocked.isEmpty()) {
+            return false;
+        }
+        String from = ClientState.attribute(xml.substring(0, Math.max(0, xml.indexOf('>'))), "from");
+        return from != null && Jid.parse(from).map(j -> io.telesignal.xmpp.im.Blocking.blocks(blocked, j)).orElse(false);
+    }
+
+    /** Whether the user blocks {@code jid} (what comes from it, and what would go to it). */
+    boolean blocks(Jid jid) {
+        return io.telesignal.xmpp.im.Blocking.blocks(blocked, jid);
+    }
+
+    /**
+     * The block list changed (on any resource): kept for this one; pushed to the client when it asked for the list;
+     * a newly blocked contact sees this resource go unavailable, an unblocked one gets its presence again.
+     */
+    private void blockListChanged(io.telesignal.xmpp.im.Blocking.Change change) {
+        blocked = io.telesignal.xmpp.im.Blocking.apply(blocked, change);
+        if (blocklistRequested) {
+            link.send(XmlElement.builder("iq", CLIENT).attr("type", "set").attr("id", "block-push-" + (++pushes))
+                    .attr("to", jid.toString()).add(io.telesignal.xmpp.im.Blocking.push(change)).build());
+        }
+        presences.blockListChanged(change);
     }
 
     // ---- stanzas (RFC 6120 §8, RFC 6121 §8)
@@ -533,6 +577,14 @@ public final class C2sSession implements XmlStreamParser.Handler {
         Optional<Jid> target = to == null ? Optional.of(jid.bare()) : Jid.parse(to);
         if (target.isEmpty()) {
             replyError(stamped, "modify", "jid-malformed");
+            return;
+        }
+        if (to != null && !blocked.isEmpty() && blocks(target.get())) {
+            // XEP-0191 §3.3: nothing goes to what the user blocks; presence quietly, the rest with an error that says why
+            if (!element.name().equals("presence") && Stanzas.answerable(stamped)) {
+                link.send(Stanzas.error(stamped, "cancel", "not-acceptable", jid, XmlElement.empty("blocked",
+                        io.telesignal.xmpp.im.Blocking.ERRORS_NS)));
+            }
             return;
         }
         switch (element.name()) {

@@ -127,7 +127,8 @@ final class ClientState {
         return null;
     }
 
-    private static String attribute(String startTag, String name) {
+    /** An attribute's value in a serialised start tag (double-quoted, as this server writes them). */
+    static String attribute(String startTag, String name) {
         String marker = " " + name + "=\"";
         int at = startTag.indexOf(marker);
         if (at < 0) {

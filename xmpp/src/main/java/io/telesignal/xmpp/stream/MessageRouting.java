@@ -148,7 +148,11 @@ final class MessageRouting {
                 String kept = message.toBuilder().add(XmlElement.builder("delay", DELAY_NS).attr("from", context.settings().domain())
                         .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
                         .build()).build().toXml();
+                Jid sender = session.boundJid();
                 return context.workers().submit(() -> {
+                    if (context.blocking().blocks(target, sender)) {
+                        return false; // XEP-0191 §3.3: never kept for one who blocks the sender; the sender is told
+                    }
                     try {
                         return context.offline().keep(target, kept, java.time.Instant.now(), context.settings().maxOfflineMessages());
                     } catch (IllegalArgumentException tooLarge) {

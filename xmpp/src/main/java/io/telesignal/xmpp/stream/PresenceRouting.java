@@ -69,7 +69,7 @@ final class PresenceRouting {
         int newline = body.indexOf('\n');
         if (lastPresence != null && newline > 0) {
             UserId requester = new UserId(body.substring(0, newline));
-            Jid.parse(body.substring(newline + 1)).ifPresent(to -> {
+            Jid.parse(body.substring(newline + 1)).filter(to -> !session.blocks(to)).ifPresent(to -> {
                 String xml = lastPresence.with("to", to.toString()).toXml();
                 if (to.isBare()) {
                     context.router().toResources(requester, Optional.empty(), StanzaRouter.STANZA, xml);
@@ -78,6 +78,40 @@ final class PresenceRouting {
                 }
             });
         }
+    }
+
+    /**
+     * XEP-0191 §3.3: a contact the user now blocks sees this resource go unavailable; one unblocked gets its presence
+     * again when the roster lets it have it. Local contacts only (there is no server-to-server).
+     */
+    void blockListChanged(io.telesignal.xmpp.im.Blocking.Change change) {
+        if (lastPresence == null || change.jids().isEmpty()) {
+            return;
+        }
+        User self = session.user();
+        Jid full = session.boundJid();
+        XmlElement available = lastPresence;
+        context.workers().submit(() -> {
+            for (String address : change.jids()) {
+                Optional<Jid> contact = Jid.parse(address).filter(j -> !j.local().isEmpty()
+                        && j.domain().equals(context.settings().domain()));
+                if (contact.isEmpty() || !context.rosters().receivesPresence(self.id(), contact.get().bare().toString())) {
+                    continue;
+                }
+                Optional<User> user = context.router().findUser(contact.get().local());
+                if (user.isPresent()) {
+                    XmlElement presence = change.block()
+                            ? XmlElement.builder("presence", CLIENT).attr("type", "unavailable").attr("from", full.toString())
+                                    .attr("to", contact.get().bare().toString()).build()
+                            : available.with("to", contact.get().bare().toString());
+                    context.router().toResources(user.get().id(), Optional.empty(), StanzaRouter.STANZA, presence.toXml());
+                }
+            }
+            return null;
+        }).exceptionally(e -> {
+            LOG.warn("event=xmpp_block_presence_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
+            return null;
+        });
     }
 
     /** A presence the client sent: its own (no {@code to}), a subscription stanza, or directed presence. */
@@ -191,7 +225,8 @@ final class PresenceRouting {
 
     private void showCore(UserId contact, XmlElement stanza) {
         String contactJid = watching.get(contact);
-        if (session.bound() && contactJid != null) {
+        if (session.bound() && contactJid != null
+                && Jid.parse(contactJid).map(j -> !session.blocks(j)).orElse(true)) {
             link.send(stanza.with("from", contactJid + "/" + io.telesignal.xmpp.im.CorePresence.RESOURCE)
                     .with("to", session.boundJid().toString()));
         }

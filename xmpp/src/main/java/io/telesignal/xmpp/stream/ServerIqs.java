@@ -48,6 +48,8 @@ final class ServerIqs {
             mam(iq, query, get);
         } else if (query.is("prefs", io.telesignal.xmpp.im.MessageArchive.MAM_NS) && context.archive().isPresent()) {
             preferences(iq, query, get);
+        } else if (query.namespace().equals(io.telesignal.xmpp.im.Blocking.NS)) {
+            blocking(iq, query, get);
         } else if (get && query.is("services", io.telesignal.xmpp.im.ExternalServices.NS)) {
             link.send(session.result(iq, context.services().services(session.user().id(), Optional.ofNullable(query.attr("type")))));
         } else if (!get && query.namespace().equals(CARBONS_NS) && (query.name().equals("enable")
@@ -71,6 +73,7 @@ final class ServerIqs {
                 context.pep().ifPresent(pep -> pep.describeAccount(info)); // XEP-0163 §5: on the account
             }
             List<String> features = new java.util.ArrayList<>(List.of(DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS, CARBONS_NS,
+                    io.telesignal.xmpp.im.Blocking.NS,
                     io.telesignal.xmpp.im.RosterService.ROSTER_NS, "urn:xmpp:features:rosterver",
                     io.telesignal.xmpp.im.ExternalServices.NS));
             if (context.archive().isPresent()) {
@@ -90,6 +93,52 @@ final class ServerIqs {
         } else {
             session.replyError(iq, "cancel", "service-unavailable");
         }
+    }
+
+    /**
+     * XEP-0191: the block list read (this resource then gets the changes pushed), or an address blocked or unblocked;
+     * a change is pushed to every resource of the user, wherever it is connected, and each applies it at once.
+     */
+    private void blocking(XmlElement iq, XmlElement query, boolean get) {
+        User self = session.user();
+        var blocking = context.blocking();
+        boolean change = !get && (query.name().equals("block") || query.name().equals("unblock"));
+        if (!(get && query.name().equals("blocklist")) && !change) {
+            session.replyError(iq, "modify", "bad-request");
+            return;
+        }
+        // in turn with the session's other stanzas: a change then a read answers what the change left
+        session.inOrder(() -> {
+            CompletionStage<XmlElement> answer;
+            try {
+                answer = get ? blocking.list(self.id()).thenApply(list -> {
+                    session.blocklistRequested = true;
+                    return list;
+                }) : blocking.change(self.id(), query).thenApply(done -> {
+                    context.router().toResources(self.id(), Optional.empty(), StanzaRouter.BLOCKED, done.body());
+                    LOG.info("event=xmpp_block_list_changed user={} block={} items={}", self.id().value(), done.block(),
+                            done.jids().size());
+                    return (XmlElement) null;
+                });
+            } catch (io.telesignal.xmpp.im.Blocking.Refused refused) {
+                session.replyError(iq, refused.type(), refused.condition());
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            return answer.whenCompleteAsync((payload, error) -> {
+                if (!session.bound()) {
+                    return;
+                }
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                if (cause instanceof io.telesignal.xmpp.im.Blocking.Refused refused) {
+                    session.replyError(iq, refused.type(), refused.condition());
+                } else if (cause != null) {
+                    LOG.warn("event=xmpp_block_failed user={} error={}", self.id().value(), cause.getClass().getSimpleName());
+                    session.replyError(iq, "wait", "internal-server-error");
+                } else {
+                    link.send(session.result(iq, payload));
+                }
+            }, link.loop());
+        });
     }
 
     /** XEP-0313 §8: the user's archiving preferences, read or replaced. */

@@ -49,6 +49,11 @@ public final class StanzaRouter {
      * node's notifications ({@code <node>+notify} in its capabilities).
      */
     public static final String PEP = "pep";
+    /**
+     * The user's block list changed (XEP-0191): "+" or "-" then one address a line (none after "-": everything
+     * unblocked). Every resource applies it; those that asked for the list push it to their client.
+     */
+    public static final String BLOCKED = "blocked";
 
     public enum BindOutcome { BOUND, TOO_MANY_SESSIONS }
 

@@ -19,6 +19,11 @@ public final class Stanzas {
      * condition; {@code to} may be null.
      */
     public static XmlElement error(XmlElement stanza, String type, String condition, Jid to) {
+        return error(stanza, type, condition, to, null);
+    }
+
+    /** As above, with an application-specific condition beside the defined one (may be null). */
+    public static XmlElement error(XmlElement stanza, String type, String condition, Jid to, XmlElement specific) {
         XmlElement.Builder reply = XmlElement.builder(stanza.name(), XmlStreamParser.CLIENT_NS).attr("type", "error")
                 .attr("id", stanza.attr("id"));
         if (stanza.attr("to") != null) {
@@ -27,7 +32,11 @@ public final class Stanzas {
         if (to != null) {
             reply.attr("to", to.toString());
         }
-        return reply.add(XmlElement.builder("error", XmlStreamParser.CLIENT_NS).attr("type", type)
-                .add(condition, STANZAS_NS).build()).build();
+        XmlElement.Builder error = XmlElement.builder("error", XmlStreamParser.CLIENT_NS).attr("type", type)
+                .add(condition, STANZAS_NS);
+        if (specific != null) {
+            error.add(specific);
+        }
+        return reply.add(error.build()).build();
     }
 }
