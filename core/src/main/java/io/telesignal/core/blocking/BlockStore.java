@@ -10,7 +10,7 @@ import java.util.List;
  */
 public interface BlockStore {
     /** The longest address kept. */
-    int MAX_JID = 1023;
+    int MAX_JID = 500;
 
     List<String> blocked(UserId owner);
 

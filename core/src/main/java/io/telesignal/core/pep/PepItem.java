@@ -8,7 +8,7 @@ import java.time.Instant;
  */
 public record PepItem(UserId owner, String node, String id, String payload, Instant publishedAt) {
     /** The longest item id kept. */
-    public static final int MAX_ID = 256;
+    public static final int MAX_ID = 300;
 
     public PepItem {
         if (id == null || id.isEmpty() || id.length() > MAX_ID) {

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public record PepNode(UserId owner, String name, Access access, int maxItems, boolean sendLast, Instant createdAt) {
     /** The longest node name kept. */
-    public static final int MAX_NAME = 512;
+    public static final int MAX_NAME = 256;
 
     /** XEP-0060 §4.5 access models, those a personal node may have. */
     public enum Access {

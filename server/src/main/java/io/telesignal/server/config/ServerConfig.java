@@ -312,7 +312,7 @@ public record ServerConfig(
                 r.duration("xmpp.archiveRetention", Duration.ofDays(1), Duration.ofDays(36500)), muc(r, domain),
                 r.bool("xmpp.pep.enabled") ? Optional.of(new io.telesignal.xmpp.pep.PepSettings(
                         r.integer("xmpp.pep.maxNodes", 1, 10_000), r.integer("xmpp.pep.maxItems", 1, 10_000),
-                        r.integer("xmpp.pep.maxItemBytes", 256, 16 * 1024 * 1024))) : Optional.empty(),
+                        r.integer("xmpp.pep.maxItemBytes", 256, 512 * 1024))) : Optional.empty(),
                 r.integer("xmpp.maxBlockedJids", 1, 100_000));
     }
 

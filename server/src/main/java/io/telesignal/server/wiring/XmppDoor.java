@@ -39,6 +39,7 @@ public final class XmppDoor implements AutoCloseable {
         services.accounts().onChange(changed -> router.forget(changed.login())); // disabled here: unknown at once
         var rosters = new io.telesignal.xmpp.im.RosterService(services.store().rosters(), router,
                 settings.settings().domain(), settings.maxRosterItems(), router::findUser);
+        var blocking = new io.telesignal.xmpp.im.Blocking(services.store().blocking(), workers, settings.maxBlockedJids());
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
                 signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline(),
                 new io.telesignal.xmpp.im.CorePresence(signaling.frontDoor().presenceService()),
@@ -54,8 +55,8 @@ public final class XmppDoor implements AutoCloseable {
                                 .orElseGet(io.telesignal.core.groupchat.InMemoryOccupants::new),
                         router, workers, clock, settings.settings().domain(), services.accounts()::find)),
                 settings.pep().map(pep -> new io.telesignal.xmpp.pep.PepService(pep, services.store().pep(), router,
-                        rosters, workers, clock, settings.settings().domain(), new SecureRandom())),
-                new io.telesignal.xmpp.im.Blocking(services.store().blocking(), workers, settings.maxBlockedJids()));
+                        rosters, workers, clock, settings.settings().domain(), new SecureRandom(), blocking)),
+                blocking);
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

@@ -75,6 +75,8 @@ class XmppBlockingTest {
             desk.send("<iq type='get' id='l1'><blocklist xmlns='urn:xmpp:blocking'/></iq>");
             assertThat(stanza(desk, "id=\"l1\"")).contains("<blocklist xmlns=\"urn:xmpp:blocking\"/>");
 
+            desk.send("<iq type='set' id='v1'><vCard xmlns='vcard-temp'><FN>Alice</FN></vCard></iq>");
+            assertThat(stanza(desk, "id=\"v1\"")).contains("type=\"result\"");
             desk.send("<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'><item jid='bob@localhost'/></block></iq>");
             assertThat(stanza(desk, "id=\"b1\"")).contains("type=\"result\"");
             // the resource that asked for the list hears of the change; bob sees both of alice's resources go
@@ -95,6 +97,11 @@ class XmppBlockingTest {
             desk.send("<message to='bob@localhost' type='chat' id='a1'><body>hello?</body></message>");
             assertThat(stanza(desk, "id=\"a1\"")).contains("<not-acceptable").contains("<blocked xmlns=\"urn:xmpp:blocking:errors\"/>");
 
+            // nothing of alice's reaches him: not her vCard, not her next presence
+            bob.send("<iq type='get' id='v2' to='alice@localhost'><vCard xmlns='vcard-temp'/></iq>");
+            assertThat(stanza(bob, "id=\"v2\"")).contains("<item-not-found");
+            desk.send("<presence><status>busy</status></presence>");
+
             // a resource signing in later has the list from the store
             try (RawXmppClient tablet = signIn("alice", "tablet")) {
                 bob.send("<iq type='get' id='p2' to='alice@localhost/tablet'><ping xmlns='urn:xmpp:ping'/></iq>");
@@ -105,6 +112,13 @@ class XmppBlockingTest {
             assertThat(stanza(desk, "id=\"u1\"")).contains("type=\"result\"");
             assertThat(stanza(desk, "id=\"block-push-2\"")).contains("<unblock xmlns=\"urn:xmpp:blocking\"><item jid=\"bob@localhost\"/></unblock>");
             bob.awaitCount("from=\"alice@localhost/desk\"", 2); // available again
+            // with the presence she sent while he was blocked, once: the broadcast itself never reached him (her overall
+            // presence, resource telesignal, shows again too, now that he watches it again)
+            String busy = "from=\"alice@localhost/desk\" to=\"bob@localhost\"><status>busy</status>";
+            bob.await(busy);
+            assertThat(bob.received().split(java.util.regex.Pattern.quote(busy), -1)).hasSize(2);
+            bob.send("<iq type='get' id='v3' to='alice@localhost'><vCard xmlns='vcard-temp'/></iq>");
+            assertThat(stanza(bob, "id=\"v3\"")).contains("<FN>Alice</FN>");
             bob.send("<message to='alice@localhost/desk' type='chat' id='m2'><body>back again</body></message>");
             desk.await("back again");
         }
@@ -125,6 +139,11 @@ class XmppBlockingTest {
             alice.send("<iq type='set' id='e5'><block xmlns='urn:xmpp:blocking'><item jid='spam.example'/></block></iq>"
                     + "<iq type='get' id='e6'><blocklist xmlns='urn:xmpp:blocking'/></iq>");
             assertThat(stanza(alice, "id=\"e6\"")).contains("<item jid=\"spam.example\"/>").doesNotContain("a@localhost");
+            // unblocking what is not blocked changes nothing, and is pushed nowhere
+            alice.send("<iq type='set' id='n1'><unblock xmlns='urn:xmpp:blocking'><item jid='never@localhost'/></unblock></iq>"
+                    + "<iq type='get' id='n2'><blocklist xmlns='urn:xmpp:blocking'/></iq>");
+            assertThat(stanza(alice, "id=\"n1\"")).contains("type=\"result\"");
+            assertThat(stanza(alice, "id=\"n2\"")).contains("<item jid=\"spam.example\"/>");
             // everything unblocked at once
             alice.send("<iq type='set' id='e7'><unblock xmlns='urn:xmpp:blocking'/></iq>"
                     + "<iq type='get' id='e8'><blocklist xmlns='urn:xmpp:blocking'/></iq>");
@@ -132,5 +151,32 @@ class XmppBlockingTest {
             // pushed since this resource asked for the list (the block before that was not)
             assertThat(stanza(alice, "id=\"block-push-1\"")).contains("<unblock xmlns=\"urn:xmpp:blocking\"/>");
         }
+    }
+
+    @Test
+    void aMessageKeptBeforeItsSenderWasBlockedIsDroppedAndWhatFollowsItArrives() throws Exception {
+        try (RawXmppClient bob = signIn("bob", "desk"); RawXmppClient carol = signIn("carol", "desk")) {
+            bob.send("<message to='alice@localhost' type='chat' id='k1'><body>kept from bob</body></message>");
+            carol.send("<message to='alice@localhost' type='chat' id='k2'><body>kept from carol</body></message>");
+            var alice = server.services().accounts().find(new Login("alice")).orElseThrow().id();
+            XmppTests.await(() -> kept(alice) == 2);
+            server.services().store().blocking().block(alice, List.of("bob@localhost"), 10);
+        }
+        try (RawXmppClient alice = signIn("alice", "desk")) {
+            alice.await("kept from carol");
+            assertThat(alice.received()).doesNotContain("kept from bob");
+        }
+        // both gone from the store: one delivered, the other dropped
+        var id = server.services().accounts().find(new Login("alice")).orElseThrow().id();
+        XmppTests.await(() -> kept(id) == 0);
+    }
+
+    /** How many messages are kept for the user and free to claim (claimed and released again at once). */
+    private int kept(io.telesignal.core.identity.UserId user) {
+        var offline = server.services().store().offline();
+        java.time.Instant now = java.time.Instant.now();
+        int n = offline.claim(user, "test", now, now, 100).size();
+        offline.release(user, "test");
+        return n;
     }
 }

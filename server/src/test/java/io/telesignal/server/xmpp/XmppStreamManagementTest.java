@@ -63,10 +63,15 @@ class XmppStreamManagementTest {
                 alice.send(message("bob@localhost/phone", "one"));
                 bob.await("<body>one</body>");
                 bob.send("<a xmlns='urn:xmpp:sm:3' h='0'/>"); // nothing acknowledged: "one" stays unacked
-                // the socket dies: no </stream:stream>
+                // the phone goes in a pocket (XEP-0352), then the socket dies: no </stream:stream>
+                bob.send("<inactive xmlns='urn:xmpp:csi:0'/><r xmlns='urn:xmpp:sm:3'/>");
+                bob.await("<a xmlns=\"urn:xmpp:sm:3\" h=");
             }
             alice.send(message("bob@localhost/phone", "two"));
             alice.send(message("bob@localhost", "three"));
+            // a chat state, which waits while the client is inactive
+            alice.send("<message to='bob@localhost/phone' type='chat' id='cs1'><composing"
+                    + " xmlns='http://jabber.org/protocol/chatstates'/></message>");
             Thread.sleep(300);
 
             try (RawXmppClient again = RawXmppClient.authenticated(trust, port(), "bob", bobPassword)) {
@@ -77,6 +82,8 @@ class XmppStreamManagementTest {
                 assertThat(after.indexOf("<body>one</body>")).isLessThan(after.indexOf("<body>two</body>"));
                 assertThat(after.indexOf("<body>two</body>")).isLessThan(after.indexOf("<body>three</body>"));
                 assertThat(after.split("<body>one</body>", -1)).as("once").hasSize(2);
+                // a resumed stream starts active (XEP-0352): what waited comes without the client asking
+                again.await("id=\"cs1\"");
                 // the resumed session goes on: a new message arrives on the new connection, and acks are counted
                 alice.send(message("bob@localhost/phone", "four"));
                 again.await("<body>four</body>");

@@ -91,12 +91,13 @@ public final class Blocking {
     }
 
     /**
-     * A {@code <block/>} or {@code <unblock/>} set: the change made, to push to every resource of the user.
+     * A {@code <block/>} or {@code <unblock/>} set: the change made, to push to every resource of the user (none when
+     * an unblock named only addresses that were not blocked).
      *
      * @throws Refused {@code jid-malformed} for an address that is not one, {@code bad-request} for a block without
      *     items, {@code resource-constraint} past {@code xmpp.maxBlockedJids}
      */
-    public CompletionStage<Change> change(UserId owner, XmlElement request) {
+    public CompletionStage<Optional<Change>> change(UserId owner, XmlElement request) {
         boolean block = request.name().equals("block");
         List<String> jids = new ArrayList<>();
         for (XmlElement item : request.elements()) {
@@ -119,10 +120,14 @@ public final class Blocking {
                 if (!store.block(owner, distinct, maxItems)) {
                     throw new Refused("wait", "resource-constraint");
                 }
-                return new Change(true, distinct);
+                return Optional.of(new Change(true, distinct));
             }
             List<String> removed = store.unblock(owner, distinct);
-            return new Change(false, distinct.isEmpty() ? List.of() : removed);
+            if (distinct.isEmpty()) {
+                return Optional.of(new Change(false, List.of())); // everything unblocked
+            }
+            // addresses that were not blocked change nothing: no push (an empty unblock would mean all of them)
+            return removed.isEmpty() ? Optional.<Change>empty() : Optional.of(new Change(false, removed));
         });
     }
 

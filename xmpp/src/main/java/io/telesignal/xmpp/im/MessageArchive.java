@@ -147,11 +147,15 @@ public final class MessageArchive {
             }
             return null;
         }).whenComplete((ignored, error) -> {
-            if (error != null) {
-                LOG.warn("event=xmpp_archive_failed error={}", error.getClass().getSimpleName());
-            }
             writing.set(false);
-            drain(); // what came meanwhile
+            if (error != null) {
+                // the workers took no more (busy): tried again shortly, never in a loop on this thread
+                LOG.warn("event=xmpp_archive_failed error={}", error.getClass().getSimpleName());
+                java.util.concurrent.CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .execute(this::drain);
+            } else {
+                drain(); // what came meanwhile
+            }
         });
     }
 
@@ -245,7 +249,8 @@ public final class MessageArchive {
         String queryId = query.attr("queryid");
         // what was archived on this node before the query is in its answer (a copy written on another node may take
         // a few milliseconds more to show)
-        return written().thenCompose(ready -> workers.submit(() -> {
+        return written().completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS)
+                .thenCompose(ready -> workers.submit(() -> {
             ArchiveQuery.Page page;
             try {
                 page = store.query(owner, parsed);

@@ -30,14 +30,19 @@ public final class EntityCaps {
     static final String DISCO_INFO_NS = "http://jabber.org/protocol/disco#info";
     private static final String DATA_NS = "jabber:x:data";
     private static final String CLIENT = XmlStreamParser.CLIENT_NS;
-    /** The most features kept for one verification string, and the most nodes one client may want notifications of. */
-    static final int MAX_FEATURES = 1000;
+    /**
+     * The most features kept for one verification string (longer features are not kept), and the most nodes one client
+     * may want notifications of: a client chooses its own string and answer, so what it can make this node keep is
+     * bounded, about 2,000 × 200 × 256 characters at worst.
+     */
+    static final int MAX_FEATURES = 200;
+    static final int MAX_FEATURE_LENGTH = 256;
     static final int MAX_NOTIFY = 200;
 
     private final ConcurrentHashMap<String, Set<String>> known = new ConcurrentHashMap<>();
     private final int capacity;
 
-    /** {@code capacity}: verification strings kept (past it, new ones are asked of each session anew). */
+    /** {@code capacity}: verification strings kept (past it, the cache starts again). */
     public EntityCaps(int capacity) {
         this.capacity = capacity;
     }
@@ -47,9 +52,10 @@ public final class EntityCaps {
     }
 
     void remember(String key, Set<String> features) {
-        if (known.size() < capacity) {
-            known.putIfAbsent(key, features);
+        if (known.size() >= capacity) {
+            known.clear(); // full (perhaps of strings made up to fill it): start again rather than stop learning
         }
+        known.putIfAbsent(key, features);
     }
 
     int size() {
@@ -228,7 +234,8 @@ public final class EntityCaps {
             }
             Set<String> features = new HashSet<>();
             for (XmlElement child : query.get().elements()) {
-                if (child.is("feature", DISCO_INFO_NS) && child.attr("var") != null && features.size() < MAX_FEATURES) {
+                if (child.is("feature", DISCO_INFO_NS) && child.attr("var") != null && features.size() < MAX_FEATURES
+                        && child.attr("var").length() <= MAX_FEATURE_LENGTH) {
                     features.add(child.attr("var"));
                 }
             }

@@ -72,6 +72,9 @@ public final class PepService {
         Jid jid();
 
         void send(XmlElement stanza);
+
+        /** Whether the requester's user blocks this address (XEP-0191). */
+        boolean blocks(Jid jid);
     }
 
     /** A refusal: the error's type, its condition and, if any, the pubsub-specific condition. */
@@ -115,9 +118,11 @@ public final class PepService {
     private final String domain;
     private final SecureRandom random;
     private final EntityCaps caps;
+    private final io.telesignal.xmpp.im.Blocking blocking;
 
     public PepService(PepSettings settings, PepStore store, StanzaRouter router, RosterService rosters, WorkerPool workers,
-            Clock clock, String domain, SecureRandom random) {
+            Clock clock, String domain, SecureRandom random, io.telesignal.xmpp.im.Blocking blocking) {
+        this.blocking = blocking;
         this.settings = settings;
         this.store = store;
         this.router = router;
@@ -126,7 +131,7 @@ public final class PepService {
         this.clock = clock;
         this.domain = domain;
         this.random = random;
-        this.caps = new EntityCaps(10_000);
+        this.caps = new EntityCaps(2_000);
     }
 
     /** The capabilities this node has learnt, shared by its sessions. */
@@ -179,6 +184,10 @@ public final class PepService {
                 requester.send(error(iq, requester, new Refused("wait", "internal-server-error")));
             }
             return (Void) null;
+        }).exceptionally(rejected -> {
+            // the workers took no more (busy): the client is answered all the same
+            requester.send(error(iq, requester, new Refused("wait", "resource-constraint")));
+            return null;
         });
     }
 
@@ -268,6 +277,10 @@ public final class PepService {
         if (reader.id().equals(node.owner())) {
             return true;
         }
+        if (node.access() != PepNode.Access.WHITELIST
+                && blocking.blocks(node.owner(), Jid.parse(bare(reader)).orElseThrow())) {
+            return false; // XEP-0191: nothing of the owner's for a reader the owner blocks
+        }
         return switch (node.access()) {
             case OPEN -> true;
             case PRESENCE -> rosters.receivesPresence(node.owner(), bare(reader));
@@ -308,7 +321,8 @@ public final class PepService {
         }
         // another account: described to the contacts who receive its presence only (anyone else learns nothing)
         Optional<User> owner = ownerOf(self, account);
-        if (own || owner.isEmpty() || !rosters.receivesPresence(owner.get().id(), bare(self))) {
+        if (own || owner.isEmpty() || !rosters.receivesPresence(owner.get().id(), bare(self))
+                || blocking.blocks(owner.get().id(), Jid.parse(bare(self)).orElseThrow())) {
             throw new Refused("cancel", "service-unavailable");
         }
         info.add(XmlElement.builder("identity", DISCO_INFO_NS).attr("category", "account").attr("type", "registered").build());
@@ -380,7 +394,7 @@ public final class PepService {
         PepStore.Published published = store.publish(new PepItem(self.id(), VCARD_NS, "current", xml, clock.instant()),
                 node, existing -> true, settings.maxNodes());
         if (published.status() == PepStore.Status.TOO_MANY_NODES) {
-            throw new Refused("cancel", "resource-constraint");
+            throw new Refused("wait", "resource-constraint");
         }
         LOG.info("event=vcard_set user={}", self.id().value());
         return Optional.empty();
@@ -431,7 +445,7 @@ public final class PepService {
         }
         PepNode node = published.node().orElseThrow();
         LOG.info("event=pep_published user={} access={}", self.id().value(), node.access().wireName());
-        notify(self, node, XmlElement.builder("items", EVENT_NS).attr("node", name)
+        notify(requester, node, XmlElement.builder("items", EVENT_NS).attr("node", name)
                 .add(XmlElement.builder("item", EVENT_NS).attr("id", id).add(payload).build()).build());
         return Optional.of(XmlElement.builder("pubsub", NS).add(XmlElement.builder("publish", NS).attr("node", name)
                 .add(XmlElement.builder("item", NS).attr("id", id).build()).build()).build());
@@ -463,7 +477,7 @@ public final class PepService {
             throw Refused.notFound();
         }
         if ("true".equals(retract.attr("notify")) || "1".equals(retract.attr("notify"))) {
-            notify(requester.user(), node, XmlElement.builder("items", EVENT_NS).attr("node", name)
+            notify(requester, node, XmlElement.builder("items", EVENT_NS).attr("node", name)
                     .add(XmlElement.builder("retract", EVENT_NS).attr("id", id).build()).build());
         }
         return Optional.empty();
@@ -495,7 +509,16 @@ public final class PepService {
             items = store.items(node.owner(), name, max);
         }
         XmlElement.Builder found = XmlElement.builder("items", NS).attr("node", name);
+        // XEP-0060 §6.5.7 lets a service answer with fewer: newest first, up to four items' worth of bytes, so that an
+        // answer stays a stanza clients take (older items are read by id)
+        long budget = 4L * settings.maxItemBytes();
+        int answered = 0;
         for (PepItem item : items) {
+            budget -= item.payload().length();
+            if (budget < 0 && answered > 0) {
+                break;
+            }
+            answered++;
             found.add(XmlElement.builder("item", NS).attr("id", item.id()).add(payload(item)).build());
         }
         return XmlElement.builder("pubsub", NS).add(found.build()).build();
@@ -568,7 +591,7 @@ public final class PepService {
             throw Refused.notFound();
         }
         LOG.info("event=pep_node_deleted user={}", self.value());
-        notify(requester.user(), node, XmlElement.builder("delete", EVENT_NS).attr("node", name).build());
+        notify(requester, node, XmlElement.builder("delete", EVENT_NS).attr("node", name).build());
         return Optional.empty();
     }
 
@@ -579,7 +602,7 @@ public final class PepService {
         if (!store.purge(self, name)) {
             throw Refused.notFound();
         }
-        notify(requester.user(), node, XmlElement.builder("purge", EVENT_NS).attr("node", name).build());
+        notify(requester, node, XmlElement.builder("purge", EVENT_NS).attr("node", name).build());
         return Optional.empty();
     }
 
@@ -692,16 +715,20 @@ public final class PepService {
      * Tells the owner's resources and, unless the node is the owner's alone, the contacts who receive the owner's
      * presence; each resource shows it only if it wants this node's notifications. On a worker.
      */
-    private void notify(User owner, PepNode node, XmlElement event) {
-        String ownerJid = bare(owner);
+    private void notify(Requester publisher, PepNode node, XmlElement event) {
+        String ownerJid = bare(publisher.user());
         XmlElement message = XmlElement.builder("message", CLIENT).attr("from", ownerJid).attr("type", "headline")
                 .add(XmlElement.builder("event", EVENT_NS).add(event).build()).build();
         router.toResources(node.owner(), Optional.empty(), StanzaRouter.PEP,
                 node.name() + "\n" + message.with("to", ownerJid).toXml());
         if (node.access() != PepNode.Access.WHITELIST) {
             for (RosterService.Contact contact : rosters.subscribers(node.owner())) {
+                if (Jid.parse(contact.jid()).map(publisher::blocks).orElse(false)) {
+                    continue; // XEP-0191: a contact the owner blocks hears nothing of it
+                }
+                // written only when the contact has a resource connected
                 router.toResources(contact.user(), Optional.empty(), StanzaRouter.PEP,
-                        node.name() + "\n" + message.with("to", contact.jid()).toXml());
+                        () -> node.name() + "\n" + message.with("to", contact.jid()).toXml());
             }
         }
     }
@@ -726,8 +753,10 @@ public final class PepService {
             for (PepStore.Last last : store.lastItems(owners, new LinkedHashSet<>(nodes))) {
                 PepNode node = last.node();
                 // a contact's node: presence access is met by the subscription itself
-                if (!node.owner().equals(self.id()) && node.access() == PepNode.Access.WHITELIST) {
-                    continue;
+                if (!node.owner().equals(self.id()) && (node.access() == PepNode.Access.WHITELIST
+                        || requester.blocks(Jid.parse(jids.get(node.owner())).orElseThrow())
+                        || blocking.blocks(node.owner(), requester.jid()))) {
+                    continue; // nor across a block, either way (XEP-0191)
                 }
                 requester.send(XmlElement.builder("message", CLIENT).attr("from", jids.get(node.owner()))
                         .attr("to", requester.jid().toString()).attr("type", "headline")

@@ -734,6 +734,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
 
         @Override
+        public boolean blocks(Jid address) {
+            return C2sSession.this.blocks(address);
+        }
+
+        @Override
         public void entered(String room) {
             in.add(room);
         }

@@ -99,7 +99,9 @@ final class MessageRouting {
         return context.router().user(to.local()).thenCompose(found -> found.isEmpty()
                 ? CompletableFuture.completedFuture(Optional.<UserId>empty())
                 : context.archive().get().archives(found.get().id(), sender.bare().toString())
-                        .thenApply(keep -> keep ? Optional.of(found.get().id()) : Optional.<UserId>empty()));
+                        .thenApply(keep -> keep ? Optional.of(found.get().id()) : Optional.<UserId>empty())
+                        // the preferences could not be read (store down, workers busy): delivered all the same
+                        .exceptionally(failed -> Optional.empty()));
     }
 
     /** Delivers a message to its user's resources, or keeps it; answers whether someone took it. */

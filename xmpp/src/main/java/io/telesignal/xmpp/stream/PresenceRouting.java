@@ -85,7 +85,7 @@ final class PresenceRouting {
      * again when the roster lets it have it. Local contacts only (there is no server-to-server).
      */
     void blockListChanged(io.telesignal.xmpp.im.Blocking.Change change) {
-        if (lastPresence == null || change.jids().isEmpty()) {
+        if (change.jids().isEmpty()) {
             return;
         }
         User self = session.user();
@@ -100,6 +100,11 @@ final class PresenceRouting {
                 }
                 Optional<User> user = context.router().findUser(contact.get().local());
                 if (user.isPresent()) {
+                    // the user's overall presence (every door's) stops or starts showing to the contact's sessions
+                    context.router().toResources(user.get().id(), Optional.empty(), change.block() ? StanzaRouter.UNWATCH
+                            : StanzaRouter.WATCH, io.telesignal.xmpp.im.RosterService.probe(self.id(), full.bare()));
+                }
+                if (user.isPresent() && available != null) {
                     XmlElement presence = change.block()
                             ? XmlElement.builder("presence", CLIENT).attr("type", "unavailable").attr("from", full.toString())
                                     .attr("to", contact.get().bare().toString()).build()
@@ -185,6 +190,9 @@ final class PresenceRouting {
         session.inOrder(() -> context.workers().submit(() -> {
             List<java.util.concurrent.CompletableFuture<Integer>> sent = new java.util.ArrayList<>();
             for (var contact : context.rosters().subscribers(self.id())) {
+                if (Jid.parse(contact.jid()).map(session::blocks).orElse(false)) {
+                    continue; // XEP-0191 §3.3: a contact the user blocks gets none of the user's presence
+                }
                 sent.add(context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.STANZA,
                         presence.with("to", contact.jid()).toXml()).toCompletableFuture());
             }
@@ -199,6 +207,9 @@ final class PresenceRouting {
             // the session's next stanzas need not wait for a long offline queue)
             context.workers().submit(() -> {
                 for (var contact : context.rosters().subscriptions(self.id())) {
+                    if (context.blocking().blocks(contact.user(), full)) {
+                        continue; // the contact blocks this user: neither its presence nor an answer to a probe
+                    }
                     watch(contact.user(), contact.jid());
                     context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.PROBE,
                             io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
@@ -247,6 +258,12 @@ final class PresenceRouting {
             }
             List<Long> delivered = new java.util.ArrayList<>();
             for (var kept : messages) {
+                String from = ClientState.attribute(kept.stanza().substring(0, Math.max(0, kept.stanza().indexOf('>'))),
+                        "from");
+                if (from != null && Jid.parse(from).map(session::blocks).orElse(false)) {
+                    delivered.add(kept.seq()); // kept before the user blocked its sender: dropped, not in the way
+                    continue;
+                }
                 DeliveryOutcome outcome = context.router().toResource(owner, resource, StanzaRouter.STANZA, kept.stanza())
                         .toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
                 if (outcome != DeliveryOutcome.DELIVERED) {

@@ -215,6 +215,7 @@ final class Resumption {
             expiry.cancel(false);
         }
         transport.handOver(session);
+        link.clientState(true); // XEP-0352: a resumed stream starts active; what waited goes after what is resent
         transport.send(XmlElement.builder("resumed", StreamManagement.NS).attr("previd", previous)
                 .attr("h", Long.toString(link.received())).build());
         Optional<List<String>> again = link.attach(transport, h);

@@ -114,10 +114,12 @@ final class ServerIqs {
                 answer = get ? blocking.list(self.id()).thenApply(list -> {
                     session.blocklistRequested = true;
                     return list;
-                }) : blocking.change(self.id(), query).thenApply(done -> {
-                    context.router().toResources(self.id(), Optional.empty(), StanzaRouter.BLOCKED, done.body());
-                    LOG.info("event=xmpp_block_list_changed user={} block={} items={}", self.id().value(), done.block(),
-                            done.jids().size());
+                }) : blocking.change(self.id(), query).thenApply(made -> {
+                    made.ifPresent(done -> {
+                        context.router().toResources(self.id(), Optional.empty(), StanzaRouter.BLOCKED, done.body());
+                        LOG.info("event=xmpp_block_list_changed user={} block={} items={}", self.id().value(),
+                                done.block(), done.jids().size());
+                    });
                     return (XmlElement) null;
                 });
             } catch (io.telesignal.xmpp.im.Blocking.Refused refused) {
