@@ -39,6 +39,38 @@ public final class JdbcBlockStore implements BlockStore {
     }
 
     @Override
+    public java.util.Set<UserId> blockers(Collection<UserId> owners, Collection<String> addresses) {
+        if (owners.isEmpty() || addresses.isEmpty()) {
+            return java.util.Set.of();
+        }
+        List<UserId> all = List.copyOf(new LinkedHashSet<>(owners));
+        List<String> jids = List.copyOf(new LinkedHashSet<>(addresses));
+        return tx.read("read blockers", c -> {
+            java.util.Set<UserId> found = new java.util.HashSet<>();
+            for (int from = 0; from < all.size(); from += 100) { // IN lists of bounded length
+                List<UserId> chunk = all.subList(from, Math.min(all.size(), from + 100));
+                try (PreparedStatement query = c.prepareStatement("SELECT DISTINCT owner_id FROM blocked_jids WHERE owner_id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ") AND jid IN ("
+                        + String.join(", ", java.util.Collections.nCopies(jids.size(), "?")) + ")")) {
+                    int at = 1;
+                    for (UserId owner : chunk) {
+                        query.setString(at++, owner.value());
+                    }
+                    for (String jid : jids) {
+                        query.setString(at++, jid);
+                    }
+                    try (ResultSet rs = query.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(new UserId(rs.getString(1)));
+                        }
+                    }
+                }
+            }
+            return java.util.Set.copyOf(found);
+        });
+    }
+
+    @Override
     public boolean block(UserId owner, Collection<String> jids, int max) {
         return tx.inTransaction("block", c -> {
             Transactions.lockUser(c, owner);

@@ -14,6 +14,9 @@ public interface BlockStore {
 
     List<String> blocked(UserId owner);
 
+    /** Of these owners, those whose lists hold at least one of these addresses (one lookup for many owners). */
+    java.util.Set<UserId> blockers(Collection<UserId> owners, Collection<String> addresses);
+
     /** Adds these addresses; false, and nothing changed, when the list would then hold more than {@code max}. */
     boolean block(UserId owner, Collection<String> jids, int max);
 

@@ -18,6 +18,18 @@ public final class InMemoryBlockStore implements BlockStore {
     }
 
     @Override
+    public synchronized java.util.Set<UserId> blockers(Collection<UserId> owners, Collection<String> addresses) {
+        java.util.Set<UserId> found = new java.util.HashSet<>();
+        for (UserId owner : owners) {
+            LinkedHashSet<String> list = lists.get(owner);
+            if (list != null && addresses.stream().anyMatch(list::contains)) {
+                found.add(owner);
+            }
+        }
+        return java.util.Set.copyOf(found);
+    }
+
+    @Override
     public synchronized boolean block(UserId owner, Collection<String> jids, int max) {
         LinkedHashSet<String> now = new LinkedHashSet<>(lists.getOrDefault(owner, new LinkedHashSet<>()));
         now.addAll(jids);

@@ -30,4 +30,19 @@ public abstract class BlockStoreContract {
         assertThat(store.unblock(alice, List.of())).containsExactlyInAnyOrder("mallory@localhost", "eve@localhost/phone");
         assertThat(store.blocked(alice)).isEmpty();
     }
+
+    @Test
+    void blockersAreTheOwnersWhoseListsHoldOneOfTheAddresses() {
+        BlockStore store = store();
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        UserId carol = user("carol");
+        store.block(alice, List.of("mallory@localhost"), 10);
+        store.block(bob, List.of("localhost"), 10);
+        store.block(carol, List.of("eve@localhost"), 10);
+        assertThat(store.blockers(List.of(alice, bob, carol), List.of("mallory@localhost/phone", "mallory@localhost",
+                "localhost", "localhost/phone"))).containsExactlyInAnyOrder(alice, bob);
+        assertThat(store.blockers(List.of(carol), List.of("mallory@localhost"))).isEmpty();
+        assertThat(store.blockers(List.of(), List.of("mallory@localhost"))).isEmpty();
+    }
 }

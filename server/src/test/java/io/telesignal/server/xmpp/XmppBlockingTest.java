@@ -3,7 +3,6 @@ package io.telesignal.server.xmpp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telesignal.core.identity.Login;
-import io.telesignal.core.roster.RosterItem;
 import io.telesignal.net.tls.TlsContexts;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
@@ -38,12 +37,7 @@ class XmppBlockingTest {
         for (String login : List.of("alice", "bob", "carol")) {
             passwords.put(login, XmppTests.device(server, login));
         }
-        var rosters = server.services().store().rosters();
-        for (String[] pair : List.of(new String[] {"alice", "bob"}, new String[] {"bob", "alice"})) {
-            var owner = server.services().accounts().find(new Login(pair[0])).orElseThrow().id();
-            rosters.put(RosterItem.added(owner, pair[1] + "@localhost", "", List.of())
-                    .with(RosterItem.Subscription.BOTH, false, false), 100);
-        }
+        XmppTests.mutual(server, "alice", "bob");
     }
 
     @AfterEach

@@ -2,8 +2,6 @@ package io.telesignal.server.xmpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.roster.RosterItem;
 import io.telesignal.net.tls.TlsContexts;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
@@ -37,12 +35,7 @@ class XmppClientStateTest {
         port = server.xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
         alicePassword = XmppTests.device(server, "alice");
         bobPassword = XmppTests.device(server, "bob");
-        var rosters = server.services().store().rosters();
-        for (String[] pair : List.of(new String[] {"alice", "bob"}, new String[] {"bob", "alice"})) {
-            var owner = server.services().accounts().find(new Login(pair[0])).orElseThrow().id();
-            rosters.put(RosterItem.added(owner, pair[1] + "@localhost", "", List.of())
-                    .with(RosterItem.Subscription.BOTH, false, false), 100);
-        }
+        XmppTests.mutual(server, "alice", "bob");
     }
 
     @AfterEach
@@ -101,6 +94,14 @@ class XmppClientStateTest {
                     resource.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void anElementOfTheNamespaceOtherThanActiveOrInactiveEndsTheStream() throws Exception {
+        try (RawXmppClient bob = RawXmppClient.signedIn(trust, port, "bob", bobPassword, "phone")) {
+            bob.send("<sleepy xmlns='urn:xmpp:csi:0'/>");
+            assertThat(bob.await("</stream:stream>")).contains("<unsupported-stanza-type");
         }
     }
 }

@@ -157,12 +157,7 @@ class XmppClusterTest {
 
     @Test
     void aPublicationOnOneNodeReachesAContactOnTheOtherAndTheLastItemIsReadFromEither() throws Exception {
-        var rosters = nodes.get(0).services().store().rosters();
-        for (String[] pair : List.of(new String[] {"alice", "bob"}, new String[] {"bob", "alice"})) {
-            var owner = nodes.get(0).services().accounts().find(new Login(pair[0])).orElseThrow().id();
-            rosters.put(io.telesignal.core.roster.RosterItem.added(owner, pair[1] + "@localhost", "", List.of())
-                    .with(io.telesignal.core.roster.RosterItem.Subscription.BOTH, false, false), 100);
-        }
+        XmppTests.mutual(nodes.get(0), "alice", "bob");
         BlockingQueue<String> bobSaw = new ArrayBlockingQueue<>(10);
         XMPPTCPConnection bob = on(1, "bob", bobPassword, "desk", c -> { });
         org.jivesoftware.smackx.geoloc.GeoLocationManager.getInstanceFor(bob).addGeoLocationListener(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telesignal.core.identity.Login;
 import io.telesignal.core.identity.UserId;
-import io.telesignal.core.roster.RosterItem;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.nio.file.Path;
@@ -68,13 +67,8 @@ class XmppPepTest {
         return server.services().accounts().find(new Login(login)).orElseThrow().id();
     }
 
-    /** A and B receive each other's presence, as the subscription handshake leaves them. */
     private void mutual(String a, String b) {
-        var rosters = server.services().store().rosters();
-        rosters.put(RosterItem.added(id(a), b + "@localhost", "", List.of()).with(RosterItem.Subscription.BOTH, false,
-                false), 100);
-        rosters.put(RosterItem.added(id(b), a + "@localhost", "", List.of()).with(RosterItem.Subscription.BOTH, false,
-                false), 100);
+        XmppTests.mutual(server, a, b);
     }
 
     private XMPPTCPConnection connect(String login, String resource) throws Exception {
@@ -331,6 +325,8 @@ class XmppPepTest {
             alice.send("<iq type='get' id='e8' to='nobody@localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
                     + "<items node='urn:example:notes'/></pubsub></iq>");
             assertThat(answer(alice, "e8")).contains("<item-not-found");
+            alice.send("<iq type='set' id='e12' to='bob@localhost'><vCard xmlns='vcard-temp'><FN>Not Bob</FN></vCard></iq>");
+            assertThat(answer(alice, "e12")).contains("<forbidden");
             alice.send("<iq type='get' id='e9' to='bob@localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
             assertThat(answer(alice, "e9")).contains("<service-unavailable");
             alice.send("<iq type='get' id='e10' to='bob@localhost'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>");

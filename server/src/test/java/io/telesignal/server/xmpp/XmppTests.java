@@ -71,4 +71,14 @@ final class XmppTests {
         connection.login();
         return connection;
     }
+
+    /** A and B receive each other's presence, as the subscription handshake leaves them (written to the store). */
+    static void mutual(TelesignalServer server, String a, String b) {
+        var rosters = server.services().store().rosters();
+        for (String[] pair : java.util.List.of(new String[] {a, b}, new String[] {b, a})) {
+            var owner = server.services().accounts().find(new Login(pair[0])).orElseThrow().id();
+            rosters.put(io.telesignal.core.roster.RosterItem.added(owner, pair[1] + "@localhost", "", java.util.List.of())
+                    .with(io.telesignal.core.roster.RosterItem.Subscription.BOTH, false, false), 100);
+        }
+    }
 }

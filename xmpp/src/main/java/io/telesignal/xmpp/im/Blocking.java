@@ -74,9 +74,23 @@ public final class Blocking {
         return workers.submit(() -> store.blocked(owner));
     }
 
-    /** Whether {@code owner} blocks {@code from} (a store read: for the rare paths without a session at hand). */
+    /** Whether {@code owner} blocks {@code from} (a store read: for the paths without the owner's session at hand). */
     public boolean blocks(UserId owner, Jid from) {
-        return blocks(Set.copyOf(store.blocked(owner)), from);
+        return !blockers(List.of(owner), from).isEmpty();
+    }
+
+    /** Of these owners, those who block {@code from}: one store read however many (blocking, on a worker). */
+    public Set<UserId> blockers(java.util.Collection<UserId> owners, Jid from) {
+        return store.blockers(owners, addresses(from));
+    }
+
+    /** The list items that would block {@code from}, by the matching of {@link #blocks(Set, Jid)}. */
+    private static List<String> addresses(Jid from) {
+        List<String> addresses = new ArrayList<>(List.of(from.toString(), from.bare().toString(), from.domain()));
+        if (!from.resource().isEmpty()) {
+            addresses.add(from.domain() + "/" + from.resource());
+        }
+        return addresses;
     }
 
     /** The {@code <blocklist/>} answer. */

@@ -750,12 +750,13 @@ public final class PepService {
                     owners.add(contact.user());
                 }
             }
+            Set<UserId> blockers = blocking.blockers(owners, requester.jid());
             for (PepStore.Last last : store.lastItems(owners, new LinkedHashSet<>(nodes))) {
                 PepNode node = last.node();
                 // a contact's node: presence access is met by the subscription itself
                 if (!node.owner().equals(self.id()) && (node.access() == PepNode.Access.WHITELIST
                         || requester.blocks(Jid.parse(jids.get(node.owner())).orElseThrow())
-                        || blocking.blocks(node.owner(), requester.jid()))) {
+                        || blockers.contains(node.owner()))) {
                     continue; // nor across a block, either way (XEP-0191)
                 }
                 requester.send(XmlElement.builder("message", CLIENT).attr("from", jids.get(node.owner()))
@@ -788,20 +789,14 @@ public final class PepService {
     }
 
     private static XmlElement error(XmlElement iq, Requester requester, Refused refused) {
-        XmlElement.Builder error = XmlElement.builder("error", CLIENT).attr("type", refused.type)
-                .add(refused.condition, Stanzas.STANZAS_NS);
+        XmlElement specific = null;
         if (refused.specific != null) {
-            XmlElement.Builder specific = XmlElement.builder(refused.specific, ERRORS_NS);
+            XmlElement.Builder condition = XmlElement.builder(refused.specific, ERRORS_NS);
             if (refused.feature != null) {
-                specific.attr("feature", refused.feature);
+                condition.attr("feature", refused.feature);
             }
-            error.add(specific.build());
+            specific = condition.build();
         }
-        XmlElement.Builder reply = XmlElement.builder("iq", CLIENT).attr("type", "error").attr("id", iq.attr("id"))
-                .attr("to", requester.jid().toString());
-        if (iq.attr("to") != null) {
-            reply.attr("from", iq.attr("to"));
-        }
-        return reply.add(error.build()).build();
+        return Stanzas.error(iq, refused.type, refused.condition, requester.jid(), specific);
     }
 }

@@ -79,7 +79,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
     /** Which personal eventing nodes the client wants notifications of (XEP-0163 §4.3.2); null without the service. */
     private final io.telesignal.xmpp.pep.EntityCaps.Interest interest;
     /** The user's block list (XEP-0191), loaded before binding and changed by pushes; nothing from it comes through. */
-    private java.util.Set<String> blocked = java.util.Set.of();
+    private volatile java.util.Set<String> blocked = java.util.Set.of(); // read by workers too (broadcasts)
     /** Whether the client asked for the block list (only then are changes pushed to it). */
     boolean blocklistRequested;
     private long pushes;
@@ -523,7 +523,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         if (blocked.isEmpty()) {
             return false;
         }
-        String from = ClientState.attribute(xml.substring(0, Math.max(0, xml.indexOf('>'))), "from");
+        String from = Stanzas.attribute(xml, "from");
         return from != null && Jid.parse(from).map(j -> io.telesignal.xmpp.im.Blocking.blocks(blocked, j)).orElse(false);
     }
 

@@ -105,17 +105,15 @@ final class ClientState {
      * carbon of a message with a body has one inside, and goes at once too).
      */
     static String canWait(String xml) {
-        int end = xml.indexOf('>');
-        if (end < 0) {
+        if (xml.indexOf('>') < 0) {
             return null;
         }
-        String start = xml.substring(0, end);
-        String type = attribute(start, "type");
+        String type = Stanzas.attribute(xml, "type");
         if (xml.startsWith("<presence")) {
             if (type != null && !type.equals("unavailable")) {
                 return null;
             }
-            String from = attribute(start, "from");
+            String from = Stanzas.attribute(xml, "from");
             return "p " + (from == null ? "" : from);
         }
         if (xml.startsWith("<message")) {
@@ -125,17 +123,5 @@ final class ClientState {
             return "";
         }
         return null;
-    }
-
-    /** An attribute's value in a serialised start tag (double-quoted, as this server writes them). */
-    static String attribute(String startTag, String name) {
-        String marker = " " + name + "=\"";
-        int at = startTag.indexOf(marker);
-        if (at < 0) {
-            return null;
-        }
-        int from = at + marker.length();
-        int to = startTag.indexOf('"', from);
-        return to < 0 ? null : startTag.substring(from, to);
     }
 }

@@ -70,16 +70,17 @@ final class MessageRouting {
             } catch (RuntimeException failed) {
                 routed = CompletableFuture.failedFuture(failed);
             }
-            return routed.whenCompleteAsync((taken, error) -> {
-                if (error == null && taken && archived) {
-                    var archive = context.archive().get();
-                    UserId self = session.user().id();
-                    archive.archives(self, to.bare().toString()).thenAccept(keep -> {
-                        if (keep) {
-                            archive.archive(archive.newId(), self, to, clean);
-                        }
-                    });
-                }
+            // the sender's copy is decided and queued within this step, so that the sender's copies keep its order
+            UserId self = session.user().id();
+            return routed.thenCompose(taken -> !taken || !archived ? CompletableFuture.completedFuture(taken)
+                    : context.archive().get().archives(self, to.bare().toString()).exceptionally(failed -> false)
+                            .thenApply(keep -> {
+                                if (keep) {
+                                    var archive = context.archive().get();
+                                    archive.archive(archive.newId(), self, to, clean);
+                                }
+                                return taken;
+                            })).whenCompleteAsync((taken, error) -> {
                 if (error != null || !taken) {
                     // no such user, a full store, or a type nobody keeps: the sender is told (RFC 6121 §8.5.2.2.1)
                     session.replyError(message, "cancel", "service-unavailable");

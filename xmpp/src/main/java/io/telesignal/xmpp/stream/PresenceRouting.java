@@ -206,9 +206,12 @@ final class PresenceRouting {
             // what an initial presence brings: contacts' presence, unanswered requests, kept messages (not in turn:
             // the session's next stanzas need not wait for a long offline queue)
             context.workers().submit(() -> {
-                for (var contact : context.rosters().subscriptions(self.id())) {
-                    if (context.blocking().blocks(contact.user(), full)) {
-                        continue; // the contact blocks this user: neither its presence nor an answer to a probe
+                var subscriptions = context.rosters().subscriptions(self.id());
+                // the contacts who block this user: neither their presence nor an answer to a probe (one lookup)
+                var blockers = context.blocking().blockers(subscriptions.stream().map(c -> c.user()).toList(), full);
+                for (var contact : subscriptions) {
+                    if (blockers.contains(contact.user())) {
+                        continue;
                     }
                     watch(contact.user(), contact.jid());
                     context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.PROBE,
@@ -258,8 +261,7 @@ final class PresenceRouting {
             }
             List<Long> delivered = new java.util.ArrayList<>();
             for (var kept : messages) {
-                String from = ClientState.attribute(kept.stanza().substring(0, Math.max(0, kept.stanza().indexOf('>'))),
-                        "from");
+                String from = Stanzas.attribute(kept.stanza(), "from");
                 if (from != null && Jid.parse(from).map(session::blocks).orElse(false)) {
                     delivered.add(kept.seq()); // kept before the user blocked its sender: dropped, not in the way
                     continue;

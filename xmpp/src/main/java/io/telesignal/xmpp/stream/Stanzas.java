@@ -39,4 +39,20 @@ public final class Stanzas {
         }
         return reply.add(error.build()).build();
     }
+
+    /**
+     * An attribute's value in a serialised stanza's start tag (double-quoted, as this server writes them), without
+     * parsing the stanza; null when absent.
+     */
+    public static String attribute(String xml, String name) {
+        int end = xml.indexOf('>');
+        String marker = " " + name + "=\"";
+        int at = xml.indexOf(marker);
+        if (end < 0 || at < 0 || at > end) {
+            return null;
+        }
+        int from = at + marker.length();
+        int to = xml.indexOf('"', from);
+        return to < 0 || to > end ? null : xml.substring(from, to);
+    }
 }

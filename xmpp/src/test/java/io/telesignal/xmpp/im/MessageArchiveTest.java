@@ -129,4 +129,40 @@ class MessageArchiveTest {
                     query()).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).results()).hasSize(1);
         }
     }
+
+    @Test
+    void aBatchTheBusyPoolRefusesIsWrittenWhenThePoolFrees() throws Exception {
+        SlowStore store = new SlowStore();
+        store.gate.countDown(); // writes are quick; the pool is what is busy
+        try (var workers = new io.telesignal.core.work.WorkerPool("archive-busy", 1, 1)) {
+            MessageArchive archive = new MessageArchive(store, workers, java.time.Clock.systemUTC(), (o, w) -> false,
+                    java.time.Duration.ofSeconds(30));
+            var owner = new io.telesignal.core.identity.UserId("u-bob");
+            // the one thread and the one queue slot taken: the writer's batch is refused
+            var hold = new java.util.concurrent.CountDownLatch(1);
+            java.util.function.Supplier<Object> waiting = () -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            };
+            workers.submit(waiting);
+            workers.submit(waiting);
+            XmlElement message = XmlElement.builder("message", "jabber:client").attr("type", "chat")
+                    .textChild("body", "jabber:client", "while busy").build();
+            archive.archive(archive.newId(), owner, io.telesignal.xmpp.stream.Jid.parse("alice@localhost/desk").orElseThrow(),
+                    message);
+            Thread.sleep(300);
+            assertThat(archive.pending()).isPositive(); // not lost, not written yet
+            hold.countDown();
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (archive.pending() > 0 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(archive.query(owner, io.telesignal.xmpp.stream.Jid.parse("bob@localhost/phone").orElseThrow(),
+                    query()).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).results()).hasSize(1);
+        }
+    }
 }
