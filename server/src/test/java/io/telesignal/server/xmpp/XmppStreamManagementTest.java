@@ -123,4 +123,20 @@ class XmppStreamManagementTest {
             }
         }
     }
+
+    @Test
+    void whatALapsedSessionKeepsGoesAtOnceToAnotherResourceAlreadyAvailable() throws Exception {
+        start("1s");
+        try (RawXmppClient alice = RawXmppClient.signedIn(trust, port(), "alice", alicePassword, "laptop");
+                RawXmppClient desk = RawXmppClient.signedIn(trust, port(), "bob", bobPassword, "desk")) {
+            try (RawXmppClient phone = RawXmppClient.signedIn(trust, port(), "bob", bobPassword, "phone")) {
+                phone.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+                phone.await("<enabled");
+                alice.send(message("bob@localhost/phone", "for the phone"));
+                phone.await("<body>for the phone</body>");
+            }
+            // the desk was available before the message was kept: it gets it when kept, not at its next sign-in
+            assertThat(desk.await("<body>for the phone</body>")).contains("from=\"alice@localhost/laptop\"");
+        }
+    }
 }

@@ -496,6 +496,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
                     "the resource was bound by another session"));
             case StanzaRouter.WATCH, StanzaRouter.UNWATCH -> presences.watchMessage(message);
             case StanzaRouter.PROBE -> presences.answerProbe(message.body());
+            case StanzaRouter.KEPT -> presences.offlineKept();
             case StanzaRouter.PEP -> {
                 int newline = message.body().indexOf('\n');
                 if (newline > 0 && interest != null && interest.notifies(message.body().substring(0, newline))

@@ -156,11 +156,16 @@ final class MessageRouting {
                     if (context.blocking().blocks(target, sender)) {
                         return false; // XEP-0191 §3.3: never kept for one who blocks the sender; the sender is told
                     }
+                    boolean stored;
                     try {
-                        return context.offline().keep(target, kept, java.time.Instant.now(), context.settings().maxOfflineMessages());
+                        stored = context.offline().keep(target, kept, java.time.Instant.now(), context.settings().maxOfflineMessages());
                     } catch (IllegalArgumentException tooLarge) {
                         return false;
                     }
+                    if (stored) {
+                        context.router().keptOffline(target); // a resource that became available meanwhile looked too early
+                    }
+                    return stored;
                 });
             });
         });

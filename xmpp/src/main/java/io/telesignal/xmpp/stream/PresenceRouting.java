@@ -220,7 +220,7 @@ final class PresenceRouting {
                 for (XmlElement request : context.rosters().pendingRequests(self)) {
                     context.router().toResource(self.id(), full.resource(), StanzaRouter.STANZA, request.toXml());
                 }
-                deliverOffline(self.id(), full.resource());
+                deliverOffline(full.resource());
                 return null;
             }).exceptionally(e -> {
                 LOG.warn("event=xmpp_broadcast_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
@@ -246,12 +246,47 @@ final class PresenceRouting {
         }
     }
 
+    /** {@link StanzaRouter#KEPT}: messages were kept for the user; an available resource delivers them. */
+    void offlineKept() {
+        if (lastPresence != null) {
+            String resource = session.boundJid().resource();
+            context.workers().submit(() -> {
+                deliverOffline(resource);
+                return null;
+            }).exceptionally(e -> {
+                LOG.warn("event=xmpp_offline_delivery_failed user={} error={}", session.user().id().value(),
+                        e.getClass().getSimpleName());
+                return null;
+            });
+        }
+    }
+
+    /** Set while a worker delivers this resource's kept messages; {@link #offlineAgain} asks it for one more round. */
+    private final java.util.concurrent.atomic.AtomicBoolean offlineRunning = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean offlineAgain;
+
+    /**
+     * Delivers the kept messages to this resource, one delivery at a time (two at once would interleave their batches
+     * and reorder the messages): asked while one runs, it makes the running one look again when done. On a worker.
+     */
+    private void deliverOffline(String resource) {
+        offlineAgain = true;
+        while (offlineAgain && offlineRunning.compareAndSet(false, true)) {
+            try {
+                offlineAgain = false;
+                deliverKept(session.user().id(), resource);
+            } finally {
+                offlineRunning.set(false);
+            }
+        }
+    }
+
     /**
      * The messages kept while the user was away, to this resource, oldest first: claimed in batches for a minute (no
      * other connection of the user delivers them meanwhile), sent, then deleted; what this resource cannot take is
      * released for the next one. On a worker.
      */
-    private void deliverOffline(UserId owner, String resource) {
+    private void deliverKept(UserId owner, String resource) {
         String claimer = session.endpoint().value();
         for (int batch = 0; batch < 1000; batch++) {
             java.time.Instant now = java.time.Instant.now();

@@ -232,6 +232,7 @@ final class Resumption {
      */
     private CompletableFuture<Void> keepUnacknowledged(UserId owner, List<String> stanzas) {
         return context.workers().submit(() -> {
+            int kept = 0;
             for (String xml : stanzas) {
                 XmlElement stanza;
                 try {
@@ -242,8 +243,11 @@ final class Resumption {
                 String type = stanza.attr("type") == null ? "normal" : stanza.attr("type");
                 if (stanza.is("message", CLIENT) && stanza.child("body", CLIENT).isPresent()
                         && (type.equals("chat") || type.equals("normal"))) {
-                    context.offline().keep(owner, xml, java.time.Instant.now(), settings.maxOfflineMessages());
+                    kept += context.offline().keep(owner, xml, java.time.Instant.now(), settings.maxOfflineMessages()) ? 1 : 0;
                 }
+            }
+            if (kept > 0) {
+                context.router().keptOffline(owner); // a resource that became available meanwhile looked too early
             }
             return (Void) null;
         }).exceptionally(e -> {

@@ -54,6 +54,11 @@ public final class StanzaRouter {
      * unblocked). Every resource applies it; those that asked for the list push it to their client.
      */
     public static final String BLOCKED = "blocked";
+    /**
+     * Messages were just kept offline for the user (no body): an available resource delivers them now, so that a kept
+     * message written after its initial presence looked does not wait for the next sign-in.
+     */
+    public static final String KEPT = "kept";
 
     public enum BindOutcome { BOUND, TOO_MANY_SESSIONS }
 
@@ -143,6 +148,11 @@ public final class StanzaRouter {
     /** Sends to every XMPP resource of the user but {@code except}; answers how many took it. */
     public CompletionStage<Integer> toResources(UserId user, Optional<EndpointId> except, String kind, String body) {
         return toResources(user, except, kind, () -> body);
+    }
+
+    /** Tells the user's resources that messages were kept offline for it ({@link #KEPT}); the available ones deliver. */
+    public CompletionStage<Integer> keptOffline(UserId user) {
+        return toResources(user, Optional.empty(), KEPT, "");
     }
 
     /** As above, the body written only when the user has such a resource (a carbon nobody would get costs nothing). */
