@@ -181,6 +181,16 @@ public final class RedisSharedSessions implements SharedSessions {
             redis.call('HSET', k, 'state', 'overflowed')
             return 1
             """;
+    private static final String ABANDON = """
+            local k = ARGV[1] .. 's:' .. ARGV[2]
+            local owner = redis.call('HGET', k, 'owner')
+            if not owner then return {'absent'} end
+            if owner ~= '' and owner ~= ARGV[3] then return {'held'} end
+            local out = redis.call('LRANGE', k .. ':q', 0, -1)
+            redis.call('DEL', k, k .. ':q', k .. ':a', k .. ':d')
+            table.insert(out, 1, 'ok')
+            return out
+            """;
     private static final String END = """
             local k = ARGV[1] .. 's:' .. ARGV[2]
             local owner = redis.call('HGET', k, 'owner')
@@ -202,6 +212,8 @@ public final class RedisSharedSessions implements SharedSessions {
     private final Redis.Script claim;
     private final Redis.Script overflowed;
     private final Redis.Script end;
+    private final Redis.Script abandon;
+    private final java.util.Map<String, java.util.List<Consumer<String>>> listeners = new java.util.HashMap<>();
 
     /** @param remembered answered requests and delivery ids kept per session */
     public RedisSharedSessions(Redis redis, RedisBus bus, int remembered) {
@@ -216,11 +228,22 @@ public final class RedisSharedSessions implements SharedSessions {
         this.claim = redis.new Script(CLAIM, ScriptOutputType.MULTI);
         this.overflowed = redis.new Script(OVERFLOWED, ScriptOutputType.INTEGER);
         this.end = redis.new Script(END, ScriptOutputType.INTEGER);
+        this.abandon = redis.new Script(ABANDON, ScriptOutputType.MULTI);
     }
 
     @Override
     public void listen(NodeId self, Consumer<String> lost) {
-        bus.subscribe("sessions:" + self.value(), lost);
+        List<Consumer<String>> heard;
+        synchronized (listeners) {
+            heard = listeners.get(self.value());
+            if (heard == null) {
+                heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+                listeners.put(self.value(), heard);
+                List<Consumer<String>> all = heard;
+                bus.subscribe("sessions:" + self.value(), id -> all.forEach(listener -> listener.accept(id)));
+            }
+        }
+        heard.add(lost);
     }
 
     @Override
@@ -409,6 +432,20 @@ public final class RedisSharedSessions implements SharedSessions {
     @Override
     public CompletionStage<Void> overflowed(String session, NodeId owner) {
         return overflowed.<Long>run(new String[0], redis.prefix(), session, owner.value()).thenApply(done -> null);
+    }
+
+    @Override
+    public CompletionStage<Optional<List<String>>> abandon(String session, NodeId dead) {
+        return abandon.<List<Object>>run(new String[0], redis.prefix(), session, dead.value()).thenApply(out -> {
+            if (!"ok".equals(text(out.get(0)))) {
+                return Optional.empty();
+            }
+            List<String> kept = new ArrayList<>(out.size() - 1);
+            for (int i = 1; i < out.size(); i++) {
+                kept.add(text(out.get(i)));
+            }
+            return Optional.of(kept);
+        });
     }
 
     @Override

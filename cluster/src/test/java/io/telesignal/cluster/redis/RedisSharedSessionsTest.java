@@ -187,6 +187,41 @@ class RedisSharedSessionsTest {
     }
 
     @Test
+    void aDeadOwnersSessionIsAbandonedWithWhatItStillKeptOnceAndNeverAnotherNodesSession() {
+        opened("s1", A);
+        mirror("s1", A, 1);
+        mirror("s1", A, 2);
+        mirror("s1", A, 3);
+        join(sessions.acknowledge("s1", A, 1));
+
+        assertThat(join(sessions.abandon("s1", B))).isEmpty(); // B is not the one that died: A holds it
+        assertThat(join(sessions.abandon("s1", A))).contains(List.of("m2", "m3"));
+        assertThat(join(sessions.abandon("s1", A))).isEmpty();
+        assertThat(join(sessions.claim("s1", "u1", "hash", B, 1)).refusal()).contains(SharedSessions.Refusal.EXPIRED);
+
+        opened("s2", A);
+        mirror("s2", A, 1);
+        claimed("s2", B, 0);
+        assertThat(join(sessions.abandon("s2", A))).isEmpty(); // a client resumed it on B first: B's now
+    }
+
+    @Test
+    void everyListenerOfANodeHearsItsLostSessions() throws Exception {
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        sessions.listen(A, first::add);
+        sessions.listen(A, second::add);
+        opened("s1", A);
+        claimed("s1", B, 0);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((first.isEmpty() || second.isEmpty()) && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(first).containsExactly("s1");
+        assertThat(second).containsExactly("s1");
+    }
+
+    @Test
     void mirrorsSentTogetherGoInBatchesAndEachIsStoredInOrder() {
         for (String id : List.of("s1", "s2", "s3")) {
             opened(id, A);

@@ -65,7 +65,10 @@ public interface SharedSessions {
         public enum Outcome { MISSING, OVERFLOWED, DUPLICATE, MOVED }
     }
 
-    /** Hears the ids of sessions this node owned and lost to a deposit or another node's claim. */
+    /**
+     * Hears the ids of sessions this node owned and lost to a deposit or another node's claim; every listener of the
+     * node hears every id (each door picks its own sessions).
+     */
     void listen(NodeId self, Consumer<String> lost);
 
     /** Writes a session in full (it opens, or the store lost it); never over another owner's claim. */
@@ -100,6 +103,13 @@ public interface SharedSessions {
 
     /** The session overflowed: it can no longer be resumed anywhere. */
     CompletionStage<Void> overflowed(String session, NodeId owner);
+
+    /**
+     * Takes everything a session still keeps and removes it, whatever its token, when {@code dead} holds it or nobody
+     * does: for a door that keeps a dead node's messages another way (XMPP's offline storage) when no client resumed
+     * them. Empty when another node holds the session, or it is gone.
+     */
+    CompletionStage<Optional<List<String>>> abandon(String session, NodeId dead);
 
     /** What {@link #end} found. */
     enum Ended { REMOVED, ABSENT, HELD_ELSEWHERE }

@@ -56,10 +56,13 @@ public final class Signaling implements AutoCloseable {
     /** Hashes passwords for sign-in, apart from the shared workers. */
     private final WorkerPool hashing;
     private final Router router;
+    private final Optional<io.telesignal.xmpp.stream.SharedStreams> xmppStreams;
 
     private Signaling(ConsultationService consultations, SignalingFrontDoor frontDoor, RestApi restApi, ChatService chat,
             ScheduledExecutorService jobs, Optional<ClusterMode> cluster, Optional<NodeWatch> nodeWatch,
-            DeadNodeCleanup cleanup, NodeId node, WorkerPool hashing, Router router) {
+            DeadNodeCleanup cleanup, NodeId node, WorkerPool hashing, Router router,
+            Optional<io.telesignal.xmpp.stream.SharedStreams> xmppStreams) {
+        this.xmppStreams = xmppStreams;
         this.hashing = hashing;
         this.router = router;
         this.cleanup = cleanup;
@@ -143,9 +146,16 @@ public final class Signaling implements AutoCloseable {
         jobs.scheduleWithFixedDelay(() -> workers.submit(invites::purgeExpired).exceptionally(failure -> 0),
                 5, 60, TimeUnit.MINUTES);
 
+        // XMPP's resumable streams copied to the same shared store, so that a dead node's unacknowledged messages go
+        // offline instead of with it
+        Optional<io.telesignal.xmpp.stream.SharedStreams> xmppStreams = cluster.filter(c -> config.xmpp().enabled())
+                .map(c -> new io.telesignal.xmpp.stream.SharedStreams(
+                        c.sessions(config.signaling().sessions().rememberedRequests()), node, services.store().offline(),
+                        workers, router, config.xmpp().settings().maxOfflineMessages(),
+                        config.xmpp().settings().domain()));
         try {
             Signaling started = recoverAndSchedule(config, services, workers, clock, node, cluster, router, consultations,
-                    presence, chat, invites, calls, frontDoor, jobs, drain);
+                    presence, chat, invites, calls, frontDoor, jobs, drain, xmppStreams);
             started.nodeWatch.ifPresent(watching::set);
             return started;
         } catch (RuntimeException e) {
@@ -174,10 +184,13 @@ public final class Signaling implements AutoCloseable {
     private static Signaling recoverAndSchedule(ServerConfig config, StoreServices services, WorkerPool workers,
             Clock clock, NodeId node, Optional<ClusterMode> cluster, Router router, ConsultationService consultations,
             PresenceService presence, ChatService chat, InviteService invites, CallTracker calls,
-            SignalingFrontDoor frontDoor, ScheduledExecutorService jobs, Runnable drain) {
+            SignalingFrontDoor frontDoor, ScheduledExecutorService jobs, Runnable drain,
+            Optional<io.telesignal.xmpp.stream.SharedStreams> xmppStreams) {
         Attendance attendance = new Attendance(consultations, clock, config.consultations().rejoinGrace());
+        // each door gives up its own sessions of a dead node
         DeadNodeCleanup cleanup = new DeadNodeCleanup(router.registry(), presence, consultations, calls::endpointGone,
-                frontDoor::releaseFromDeadNode);
+                (endpoint, dead) -> endpoint.door() == io.telesignal.core.identity.FrontDoor.XMPP && xmppStreams.isPresent()
+                        ? xmppStreams.get().release(endpoint, dead) : frontDoor.releaseFromDeadNode(endpoint, dead));
         Optional<NodeWatch> nodeWatch = Optional.empty();
         if (cluster.isPresent()) {
             // a node that starts again under its id holds none of the connections it held before: clean them up now;
@@ -215,7 +228,7 @@ public final class Signaling implements AutoCloseable {
                 services.apiKeys(), consultations, workers, services.audit(), invites, clock, frontDoor.registry(),
                 node.value(), drain, frontDoor.tokenSignIn(), hashing, services.devicePasswords(),
                 publicBase(config)), chat,
-                jobs, cluster, nodeWatch, cleanup, node, hashing, router);
+                jobs, cluster, nodeWatch, cleanup, node, hashing, router, xmppStreams);
     }
 
     /**
@@ -264,6 +277,11 @@ public final class Signaling implements AutoCloseable {
 
     Optional<ClusterMode> cluster() {
         return cluster;
+    }
+
+    /** XMPP's resumable streams in the shared store (cluster mode with XMPP on). */
+    Optional<io.telesignal.xmpp.stream.SharedStreams> xmppStreams() {
+        return xmppStreams;
     }
 
     public boolean clustered() {

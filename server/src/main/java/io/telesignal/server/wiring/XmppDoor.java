@@ -56,7 +56,7 @@ public final class XmppDoor implements AutoCloseable {
                         router, workers, clock, settings.settings().domain(), services.accounts()::find)),
                 settings.pep().map(pep -> new io.telesignal.xmpp.pep.PepService(pep, services.store().pep(), router,
                         rosters, workers, clock, settings.settings().domain(), new SecureRandom(), blocking)),
-                blocking);
+                blocking, signaling.xmppStreams());
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

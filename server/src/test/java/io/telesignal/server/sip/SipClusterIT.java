@@ -2,19 +2,12 @@ package io.telesignal.server.sip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.telesignal.core.identity.Login;
-import io.telesignal.core.identity.Role;
-import io.telesignal.core.identity.User;
 import io.telesignal.server.testing.ClusterProcesses;
-import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.testing.Ports;
 import io.telesignal.server.testing.Sipp;
-import io.telesignal.server.wiring.TelesignalServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +38,7 @@ class SipClusterIT {
                     String port = String.valueOf(sip[name.equals("n1") ? 0 : 1]);
                     return Map.of("TELESIGNAL_SIP_UDP_PORT", port, "TELESIGNAL_SIP_TCP_PORT", port);
                 })) {
-            seed(cluster);
+            cluster.seedDeviceUsers(dir.resolve("seed"), Map.of("alice", ALICE, "bob", BOB));
             // alice's phone registers through n1 and waits there for calls
             Sipp.Running phone = Sipp.start(SCENARIOS.resolve("register-and-answer.xml"), "u1", sip[0], Ports.free(), 1,
                     dir.resolve("sipp-phone"), List.of("-s", "alice", "-au", "alice", "-ap", ALICE, "-oocsf",
@@ -68,23 +61,6 @@ class SipClusterIT {
             }
             assertThat(traced).contains("Via: SIP/2.0/UDP 127.0.0.1:" + sip[0] + ";")
                     .contains("Via: SIP/2.0/TCP 127.0.0.1:" + sip[1] + ";");
-        }
-    }
-
-    /** alice and bob, each with a device password, made with the server's own code in the shared database. */
-    private void seed(ClusterProcesses cluster) {
-        TelesignalServer seed = LoopbackServer.start(dir.resolve("seed"), "store.url", cluster.database().url(),
-                "store.username", cluster.database().username(), "store.schema", cluster.database().schema().orElseThrow(),
-                "dataEncryption.key", ClusterProcesses.DATA_KEY);
-        try {
-            var accounts = seed.services().accounts();
-            var devices = seed.services().devicePasswords();
-            User alice = accounts.addWithoutPassword(new Login("alice"), "Alice", Set.of(Role.PROVIDER), "it");
-            User bob = accounts.addWithoutPassword(new Login("bob"), "Bob", Set.of(Role.PROVIDER), "it");
-            devices.create(alice, "desk", Optional.of(ALICE.toCharArray()), "it");
-            devices.create(bob, "desk", Optional.of(BOB.toCharArray()), "it");
-        } finally {
-            seed.stop();
         }
     }
 }

@@ -128,6 +128,24 @@ public final class ClusterProcesses implements AutoCloseable {
         Thread.sleep(1000); // health checks: every node up
     }
 
+    /**
+     * Providers with a device password each (login to password), made with the server's own code in the shared
+     * database by a short-lived server in {@code dir}.
+     */
+    public void seedDeviceUsers(Path dir, Map<String, String> passwords) {
+        var seed = LoopbackServer.start(dir, "store.url", database.url(), "store.username", database.username(),
+                "store.schema", database.schema().orElseThrow(), "dataEncryption.key", DATA_KEY);
+        try {
+            var accounts = seed.services().accounts();
+            passwords.forEach((login, password) -> seed.services().devicePasswords().create(
+                    accounts.addWithoutPassword(new io.telesignal.core.identity.Login(login), login,
+                            java.util.Set.of(io.telesignal.core.identity.Role.PROVIDER), "it"),
+                    "device", java.util.Optional.of(password.toCharArray()), "it"));
+        } finally {
+            seed.stop();
+        }
+    }
+
     /** The shared database, to seed accounts with the server's own code. */
     public JdbcSettings database() {
         return database;

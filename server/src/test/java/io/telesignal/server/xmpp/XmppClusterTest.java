@@ -309,4 +309,53 @@ class XmppClusterTest {
             }
         }
     }
+
+    @Test
+    void aResumableStreamIsCopiedToRedisWrittenAgainWhenRedisLostItAndEndsKeepingNothingWhenAnotherNodeTakesIt()
+            throws Exception {
+        javax.net.ssl.SSLContext trustA = io.telesignal.net.tls.TlsContexts.trustingOnly(
+                dir.resolve("node-a").resolve("tls").resolve("selfsigned-cert.pem"));
+        int portA = nodes.get(0).xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        var bobId = nodes.get(0).services().accounts().find(new Login("bob")).orElseThrow().id();
+        String endpoint = io.telesignal.xmpp.stream.StanzaRouter.endpointOf(bobId, "phone").value();
+        try (RawXmppClient alice = RawXmppClient.signedIn(trustA, portA, "alice", alicePassword, "laptop");
+                RawXmppClient bob = RawXmppClient.signedIn(trustA, portA, "bob", bobPassword, "phone");
+                var raw = TestRedis.connect(redis)) {
+            bob.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+            java.util.regex.Matcher enabled = java.util.regex.Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"")
+                    .matcher(bob.await("<enabled"));
+            assertThat(enabled.find()).isTrue();
+            String previd = enabled.group(1);
+            alice.send("<message to='bob@localhost/phone' type='chat'><body>one</body></message>");
+            bob.await("<body>one</body>");
+            String queue = raw.key("s:" + endpoint + ":q");
+            XmppTests.await(() -> raw.commands().lrange(queue, 0, -1).get().size() == 1);
+            assertThat(raw.commands().lrange(queue, 0, -1).get().get(0)).contains("<body>one</body>");
+
+            // Redis lost the copy (restarted empty): the next message still goes out, and the copy is written again
+            raw.commands().del(raw.key("s:" + endpoint), queue).get();
+            alice.send("<message to='bob@localhost/phone' type='chat'><body>two</body></message>");
+            bob.await("<body>two</body>");
+            XmppTests.await(() -> raw.commands().lrange(queue, 0, -1).get().size() == 2);
+
+            // another node claims it (bob resumed there while node A was slow to answer): node A ends the session
+            // and keeps nothing offline, the claiming node has "two"
+            var bus = new io.telesignal.cluster.redis.RedisBus(raw);
+            try {
+                var claim = new io.telesignal.cluster.redis.RedisSharedSessions(raw, bus, 4).claim(endpoint, bobId.value(),
+                        java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(previd.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                        new io.telesignal.core.identity.NodeId("node-b"), 1).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                assertThat(claim.claimed().orElseThrow().replay()).singleElement().asString().contains("<body>two</body>");
+            } finally {
+                bus.close();
+            }
+            bob.await("</stream:stream>");
+        }
+        try (RawXmppClient tablet = RawXmppClient.signedIn(trustA, portA, "bob", bobPassword, "tablet")) {
+            tablet.send("<iq type='get' id='ping'><ping xmlns='urn:xmpp:ping'/></iq>");
+            Thread.sleep(1000);
+            assertThat(tablet.await("id=\"ping\"")).doesNotContain("<body>");
+        }
+    }
 }

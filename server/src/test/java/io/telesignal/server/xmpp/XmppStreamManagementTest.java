@@ -119,7 +119,8 @@ class XmppStreamManagementTest {
             }
             Thread.sleep(2500); // past the window: the session ends, the message goes offline
             try (RawXmppClient bob = RawXmppClient.signedIn(trust, port(), "bob", bobPassword, "tablet")) {
-                assertThat(bob.await("<body>never acknowledged</body>")).contains("from=\"alice@localhost/laptop\"");
+                assertThat(bob.await("<body>never acknowledged</body>")).contains("from=\"alice@localhost/laptop\"")
+                        .contains("<delay xmlns=\"urn:xmpp:delay\" from=\"localhost\" stamp=");
             }
         }
     }

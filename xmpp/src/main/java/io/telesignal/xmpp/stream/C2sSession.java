@@ -52,7 +52,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
             Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services,
             java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable,
             Optional<io.telesignal.xmpp.muc.MucService> muc, Optional<io.telesignal.xmpp.pep.PepService> pep,
-            io.telesignal.xmpp.im.Blocking blocking) {}
+            io.telesignal.xmpp.im.Blocking blocking, Optional<SharedStreams> shared) {}
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -468,7 +468,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
                     resumption.endForResumeElsewhere(message.body()).whenComplete((outcome, error) ->
                             taken.complete(error == null ? outcome : DeliveryOutcome.REFUSED));
                 } else {
-                    taken.complete(take(event));
+                    DeliveryOutcome outcome = take(event);
+                    // delivered once its copy is in the shared store (cluster mode): a node dying now loses nothing
+                    link.copied().whenComplete((copied, failure) -> taken.complete(outcome));
                 }
             });
             return taken;

@@ -6,7 +6,6 @@ import io.telesignal.xmpp.XmppSettings;
 import io.telesignal.xmpp.xml.StreamErrorCondition;
 import io.telesignal.xmpp.xml.StreamErrorException;
 import io.telesignal.xmpp.xml.XmlElement;
-import io.telesignal.xmpp.xml.XmlStreamParser;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -19,12 +18,12 @@ import org.slf4j.LoggerFactory;
  * Stream management (XEP-0198) as a session sees it: {@code <enable/>}, {@code <r/>} and {@code <a/>}, a connection
  * lost and the session kept detached for {@code xmpp.resumeWindow}, a resume on this node (the earlier session takes
  * the new connection over) or through another one (the node holding the session ends it at once, what its client never
- * acknowledged kept offline), and the window lapsing. The counting and resending themselves are
- * {@link StreamManagement}'s. On the session's event loop.
+ * acknowledged kept offline; when that node is dead, its copy in the shared store is, see {@link SharedStreams}), and
+ * the window lapsing. The counting, copying and resending themselves are {@link StreamManagement}'s. On the session's
+ * event loop.
  */
 final class Resumption {
     private static final Logger LOG = LoggerFactory.getLogger(Resumption.class);
-    private static final String CLIENT = XmlStreamParser.CLIENT_NS;
     private static final String STANZAS_NS = C2sSession.STANZAS_NS;
 
     private final C2sSession session;
@@ -35,6 +34,10 @@ final class Resumption {
     /** Done once what the client never acknowledged is kept offline (at once when there was nothing to keep). */
     private CompletableFuture<Void> kept = CompletableFuture.completedFuture(null);
     private java.util.concurrent.ScheduledFuture<?> expiry;
+    /** The stream's copy in the shared store (a resumable stream in cluster mode), else null. */
+    private SharedStreams.Stream copy;
+    /** Another node took this session (its client resumed there): it ends here keeping nothing. */
+    private boolean lost;
 
     Resumption(C2sSession session, C2sSession.Context context, StreamManagement link) {
         this.session = session;
@@ -65,9 +68,33 @@ final class Resumption {
         if (expiry != null) {
             expiry.cancel(false);
         }
+        link.stopMirroring();
+        if (lost) {
+            return; // the node that took it has the copy
+        }
         if (bound && link.enabled() && link.queued() > 0) {
             kept = keepUnacknowledged(session.user().id(), link.unacknowledged());
         }
+        if (copy != null) {
+            SharedStreams.Stream ended = copy;
+            kept = kept.whenComplete((done, failure) -> ended.end()); // kept here first: the copy goes after
+        }
+    }
+
+    /**
+     * The shared store says another node took this session (its client resumed there while this node was slow to
+     * answer): it ends here, its connection closed, and nothing is kept offline again.
+     */
+    void lostToAnotherNode() {
+        if (session.closed()) {
+            return;
+        }
+        lost = true;
+        LOG.info("event=xmpp_session_moved user={} endpoint={}", session.user().id().value(), session.endpoint().value());
+        if (link.attached()) {
+            link.closeStream();
+        }
+        session.release();
     }
 
     /** An element of {@code urn:xmpp:sm:3} from the client. */
@@ -90,6 +117,10 @@ final class Resumption {
                             session.boundJid().resource().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
                             + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
                     context.resumable().put(resumeId, session);
+                    if (context.shared().isPresent()) {
+                        copy = context.shared().get().stream(session, resumeId);
+                        link.mirror(copy);
+                    }
                     enabled.attr("id", resumeId).attr("resume", "true")
                             .attr("max", Long.toString(settings.resumeWindow().toSeconds()));
                 }
@@ -138,7 +169,7 @@ final class Resumption {
         }
         C2sSession old = session.binding() ? context.resumable().get(previous) : null;
         if (old == null && session.binding()) {
-            resumeElsewhere(previous);
+            resumeElsewhere(previous, h);
             return;
         }
         if (old == null || !old.user().id().equals(session.user().id())) {
@@ -156,7 +187,7 @@ final class Resumption {
      * offline before it answers; the client gets {@code item-not-found}, binds anew and receives those messages at its
      * initial presence. Nothing is lost and nothing waits for the window to lapse; the state itself does not move.
      */
-    private void resumeElsewhere(String previous) {
+    private void resumeElsewhere(String previous, long h) {
         int dot = previous.indexOf('.');
         String resource;
         try {
@@ -170,8 +201,16 @@ final class Resumption {
             return;
         }
         session.authenticating = true; // nothing else is read until the other node has answered
+        String named = resource;
         context.router().toResource(session.user().id(), resource, StanzaRouter.RESUMED_ELSEWHERE, previous).toCompletableFuture()
-                .orTimeout(10, TimeUnit.SECONDS).whenCompleteAsync((outcome, error) -> {
+                .orTimeout(10, TimeUnit.SECONDS).handle((outcome, error) -> {
+                    if ((error == null && outcome == DeliveryOutcome.DELIVERED) || context.shared().isEmpty()) {
+                        return CompletableFuture.completedFuture(outcome);
+                    }
+                    // its node is gone (or too slow): what it copied to the shared store is kept offline from here
+                    return context.shared().get().recover(session.user().id(), named, previous, h)
+                            .handle((kept, failed) -> outcome).toCompletableFuture();
+                }).thenCompose(f -> f).whenCompleteAsync((outcome, error) -> {
                     session.authenticating = false;
                     if (session.closed()) {
                         return;
@@ -232,20 +271,8 @@ final class Resumption {
      */
     private CompletableFuture<Void> keepUnacknowledged(UserId owner, List<String> stanzas) {
         return context.workers().submit(() -> {
-            int kept = 0;
-            for (String xml : stanzas) {
-                XmlElement stanza;
-                try {
-                    stanza = XmlStreamParser.parseElement(xml, Integer.MAX_VALUE, 1000);
-                } catch (StreamErrorException notOurs) {
-                    continue; // every queued stanza was written by this server; one that does not parse is not kept
-                }
-                String type = stanza.attr("type") == null ? "normal" : stanza.attr("type");
-                if (stanza.is("message", CLIENT) && stanza.child("body", CLIENT).isPresent()
-                        && (type.equals("chat") || type.equals("normal"))) {
-                    kept += context.offline().keep(owner, xml, java.time.Instant.now(), settings.maxOfflineMessages()) ? 1 : 0;
-                }
-            }
+            int kept = SharedStreams.keep(context.offline(), owner, stanzas, settings.maxOfflineMessages(),
+                    settings.domain());
             if (kept > 0) {
                 context.router().keptOffline(owner); // a resource that became available meanwhile looked too early
             }

@@ -1,10 +1,13 @@
 package io.telesignal.xmpp.stream;
 
+import io.telesignal.core.session.SharedSessions;
 import io.telesignal.xmpp.xml.XmlElement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -30,6 +33,44 @@ public final class StreamManagement implements Link {
     /** What waits while the client is inactive (XEP-0352); it is numbered when it goes out. */
     private final ClientState state;
 
+    /**
+     * Where numbered stanzas are copied before the client sees them (cluster mode: {@link SharedStreams}), so that
+     * another node has what the client never acknowledged should this one die.
+     */
+    interface Mirror {
+        /** Copies stanza {@code seq} (1 for the first numbered). */
+        CompletionStage<SharedSessions.Mirrored> mirror(long seq, String xml);
+
+        /** The client has every stanza up to {@code seq}. */
+        void acknowledged(long seq);
+
+        /** Writes the copy in full: {@code unacknowledged} are stanzas {@code first} onwards. */
+        CompletionStage<Void> write(long first, List<String> unacknowledged);
+
+        /** Another node took the session: this one lets it go. */
+        void moved();
+    }
+
+    /** A numbered stanza waiting for its copy before it is written. */
+    private static final class Copying {
+        final String xml;
+        boolean copied;
+
+        Copying(String xml) {
+            this.xml = xml;
+        }
+    }
+
+    private Mirror mirror;
+    /** Stanzas numbered since enable, not wrapped (the copy's numbering). */
+    private long total;
+    /** The tail of {@link #unacked} whose copies are not stored yet: written in order once they are. */
+    private final ArrayDeque<Copying> copying = new ArrayDeque<>();
+    /** Done when the last numbered stanza's copy is stored (or failed). */
+    private CompletableFuture<Void> lastCopy = CompletableFuture.completedFuture(null);
+    private boolean rewriting;
+    private boolean rewriteDue;
+
     StreamManagement(Link transport, int maxHeldWhileInactive) {
         this.transport = transport;
         this.loop = transport.loop();
@@ -54,7 +95,23 @@ public final class StreamManagement implements Link {
         enabled = true;
         received = 0;
         sent = 0;
+        total = 0;
         unacked.clear();
+    }
+
+    /** From now on every numbered stanza is copied before it is written (a resumable stream in cluster mode). */
+    void mirror(Mirror copies) {
+        this.mirror = copies;
+    }
+
+    /** No more copies: the session ended here, or another node took it. */
+    void stopMirroring() {
+        mirror = null;
+    }
+
+    /** Done when every stanza numbered so far is copied (at once without copies). */
+    CompletionStage<Void> copied() {
+        return lastCopy;
     }
 
     boolean enabled() {
@@ -83,11 +140,14 @@ public final class StreamManagement implements Link {
     /** The client acknowledged up to {@code h}: those are dropped. False when {@code h} acknowledges more than was sent. */
     boolean acknowledged(long h) {
         long count = (h - (sent - unacked.size())) & 0xFFFFFFFFL;
-        if (count > unacked.size()) {
-            return false;
+        if (count > unacked.size() - copying.size()) {
+            return false; // more than was written
         }
         for (long i = 0; i < count; i++) {
             unacked.poll();
+        }
+        if (mirror != null && count > 0) {
+            mirror.acknowledged(total - unacked.size());
         }
         return true;
     }
@@ -106,7 +166,8 @@ public final class StreamManagement implements Link {
             return Optional.empty();
         }
         transport = next;
-        List<String> again = new ArrayList<>(unacked);
+        // what is still being copied is written once copied, after these
+        List<String> again = new ArrayList<>(unacked).subList(0, unacked.size() - copying.size());
         for (String xml : again) {
             next.sendSerialized(xml);
         }
@@ -119,16 +180,65 @@ public final class StreamManagement implements Link {
         return List.copyOf(unacked);
     }
 
+    /** Writes a numbered stanza (when attached), asking for an acknowledgement every few. */
+    private void write(String xml) {
+        if (transport != null) {
+            transport.sendSerialized(xml);
+            if (++sinceRequest >= REQUEST_EVERY) {
+                sinceRequest = 0;
+                transport.send(XmlElement.empty("r", NS));
+            }
+        }
+    }
+
+    /** Numbers a stanza and writes it: at once, or once copied when the stream has copies. */
     private void counted(String xml) {
-        if (!enabled) {
+        sent = (sent + 1) & 0xFFFFFFFFL;
+        total++;
+        unacked.add(xml);
+        if (mirror == null) {
+            write(xml);
             return;
         }
-        sent = (sent + 1) & 0xFFFFFFFFL;
-        unacked.add(xml);
-        if (transport != null && ++sinceRequest >= REQUEST_EVERY) {
-            sinceRequest = 0;
-            transport.send(XmlElement.empty("r", NS));
+        Copying entry = new Copying(xml);
+        copying.add(entry);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lastCopy = done;
+        mirror.mirror(total, xml).whenComplete((result, failure) -> loop.execute(() -> {
+            entry.copied = true;
+            while (!copying.isEmpty() && copying.peek().copied) {
+                write(copying.poll().xml);
+            }
+            done.complete(null);
+            if (mirror == null) {
+                return; // the session ended meanwhile: its copy is gone, or another node's
+            }
+            if (failure != null || result == SharedSessions.Mirrored.MISSING || result == SharedSessions.Mirrored.GAP) {
+                // the store was away or lost the copy: written again in full (the client is not kept waiting)
+                rewrite();
+            } else if (result == SharedSessions.Mirrored.MOVED) {
+                mirror.moved();
+            }
+        }));
+    }
+
+    /** Writes the copy again from what is unacknowledged, one write at a time. */
+    private void rewrite() {
+        if (mirror == null) {
+            return;
         }
+        if (rewriting) {
+            rewriteDue = true;
+            return;
+        }
+        rewriting = true;
+        rewriteDue = false;
+        mirror.write(total - unacked.size() + 1, List.copyOf(unacked)).whenComplete((done, failure) -> loop.execute(() -> {
+            rewriting = false;
+            if (rewriteDue || failure != null) {
+                loop.schedule(this::rewrite, failure != null ? 1000 : 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }));
     }
 
     private static boolean stanza(XmlElement element) {
@@ -151,11 +261,7 @@ public final class StreamManagement implements Link {
             return;
         }
         if (enabled && stanza(element)) {
-            String xml = element.toXml();
-            if (transport != null) {
-                transport.sendSerialized(xml);
-            }
-            counted(xml);
+            counted(element.toXml());
         } else if (transport != null) {
             transport.send(element);
         }
@@ -170,10 +276,11 @@ public final class StreamManagement implements Link {
 
     /** A serialised stanza written (when attached) and numbered. */
     private void deliver(String xml) {
-        if (transport != null) {
+        if (enabled) {
+            counted(xml);
+        } else if (transport != null) {
             transport.sendSerialized(xml);
         }
-        counted(xml);
     }
 
     @Override
