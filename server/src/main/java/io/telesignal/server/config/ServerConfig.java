@@ -101,7 +101,7 @@ public record ServerConfig(
             io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems,
             Duration offlineRetention, boolean webSocket, boolean archive, Duration archiveRetention,
             Optional<io.telesignal.xmpp.muc.MucSettings> muc, Optional<io.telesignal.xmpp.pep.PepSettings> pep,
-            int maxBlockedJids) {}
+            int maxBlockedJids, Optional<io.telesignal.xmpp.component.ComponentSettings> components) {}
 
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
@@ -313,7 +313,33 @@ public record ServerConfig(
                 r.bool("xmpp.pep.enabled") ? Optional.of(new io.telesignal.xmpp.pep.PepSettings(
                         r.integer("xmpp.pep.maxNodes", 1, 10_000), r.integer("xmpp.pep.maxItems", 1, 10_000),
                         r.integer("xmpp.pep.maxItemBytes", 256, 512 * 1024))) : Optional.empty(),
-                r.integer("xmpp.maxBlockedJids", 1, 100_000));
+                r.integer("xmpp.maxBlockedJids", 1, 100_000), components(r, domain));
+    }
+
+    /** External components (XEP-0114): their listener and the secrets file naming each one's domain and secret. */
+    private static Optional<io.telesignal.xmpp.component.ComponentSettings> components(ConfigReader r, String xmppDomain) {
+        if (!r.bool("xmpp.components.enabled")) {
+            return Optional.empty();
+        }
+        Path file = r.optionalPath("xmpp.components.secretsFile").orElseThrow(() -> new ConfigException(
+                "xmpp.components.secretsFile", "must be set when xmpp.components.enabled is true"));
+        java.util.Set<String> taken = new java.util.HashSet<>(java.util.Set.of(xmppDomain));
+        muc(r, xmppDomain).ifPresent(muc -> taken.add(muc.domain()));
+        java.util.Map<String, String> secrets;
+        try {
+            secrets = io.telesignal.xmpp.component.ComponentSecrets.read(file, taken);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("xmpp.components.secretsFile", e.getMessage());
+        }
+        int rate = r.integer("xmpp.components.stanzaRate", 1, 1_000_000);
+        int burst = r.integer("xmpp.components.stanzaBurst", 1, 10_000_000);
+        if (burst < rate) {
+            throw new ConfigException("xmpp.components.stanzaBurst", "must be at least xmpp.components.stanzaRate");
+        }
+        return Optional.of(new io.telesignal.xmpp.component.ComponentSettings(r.string("xmpp.components.host"),
+                r.integer("xmpp.components.port", 0, 65535), secrets, rate, burst,
+                r.duration("xmpp.idleTimeout", Duration.ofSeconds(10), Duration.ofDays(1)),
+                r.integer("xmpp.components.maxConnections", 1, 10_000)));
     }
 
     /** Group chat (XEP-0045) at {@code xmpp.muc.domain}, by default {@code conference.<xmpp.domain>}. */

@@ -27,6 +27,8 @@ public final class XmppDoor implements AutoCloseable {
     private java.util.concurrent.ScheduledFuture<?> purge;
     private final FrontDoorMetrics metrics;
     private final C2sSession.Context context;
+    private final Optional<io.telesignal.xmpp.component.ComponentListener> components;
+    private InetSocketAddress componentAddress;
 
     private XmppDoor(ServerConfig config, StoreServices services, Signaling signaling, WorkerPool workers, Clock clock,
             SslContext tls, MeterRegistry registry) {
@@ -56,13 +58,16 @@ public final class XmppDoor implements AutoCloseable {
                         router, workers, clock, settings.settings().domain(), services.accounts()::find)),
                 settings.pep().map(pep -> new io.telesignal.xmpp.pep.PepService(pep, services.store().pep(), router,
                         rosters, workers, clock, settings.settings().domain(), new SecureRandom(), blocking)),
-                blocking, signaling.xmppStreams());
+                blocking, signaling.xmppStreams(), settings.components().map(components ->
+                        new io.telesignal.xmpp.component.Components(components, signaling.router(), clock)));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;
         this.tcp = new XmppTcpTransport(false, tls, context, metrics, settings.idleTimeout(), settings.maxConnections());
         this.directTls = settings.directTls() ? Optional.of(new XmppTcpTransport(true, tls, context, metrics,
                 settings.idleTimeout(), settings.maxConnections())) : Optional.empty();
+        this.components = context.components().map(components -> new io.telesignal.xmpp.component.ComponentListener(
+                context, components, signaling.frontDoor().tokenSignIn().throttle(), services.audit()));
     }
 
     static XmppDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
@@ -88,6 +93,9 @@ public final class XmppDoor implements AutoCloseable {
             if (started.directTls.isPresent()) {
                 started.directTlsAddress = started.directTls.get().bind(loops, settings.host(), settings.directTlsPort());
             }
+            if (started.components.isPresent()) {
+                started.componentAddress = started.components.get().bind(loops);
+            }
         } catch (RuntimeException e) {
             started.close();
             throw e;
@@ -103,9 +111,15 @@ public final class XmppDoor implements AutoCloseable {
         return Optional.ofNullable(directTlsAddress);
     }
 
-    /** For the start-up line: {@code tcp:5222,tls:5223}. */
+    /** Where external components (XEP-0114) connect, when they may. */
+    public Optional<InetSocketAddress> componentAddress() {
+        return Optional.ofNullable(componentAddress);
+    }
+
+    /** For the start-up line: {@code tcp:5222,tls:5223,component:5347}. */
     String describe() {
-        return "tcp:" + tcpAddress.getPort() + (directTlsAddress == null ? "" : ",tls:" + directTlsAddress.getPort());
+        return "tcp:" + tcpAddress.getPort() + (directTlsAddress == null ? "" : ",tls:" + directTlsAddress.getPort())
+                + (componentAddress == null ? "" : ",component:" + componentAddress.getPort());
     }
 
     @Override
@@ -113,6 +127,7 @@ public final class XmppDoor implements AutoCloseable {
         if (purge != null) {
             purge.cancel(false);
         }
+        components.ifPresent(io.telesignal.xmpp.component.ComponentListener::close);
         tcp.close();
         directTls.ifPresent(XmppTcpTransport::close);
     }

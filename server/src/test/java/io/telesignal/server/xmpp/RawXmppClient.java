@@ -33,6 +33,39 @@ final class RawXmppClient implements AutoCloseable {
         return client;
     }
 
+    /** Connects to the components' listener (plain TCP) as the component of {@code domain}; the stream is open. */
+    static RawXmppClient component(int port, String domain) throws Exception {
+        RawXmppClient client = new RawXmppClient(new Socket("127.0.0.1", port));
+        client.send("<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept'"
+                + " xmlns:stream='http://etherx.jabber.org/streams' to='" + domain + "'>");
+        client.await("<stream:stream");
+        return client;
+    }
+
+    /** As above, and the handshake (XEP-0114) with {@code secret} done. */
+    static RawXmppClient componentReady(int port, String domain, String secret) throws Exception {
+        RawXmppClient client = component(port, domain);
+        client.send("<handshake>" + handshake(client.streamId(), secret) + "</handshake>");
+        client.await("<handshake/>");
+        return client;
+    }
+
+    /** The id of the stream the server opened. */
+    String streamId() throws InterruptedException {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("<stream:stream[^>]* id='([^']+)'")
+                .matcher(await("<stream:stream"));
+        if (!id.find()) {
+            throw new AssertionError("no stream id: " + received);
+        }
+        return id.group(1);
+    }
+
+    /** XEP-0114 §3: the hex SHA-1 of the stream id and the secret. */
+    static String handshake(String streamId, String secret) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                .digest((streamId + secret).getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The certificate the server presented. */
     java.security.cert.X509Certificate serverCertificate() throws Exception {
         return (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) socket).getSession().getPeerCertificates()[0];

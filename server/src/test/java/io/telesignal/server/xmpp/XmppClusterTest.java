@@ -46,6 +46,8 @@ class XmppClusterTest {
     private static final String SHARED_DATA_KEY = java.util.Base64.getEncoder().encodeToString(
             "thirty-two bytes of shared key!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
+    private static final String BOT_SECRET = "a-component-secret-of-16+";
+
     @TempDir
     Path dir;
     private JdbcSettings database;
@@ -63,6 +65,7 @@ class XmppClusterTest {
         Path secret = dir.resolve("jwt-hs256.key");
         java.nio.file.Files.writeString(secret, java.util.Base64.getEncoder().encodeToString(
                 "a shared secret of more than 32 bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        Path components = java.nio.file.Files.writeString(dir.resolve("components"), "bot.localhost " + BOT_SECRET + "\n");
         for (String name : List.of("node-a", "node-b")) {
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("node.id", name);
@@ -80,6 +83,9 @@ class XmppClusterTest {
             settings.put("xmpp.port", "0");
             settings.put("xmpp.directTlsPort", "0");
             settings.put("xmpp.host", "127.0.0.1");
+            settings.put("xmpp.components.enabled", "true");
+            settings.put("xmpp.components.port", "0");
+            settings.put("xmpp.components.secretsFile", components.toString());
             nodes.add(LoopbackServer.start(dir.resolve(name), settings));
         }
         var accounts = nodes.get(0).services().accounts();
@@ -357,5 +363,37 @@ class XmppClusterTest {
             Thread.sleep(1000);
             assertThat(tablet.await("id=\"ping\"")).doesNotContain("<body>");
         }
+    }
+
+    @Test
+    void aComponentOnOneNodeServesUsersOnTheOtherAndItsDomainIsHeldOnceInTheCluster() throws Exception {
+        javax.net.ssl.SSLContext trustB = io.telesignal.net.tls.TlsContexts.trustingOnly(
+                dir.resolve("node-b").resolve("tls").resolve("selfsigned-cert.pem"));
+        int portB = nodes.get(1).xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        int componentA = nodes.get(0).xmpp().orElseThrow().componentAddress().orElseThrow().getPort();
+        int componentB = nodes.get(1).xmpp().orElseThrow().componentAddress().orElseThrow().getPort();
+        try (RawXmppClient bot = RawXmppClient.componentReady(componentA, "bot.localhost", BOT_SECRET);
+                RawXmppClient alice = RawXmppClient.signedIn(trustB, portB, "alice", alicePassword, "phone")) {
+            alice.send("<message to='echo@bot.localhost' type='chat' id='m1'><body>from node B</body></message>");
+            assertThat(bot.await("<body>from node B</body>")).contains("from=\"alice@localhost/phone\"");
+            bot.send("<message from='echo@bot.localhost' to='alice@localhost/phone' type='chat'><body>from node A</body>"
+                    + "</message>");
+            assertThat(alice.await("<body>from node A</body>")).contains("from=\"echo@bot.localhost\"");
+            try (RawXmppClient second = RawXmppClient.component(componentB, "bot.localhost")) {
+                second.send("<handshake>" + RawXmppClient.handshake(second.streamId(), BOT_SECRET) + "</handshake>");
+                assertThat(second.await("</stream:error>")).contains("<conflict");
+            }
+        }
+        // the component left node A: it may connect to node B now
+        XmppTests.await(() -> {
+            try (RawXmppClient again = RawXmppClient.component(componentB, "bot.localhost")) {
+                again.send("<handshake>" + RawXmppClient.handshake(again.streamId(), BOT_SECRET) + "</handshake>");
+                for (int i = 0; i < 100 && !again.received().contains("<handshake/>")
+                        && !again.received().contains("stream:error"); i++) {
+                    Thread.sleep(20);
+                }
+                return again.received().contains("<handshake/>");
+            }
+        });
     }
 }

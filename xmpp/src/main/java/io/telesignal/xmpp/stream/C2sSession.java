@@ -52,7 +52,35 @@ public final class C2sSession implements XmlStreamParser.Handler {
             Optional<io.telesignal.xmpp.im.MessageArchive> archive, io.telesignal.xmpp.im.ExternalServices services,
             java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable,
             Optional<io.telesignal.xmpp.muc.MucService> muc, Optional<io.telesignal.xmpp.pep.PepService> pep,
-            io.telesignal.xmpp.im.Blocking blocking, Optional<SharedStreams> shared) {}
+            io.telesignal.xmpp.im.Blocking blocking, Optional<SharedStreams> shared,
+            Optional<io.telesignal.xmpp.component.Components> components) {
+
+        /**
+         * A chat or normal message nobody online took, kept until the user's next available presence (XEP-0160),
+         * stamped with a XEP-0203 delay; never for one who blocks the sender (XEP-0191 §3.3). The user's resources are
+         * told, for one that became available meanwhile. Answers whether it was kept (not when full or too large).
+         */
+        public java.util.concurrent.CompletionStage<Boolean> keepOffline(io.telesignal.core.identity.UserId target, Jid sender, XmlElement message) {
+            String kept = message.toBuilder().add(XmlElement.builder("delay", DELAY_NS).attr("from", settings.domain())
+                    .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
+                    .build()).build().toXml();
+            return workers.submit(() -> {
+                if (blocking.blocks(target, sender)) {
+                    return false;
+                }
+                boolean stored;
+                try {
+                    stored = offline.keep(target, kept, java.time.Instant.now(), settings.maxOfflineMessages());
+                } catch (IllegalArgumentException tooLarge) {
+                    return false;
+                }
+                if (stored) {
+                    router.keptOffline(target);
+                }
+                return stored;
+            });
+        }
+    }
 
     private enum Stage { TLS, SASL, BIND, BOUND, CLOSED }
 
@@ -619,6 +647,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
             inOrder(() -> context.pep().get().iq(rooms, iq, to, toAccount));
             return;
         }
+        if (toComponent(iq, to)) {
+            return;
+        }
         if (!to.domain().equals(settings.domain())) {
             replyError(iq, "cancel", "remote-server-not-found");
             return;
@@ -685,6 +716,19 @@ public final class C2sSession implements XmlStreamParser.Handler {
     /** The client now wants these nodes' notifications: their last items come at once (XEP-0163 §4.3.2). */
     private void wantsLast(java.util.Set<String> nodes) {
         context.pep().ifPresent(pep -> pep.sendLast(rooms, nodes));
+    }
+
+    /**
+     * A stanza to an external component's domain (XEP-0114) goes to it, in turn with the session's messages; answered
+     * {@code service-unavailable} when the component is not connected. False when no component serves {@code to}.
+     */
+    boolean toComponent(XmlElement stanza, Jid to) {
+        if (context.components().isEmpty() || !context.components().get().serves(to.domain())) {
+            return false;
+        }
+        io.telesignal.xmpp.component.Components components = context.components().get();
+        inOrder(() -> components.forward(stanza, to, jid, error -> link.loop().execute(() -> link.send(error))));
+        return true;
     }
 
     /** Room stanzas from this session go to the group chat service, in turn with its messages. */

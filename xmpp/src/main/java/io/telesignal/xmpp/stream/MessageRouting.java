@@ -18,7 +18,6 @@ final class MessageRouting {
     private static final String CARBONS_NS = C2sSession.CARBONS_NS;
     private static final String FORWARD_NS = C2sSession.FORWARD_NS;
     private static final String HINTS_NS = C2sSession.HINTS_NS;
-    private static final String DELAY_NS = C2sSession.DELAY_NS;
 
     private final C2sSession session;
     private final C2sSession.Context context;
@@ -32,7 +31,7 @@ final class MessageRouting {
 
     /** A message the client sent, its {@code from} stamped: routed in order, kept offline, archived, copied. */
     void handle(XmlElement message, Jid to) {
-        if (session.toRoom(message, to)) {
+        if (session.toRoom(message, to) || session.toComponent(message, to)) {
             return;
         }
         if (!to.domain().equals(context.settings().domain())) {
@@ -147,26 +146,8 @@ final class MessageRouting {
                 if (!type.equals("normal") && !type.equals("chat")) {
                     return CompletableFuture.completedFuture(false);
                 }
-                // nobody online: kept until the user's next available presence (XEP-0160), stamped XEP-0203
-                String kept = message.toBuilder().add(XmlElement.builder("delay", DELAY_NS).attr("from", context.settings().domain())
-                        .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
-                        .build()).build().toXml();
-                Jid sender = session.boundJid();
-                return context.workers().submit(() -> {
-                    if (context.blocking().blocks(target, sender)) {
-                        return false; // XEP-0191 §3.3: never kept for one who blocks the sender; the sender is told
-                    }
-                    boolean stored;
-                    try {
-                        stored = context.offline().keep(target, kept, java.time.Instant.now(), context.settings().maxOfflineMessages());
-                    } catch (IllegalArgumentException tooLarge) {
-                        return false;
-                    }
-                    if (stored) {
-                        context.router().keptOffline(target); // a resource that became available meanwhile looked too early
-                    }
-                    return stored;
-                });
+                // nobody online: kept (XEP-0160); the sender is told when it could not be
+                return context.keepOffline(target, session.boundJid(), message);
             });
         });
     }

@@ -158,6 +158,9 @@ final class PresenceRouting {
             }));
             return;
         }
+        if (session.toComponent(presence, target)) {
+            return; // directed presence to a component (XEP-0114)
+        }
         if (!target.domain().equals(context.settings().domain()) || target.local().isEmpty()) {
             return;
         }

@@ -88,6 +88,7 @@ final class ServerIqs {
             boolean server = Jid.parse(iq.attr("to") == null ? "" : iq.attr("to")).map(j -> j.local().isEmpty()).orElse(false);
             if (server) {
                 context.muc().ifPresent(muc -> items.add(muc.discoItem())); // XEP-0045 §6.1: the service is found here
+                context.components().ifPresent(components -> components.discoItems().forEach(items::add));
             }
             link.send(session.result(iq, items.build()));
         } else {

@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
  * A session's stanza allowance: a token bucket of {@code burst} stanzas refilled at {@code rate} a second. A sender that
  * keeps going once it is empty overdraws it; past another {@code burst} refused stanzas it is flooding.
  */
-final class StanzaBucket {
+public final class StanzaBucket {
     private final double rate;
     private final int burst;
     private final LongSupplier nanos;
@@ -14,7 +14,7 @@ final class StanzaBucket {
     private long last;
     private int refused;
 
-    StanzaBucket(int rate, int burst, LongSupplier nanos) {
+    public StanzaBucket(int rate, int burst, LongSupplier nanos) {
         this.rate = rate;
         this.burst = burst;
         this.nanos = nanos;
@@ -23,7 +23,7 @@ final class StanzaBucket {
     }
 
     /** Takes one stanza's token; false when there is none. */
-    boolean take() {
+    public boolean take() {
         long now = nanos.getAsLong();
         tokens = Math.min(burst, tokens + (now - last) / 1e9 * rate);
         last = now;
@@ -37,7 +37,7 @@ final class StanzaBucket {
     }
 
     /** Whether more than {@code burst} stanzas in a row were refused. */
-    boolean overdrawn() {
+    public boolean overdrawn() {
         return refused > burst;
     }
 }

@@ -1,12 +1,10 @@
 package io.telesignal.xmpp.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
@@ -14,7 +12,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.telesignal.net.metrics.FrontDoorMetrics;
@@ -124,7 +121,7 @@ public final class XmppTcpTransport implements AutoCloseable {
     }
 
     /** One connection: bytes into the parser, the session's output onto the channel. */
-    private final class Connection extends ChannelInboundHandlerAdapter implements Link {
+    private final class Connection extends StreamConnection implements Link {
         private final SocketChannel channel;
         /** The session this connection feeds: its own, or the one a stream management resume moved onto it. */
         private volatile C2sSession session;
@@ -132,6 +129,7 @@ public final class XmppTcpTransport implements AutoCloseable {
         private boolean tlsStarted;
 
         Connection(SocketChannel channel) {
+            super(name);
             this.channel = channel;
             this.session = new C2sSession(context, this);
             this.parser = newParser();
@@ -142,40 +140,14 @@ public final class XmppTcpTransport implements AutoCloseable {
         }
 
         @Override
+        protected XmlStreamParser parser() {
+            return parser;
+        }
+
+        @Override
         public void channelActive(ChannelHandlerContext ctx) {
             metrics.connectionOpened();
             ctx.fireChannelActive();
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf bytes = (ByteBuf) msg;
-            try {
-                byte[] data = ByteBufUtil.getBytes(bytes);
-                parser.feed(data, 0, data.length);
-            } catch (StreamErrorException e) {
-                failOnLoop(e);
-            } catch (RuntimeException e) {
-                LOG.warn("event=xmpp_failure door={} error={}", name, e.getClass().getSimpleName(), e);
-                failOnLoop(new StreamErrorException(StreamErrorCondition.INTERNAL_SERVER_ERROR, "internal error"));
-            } finally {
-                bytes.release();
-            }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent) {
-                session.fail(new StreamErrorException(StreamErrorCondition.CONNECTION_TIMEOUT, "idle for too long"));
-            } else {
-                ctx.fireUserEventTriggered(event);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("event=xmpp_connection_error door={} error={}", name, cause.getClass().getSimpleName());
-            ctx.close();
         }
 
         @Override
@@ -184,7 +156,8 @@ public final class XmppTcpTransport implements AutoCloseable {
             session.run(channel.eventLoop(), s -> s.transportClosed(this));
         }
 
-        private void failOnLoop(StreamErrorException e) {
+        @Override
+        protected void fail(StreamErrorException e) {
             session.run(channel.eventLoop(), s -> s.fail(e));
         }
 

@@ -62,7 +62,11 @@ public final class XmlStreamParser {
     private long elementStart;
     private boolean closed;
 
-    private XmlStreamParser(Handler handler, boolean framed, int maxElementBytes, int maxDepth) {
+    /** The stream's content namespace: {@code jabber:client}, or {@code jabber:component:accept} (XEP-0114). */
+    private final String content;
+
+    private XmlStreamParser(Handler handler, boolean framed, int maxElementBytes, int maxDepth, String content) {
+        this.content = content;
         this.handler = handler;
         this.framed = framed;
         this.maxElementBytes = maxElementBytes;
@@ -72,12 +76,17 @@ public final class XmlStreamParser {
 
     /** A parser for a TCP stream, {@code <stream:stream>} and its children. */
     public static XmlStreamParser stream(Handler handler, int maxElementBytes, int maxDepth) {
-        return new XmlStreamParser(handler, false, maxElementBytes, maxDepth);
+        return new XmlStreamParser(handler, false, maxElementBytes, maxDepth, CLIENT_NS);
+    }
+
+    /** A parser for a TCP stream whose content namespace is {@code content} (an external component's, XEP-0114). */
+    public static XmlStreamParser stream(Handler handler, int maxElementBytes, int maxDepth, String content) {
+        return new XmlStreamParser(handler, false, maxElementBytes, maxDepth, content);
     }
 
     /** A parser for RFC 7395 messages: feed one WebSocket message, then call {@link #endOfMessage()}. */
     public static XmlStreamParser framed(Handler handler, int maxElementBytes, int maxDepth) {
-        return new XmlStreamParser(handler, true, maxElementBytes, maxDepth);
+        return new XmlStreamParser(handler, true, maxElementBytes, maxDepth, CLIENT_NS);
     }
 
     private static AsyncXMLInputFactory factory() {
@@ -253,9 +262,9 @@ public final class XmlStreamParser {
             if (!"stream".equals(reader.getPrefix())) {
                 throw new StreamErrorException(StreamErrorCondition.BAD_NAMESPACE_PREFIX, "the stream prefix must be stream");
             }
-            String content = nonNull(reader.getNamespaceContext().getNamespaceURI(XMLConstants.DEFAULT_NS_PREFIX));
-            if (!content.equals(CLIENT_NS)) {
-                throw new StreamErrorException(StreamErrorCondition.INVALID_NAMESPACE, "the content namespace must be " + CLIENT_NS);
+            String declared = nonNull(reader.getNamespaceContext().getNamespaceURI(XMLConstants.DEFAULT_NS_PREFIX));
+            if (!declared.equals(content)) {
+                throw new StreamErrorException(StreamErrorCondition.INVALID_NAMESPACE, "the content namespace must be " + content);
             }
             depth = 1;
             handler.streamOpened(attributes(XmlElement.builder(name, namespace)).build());
