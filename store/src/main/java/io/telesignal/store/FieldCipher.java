@@ -49,6 +49,39 @@ public final class FieldCipher {
         return PREFIX + id + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
     }
 
+    /**
+     * Seals bytes (a file) for the place {@code context} names: the data key's id (4 bytes, big-endian) and then the
+     * nonce, ciphertext and tag; for a binary column, without the text form's base64.
+     */
+    byte[] sealBytes(byte[] plaintext, String context) {
+        int id = current;
+        if (id < 0) {
+            throw new IllegalStateException("the store's data keys are not unlocked");
+        }
+        byte[] sealed = AesGcm.seal(keys.get(id), aad(id, context), plaintext);
+        return java.nio.ByteBuffer.allocate(4 + sealed.length).putInt(id).put(sealed).array();
+    }
+
+    /** The plaintext of bytes {@link #sealBytes} sealed for {@code context}. */
+    byte[] openBytes(byte[] stored, String context) {
+        if (stored.length < 4) {
+            throw StoreException.corrupt("a sealed file is truncated (" + context + ")");
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(stored);
+        int id = in.getInt();
+        SecretKey key = keys.get(id);
+        if (key == null) {
+            key = loader.apply(id).orElseThrow(() -> StoreException.corrupt("no data key " + id + " (" + context + ")"));
+            keys.put(id, key);
+        }
+        try {
+            return AesGcm.open(key, aad(id, context), java.util.Arrays.copyOfRange(stored, 4, stored.length));
+        } catch (GeneralSecurityException e) {
+            throw StoreException.corrupt("a sealed file does not open: altered, or moved from another place ("
+                    + context + ")");
+        }
+    }
+
     /** The plaintext of a stored value; a value without the prefix (written before encryption) as it is. */
     String open(String stored, String context) {
         if (stored == null || !stored.startsWith(PREFIX)) {

@@ -48,6 +48,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcArchiveStore archive;
     private final JdbcRoomStore rooms;
     private final JdbcPepStore pep;
+    private final JdbcUploadStore uploads;
     private final JdbcBlockStore blocking;
     private final JdbcInviteRedemptions inviteRedemptions;
 
@@ -66,6 +67,7 @@ public final class JdbcStore implements AutoCloseable {
         this.archive = new JdbcArchiveStore(tx, cipher);
         this.rooms = new JdbcRoomStore(tx, cipher);
         this.pep = new JdbcPepStore(tx, cipher);
+        this.uploads = new JdbcUploadStore(tx, cipher);
         this.blocking = new JdbcBlockStore(tx);
         this.inviteRedemptions = new JdbcInviteRedemptions(tx);
     }
@@ -149,6 +151,11 @@ public final class JdbcStore implements AutoCloseable {
     /** Personal eventing (XEP-0163): each user's nodes and their items. */
     public JdbcPepStore pep() {
         return pep;
+    }
+
+    /** Files shared over HTTP upload (XEP-0363). */
+    public JdbcUploadStore uploads() {
+        return uploads;
     }
 
     /** Block lists (XEP-0191). */

@@ -46,7 +46,7 @@ class JdbcStoreTest {
                         + " 'c3RvcmVkS2V5', 'c2VydmVyS2V5', CURRENT_TIMESTAMP)");
             }
 
-            assertThat(store.migrate()).as("V11 to V20").isEqualTo(10);
+            assertThat(store.migrate()).as("V11 to V21").isEqualTo(11);
 
             try (var c = store.dataSource().getConnection(); var s = c.createStatement();
                     var rs = s.executeQuery("SELECT * FROM credentials")) {

@@ -91,6 +91,7 @@ public final class HttpListener {
                             p.addLast("tls", context.newHandler(ch.alloc()));
                         });
                         p.addLast("codec", new HttpServerCodec(decoderConfig));
+                        p.addLast("large-bodies", new LargeBodies(routes));
                         p.addLast("aggregate", new HttpObjectAggregator(settings.maxRequestBytes()));
                         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(),
                                 TimeUnit.MILLISECONDS));

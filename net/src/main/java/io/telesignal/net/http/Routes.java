@@ -50,6 +50,25 @@ public final class Routes {
         return add(HttpMethod.POST, path, handler);
     }
 
+    /** Request bodies larger than the listener's limit that a route takes: method and route path to its limit. */
+    private final Map<String, Integer> bodyLimits = new ConcurrentHashMap<>();
+
+    /**
+     * Registers a route whose requests may carry bodies up to {@code maxBodyBytes}, more than the listener's
+     * {@code maxRequestBytes} (file uploads); beyond it: 413.
+     */
+    public Routes add(HttpMethod method, String path, int maxBodyBytes, HttpHandler handler) {
+        add(method, path, handler);
+        bodyLimits.put(method.name() + " " + path, maxBodyBytes);
+        return this;
+    }
+
+    /** The body limit of the route a request goes to, when it has one of its own. */
+    public java.util.OptionalInt bodyLimit(HttpMethod method, String path) {
+        Integer limit = bodyLimits.get(method.name() + " " + routeKey(path));
+        return limit == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(limit);
+    }
+
     public Routes add(HttpMethod method, String path, HttpHandler handler) {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("route path must start with /");

@@ -46,6 +46,9 @@ class HttpListenerTest {
             .get("/hello", request -> CompletableFuture.completedFuture(HttpResponse.text(HttpResponseStatus.OK, "hi")))
             .post("/echo", request -> CompletableFuture.completedFuture(
                     HttpResponse.text(HttpResponseStatus.OK, new String(request.body(), StandardCharsets.UTF_8))))
+            .add(io.netty.handler.codec.http.HttpMethod.PUT, "/files/*", 64 * 1024, request -> CompletableFuture
+                    .completedFuture(HttpResponse.text(HttpResponseStatus.CREATED, request.path() + " "
+                            + request.body().length + " " + (request.body().length > 0 ? request.body()[request.body().length - 1] : -1))))
             .get("/busy", request -> CompletableFuture.failedFuture(new BusyException()))
             .get("/broken", request -> {
                 throw new IllegalStateException("bug");
@@ -118,6 +121,38 @@ class HttpListenerTest {
 
         assertThat(small.statusCode()).isEqualTo(200);
         assertThat(large.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void aRouteWithItsOwnBodyLimitTakesMoreThanTheListenerAndRefusesMoreThanItsOwn() throws Exception {
+        InetSocketAddress address = start(plain(100, 100, 1024, Duration.ofSeconds(30)));
+        URI file = URI.create("http://127.0.0.1:" + address.getPort() + "/files/a%20b.bin");
+        byte[] body = new byte[64 * 1024];
+        body[body.length - 1] = 7;
+
+        var whole = client.send(java.net.http.HttpRequest.newBuilder(file).PUT(BodyPublishers.ofByteArray(body)).build(),
+                BodyHandlers.ofString());
+        assertThat(whole.statusCode()).isEqualTo(201);
+        assertThat(whole.body()).isEqualTo("/files/a b.bin 65536 7");
+        // sent in chunks, without a length, and with Expect: 100-continue
+        var chunked = client.send(java.net.http.HttpRequest.newBuilder(file).expectContinue(true)
+                .PUT(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(201);
+        assertThat(chunked.body()).isEqualTo("/files/a b.bin 65536 7");
+
+        var declaredTooLarge = client.send(java.net.http.HttpRequest.newBuilder(file)
+                .PUT(BodyPublishers.ofByteArray(new byte[64 * 1024 + 1])).build(), BodyHandlers.ofString());
+        assertThat(declaredTooLarge.statusCode()).isEqualTo(413);
+        var sentTooLarge = client.send(java.net.http.HttpRequest.newBuilder(file)
+                .PUT(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[200 * 1024]))).build(),
+                BodyHandlers.ofString());
+        assertThat(sentTooLarge.statusCode()).isEqualTo(413);
+        // every other route keeps the listener's limit, on the same connections
+        var echo = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort()
+                + "/echo")).POST(BodyPublishers.ofString("x".repeat(1025))).build(), BodyHandlers.ofString());
+        assertThat(echo.statusCode()).isEqualTo(413);
+        assertThat(get(address, "/hello").statusCode()).isEqualTo(200);
     }
 
     @Test

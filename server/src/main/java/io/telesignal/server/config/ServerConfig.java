@@ -101,7 +101,8 @@ public record ServerConfig(
             io.telesignal.xmpp.XmppSettings settings, Duration idleTimeout, int maxConnections, int maxRosterItems,
             Duration offlineRetention, boolean webSocket, boolean archive, Duration archiveRetention,
             Optional<io.telesignal.xmpp.muc.MucSettings> muc, Optional<io.telesignal.xmpp.pep.PepSettings> pep,
-            int maxBlockedJids, Optional<io.telesignal.xmpp.component.ComponentSettings> components) {}
+            int maxBlockedJids, Optional<io.telesignal.xmpp.component.ComponentSettings> components,
+            Optional<io.telesignal.xmpp.upload.UploadSettings> upload) {}
 
     public record Sip(boolean enabled, String host, int udpPort, int tcpPort,
             io.telesignal.sip.message.SipLimits limits, Duration idleTimeout, int maxConnections, int ratePerAddress,
@@ -313,7 +314,37 @@ public record ServerConfig(
                 r.bool("xmpp.pep.enabled") ? Optional.of(new io.telesignal.xmpp.pep.PepSettings(
                         r.integer("xmpp.pep.maxNodes", 1, 10_000), r.integer("xmpp.pep.maxItems", 1, 10_000),
                         r.integer("xmpp.pep.maxItemBytes", 256, 512 * 1024))) : Optional.empty(),
-                r.integer("xmpp.maxBlockedJids", 1, 100_000), components(r, domain));
+                r.integer("xmpp.maxBlockedJids", 1, 100_000), components(r, domain), upload(r, domain));
+    }
+
+    /** HTTP file upload (XEP-0363) at {@code xmpp.upload.domain}, by default {@code upload.<xmpp.domain>}. */
+    private static Optional<io.telesignal.xmpp.upload.UploadSettings> upload(ConfigReader r, String xmppDomain) {
+        if (!r.bool("xmpp.upload.enabled")) {
+            return Optional.empty();
+        }
+        String domain = uploadDomain(r, xmppDomain);
+        if (domain.equals(xmppDomain) || muc(r, xmppDomain).map(m -> m.domain().equals(domain)).orElse(false)
+                || !domain.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.')) {
+            throw new ConfigException("xmpp.upload.domain", "must be a DNS domain name other than xmpp.domain and the rooms'");
+        }
+        Optional<String> base = r.optionalString("xmpp.upload.baseUrl").map(url -> url.endsWith("/")
+                ? url.substring(0, url.length() - 1) : url);
+        if (base.isPresent() && !base.get().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            throw new ConfigException("xmpp.upload.baseUrl", "must be an http(s) URL without a query");
+        }
+        long max = r.integer("xmpp.upload.maxFileSize", 1, 512 * 1024 * 1024);
+        long quota = r.integer("xmpp.upload.quota", 1, Integer.MAX_VALUE);
+        if (quota < max) {
+            throw new ConfigException("xmpp.upload.quota", "must be at least xmpp.upload.maxFileSize");
+        }
+        return Optional.of(new io.telesignal.xmpp.upload.UploadSettings(domain, max, quota,
+                r.duration("xmpp.upload.slotTtl", Duration.ofSeconds(10), Duration.ofDays(1)),
+                r.duration("xmpp.upload.retention", Duration.ofHours(1), Duration.ofDays(36500)), base));
+    }
+
+    private static String uploadDomain(ConfigReader r, String xmppDomain) {
+        return r.optionalString("xmpp.upload.domain").map(d -> d.strip().toLowerCase(java.util.Locale.ROOT))
+                .filter(d -> !d.isEmpty()).orElse("upload." + xmppDomain);
     }
 
     /** External components (XEP-0114): their listener and the secrets file naming each one's domain and secret. */
@@ -325,6 +356,9 @@ public record ServerConfig(
                 "xmpp.components.secretsFile", "must be set when xmpp.components.enabled is true"));
         java.util.Set<String> taken = new java.util.HashSet<>(java.util.Set.of(xmppDomain));
         muc(r, xmppDomain).ifPresent(muc -> taken.add(muc.domain()));
+        if (r.bool("xmpp.upload.enabled")) {
+            taken.add(uploadDomain(r, xmppDomain));
+        }
         java.util.Map<String, String> secrets;
         try {
             secrets = io.telesignal.xmpp.component.ComponentSecrets.read(file, taken);

@@ -159,7 +159,7 @@ public final class TelesignalServer {
                         new Certificates(clock).resolve(config.tls(), config.dataDir()), config.tls().protocols(),
                                 config.tls().provider()));
                 xmppDoor = XmppDoor.start(config, loops, services, signaling, workers, clock, xmppTls, metrics.registry(),
-                        routes);
+                        routes, bound.getPort());
                 self[0].xmpp = Optional.of(xmppDoor);
             }
 

@@ -31,7 +31,7 @@ public final class XmppDoor implements AutoCloseable {
     private InetSocketAddress componentAddress;
 
     private XmppDoor(ServerConfig config, StoreServices services, Signaling signaling, WorkerPool workers, Clock clock,
-            SslContext tls, MeterRegistry registry) {
+            SslContext tls, MeterRegistry registry, int httpPort) {
         ServerConfig.Xmpp settings = config.xmpp();
         DeviceSignIn signIn = new DeviceSignIn(services.accounts(), services.devicePasswords(),
                 signaling.frontDoor().tokenSignIn().throttle(), services.audit(),
@@ -59,7 +59,11 @@ public final class XmppDoor implements AutoCloseable {
                 settings.pep().map(pep -> new io.telesignal.xmpp.pep.PepService(pep, services.store().pep(), router,
                         rosters, workers, clock, settings.settings().domain(), new SecureRandom(), blocking)),
                 blocking, signaling.xmppStreams(), settings.components().map(components ->
-                        new io.telesignal.xmpp.component.Components(components, signaling.router(), clock)));
+                        new io.telesignal.xmpp.component.Components(components, signaling.router(), clock)),
+                settings.upload().map(upload -> new io.telesignal.xmpp.upload.UploadService(upload,
+                        services.store().uploads(), workers, clock, new SecureRandom(), () -> config.publicUrl().orElse(
+                                (config.http().tls() ? "https://" : "http://") + settings.settings().domain() + ":"
+                                        + httpPort))));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;
@@ -71,9 +75,18 @@ public final class XmppDoor implements AutoCloseable {
     }
 
     static XmppDoor start(ServerConfig config, EventLoops loops, StoreServices services, Signaling signaling,
-            WorkerPool workers, Clock clock, SslContext tls, MeterRegistry registry, io.telesignal.net.http.Routes routes) {
+            WorkerPool workers, Clock clock, SslContext tls, MeterRegistry registry, io.telesignal.net.http.Routes routes,
+            int httpPort) {
         ServerConfig.Xmpp settings = config.xmpp();
-        XmppDoor started = new XmppDoor(config, services, signaling, workers, clock, tls, registry);
+        XmppDoor started = new XmppDoor(config, services, signaling, workers, clock, tls, registry, httpPort);
+        started.context.upload().ifPresent(upload -> {
+            // XEP-0363 §5: files are put and read on the HTTP listener, up to the largest file a slot allows
+            String files = io.telesignal.xmpp.upload.UploadService.PATH + "*";
+            routes.add(io.netty.handler.codec.http.HttpMethod.PUT, files,
+                    (int) Math.min(Integer.MAX_VALUE, upload.settings().maxFileSize()), upload::put);
+            routes.get(files, upload::get);
+            routes.add(io.netty.handler.codec.http.HttpMethod.OPTIONS, files, upload::options);
+        });
         if (settings.webSocket()) {
             // RFC 7395 at /xmpp on the HTTP listener: WSS when it is HTTPS
             routes.webSocket(new io.telesignal.net.websocket.WebSocketRoute("/xmpp", "xmpp",
@@ -87,9 +100,12 @@ public final class XmppDoor implements AutoCloseable {
             // kept and archived messages past their retention are deleted, hourly, on the workers
             var offline = services.store().offline();
             var archive = services.store().archive();
+            var upload = started.context.upload();
             started.purge = loops.io().next().scheduleAtFixedRate(() -> workers.submit(() -> offline.purgeBefore(
                     clock.instant().minus(settings.offlineRetention())) + archive.purgeBefore(
-                    clock.instant().minus(settings.archiveRetention()))), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+                    clock.instant().minus(settings.archiveRetention()))
+                    + upload.map(io.telesignal.xmpp.upload.UploadService::purge).orElse(0)), 1, 60,
+                    java.util.concurrent.TimeUnit.MINUTES);
             if (started.directTls.isPresent()) {
                 started.directTlsAddress = started.directTls.get().bind(loops, settings.host(), settings.directTlsPort());
             }

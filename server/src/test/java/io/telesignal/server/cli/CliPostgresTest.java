@@ -33,7 +33,7 @@ class CliPostgresTest {
 
     @Test
     void migrateUsersTokensAndAuditVerifyOnPostgres() throws Exception {
-        assertThat(cli.run("migrate", "--data-dir", dataDir.toString()).out().trim()).isEqualTo("applied 20 migration(s)");
+        assertThat(cli.run("migrate", "--data-dir", dataDir.toString()).out().trim()).isEqualTo("applied 21 migration(s)");
         CliRunner.Result added = cli.runWithInput("long enough password\n", "user", "add", "pat", "--name", "Pat",
                 "--roles", "patient", "--password-stdin", "--data-dir", dataDir.toString());
         assertThat(added.exit()).as(added.err()).isZero();

@@ -240,7 +240,7 @@ class CliTest {
         Path fresh = Files.createDirectory(dataDir.resolve("fresh"));
         CliRunner.Result first = cli.run("migrate", "--data-dir", fresh.toString());
         assertThat(first.exit()).isZero();
-        assertThat(first.out().trim()).isEqualTo("applied 19 migration(s)");
+        assertThat(first.out().trim()).isEqualTo("applied 20 migration(s)");
         assertThat(cli.run("migrate", "--data-dir", fresh.toString()).out().trim()).isEqualTo("database is up to date");
     }
 

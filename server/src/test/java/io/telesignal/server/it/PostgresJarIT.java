@@ -37,7 +37,7 @@ class PostgresJarIT {
     void migrateThenServeOnPostgres() throws Exception {
         try (ServerProcess migrate = ServerProcess.start(env, "migrate", "--data-dir", dataDir.toString())) {
             assertThat(migrate.waitForExit(Duration.ofSeconds(60))).as(migrate.stderr()).isZero();
-            assertThat(migrate.drainedLines()).contains("applied 20 migration(s)");
+            assertThat(migrate.drainedLines()).contains("applied 21 migration(s)");
         }
         try (ServerProcess server = ServerProcess.start(env, "serve", "--demo", "--data-dir", dataDir.toString())) {
             String started = server.awaitLine(line -> line.contains("event=server_started"), Duration.ofSeconds(60));

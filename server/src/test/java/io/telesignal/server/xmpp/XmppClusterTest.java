@@ -396,4 +396,37 @@ class XmppClusterTest {
             }
         });
     }
+
+    @Test
+    void aFileWhoseSlotCameFromOneNodeIsPutThroughTheOtherAndReadFromEither() throws Exception {
+        javax.net.ssl.SSLContext trustA = io.telesignal.net.tls.TlsContexts.trustingOnly(
+                dir.resolve("node-a").resolve("tls").resolve("selfsigned-cert.pem"));
+        int portA = nodes.get(0).xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        String slotUrl;
+        String authorization;
+        try (RawXmppClient alice = RawXmppClient.signedIn(trustA, portA, "alice", alicePassword, "phone")) {
+            alice.send("<iq type='get' to='upload.localhost' id='slot'><request xmlns='urn:xmpp:http:upload:0'"
+                    + " filename='chart.pdf' size='9' content-type='application/pdf'/></iq>");
+            alice.await("</slot>");
+            java.util.regex.Matcher put = java.util.regex.Pattern.compile(
+                    "<put url=\"([^\"]+)\"><header name=\"Authorization\">([^<]+)</header>").matcher(alice.received());
+            assertThat(put.find()).isTrue();
+            slotUrl = put.group(1);
+            authorization = put.group(2);
+        }
+        String path = java.net.URI.create(slotUrl).getPath();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var stored = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + nodes.get(1).httpAddress().getPort() + path)).header("Authorization", authorization)
+                .header("Content-Type", "application/pdf")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("%PDF-1.7\n")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(stored.statusCode()).isEqualTo(201);
+        for (TelesignalServer node : nodes) {
+            var got = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + node.httpAddress().getPort() + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(got.statusCode()).isEqualTo(200);
+            assertThat(got.body()).isEqualTo("%PDF-1.7\n");
+        }
+    }
 }

@@ -53,7 +53,8 @@ public final class C2sSession implements XmlStreamParser.Handler {
             java.util.concurrent.ConcurrentHashMap<String, C2sSession> resumable,
             Optional<io.telesignal.xmpp.muc.MucService> muc, Optional<io.telesignal.xmpp.pep.PepService> pep,
             io.telesignal.xmpp.im.Blocking blocking, Optional<SharedStreams> shared,
-            Optional<io.telesignal.xmpp.component.Components> components) {
+            Optional<io.telesignal.xmpp.component.Components> components,
+            Optional<io.telesignal.xmpp.upload.UploadService> upload) {
 
         /**
          * A chat or normal message nobody online took, kept until the user's next available presence (XEP-0160),
@@ -641,6 +642,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
         if (context.muc().isPresent() && context.muc().get().serves(to)) {
             inOrder(() -> context.muc().get().iq(rooms, iq, to));
+            return;
+        }
+        if (context.upload().isPresent() && context.upload().get().serves(to)) {
+            io.telesignal.xmpp.upload.UploadService upload = context.upload().get();
+            inOrder(() -> upload.iq(iq, user, jid, answer -> link.loop().execute(() -> link.send(answer))));
             return;
         }
         if (request && context.pep().isPresent() && context.pep().get().handles(iq, to, toAccount, jid)) {

@@ -89,6 +89,7 @@ final class ServerIqs {
             if (server) {
                 context.muc().ifPresent(muc -> items.add(muc.discoItem())); // XEP-0045 §6.1: the service is found here
                 context.components().ifPresent(components -> components.discoItems().forEach(items::add));
+                context.upload().ifPresent(upload -> items.add(upload.discoItem())); // XEP-0363 §3
             }
             link.send(session.result(iq, items.build()));
         } else {
