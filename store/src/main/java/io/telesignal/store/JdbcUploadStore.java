@@ -124,11 +124,6 @@ public final class JdbcUploadStore implements UploadStore {
         return sealed.map(bytes -> cipher.openBytes(bytes, context("content", id)));
     }
 
-    @Override
-    public long used(UserId owner, Instant now) {
-        return tx.read("read upload quota", c -> used(c, owner, now));
-    }
-
     private static long used(Connection c, UserId owner, Instant now) throws SQLException {
         try (PreparedStatement query = c.prepareStatement("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner_id = ?"
                 + " AND (uploaded_at IS NOT NULL OR expires_at > ?)")) {

@@ -185,9 +185,9 @@ public final class RedisSharedSessions implements SharedSessions {
             local k = ARGV[1] .. 's:' .. ARGV[2]
             local owner = redis.call('HGET', k, 'owner')
             if not owner then return {'absent'} end
-            if owner ~= '' and owner ~= ARGV[3] then return {'held'} end
+            if owner ~= '' and owner ~= ARGV[3] and owner ~= ARGV[4] then return {'held'} end
+            redis.call('HSET', k, 'owner', ARGV[4])
             local out = redis.call('LRANGE', k .. ':q', 0, -1)
-            redis.call('DEL', k, k .. ':q', k .. ':a', k .. ':d')
             table.insert(out, 1, 'ok')
             return out
             """;
@@ -435,8 +435,8 @@ public final class RedisSharedSessions implements SharedSessions {
     }
 
     @Override
-    public CompletionStage<Optional<List<String>>> abandon(String session, NodeId dead) {
-        return abandon.<List<Object>>run(new String[0], redis.prefix(), session, dead.value()).thenApply(out -> {
+    public CompletionStage<Optional<List<String>>> abandon(String session, NodeId dead, NodeId by) {
+        return abandon.<List<Object>>run(new String[0], redis.prefix(), session, dead.value(), by.value()).thenApply(out -> {
             if (!"ok".equals(text(out.get(0)))) {
                 return Optional.empty();
             }

@@ -187,22 +187,26 @@ class RedisSharedSessionsTest {
     }
 
     @Test
-    void aDeadOwnersSessionIsAbandonedWithWhatItStillKeptOnceAndNeverAnotherNodesSession() {
+    void aDeadOwnersSessionIsTakenOverWithWhatItStillKeptUntilEndedAndNeverAnotherNodesSession() {
         opened("s1", A);
         mirror("s1", A, 1);
         mirror("s1", A, 2);
         mirror("s1", A, 3);
         join(sessions.acknowledge("s1", A, 1));
 
-        assertThat(join(sessions.abandon("s1", B))).isEmpty(); // B is not the one that died: A holds it
-        assertThat(join(sessions.abandon("s1", A))).contains(List.of("m2", "m3"));
-        assertThat(join(sessions.abandon("s1", A))).isEmpty();
-        assertThat(join(sessions.claim("s1", "u1", "hash", B, 1)).refusal()).contains(SharedSessions.Refusal.EXPIRED);
+        NodeId c = new NodeId("node-c");
+        assertThat(join(sessions.abandon("s1", B, c))).isEmpty(); // B is not the one that died: A holds it
+        assertThat(join(sessions.abandon("s1", A, c))).contains(List.of("m2", "m3"));
+        // C's keeping failed: it takes it again, and nobody else can
+        assertThat(join(sessions.abandon("s1", A, B))).isEmpty();
+        assertThat(join(sessions.abandon("s1", A, c))).contains(List.of("m2", "m3"));
+        assertThat(join(sessions.end("s1", Optional.of(c)))).isEqualTo(SharedSessions.Ended.REMOVED);
+        assertThat(join(sessions.abandon("s1", A, c))).isEmpty();
 
         opened("s2", A);
         mirror("s2", A, 1);
         claimed("s2", B, 0);
-        assertThat(join(sessions.abandon("s2", A))).isEmpty(); // a client resumed it on B first: B's now
+        assertThat(join(sessions.abandon("s2", A, c))).isEmpty(); // a client resumed it on B first: B's now
     }
 
     @Test

@@ -105,11 +105,12 @@ public interface SharedSessions {
     CompletionStage<Void> overflowed(String session, NodeId owner);
 
     /**
-     * Takes everything a session still keeps and removes it, whatever its token, when {@code dead} holds it or nobody
-     * does: for a door that keeps a dead node's messages another way (XMPP's offline storage) when no client resumed
-     * them. Empty when another node holds the session, or it is gone.
+     * Takes a session over for node {@code by}, whatever its token, when {@code dead} holds it, nobody does or
+     * {@code by} took it already, and answers everything it still keeps: for a door that keeps a dead node's messages
+     * another way (XMPP's offline storage) when no client resumed them. {@code by} {@link #end ends} it once they are
+     * kept (a failure meanwhile leaves it to try again). Empty when another node holds the session, or it is gone.
      */
-    CompletionStage<Optional<List<String>>> abandon(String session, NodeId dead);
+    CompletionStage<Optional<List<String>>> abandon(String session, NodeId dead, NodeId by);
 
     /** What {@link #end} found. */
     enum Ended { REMOVED, ABSENT, HELD_ELSEWHERE }

@@ -50,8 +50,7 @@ public final class InMemoryUploadStore implements UploadStore {
         return Optional.ofNullable(contents.get(id)).map(byte[]::clone);
     }
 
-    @Override
-    public synchronized long used(UserId owner, Instant now) {
+    private long used(UserId owner, Instant now) {
         return slots.values().stream().filter(s -> s.owner().equals(owner)
                 && (s.uploadedAt().isPresent() || now.isBefore(s.expiresAt()))).mapToLong(Slot::size).sum();
     }

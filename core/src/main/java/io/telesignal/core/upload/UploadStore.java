@@ -58,9 +58,6 @@ public interface UploadStore {
     /** A file that was put, with its slot. */
     Optional<byte[]> content(String id);
 
-    /** Bytes the owner's files and open slots take. */
-    long used(UserId owner, Instant now);
-
     /** Deletes the files put before {@code cutoff} and the slots that lapsed empty; answers how many. */
     int purge(Instant cutoff, Instant now);
 }

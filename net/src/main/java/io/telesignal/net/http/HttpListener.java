@@ -91,10 +91,11 @@ public final class HttpListener {
                             p.addLast("tls", context.newHandler(ch.alloc()));
                         });
                         p.addLast("codec", new HttpServerCodec(decoderConfig));
-                        p.addLast("large-bodies", new LargeBodies(routes));
-                        p.addLast("aggregate", new HttpObjectAggregator(settings.maxRequestBytes()));
+                        // before the aggregators: every part of a body read counts as activity
                         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(),
                                 TimeUnit.MILLISECONDS));
+                        p.addLast("large-bodies", new LargeBodies(routes));
+                        p.addLast("aggregate", new HttpObjectAggregator(settings.maxRequestBytes()));
                         p.addLast("dispatch", new RequestDispatcher(routes, metrics, inFlight, () -> draining,
                                 settings.tls(), clients));
                     }

@@ -50,23 +50,26 @@ public final class Routes {
         return add(HttpMethod.POST, path, handler);
     }
 
+    /** A route's own body limit, and what it checks before the body is read. */
+    public record LargeBody(int maxBytes, BodyGate gate) {}
+
     /** Request bodies larger than the listener's limit that a route takes: method and route path to its limit. */
-    private final Map<String, Integer> bodyLimits = new ConcurrentHashMap<>();
+    private final Map<String, LargeBody> largeBodies = new ConcurrentHashMap<>();
 
     /**
      * Registers a route whose requests may carry bodies up to {@code maxBodyBytes}, more than the listener's
-     * {@code maxRequestBytes} (file uploads); beyond it: 413.
+     * {@code maxRequestBytes} (file uploads): {@code gate} sees each request's headers before its body is read; a body
+     * past the limit is 413.
      */
-    public Routes add(HttpMethod method, String path, int maxBodyBytes, HttpHandler handler) {
+    public Routes add(HttpMethod method, String path, int maxBodyBytes, BodyGate gate, HttpHandler handler) {
         add(method, path, handler);
-        bodyLimits.put(method.name() + " " + path, maxBodyBytes);
+        largeBodies.put(method.name() + " " + path, new LargeBody(maxBodyBytes, gate));
         return this;
     }
 
-    /** The body limit of the route a request goes to, when it has one of its own. */
-    public java.util.OptionalInt bodyLimit(HttpMethod method, String path) {
-        Integer limit = bodyLimits.get(method.name() + " " + routeKey(path));
-        return limit == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(limit);
+    /** The body limit and gate of the route a request goes to, when it has a limit of its own. */
+    public Optional<LargeBody> largeBody(HttpMethod method, String path) {
+        return Optional.ofNullable(largeBodies.get(method.name() + " " + routeKey(path)));
     }
 
     public Routes add(HttpMethod method, String path, HttpHandler handler) {

@@ -46,7 +46,9 @@ class HttpListenerTest {
             .get("/hello", request -> CompletableFuture.completedFuture(HttpResponse.text(HttpResponseStatus.OK, "hi")))
             .post("/echo", request -> CompletableFuture.completedFuture(
                     HttpResponse.text(HttpResponseStatus.OK, new String(request.body(), StandardCharsets.UTF_8))))
-            .add(io.netty.handler.codec.http.HttpMethod.PUT, "/files/*", 64 * 1024, request -> CompletableFuture
+            .add(io.netty.handler.codec.http.HttpMethod.PUT, "/files/*", 64 * 1024, (path, headers) ->
+                    headers.contains("X-Refuse") ? java.util.Optional.of(HttpResponseStatus.FORBIDDEN) : java.util.Optional.empty(),
+                    request -> CompletableFuture
                     .completedFuture(HttpResponse.text(HttpResponseStatus.CREATED, request.path() + " "
                             + request.body().length + " " + (request.body().length > 0 ? request.body()[request.body().length - 1] : -1))))
             .get("/busy", request -> CompletableFuture.failedFuture(new BusyException()))
@@ -141,6 +143,13 @@ class HttpListenerTest {
         assertThat(chunked.statusCode()).isEqualTo(201);
         assertThat(chunked.body()).isEqualTo("/files/a b.bin 65536 7");
 
+        // the gate refuses before the body is read
+        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.getOutputStream().write(("PUT /files/x HTTP/1.1\r\nHost: x\r\nX-Refuse: 1\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 65536\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 403").doesNotContain("100 Continue");
+        }
         var declaredTooLarge = client.send(java.net.http.HttpRequest.newBuilder(file)
                 .PUT(BodyPublishers.ofByteArray(new byte[64 * 1024 + 1])).build(), BodyHandlers.ofString());
         assertThat(declaredTooLarge.statusCode()).isEqualTo(413);

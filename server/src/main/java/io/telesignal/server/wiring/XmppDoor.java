@@ -39,6 +39,7 @@ public final class XmppDoor implements AutoCloseable {
         StanzaRouter router = new StanzaRouter(signaling.router(), services.accounts(), workers,
                 settings.settings().maxSessionsPerUser(), clock, config.directory().credentialCacheTtl());
         services.accounts().onChange(changed -> router.forget(changed.login())); // disabled here: unknown at once
+        signaling.xmppStreams().ifPresent(streams -> router.orphans(streams::release));
         var rosters = new io.telesignal.xmpp.im.RosterService(services.store().rosters(), router,
                 settings.settings().domain(), settings.maxRosterItems(), router::findUser);
         var blocking = new io.telesignal.xmpp.im.Blocking(services.store().blocking(), workers, settings.maxBlockedJids());
@@ -63,7 +64,7 @@ public final class XmppDoor implements AutoCloseable {
                 settings.upload().map(upload -> new io.telesignal.xmpp.upload.UploadService(upload,
                         services.store().uploads(), workers, clock, new SecureRandom(), () -> config.publicUrl().orElse(
                                 (config.http().tls() ? "https://" : "http://") + settings.settings().domain() + ":"
-                                        + httpPort))));
+                                        + httpPort), services.derivedSecret("xmpp-upload-put"))));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;
@@ -83,7 +84,7 @@ public final class XmppDoor implements AutoCloseable {
             // XEP-0363 §5: files are put and read on the HTTP listener, up to the largest file a slot allows
             String files = io.telesignal.xmpp.upload.UploadService.PATH + "*";
             routes.add(io.netty.handler.codec.http.HttpMethod.PUT, files,
-                    (int) Math.min(Integer.MAX_VALUE, upload.settings().maxFileSize()), upload::put);
+                    (int) Math.min(Integer.MAX_VALUE, upload.settings().maxFileSize()), upload::admit, upload::put);
             routes.get(files, upload::get);
             routes.add(io.netty.handler.codec.http.HttpMethod.OPTIONS, files, upload::options);
         });

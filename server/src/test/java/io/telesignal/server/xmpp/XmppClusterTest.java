@@ -429,4 +429,37 @@ class XmppClusterTest {
             assertThat(got.body()).isEqualTo("%PDF-1.7\n");
         }
     }
+
+    @Test
+    void aResourceBoundAgainOnAnotherNodeWhileItsStreamWaitsDetachedLosesNothingAndKeepsItsNewCopy() throws Exception {
+        javax.net.ssl.SSLContext trustA = io.telesignal.net.tls.TlsContexts.trustingOnly(
+                dir.resolve("node-a").resolve("tls").resolve("selfsigned-cert.pem"));
+        javax.net.ssl.SSLContext trustB = io.telesignal.net.tls.TlsContexts.trustingOnly(
+                dir.resolve("node-b").resolve("tls").resolve("selfsigned-cert.pem"));
+        int portA = nodes.get(0).xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        int portB = nodes.get(1).xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
+        var bobId = nodes.get(0).services().accounts().find(new Login("bob")).orElseThrow().id();
+        String queue = "s:" + io.telesignal.xmpp.stream.StanzaRouter.endpointOf(bobId, "phone").value() + ":q";
+        try (RawXmppClient alice = RawXmppClient.signedIn(trustA, portA, "alice", alicePassword, "laptop");
+                var raw = TestRedis.connect(redis)) {
+            try (RawXmppClient bob = RawXmppClient.signedIn(trustA, portA, "bob", bobPassword, "phone")) {
+                bob.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+                bob.await("<enabled");
+                alice.send("<message to='bob@localhost/phone' type='chat'><body>one</body></message>");
+                bob.await("<body>one</body>");
+            } // the socket dies: the stream waits detached on node A, its copy in Redis
+            try (RawXmppClient again = RawXmppClient.signedIn(trustB, portB, "bob", bobPassword, "phone")) {
+                assertThat(again.await("<body>one</body>")).contains("urn:xmpp:delay"); // kept before this bound
+                again.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+                again.await("<enabled");
+                alice.send("<message to='bob@localhost/phone' type='chat'><body>two</body></message>");
+                again.await("<body>two</body>");
+                // the new stream has a copy of its own, and goes on
+                XmppTests.await(() -> raw.commands().lrange(raw.key(queue), 0, -1).get().stream()
+                        .anyMatch(m -> m.contains("<body>two</body>")));
+                alice.send("<message to='bob@localhost/phone' type='chat'><body>three</body></message>");
+                assertThat(again.await("<body>three</body>")).doesNotContain("stream:error");
+            }
+        }
+    }
 }

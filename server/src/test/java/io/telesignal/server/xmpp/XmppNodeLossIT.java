@@ -24,6 +24,7 @@ class XmppNodeLossIT {
     private static final String ALICE = "alice's xmpp password 1";
     private static final String BOB = "bob's xmpp password 22";
     private static final String CAROL = "carol's xmpp password 333";
+    private static final String DAVE = "dave's xmpp password 4444";
     private static final Pattern ENABLED = Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"");
 
     @TempDir
@@ -37,15 +38,17 @@ class XmppNodeLossIT {
                 Map.of("TELESIGNAL_XMPP_ENABLED", "true", "TELESIGNAL_XMPP_HOST", "127.0.0.1", "TELESIGNAL_XMPP_PORT", "0",
                         "TELESIGNAL_CLUSTER_CLEANUP_GRACE", "2s"),
                 name -> Map.of("TELESIGNAL_XMPP_DIRECT_TLS_PORT", String.valueOf(tls[name.equals("n1") ? 0 : 1])))) {
-            cluster.seedDeviceUsers(dir.resolve("seed"), Map.of("alice", ALICE, "bob", BOB, "carol", CAROL));
+            cluster.seedDeviceUsers(dir.resolve("seed"), Map.of("alice", ALICE, "bob", BOB, "carol", CAROL, "dave", DAVE));
             SSLContext trust1 = TlsContexts.trustingOnly(dir.resolve("n1").resolve("tls").resolve("selfsigned-cert.pem"));
             SSLContext trust2 = TlsContexts.trustingOnly(dir.resolve("n2").resolve("tls").resolve("selfsigned-cert.pem"));
             try (RawXmppClient alice = RawXmppClient.signedIn(trust2, tls[1], "alice", ALICE, "laptop");
                     RawXmppClient bob = RawXmppClient.signedIn(trust1, tls[0], "bob", BOB, "phone");
-                    RawXmppClient carol = RawXmppClient.signedIn(trust1, tls[0], "carol", CAROL, "phone")) {
+                    RawXmppClient carol = RawXmppClient.signedIn(trust1, tls[0], "carol", CAROL, "phone");
+                    RawXmppClient dave = RawXmppClient.signedIn(trust1, tls[0], "dave", DAVE, "phone")) {
                 String bobId = enable(bob);
                 enable(carol);
-                for (String to : List.of("bob", "carol")) {
+                enable(dave);
+                for (String to : List.of("bob", "carol", "dave")) {
                     for (int i = 1; i <= 3; i++) {
                         alice.send("<message to='" + to + "@localhost/phone' type='chat' id='" + to + i + "'><body>" + to
                                 + " " + i + "</body></message>");
@@ -53,6 +56,7 @@ class XmppNodeLossIT {
                 }
                 bob.await("<body>bob 3</body>");
                 carol.await("<body>carol 3</body>");
+                dave.await("<body>dave 3</body>");
                 // bob acknowledges the first; neither acknowledges anything else. Then n1 dies.
                 bob.send("<a xmlns='urn:xmpp:sm:3' h='1'/>");
                 Thread.sleep(300);
@@ -68,6 +72,13 @@ class XmppNodeLossIT {
                     assertThat(text).contains("<body>bob 2</body>").doesNotContain("<body>bob 1</body>");
                     assertThat(text.indexOf("<body>bob 2</body>")).isLessThan(text.indexOf("<body>bob 3</body>"));
                     assertThat(text).contains("urn:xmpp:delay");
+                }
+                // dave's phone signs in anew on n2 with the same resource, before n1 is cleaned up: binding it keeps
+                // what n1 copied for the old session offline first, so he has all three at once
+                try (RawXmppClient again = RawXmppClient.signedIn(trust2, tls[1], "dave", DAVE, "phone")) {
+                    String text = again.await("<body>dave 3</body>");
+                    assertThat(text).contains("<body>dave 1</body>", "<body>dave 2</body>");
+                    assertThat(text.indexOf("<body>dave 1</body>")).isLessThan(text.indexOf("<body>dave 3</body>"));
                 }
                 // carol never comes back to her phone; her tablet, available on n2, gets all three once n1 is cleaned up
                 try (RawXmppClient tablet = RawXmppClient.signedIn(trust2, tls[1], "carol", CAROL, "tablet")) {

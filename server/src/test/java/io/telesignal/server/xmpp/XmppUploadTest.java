@@ -157,6 +157,14 @@ class XmppUploadTest {
             assertThat(put(slot[0], slot[1], "hell".getBytes(StandardCharsets.US_ASCII), "text/plain").statusCode())
                     .isEqualTo(400);
             assertThat(put(slot[0], slot[1], body, "image/png").statusCode()).isEqualTo(400);
+            assertThat(put(slot[0], slot[1], body, null).statusCode()).as("the slot asked for text/plain").isEqualTo(400);
+            // without a length (chunked): refused before the body is read
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(slot[0])).header("Authorization", slot[1])
+                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(411);
+            // a secret signed for another slot
+            String[] third = slot(alice, "s3", "notes.txt", 5, "text/plain");
+            assertThat(put(slot[0], third[1], body, "text/plain").statusCode()).isEqualTo(403);
             // nothing was stored yet
             assertThat(http.send(HttpRequest.newBuilder(URI.create(slot[0])).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).isEqualTo(404);

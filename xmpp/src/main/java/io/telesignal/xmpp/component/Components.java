@@ -87,8 +87,11 @@ public final class Components {
                 });
     }
 
+    /** Lets the component's endpoint go: only this node's registration (another node's newer one stays). */
     CompletionStage<Void> disconnect(String domain) {
-        return router.disconnect(endpointOf(domain));
+        EndpointId id = endpointOf(domain);
+        router.release(id);
+        return router.registry().unregisterFrom(id, router.self()).thenApply(removed -> null);
     }
 
     /**

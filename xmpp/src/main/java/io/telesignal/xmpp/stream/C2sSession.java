@@ -432,6 +432,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
     }
 
+    /** Whether a connection is attached (a stream-managed session whose connection dropped waits detached). */
+    boolean attached() {
+        return link.attached();
+    }
+
     /** The event loop this session runs on (it stays when a resume moves the session onto another connection). */
     public java.util.concurrent.ScheduledExecutorService loop() {
         return link.loop();
@@ -496,6 +501,11 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 if (event instanceof DoorMessage message && message.kind().equals(StanzaRouter.RESUMED_ELSEWHERE)) {
                     resumption.endForResumeElsewhere(message.body()).whenComplete((outcome, error) ->
                             taken.complete(error == null ? outcome : DeliveryOutcome.REFUSED));
+                } else if (event instanceof DoorMessage message && message.kind().equals(StanzaRouter.REPLACED)) {
+                    // answered once this session's unacknowledged stanzas are kept and its copy gone: the new
+                    // session on the resource binds (and writes its own copy) after
+                    DeliveryOutcome outcome = take(event);
+                    resumption.kept().whenComplete((done, error) -> taken.complete(outcome));
                 } else {
                     DeliveryOutcome outcome = take(event);
                     // delivered once its copy is in the shared store (cluster mode): a node dying now loses nothing

@@ -251,7 +251,7 @@ final class PresenceRouting {
 
     /** {@link StanzaRouter#KEPT}: messages were kept for the user; an available resource delivers them. */
     void offlineKept() {
-        if (lastPresence != null) {
+        if (lastPresence != null && session.attached()) { // a detached session would hold them for its window
             String resource = session.boundJid().resource();
             context.workers().submit(() -> {
                 deliverOffline(resource);
@@ -278,6 +278,15 @@ final class PresenceRouting {
             try {
                 offlineAgain = false;
                 deliverKept(session.user().id(), resource);
+            } catch (RuntimeException e) {
+                // the store or a delivery failed: what this resource claimed goes back for the next try
+                LOG.warn("event=xmpp_offline_delivery_failed user={} error={}", session.user().id().value(),
+                        e.getClass().getSimpleName());
+                try {
+                    context.offline().release(session.user().id(), session.endpoint().value());
+                } catch (RuntimeException again) {
+                    // its claims lapse after a minute
+                }
             } finally {
                 offlineRunning.set(false);
             }

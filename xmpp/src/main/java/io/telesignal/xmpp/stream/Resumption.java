@@ -72,13 +72,25 @@ final class Resumption {
         if (lost) {
             return; // the node that took it has the copy
         }
-        if (bound && link.enabled() && link.queued() > 0) {
-            kept = keepUnacknowledged(session.user().id(), link.unacknowledged());
-        }
-        if (copy != null) {
-            SharedStreams.Stream ended = copy;
-            kept = kept.whenComplete((done, failure) -> ended.end()); // kept here first: the copy goes after
-        }
+        CompletableFuture<Boolean> keeping = bound && link.enabled() && link.queued() > 0
+                ? keepUnacknowledged(session.user().id(), link.unacknowledged()) : CompletableFuture.completedFuture(true);
+        SharedStreams.Stream ended = copy;
+        kept = keeping.thenAccept(done -> {
+            if (ended != null && done) {
+                ended.end(); // kept here first: the copy goes after (it stays in Redis, for its TTL, when keeping failed)
+            }
+        });
+    }
+
+    /** Done once what the client never acknowledged is kept offline (the session ended). */
+    CompletableFuture<Void> kept() {
+        return kept;
+    }
+
+    /** The store never took this stream's copy: it goes on without one (as on a single node). */
+    void withoutCopy() {
+        link.stopMirroring();
+        copy = null;
     }
 
     /**
@@ -269,17 +281,17 @@ final class Resumption {
      * Messages the client never acknowledged go to offline storage, to be delivered at its next presence: chat and
      * normal messages with a body (read back as elements, on a worker).
      */
-    private CompletableFuture<Void> keepUnacknowledged(UserId owner, List<String> stanzas) {
+    private CompletableFuture<Boolean> keepUnacknowledged(UserId owner, List<String> stanzas) {
         return context.workers().submit(() -> {
             int kept = SharedStreams.keep(context.offline(), owner, stanzas, settings.maxOfflineMessages(),
                     settings.domain());
             if (kept > 0) {
                 context.router().keptOffline(owner); // a resource that became available meanwhile looked too early
             }
-            return (Void) null;
+            return true;
         }).exceptionally(e -> {
             LOG.warn("event=xmpp_unacked_keep_failed user={} error={}", owner.value(), e.getClass().getSimpleName());
-            return null;
+            return false;
         });
     }
 

@@ -86,9 +86,11 @@ public final class SharedStreams {
             this.tokenHash = hash(resumeId);
         }
 
+        /** Whether the store took a stanza of this copy: until then a refusal is this copy's, not a takeover. */
+        private boolean confirmed;
+
         /** Writes the copy (the stream was enabled): nothing numbered yet. */
         void open() {
-            held.put(id, session);
             write(1, List.of());
         }
 
@@ -115,8 +117,28 @@ public final class SharedStreams {
         }
 
         @Override
+        public void stored() {
+            if (!confirmed) {
+                confirmed = true;
+                held.put(id, session);
+            }
+        }
+
+        /**
+         * The store says another node holds the copy. Once the store had taken this copy's stanzas, another node took
+         * the session (its client resumed there): it ends here. Before that, the store never took this copy (another
+         * node's copy of an earlier session on this resource is still there): the session goes on without a copy.
+         */
+        @Override
         public void moved() {
-            lost(id);
+            if (confirmed) {
+                if (held.remove(id, session)) {
+                    session.resumption().lostToAnotherNode();
+                }
+                return;
+            }
+            LOG.warn("event=xmpp_stream_copy outcome=refused endpoint={}", id);
+            session.resumption().withoutCopy();
         }
 
         /** The session ended here and kept what its client never acknowledged itself: the copy goes. */
@@ -133,7 +155,7 @@ public final class SharedStreams {
         return stream;
     }
 
-    /** Another node took one of this node's sessions: it ends here, keeping nothing (the other node did). */
+    /** The store says another node took one of this node's sessions: it ends here, keeping nothing (the other did). */
     private void lost(String id) {
         C2sSession session = held.remove(id);
         if (session != null) {
@@ -155,7 +177,7 @@ public final class SharedStreams {
                 return CompletableFuture.completedFuture(0);
             }
             List<String> replay = claim.claimed().get().replay();
-            return keepAndEnd(user, id, replay, Optional.of(self)).thenApply(kept -> {
+            return keepAndEnd(user, id, replay).thenApply(kept -> {
                 LOG.info("event=xmpp_stream_recover endpoint={} outcome=claimed unacked={} kept={}", id, replay.size(), kept);
                 return kept;
             });
@@ -172,25 +194,25 @@ public final class SharedStreams {
             return CompletableFuture.completedFuture(true);
         }
         String id = endpoint.id().value();
-        return store.abandon(id, dead).thenCompose(kept -> kept.isEmpty() || kept.get().isEmpty()
+        // taken over first, ended once kept: keeping that fails leaves the copy for the cleanup's next try
+        return store.abandon(id, dead, self).thenCompose(kept -> kept.isEmpty()
                 ? CompletableFuture.completedFuture(0)
-                : keepAndEnd(endpoint.user(), id, kept.get(), Optional.empty()).thenApply(n -> {
+                : keepAndEnd(endpoint.user(), id, kept.get()).thenApply(n -> {
                     LOG.info("event=xmpp_stream_abandoned endpoint={} node={} unacked={} kept={}", id, dead,
                             kept.get().size(), n);
                     return n;
                 })).thenApply(n -> true);
     }
 
-    private CompletionStage<Integer> keepAndEnd(UserId owner, String id, List<String> stanzas, Optional<NodeId> claimedBy) {
-        return workers.submit(() -> keep(offline, owner, stanzas, maxOfflineMessages, domain)).thenCompose(kept -> {
-            CompletionStage<?> ended = claimedBy.isPresent() ? store.end(id, claimedBy) : CompletableFuture.completedFuture(null);
-            return ended.thenApply(done -> {
-                if (kept > 0) {
-                    keptOffline(owner);
-                }
-                return kept;
-            });
-        });
+    /** Keeps what a copy this node took held offline, then ends the copy (not when keeping failed). */
+    private CompletionStage<Integer> keepAndEnd(UserId owner, String id, List<String> stanzas) {
+        return workers.submit(() -> keep(offline, owner, stanzas, maxOfflineMessages, domain)).thenCompose(kept ->
+                store.end(id, Optional.of(self)).thenApply(done -> {
+                    if (kept > 0) {
+                        keptOffline(owner);
+                    }
+                    return kept;
+                }));
     }
 
     /** Tells the user's XMPP resources that messages were kept ({@link StanzaRouter#KEPT}). */

@@ -69,6 +69,8 @@ public final class StanzaRouter {
     private final Clock clock;
 
     private final io.telesignal.core.work.TtlCache<Login, Optional<User>> users;
+    /** What a dead node's sessions copied to the shared store (cluster mode); null on a single node. */
+    private volatile io.telesignal.core.node.DeadNodeCleanup.Release orphans;
 
     /**
      * {@code userCacheTtl}: how long a user looked up by localpart is kept on this node (a disabled account is taken
@@ -82,6 +84,14 @@ public final class StanzaRouter {
         this.workers = workers;
         this.maxSessionsPerUser = maxSessionsPerUser;
         this.clock = clock;
+    }
+
+    /**
+     * Cluster mode: how a resource bound again, whose earlier session was on a node that died, first has that
+     * session's copy kept offline ({@link SharedStreams#release}).
+     */
+    public void orphans(io.telesignal.core.node.DeadNodeCleanup.Release release) {
+        this.orphans = release;
     }
 
     /** The endpoint of {@code user}'s resource {@code resource}: the same on every node. */
@@ -105,9 +115,14 @@ public final class StanzaRouter {
             if (others >= maxSessionsPerUser) {
                 return CompletableFuture.completedFuture(BindOutcome.TOO_MANY_SESSIONS);
             }
-            CompletionStage<?> replaced = endpoints.stream().anyMatch(e -> e.id().equals(id))
-                    ? router.deliver(id, new DoorMessage(FrontDoor.XMPP, REPLACED, "")).thenCompose(o -> router.disconnect(id))
-                    : CompletableFuture.completedFuture(null);
+            Optional<Endpoint> previous = endpoints.stream().filter(e -> e.id().equals(id)).findFirst();
+            CompletionStage<?> replaced = previous.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : router.deliver(id, new DoorMessage(FrontDoor.XMPP, REPLACED, "")).thenCompose(o ->
+                            // its node died: what it copied for its client is kept offline before the resource is reused
+                            o == DeliveryOutcome.NODE_UNREACHABLE && orphans != null
+                                    ? orphans.release(previous.get(), previous.get().node()).handle((r, e) -> null)
+                                    : CompletableFuture.completedFuture(null))
+                            .thenCompose(o -> router.disconnect(id));
             return replaced.thenCompose(ignored -> router.connect(new Endpoint(id, user.id(), FrontDoor.XMPP, router.self(),
                     remoteAddress, clock.instant()), sink)).thenApply(ignored -> BindOutcome.BOUND);
         });

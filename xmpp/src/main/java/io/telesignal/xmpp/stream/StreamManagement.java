@@ -41,6 +41,9 @@ public final class StreamManagement implements Link {
         /** Copies stanza {@code seq} (1 for the first numbered). */
         CompletionStage<SharedSessions.Mirrored> mirror(long seq, String xml);
 
+        /** The store took a stanza of the copy. */
+        void stored();
+
         /** The client has every stanza up to {@code seq}. */
         void acknowledged(long seq);
 
@@ -218,6 +221,8 @@ public final class StreamManagement implements Link {
                 rewrite();
             } else if (result == SharedSessions.Mirrored.MOVED) {
                 mirror.moved();
+            } else {
+                mirror.stored();
             }
         }));
     }

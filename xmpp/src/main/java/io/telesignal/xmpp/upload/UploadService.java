@@ -54,10 +54,15 @@ public final class UploadService {
     private final Clock clock;
     private final SecureRandom random;
     private final Supplier<String> baseUrl;
+    private final javax.crypto.spec.SecretKeySpec putKey;
 
-    /** @param baseUrl where the HTTP listener is reached when the settings name none: {@code https://host:port} */
+    /**
+     * @param baseUrl where the HTTP listener is reached when the settings name none: {@code https://host:port}
+     * @param putKey  signs the PUT secrets, so that a PUT is checked before its body is read (the same on every node)
+     */
     public UploadService(UploadSettings settings, UploadStore store, WorkerPool workers, Clock clock, SecureRandom random,
-            Supplier<String> baseUrl) {
+            Supplier<String> baseUrl, byte[] putKey) {
+        this.putKey = new javax.crypto.spec.SecretKeySpec(putKey, "HmacSHA256");
         this.settings = settings;
         this.store = store;
         this.workers = workers;
@@ -145,11 +150,12 @@ public final class UploadService {
             return done();
         }
         String id = token(24);
-        String secret = token(24);
         Instant now = clock.instant();
+        Instant expires = now.plus(settings.slotTtl());
+        String secret = putSecret(id, size, expires.getEpochSecond());
         UploadStore.Slot slot = new UploadStore.Slot(id, user.id(), filename,
                 contentType == null ? "application/octet-stream" : contentType.toLowerCase(java.util.Locale.ROOT), size,
-                sha256(secret), now, now.plus(settings.slotTtl()), Optional.empty());
+                sha256(secret), now, expires, Optional.empty());
         long length = size;
         return workers.submit(() -> store.reserve(slot, settings.quota(), now)).handle((reserved, failure) -> {
             if (failure != null) {
@@ -177,6 +183,63 @@ public final class UploadService {
     private static boolean validName(String name) {
         return name != null && !name.isBlank() && name.length() <= MAX_NAME && !name.equals(".") && !name.equals("..")
                 && name.chars().noneMatch(c -> c == '/' || c == '\\' || c < 0x20 || c == 0x7f);
+    }
+
+    /**
+     * The PUT secret of a slot: its deadline, its size and an HMAC of them with the slot's id, so that the HTTP listener
+     * checks a PUT from its headers before reading its body ({@link #admit}); the store keeps its SHA-256 too.
+     */
+    private String putSecret(String id, long size, long expires) {
+        return expires + "." + size + "." + mac(id, size, expires);
+    }
+
+    private String mac(String id, long size, long expires) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(putKey);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(
+                    (id + "\n" + size + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 missing", e);
+        }
+    }
+
+    /**
+     * The HTTP listener's check of a PUT before its body is read: a length (411 without), the slot's secret, signed for
+     * this slot and not lapsed (403 otherwise), and the length the slot is for (400 otherwise).
+     */
+    public Optional<HttpResponseStatus> admit(String path, io.netty.handler.codec.http.HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return Optional.of(HttpResponseStatus.LENGTH_REQUIRED);
+        }
+        String rest = path.startsWith(PATH) ? path.substring(PATH.length()) : "";
+        int slash = rest.indexOf('/');
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION, "");
+        String[] parts = authorization.startsWith("Bearer ") ? authorization.substring(7).strip().split("\\.", 3)
+                : new String[0];
+        if (slash <= 0 || parts.length != 3) {
+            return Optional.of(HttpResponseStatus.FORBIDDEN);
+        }
+        long expires;
+        long size;
+        try {
+            expires = Long.parseLong(parts[0]);
+            size = Long.parseLong(parts[1]);
+        } catch (NumberFormatException e) {
+            return Optional.of(HttpResponseStatus.FORBIDDEN);
+        }
+        String id = rest.substring(0, slash);
+        if (!MessageDigest.isEqual(mac(id, size, expires).getBytes(StandardCharsets.US_ASCII),
+                parts[2].getBytes(StandardCharsets.US_ASCII)) || clock.instant().getEpochSecond() >= expires) {
+            return Optional.of(HttpResponseStatus.FORBIDDEN);
+        }
+        long length;
+        try {
+            length = Long.parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH).strip());
+        } catch (NumberFormatException e) {
+            return Optional.of(HttpResponseStatus.BAD_REQUEST);
+        }
+        return length == size ? Optional.empty() : Optional.of(HttpResponseStatus.BAD_REQUEST);
     }
 
     private String token(int bytes) {
@@ -224,8 +287,9 @@ public final class UploadService {
     }
 
     /**
-     * XEP-0363 §5: the file, into its slot: 201 once stored; 403 with a wrong secret or a slot unknown or lapsed; 400
-     * for another size or type than the slot's; 409 when the slot has its file already.
+     * XEP-0363 §5: the file, into its slot (its headers were {@link #admit admitted}): 201 once stored; 403 with a
+     * wrong secret or a slot unknown or lapsed; 400 for another size or type than the slot's (a slot asked for with a
+     * type needs that type); 409 when the slot has its file already.
      */
     public CompletionStage<HttpResponse> put(HttpRequest request) {
         Optional<String[]> address = address(request);
@@ -244,8 +308,8 @@ public final class UploadService {
                             slot.get().putTokenHash().getBytes(StandardCharsets.US_ASCII))) {
                 return status(HttpResponseStatus.FORBIDDEN, "forbidden", "no such slot, or not yours to fill");
             }
-            if (type != null && !slot.get().contentType().equals("application/octet-stream")
-                    && !type.split(";")[0].strip().equalsIgnoreCase(slot.get().contentType())) {
+            if (!slot.get().contentType().equals("application/octet-stream")
+                    && (type == null || !type.split(";")[0].strip().equalsIgnoreCase(slot.get().contentType()))) {
                 return status(HttpResponseStatus.BAD_REQUEST, "wrong_type", "the slot is for " + slot.get().contentType());
             }
             UploadStore.Put outcome = store.put(id, body, clock.instant());
