@@ -40,9 +40,9 @@ public final class XmppDoor implements AutoCloseable {
                 settings.settings().maxSessionsPerUser(), clock, config.directory().credentialCacheTtl());
         services.accounts().onChange(changed -> router.forget(changed.login())); // disabled here: unknown at once
         signaling.xmppStreams().ifPresent(streams -> router.orphans(streams::release));
-        var rosters = new io.telesignal.xmpp.im.RosterService(services.store().rosters(), router,
-                settings.settings().domain(), settings.maxRosterItems(), router::findUser);
         var blocking = new io.telesignal.xmpp.im.Blocking(services.store().blocking(), workers, settings.maxBlockedJids());
+        var rosters = new io.telesignal.xmpp.im.RosterService(services.store().rosters(), router,
+                settings.settings().domain(), settings.maxRosterItems(), router::findUser, blocking::blocks);
         C2sSession.Context context = new C2sSession.Context(settings.settings(), signIn, router,
                 signaling.frontDoor().presenceService(), workers, new SecureRandom(), rosters, services.store().offline(),
                 new io.telesignal.xmpp.im.CorePresence(signaling.frontDoor().presenceService()),

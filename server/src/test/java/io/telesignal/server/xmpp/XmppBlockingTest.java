@@ -34,7 +34,7 @@ class XmppBlockingTest {
                 "xmpp.host", "127.0.0.1", "xmpp.maxBlockedJids", "3");
         trust = TlsContexts.trustingOnly(dir.resolve("tls").resolve("selfsigned-cert.pem"));
         port = server.xmpp().orElseThrow().directTlsAddress().orElseThrow().getPort();
-        for (String login : List.of("alice", "bob", "carol")) {
+        for (String login : List.of("alice", "bob", "carol", "dave")) {
             passwords.put(login, XmppTests.device(server, login));
         }
         XmppTests.mutual(server, "alice", "bob");
@@ -115,6 +115,33 @@ class XmppBlockingTest {
             assertThat(stanza(bob, "id=\"v3\"")).contains("<FN>Alice</FN>");
             bob.send("<message to='alice@localhost/desk' type='chat' id='m2'><body>back again</body></message>");
             desk.await("back again");
+        }
+    }
+
+    @Test
+    void aSubscriptionRequestFromABlockedAddressNeitherArrivesNorChangesTheRoster() throws Exception {
+        try (RawXmppClient alice = signIn("alice", "desk"); RawXmppClient dave = signIn("dave", "desk")) {
+            alice.send("<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'><item jid='dave@localhost'/></block></iq>");
+            assertThat(stanza(alice, "id=\"b1\"")).contains("type=\"result\"");
+            dave.send("<presence to='alice@localhost' type='subscribe'/>");
+            dave.send("<iq type='get' id='sync'><ping xmlns='urn:xmpp:ping'/></iq>");
+            dave.await("id=\"sync\"");
+            Thread.sleep(300);
+            assertThat(alice.received()).doesNotContain("type=\"subscribe\"");
+            var aliceId = server.services().accounts().find(new io.telesignal.core.identity.Login("alice")).orElseThrow().id();
+            assertThat(server.services().store().rosters().find(aliceId, "dave@localhost")).isEmpty();
+            // and nothing waits for her: a new resource is asked nothing, her roster holds nothing of dave
+            try (RawXmppClient phone = signIn("alice", "phone")) {
+                phone.send("<iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>");
+                assertThat(stanza(phone, "id=\"r1\"")).doesNotContain("dave@localhost");
+                Thread.sleep(300);
+                assertThat(phone.received()).doesNotContain("type=\"subscribe\"");
+            }
+            // unblocked, his next request comes through
+            alice.send("<iq type='set' id='u1'><unblock xmlns='urn:xmpp:blocking'><item jid='dave@localhost'/></unblock></iq>");
+            assertThat(stanza(alice, "id=\"u1\"")).contains("type=\"result\"");
+            dave.send("<presence to='alice@localhost' type='subscribe'/>");
+            assertThat(alice.await("type=\"subscribe\"")).contains("from=\"dave@localhost\"");
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.function.Function;
  * {@link StanzaRouter}, so the resources they reach may be on any node.
  */
 public final class RosterService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RosterService.class);
     public static final String ROSTER_NS = "jabber:iq:roster";
     private static final String CLIENT = "jabber:client";
 
@@ -44,10 +45,16 @@ public final class RosterService {
     private final String domain;
     private final int maxItems;
     private final Function<String, Optional<User>> users;
+    private final java.util.function.BiPredicate<UserId, Jid> blocks;
 
     /** {@code users} finds a local user by localpart (blocking). */
+    /**
+     * @param blocks whether a user blocks an address (XEP-0191): a subscription request or approval from it is dropped
+     *               on the user's side, as everything else from it is
+     */
     public RosterService(RosterStore store, StanzaRouter router, String domain, int maxItems,
-            Function<String, Optional<User>> users) {
+            Function<String, Optional<User>> users, java.util.function.BiPredicate<UserId, Jid> blocks) {
+        this.blocks = blocks;
         this.store = store;
         this.router = router;
         this.domain = domain;
@@ -192,6 +199,12 @@ public final class RosterService {
             return;
         }
         UserId owner = target.get().id();
+        if ((type.equals("subscribe") || type.equals("subscribed")) && blocks.test(owner, from)) {
+            // XEP-0191 §3.3: nothing from a blocked address reaches the user, nor changes the user's roster; a
+            // withdrawal (unsubscribe, unsubscribed) still applies, so that the blocked contact's rights only shrink
+            LOG.info("event=xmpp_subscription_blocked owner={} type={}", owner.value(), type);
+            return;
+        }
         Optional<RosterItem> theirs = store.find(owner, from.toString());
         XmlElement presence = XmlElement.builder("presence", CLIENT).attr("type", type).attr("from", from.toString())
                 .attr("to", contact.toString()).build();

@@ -342,7 +342,9 @@ public final class UploadService {
             if (slot.isEmpty() || slot.get().uploadedAt().isEmpty() || !slot.get().filename().equals(name)) {
                 return status(HttpResponseStatus.NOT_FOUND, "not_found", "no such file");
             }
-            Optional<byte[]> content = store.content(id);
+            boolean head = request.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD);
+            // HEAD: the slot says all the headers need; the file is not read
+            Optional<byte[]> content = head ? Optional.of(new byte[0]) : store.content(id);
             if (content.isEmpty()) {
                 return status(HttpResponseStatus.NOT_FOUND, "not_found", "no such file");
             }
@@ -357,7 +359,8 @@ public final class UploadService {
                     .withHeader("Content-Disposition", (inline ? "inline" : "attachment") + "; filename*=UTF-8''"
                             + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
                     .withHeader("Content-Security-Policy", "default-src 'none'; sandbox")
-                    .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), "private, no-store");
+                    .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), "private, no-store")
+                    .withHeader(HttpHeaderNames.CONTENT_LENGTH.toString(), Long.toString(slot.get().size()));
         });
     }
 
