@@ -316,10 +316,11 @@ final class ComponentSession {
         return (CoreEvent event) -> {
             CompletableFuture<DeliveryOutcome> taken = new CompletableFuture<>();
             out.loop().execute(() -> {
-                if (stage != Stage.READY || !(event instanceof DoorMessage message)) {
+                if (event instanceof DoorMessage probe && probe.kind().equals(Components.PROBE)
+                        && (stage == Stage.CHECKING || stage == Stage.READY)) {
+                    taken.complete(DeliveryOutcome.DELIVERED); // here, signed in or signing in: the domain is taken
+                } else if (stage != Stage.READY || !(event instanceof DoorMessage message)) {
                     taken.complete(DeliveryOutcome.REFUSED);
-                } else if (message.kind().equals(Components.PROBE)) {
-                    taken.complete(DeliveryOutcome.DELIVERED);
                 } else if (message.kind().equals(Components.STANZA)) {
                     out.write(inComponent(message.body()));
                     taken.complete(DeliveryOutcome.DELIVERED);

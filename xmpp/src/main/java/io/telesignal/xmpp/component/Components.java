@@ -72,7 +72,9 @@ public final class Components {
 
     /**
      * Registers a component's connection: refused (false) while another connection for the domain, on this or
-     * another node, is still there; a registration left by a connection that is gone (its node died) is taken over.
+     * another node, is still there (signing in or signed in); a registration left by a connection that is gone (its
+     * node died) is taken over. Two connections registering at once on two nodes: the registry keeps the last, and
+     * the one that reads another node's registration back after writing its own steps aside.
      */
     CompletionStage<Boolean> connect(String domain, EndpointSink sink, String remoteAddress) {
         EndpointId id = endpointOf(domain);
@@ -83,7 +85,16 @@ public final class Components {
                         return CompletableFuture.completedFuture(false);
                     }
                     return router.connect(new Endpoint(id, ownerOf(domain), FrontDoor.XMPP, router.self(), remoteAddress,
-                            clock.instant()), sink).thenApply(done -> true);
+                            clock.instant()), sink).thenCompose(done -> {
+                                router.registry().forget(id); // read it back from the shared registry
+                                return router.registry().find(id);
+                            }).thenApply(now -> {
+                                boolean mine = now.map(e -> e.node().equals(router.self())).orElse(false);
+                                if (!mine) {
+                                    router.release(id); // another node registered after this one: its connection serves
+                                }
+                                return mine;
+                            });
                 });
     }
 
