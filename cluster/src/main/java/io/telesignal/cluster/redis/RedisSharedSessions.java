@@ -173,7 +173,19 @@ public final class RedisSharedSessions implements SharedSessions {
             end
             table.insert(out, tostring(#context))
             for _, m in ipairs(context) do table.insert(out, m) end
+            redis.call('HDEL', k, 'c:moved')
             return out
+            """;
+    private static final String HAND_OVER = """
+            local k = ARGV[1] .. 's:' .. ARGV[2]
+            local f = redis.call('HMGET', k, 'owner', 'next')
+            if not f[1] then return 1 end
+            if f[1] ~= ARGV[3] then return 2 end
+            if tonumber(f[2]) ~= tonumber(ARGV[4]) then return 3 end
+            -- handed over already (an answer lost on the way, the call made again): the same outcome
+            for i = 5, #ARGV, 2 do redis.call('HSET', k, 'c:' .. ARGV[i], ARGV[i + 1]) end
+            redis.call('HSET', k, 'c:moved', '1')
+            return 0
             """;
     private static final String OVERFLOWED = """
             local k = ARGV[1] .. 's:' .. ARGV[2]
@@ -213,6 +225,7 @@ public final class RedisSharedSessions implements SharedSessions {
     private final Redis.Script overflowed;
     private final Redis.Script end;
     private final Redis.Script abandon;
+    private final Redis.Script handOver;
     private final java.util.Map<String, java.util.List<Consumer<String>>> listeners = new java.util.HashMap<>();
 
     /** @param remembered answered requests and delivery ids kept per session */
@@ -229,6 +242,7 @@ public final class RedisSharedSessions implements SharedSessions {
         this.overflowed = redis.new Script(OVERFLOWED, ScriptOutputType.INTEGER);
         this.end = redis.new Script(END, ScriptOutputType.INTEGER);
         this.abandon = redis.new Script(ABANDON, ScriptOutputType.MULTI);
+        this.handOver = redis.new Script(HAND_OVER, ScriptOutputType.INTEGER);
     }
 
     @Override
@@ -350,6 +364,21 @@ public final class RedisSharedSessions implements SharedSessions {
     public CompletionStage<Void> acknowledge(String session, NodeId owner, long seq) {
         return acknowledge.<Long>run(new String[0], redis.prefix(), session, owner.value(), Long.toString(seq), ttl)
                 .thenApply(done -> null);
+    }
+
+    @Override
+    public CompletionStage<Mirrored> handOver(String session, NodeId owner, long next, Map<String, String> context) {
+        List<String> args = new ArrayList<>(List.of(redis.prefix(), session, owner.value(), Long.toString(next)));
+        context.forEach((key, value) -> {
+            args.add(key);
+            args.add(value);
+        });
+        return handOver.<Long>run(new String[0], args.toArray(String[]::new)).thenApply(code -> switch (code.intValue()) {
+            case 0 -> Mirrored.OK;
+            case 1 -> Mirrored.MISSING;
+            case 2 -> Mirrored.MOVED;
+            default -> Mirrored.GAP;
+        });
     }
 
     @Override

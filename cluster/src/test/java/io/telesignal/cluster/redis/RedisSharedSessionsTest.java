@@ -210,6 +210,24 @@ class RedisSharedSessionsTest {
     }
 
     @Test
+    void aHandOverWritesItsContextOnlyForItsOwnerWithEveryMessageAndTheNextClaimReadsAndClearsIt() {
+        opened("s1", A);
+        mirror("s1", A, 1);
+        mirror("s1", A, 2);
+        assertThat(join(sessions.handOver("s1", B, 3, Map.of("k", "v")))).isEqualTo(Mirrored.MOVED);
+        assertThat(join(sessions.handOver("s1", A, 4, Map.of("k", "v")))).isEqualTo(Mirrored.GAP);
+        assertThat(join(sessions.handOver("nope", A, 3, Map.of()))).isEqualTo(Mirrored.MISSING);
+        assertThat(join(sessions.handOver("s1", A, 3, Map.of("received", "7", "presence", "<presence/>"))))
+                .isEqualTo(Mirrored.OK);
+        SharedSessions.Claimed claimed = claimed("s1", B, 1);
+        assertThat(claimed.context()).containsEntry("moved", "1").containsEntry("received", "7")
+                .containsEntry("presence", "<presence/>");
+        assertThat(claimed.replay()).containsExactly("m2");
+        // claimed again (B died, C claims): not a hand-over any more
+        assertThat(claimed("s1", new NodeId("node-c"), 1).context()).doesNotContainKey("moved");
+    }
+
+    @Test
     void everyListenerOfANodeHearsItsLostSessions() throws Exception {
         List<String> first = new CopyOnWriteArrayList<>();
         List<String> second = new CopyOnWriteArrayList<>();

@@ -84,6 +84,15 @@ public interface SharedSessions {
     /** The client acknowledged everything up to {@code seq}. */
     CompletionStage<Void> acknowledge(String session, NodeId owner, long seq);
 
+    /**
+     * Hands a session over to whichever node claims it next (its client resumes there): writes {@code context} into it
+     * with {@code moved} set, in one step, only while {@code owner} holds it and has stored every message up to
+     * {@code next - 1}. Answers OK, or why not (MISSING, MOVED: another node has it, GAP: a message is missing); made
+     * again with the same arguments it answers the same (safe to retry). The claim that follows reads {@code moved}
+     * and clears it.
+     */
+    CompletionStage<Mirrored> handOver(String session, NodeId owner, long next, Map<String, String> context);
+
     /** Sets a value of the door's context (what a claiming node must restore, e.g. consultations joined). */
     CompletionStage<Void> context(String session, NodeId owner, String key, String value);
 

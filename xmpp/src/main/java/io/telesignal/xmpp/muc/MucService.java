@@ -398,7 +398,13 @@ public final class MucService {
         }
         router.toResource(to.user(), to.resource(), StanzaRouter.STANZA, stanza.toXml()).thenAccept(outcome -> {
             if (outcome == DeliveryOutcome.NOT_CONNECTED && evictGone) {
-                evict(room, to);
+                // gone only when its resource is registered nowhere: a session moving between nodes (XEP-0198
+                // resumed elsewhere) is not found for those milliseconds, and stays in the room
+                router.holderOf(to.user(), to.resource()).thenAccept(holder -> {
+                    if (holder.isEmpty()) {
+                        evict(room, to);
+                    }
+                });
             }
         });
     }

@@ -202,13 +202,16 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     @Override
     public void streamClosed() {
+        if (moving) {
+            return; // the old connection, closed by the hand-over
+        }
         close(null);
     }
 
     /** Ends the stream with this error (RFC 6120 §4.9): header first if none was sent, then the error, then the end. */
     public void fail(StreamErrorException error) {
-        if (stage == Stage.CLOSED) {
-            return;
+        if (stage == Stage.CLOSED || moving) {
+            return; // moving: the old connection is closed already, the session is the hand-over's
         }
         sendHeader();
         XmlElement.Builder body = XmlElement.builder("error", XmlElement.STREAM_NS)
@@ -235,6 +238,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
      * {@code xmpp.resumeWindow}; any other ends.
      */
     public void transportClosed(Link which) {
+        if (moving) {
+            return; // the hand-over closed it; the session is the other node's now, or ends its own way
+        }
         if (link.attached() && link.transport() != which) {
             return; // a connection this session has already left (a resume moved it)
         }
@@ -255,7 +261,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
         if (bound) {
             leaveRooms();
             presences.release(); // unavailable to the user's resources and contacts, no more watching
-            context.router().unbind(user.id(), jid.resource());
+            context.router().unbindFrom(user.id(), jid.resource()); // this node's registration only
             context.presence().endpointGone(user.id(), endpoint);
             LOG.info("event=xmpp_unbound user={} endpoint={}", user.id().value(), endpoint.value());
         }
@@ -263,6 +269,9 @@ public final class C2sSession implements XmlStreamParser.Handler {
 
     @Override
     public void element(XmlElement element) throws StreamErrorException {
+        if (moving) {
+            return; // read from the old connection after its count was taken: the client sends it again after resuming
+        }
         if (element.namespace().equals(StreamManagement.NS) && (stage == Stage.BIND || stage == Stage.BOUND)) {
             resumption.element(element);
             return;
@@ -432,6 +441,108 @@ public final class C2sSession implements XmlStreamParser.Handler {
         }
     }
 
+    /** Set while the session hands itself over to another node (XEP-0198 resumed there): it takes nothing more. */
+    volatile boolean moving;
+
+    /** What a node the session moves to restores, besides the stream itself. */
+    java.util.Map<String, String> handOverState() {
+        return java.util.Map.of("presence", presences.lastPresenceXml(), "carbons", iqs.carbons() ? "1" : "0",
+                "blocklist", blocklistRequested ? "1" : "0", "rooms", String.join("\n", rooms.in));
+    }
+
+    /**
+     * The session moved to another node: it ends here quietly. Its presence, rooms and resource stay as they are (the
+     * other node has them); its connection is closed, its watches dropped, its endpoint let go without unregistering.
+     */
+    void moveAway() {
+        if (stage == Stage.CLOSED) {
+            return;
+        }
+        stage = Stage.CLOSED;
+        moving = false;
+        resumption.movedAway();
+        link.clientState().clear();
+        presences.forget();
+        context.router().letGo(user.id(), jid.resource());
+        LOG.info("event=xmpp_moved_away user={} endpoint={}", user.id().value(), endpoint.value());
+    }
+
+    /**
+     * This authenticated session takes up one that moved here from another node, on the loop: bound to
+     * {@code resource} (no replacing, no limit: it is the same session), carbons, the block-list push switch and the
+     * rooms as they were. Its presence and its registration come after the stream is resumed ({@link #registerMoved}).
+     */
+    boolean bindMoved(String resource, java.util.Map<String, String> state) {
+        Optional<Jid> full = Jid.parse(user.login().value() + "@" + settings.domain() + "/" + resource);
+        if (full.isEmpty() || (stage != Stage.BIND && stage != Stage.CLOSED)) {
+            return false;
+        }
+        jid = full.get();
+        endpoint = StanzaRouter.endpointOf(user.id(), resource);
+        stage = Stage.BOUND;
+        presences.restoreQuietly(state.getOrDefault("presence", "")); // so that an end from here says unavailable
+        iqs.carbons("1".equals(state.get("carbons")));
+        blocklistRequested = "1".equals(state.get("blocklist"));
+        for (String room : state.getOrDefault("rooms", "").split("\n")) {
+            if (!room.isEmpty()) {
+                rooms.in.add(room);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The moved session's block list, its resource registered here (deliveries reach it from now on), and its presence
+     * as it was (contacts watched and probed, kept messages delivered; nobody told it changed). Done on the loop.
+     */
+    CompletableFuture<Void> registerMoved(java.util.Map<String, String> state) {
+        CompletableFuture<Void> registered = new CompletableFuture<>();
+        context.blocking().load(user.id()).thenCompose(list -> {
+            blocked = java.util.Set.copyOf(list);
+            return context.router().adopt(user, jid.resource(), sink(), link.remoteAddress());
+        }).whenCompleteAsync((done, error) -> {
+            if (error != null) {
+                registered.completeExceptionally(error);
+                return;
+            }
+            if (stage == Stage.CLOSED) {
+                context.router().unbind(user.id(), jid.resource());
+                registered.completeExceptionally(new IllegalStateException("closed"));
+                return;
+            }
+            presences.restore(state.getOrDefault("presence", ""));
+            LOG.info("event=xmpp_bound user={} endpoint={} moved=true", user.id().value(), endpoint.value());
+            registered.complete(null);
+        }, link.loop());
+        return registered;
+    }
+
+    /**
+     * A moved session whose new connection went before it could start here: it is ended here as if it had run (what
+     * its client never acknowledged kept offline, its copy ended, unavailable to its contacts, its rooms left, its
+     * resource given up wherever it is registered).
+     */
+    void endMoved(String resource, java.util.Map<String, String> state, Runnable restoreStream) {
+        if (!bindMoved(resource, state)) {
+            return;
+        }
+        restoreStream.run();
+        release();
+    }
+
+    /**
+     * A hand-over whose new node never took the session up (its claim failed, or it died first): the session that let
+     * go here ends after all, the usual way but for its stream (its copy's messages are kept offline by the caller):
+     * unavailable to its contacts, its rooms left, its registration (still this node's) given up.
+     */
+    void finishAbandonedMove() {
+        leaveRooms();
+        presences.release();
+        context.router().unbindFrom(user.id(), jid.resource());
+        context.presence().endpointGone(user.id(), endpoint);
+        LOG.info("event=xmpp_move_abandoned user={} endpoint={}", user.id().value(), endpoint.value());
+    }
+
     /** Whether a connection is attached (a stream-managed session whose connection dropped waits detached). */
     boolean attached() {
         return link.attached();
@@ -501,6 +612,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 if (event instanceof DoorMessage message && message.kind().equals(StanzaRouter.RESUMED_ELSEWHERE)) {
                     resumption.endForResumeElsewhere(message.body()).whenComplete((outcome, error) ->
                             taken.complete(error == null ? outcome : DeliveryOutcome.REFUSED));
+                } else if (event instanceof DoorMessage message && message.kind().equals(StanzaRouter.REPLACED)
+                        && moving) {
+                    // bound again elsewhere while moving: answered once the hand-over is over (the newer binding wins)
+                    resumption.handingOver().whenComplete((done, error) -> taken.complete(DeliveryOutcome.DELIVERED));
                 } else if (event instanceof DoorMessage message && message.kind().equals(StanzaRouter.REPLACED)) {
                     // answered once this session's unacknowledged stanzas are kept and its copy gone: the new
                     // session on the resource binds (and writes its own copy) after
@@ -517,6 +632,10 @@ public final class C2sSession implements XmlStreamParser.Handler {
     }
 
     private DeliveryOutcome take(CoreEvent event) {
+        if (moving) {
+            // the session is moving to another node (EndpointSink: moved meanwhile): not an occupant gone from its room
+            return DeliveryOutcome.NODE_UNREACHABLE;
+        }
         if (stage != Stage.BOUND || !(event instanceof DoorMessage message)) {
             return DeliveryOutcome.REFUSED;
         }

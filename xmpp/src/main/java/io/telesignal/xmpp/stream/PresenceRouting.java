@@ -51,6 +51,63 @@ final class PresenceRouting {
         watching.clear();
     }
 
+    /** The last available presence, serialised, for a node the session moves to; empty when it sent none. */
+    String lastPresenceXml() {
+        return lastPresence == null ? "" : lastPresence.toXml();
+    }
+
+    /** The session moved to another node: it stops watching here, and nobody is told anything. */
+    void forget() {
+        watching.keySet().forEach(contact -> context.core().unwatch(contact, coreWatcher));
+        watching.clear();
+    }
+
+    /**
+     * The session moved here with this last presence (empty: none): it is available as it was, without telling anyone
+     * again; it watches its contacts' overall presence here, and takes what was kept offline meanwhile.
+     */
+    void restore(String xml) {
+        XmlElement presence = restoreQuietly(xml);
+        if (presence == null) {
+            return;
+        }
+        // the core's copy of this endpoint's presence (a cleanup may have taken it out meanwhile)
+        context.presence().update(session.user().id(), session.endpoint(), new Presence(status(presence), note(presence)));
+        session.capabilities(presence);
+        User self = session.user();
+        Jid full = session.boundJid();
+        context.workers().submit(() -> {
+            var subscriptions = context.rosters().subscriptions(self.id());
+            var blockers = context.blocking().blockers(subscriptions.stream().map(c -> c.user()).toList(), full);
+            for (var contact : subscriptions) {
+                if (!blockers.contains(contact.user())) {
+                    watch(contact.user(), contact.jid());
+                    // what the contacts' resources show now (a change during the hand-over was not seen)
+                    context.router().toResources(contact.user(), Optional.empty(), StanzaRouter.PROBE,
+                            io.telesignal.xmpp.im.RosterService.probe(self.id(), full));
+                }
+            }
+            deliverOffline(full.resource());
+            return null;
+        }).exceptionally(e -> {
+            LOG.warn("event=xmpp_presence_restore_failed user={} error={}", self.id().value(), e.getClass().getSimpleName());
+            return null;
+        });
+    }
+
+    /** The moved session's last presence, set and nothing else; null when it had none. */
+    XmlElement restoreQuietly(String xml) {
+        if (xml.isEmpty()) {
+            return null;
+        }
+        try {
+            lastPresence = io.telesignal.xmpp.xml.XmlStreamParser.parseElement(xml, Integer.MAX_VALUE, 1000);
+        } catch (io.telesignal.xmpp.xml.StreamErrorException e) {
+            return null; // written by this server: not expected
+        }
+        return lastPresence;
+    }
+
     /** {@link StanzaRouter#WATCH} or {@link StanzaRouter#UNWATCH}: "contact-user-id\ncontact-jid". */
     void watchMessage(DoorMessage message) {
         int newline = message.body().indexOf('\n');

@@ -195,9 +195,12 @@ final class Resumption {
 
     /**
      * The session to resume is not on this node (expired, or held by another node, which a client behind a load balancer
-     * reaches by chance). The node that holds it is told to end it at once, what its client never acknowledged kept
-     * offline before it answers; the client gets {@code item-not-found}, binds anew and receives those messages at its
-     * initial presence. Nothing is lost and nothing waits for the window to lapse; the state itself does not move.
+     * reaches by chance). The node that holds it is told ({@link StanzaRouter#RESUMED_ELSEWHERE}). In cluster mode a
+     * stream whose copy is in the shared store <em>moves</em>: its node writes what this one needs into the copy and
+     * lets the session go; this node claims the copy with the client's {@code h} and the session goes on here
+     * ({@code <resumed/>}, then what the client had not acknowledged). Otherwise (a single node, no copy, its node
+     * dead or too slow) the session ends there or its copy is claimed here, what the client never acknowledged is kept
+     * offline, and the client gets {@code item-not-found}, binds anew and receives it at its initial presence.
      */
     private void resumeElsewhere(String previous, long h) {
         int dot = previous.indexOf('.');
@@ -214,36 +217,115 @@ final class Resumption {
         }
         session.authenticating = true; // nothing else is read until the other node has answered
         String named = resource;
-        context.router().toResource(session.user().id(), resource, StanzaRouter.RESUMED_ELSEWHERE, previous).toCompletableFuture()
+        UserId user = session.user().id();
+        context.router().holderOf(user, resource).thenCompose(holder -> context.router()
+                .toResource(user, named, StanzaRouter.RESUMED_ELSEWHERE, previous + "\n" + h).toCompletableFuture()
                 .orTimeout(10, TimeUnit.SECONDS).handle((outcome, error) -> {
-                    if ((error == null && outcome == DeliveryOutcome.DELIVERED) || context.shared().isEmpty()) {
-                        return CompletableFuture.completedFuture(outcome);
+                    LOG.info("event=xmpp_resume_elsewhere user={} outcome={}", user.value(),
+                            error != null ? "timeout" : outcome.name().toLowerCase(java.util.Locale.ROOT));
+                    if (context.shared().isEmpty()) {
+                        return CompletableFuture.completedFuture(Optional.<io.telesignal.core.session.SharedSessions.Claimed>empty());
                     }
-                    // its node is gone (or too slow): what it copied to the shared store is kept offline from here
-                    return context.shared().get().recover(session.user().id(), named, previous, h)
-                            .handle((kept, failed) -> outcome).toCompletableFuture();
-                }).thenCompose(f -> f).whenCompleteAsync((outcome, error) -> {
-                    session.authenticating = false;
+                    // moved here, or its node gone (or too slow): the copy, claimed from the client's h
+                    return context.shared().get().recover(user, named, previous, h, holder).toCompletableFuture();
+                }).thenCompose(f -> f)).whenCompleteAsync((claimed, error) -> {
+                    boolean moved = error == null && claimed.isPresent();
                     if (session.closed()) {
+                        if (moved) {
+                            // its client went meanwhile: the session that moved here ends here, nothing lost
+                            session.endMoved(named, claimed.get().context(), () -> restoreStream(previous, claimed.get()));
+                        }
                         return;
                     }
-                    LOG.info("event=xmpp_resume_elsewhere user={} outcome={}", session.user().id().value(),
-                            error != null ? "timeout" : outcome.name().toLowerCase(java.util.Locale.ROOT));
+                    if (moved) {
+                        resumeMoved(previous, named, claimed.get());
+                        return;
+                    }
+                    session.authenticating = false;
                     link.send(smFailed("item-not-found"));
                     session.drainPending();
                 }, link.loop());
     }
 
     /**
-     * {@link StanzaRouter#RESUMED_ELSEWHERE} for this session: it ends now (its connection, if one is still open, is
-     * closed), and the delivery is answered once what its client never acknowledged is kept offline.
+     * On the loop: the session moved here from another node and takes this connection. The stream first: bound to its
+     * resource, its numbering restored, {@code <resumed/>} and every stanza the client had not acknowledged, in order;
+     * then its block list, its registration here and its presence, the client's own stanzas waiting meanwhile. Failing
+     * there, it ends the usual way (nothing lost: what it holds is kept offline).
      */
-    CompletableFuture<DeliveryOutcome> endForResumeElsewhere(String previous) {
-        if (!session.bound() || resumeId == null || !resumeId.equals(previous)) {
+    private void resumeMoved(String previous, String resource,
+            io.telesignal.core.session.SharedSessions.Claimed claimed) {
+        java.util.Map<String, String> state = claimed.context();
+        if (!session.bindMoved(resource, state)) {
+            // not a session that can take it up: what it held is kept offline here, the client binds anew
+            context.shared().get().keepClaimed(session.user().id(),
+                    StanzaRouter.endpointOf(session.user().id(), resource).value(), claimed.replay());
+            session.authenticating = false;
+            link.send(smFailed("item-not-found"));
+            session.drainPending();
+            return;
+        }
+        restoreStream(previous, claimed);
+        Link transport = link.transport();
+        link.detach();
+        link.clientState(true); // XEP-0352: a resumed stream starts active
+        transport.send(XmlElement.builder("resumed", StreamManagement.NS).attr("previd", previous)
+                .attr("h", Long.toString(link.received())).build());
+        link.attachMoved(transport);
+        LOG.info("event=xmpp_resumed_moved user={} endpoint={} resent={}", session.user().id().value(),
+                session.endpoint().value(), claimed.replay().size());
+        session.registerMoved(state).whenCompleteAsync((done, error) -> {
+            session.authenticating = false;
+            if (error != null) {
+                LOG.warn("event=xmpp_resume_moved outcome=failed user={} error={}", session.user().id().value(),
+                        error.getClass().getSimpleName());
+                session.fail(new StreamErrorException(StreamErrorCondition.INTERNAL_SERVER_ERROR, "the session could not move"));
+                return;
+            }
+            session.drainPending();
+        }, link.loop());
+    }
+
+    /** The moved stream's numbering, its unacknowledged stanzas and its copy, as the claim gave them. */
+    private void restoreStream(String previous, io.telesignal.core.session.SharedSessions.Claimed claimed) {
+        long received;
+        try {
+            received = Long.parseLong(claimed.context().getOrDefault("received", "0"));
+        } catch (NumberFormatException e) {
+            received = 0;
+        }
+        link.restore(received, claimed.next() - 1, claimed.replay());
+        resumeId = previous;
+        context.resumable().put(previous, session);
+        copy = context.shared().get().adopt(session, previous);
+        link.mirror(copy);
+    }
+
+    /**
+     * {@link StanzaRouter#RESUMED_ELSEWHERE} for this session. With a copy in the shared store the session moves: no more
+     * stanzas are taken, the last copies are awaited, what the other node restores is written into the copy, and the
+     * session lets go quietly (its connection closed, its presence, rooms and resource left as they are, for the other
+     * node). Otherwise it ends (its connection, if one is still open, closed), and the delivery is answered once what
+     * its client never acknowledged is kept offline.
+     */
+    CompletableFuture<DeliveryOutcome> endForResumeElsewhere(String body) {
+        int newline = body.indexOf('\n');
+        String previous = newline < 0 ? body : body.substring(0, newline);
+        long h = -1;
+        try {
+            h = newline < 0 ? -1 : Long.parseLong(body.substring(newline + 1));
+        } catch (NumberFormatException e) {
+            h = -1;
+        }
+        if (!session.bound() || resumeId == null || !resumeId.equals(previous) || session.moving) {
             return CompletableFuture.completedFuture(DeliveryOutcome.REFUSED);
         }
-        LOG.info("event=xmpp_ended_for_resume user={} endpoint={} unacked={}", session.user().id().value(), session.endpoint().value(),
-                link.queued());
+        boolean movable = copy != null && copy.confirmed() && h >= 0 && link.fits(h);
+        LOG.info("event=xmpp_ended_for_resume user={} endpoint={} unacked={} moving={}", session.user().id().value(),
+                session.endpoint().value(), link.queued(), movable);
+        if (movable) {
+            return moveTo();
+        }
         if (link.attached()) {
             link.closeStream(); // the client moved; its old connection is a dead end
         }
@@ -251,9 +333,103 @@ final class Resumption {
         return kept.thenApply(ignored -> DeliveryOutcome.DELIVERED);
     }
 
+    /**
+     * The hand-over, on the loop: the session takes nothing more (deliveries find it moved), its old connection is
+     * closed (the client's count of what it sent is final), what waited for an inactive client is numbered, and once
+     * every numbered stanza is in the copy the copy is handed over in one step. Handed over, the session lets go
+     * quietly; refused (the store lost the copy or a stanza of it), it ends the usual way, keeping what its client
+     * never acknowledged offline; taken by another node meanwhile, it ends keeping nothing.
+     */
+    private CompletableFuture<DeliveryOutcome> moveTo() {
+        session.moving = true;
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        if (link.attached()) {
+            Link old = link.transport();
+            link.detach();
+            old.closeStream();
+        }
+        link.clientState(true); // what waited is numbered, and copied, now
+        SharedStreams.Stream moving = copy;
+        CompletableFuture<DeliveryOutcome> answered = new CompletableFuture<>();
+        handingOver = answered;
+        link.whenCopied(() -> {
+            java.util.Map<String, String> state = new java.util.LinkedHashMap<>(session.handOverState());
+            state.put("received", Long.toString(link.received()));
+            long next = link.total() + 1;
+            link.stopMirroring(); // anything numbered from here is not the other node's: dropped with this session
+            // once more on an error: the answer may be what was lost (the hand-over answers the same when made again)
+            moving.handOver(next, state).handle((outcome, error) -> error == null
+                    ? java.util.concurrent.CompletableFuture.completedFuture(outcome)
+                    : moving.handOver(next, state).toCompletableFuture()).thenCompose(f -> f)
+                    .whenCompleteAsync((outcome, error) -> {
+                if (error == null && outcome == io.telesignal.core.session.SharedSessions.Mirrored.OK) {
+                    copy = null;
+                    session.moveAway();
+                    watch(moving);
+                    answered.complete(DeliveryOutcome.DELIVERED);
+                    return;
+                }
+                session.moving = false;
+                if (error == null && outcome == io.telesignal.core.session.SharedSessions.Mirrored.MOVED) {
+                    lostToAnotherNode();
+                    answered.complete(DeliveryOutcome.DELIVERED);
+                    return;
+                }
+                LOG.warn("event=xmpp_hand_over outcome={} user={}", error != null ? "failed"
+                        : outcome.name().toLowerCase(java.util.Locale.ROOT), session.user().id().value());
+                session.release(); // ended here the usual way: kept offline, then the copy goes
+                kept.whenComplete((done, failure) -> answered.complete(DeliveryOutcome.DELIVERED));
+            }, link.loop());
+        });
+        return answered;
+    }
+
+    /** Done when the session's hand-over to another node is over (at once when there was none). */
+    private CompletableFuture<DeliveryOutcome> handingOver = CompletableFuture.completedFuture(DeliveryOutcome.DELIVERED);
+
+    CompletableFuture<DeliveryOutcome> handingOver() {
+        return handingOver;
+    }
+
+    /** How long a node that handed a session over waits for the other node to take it up. */
+    static final java.time.Duration TAKE_UP = java.time.Duration.ofSeconds(30);
+
+    /**
+     * After a hand-over: should the other node never take the session up (its claim failed, it died before
+     * registering the resource), the resource is still registered here after {@link #TAKE_UP}; the copy is then taken
+     * back and kept offline, and the session ends here after all.
+     */
+    private void watch(SharedStreams.Stream handedOver) {
+        UserId user = session.user().id();
+        String resource = session.boundJid().resource();
+        link.loop().schedule(() -> context.router().holderOf(user, resource).thenAccept(holder -> {
+            if (holder.isPresent() && holder.get().equals(context.router().node())) {
+                context.shared().get().takeBack(user, session.endpoint().value()).whenCompleteAsync((kept, error) ->
+                        session.finishAbandonedMove(), link.loop());
+            }
+        }), TAKE_UP.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The session moved to another node: no longer resumable here, nothing kept, no copy ended (it is theirs). */
+    void movedAway() {
+        lost = true;
+        if (resumeId != null) {
+            context.resumable().remove(resumeId, session);
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        link.stopMirroring();
+        if (link.attached()) {
+            link.closeStream();
+        }
+    }
+
     /** On this session's loop: move onto {@code transport} and send again what is unacknowledged. */
     private void takeOver(Link transport, String previous, long h) {
-        if (!session.bound() || !previous.equals(resumeId)) {
+        if (!session.bound() || !previous.equals(resumeId) || session.moving) {
             transport.send(smFailed("item-not-found"));
             return;
         }

@@ -38,6 +38,11 @@ final class ServerIqs {
         return carbons;
     }
 
+    /** Carbons as a session that moved here had them. */
+    void carbons(boolean on) {
+        carbons = on;
+    }
+
     /** An IQ request to the server or the account: the roster, ping, disco, carbons, MAM, external services. */
     void answer(XmlElement iq) {
         XmlElement query = iq.elements().get(0);

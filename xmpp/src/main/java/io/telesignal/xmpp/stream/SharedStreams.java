@@ -94,6 +94,24 @@ public final class SharedStreams {
             write(1, List.of());
         }
 
+        /** Whether the store has taken this copy's stanzas (only such a copy can move to another node). */
+        boolean confirmed() {
+            return confirmed;
+        }
+
+        /**
+         * The session moves to another node: what that node restores (its inbound count, presence, switches) is written
+         * into the copy with {@code moved}, in one step, while this node holds it with every stanza up to
+         * {@code next - 1}; the copy leaves this node's hands when it is.
+         */
+        CompletionStage<SharedSessions.Mirrored> handOver(long next, Map<String, String> state) {
+            return store.handOver(id, self, next, state).whenComplete((outcome, failure) -> {
+                if (failure == null && outcome == SharedSessions.Mirrored.OK) {
+                    held.remove(id, session);
+                }
+            });
+        }
+
         /** Writes the copy in full: at open, and when the store lost it or a message of it (Redis restarted or was away). */
         @Override
         public CompletionStage<Void> write(long first, List<String> unacknowledged) {
@@ -155,6 +173,16 @@ public final class SharedStreams {
         return stream;
     }
 
+    /** The copy of a session that moved here: this node claimed it already. */
+    Stream adopt(C2sSession session, String resumeId) {
+        Stream stream = new Stream(session, resumeId);
+        stream.stored();
+        return stream;
+    }
+
+    /** The context key a node that hands a session over writes last. */
+    static final String MOVED = "moved";
+
     /** The store says another node took one of this node's sessions: it ends here, keeping nothing (the other did). */
     private void lost(String id) {
         C2sSession session = held.remove(id);
@@ -168,32 +196,60 @@ public final class SharedStreams {
      * acknowledged ({@code h}), kept offline, and removed. Answers how many messages were kept (none when there was no
      * copy: the session lapsed, or the id is not the user's).
      */
-    CompletionStage<Integer> recover(UserId user, String resource, String resumeId, long h) {
+    CompletionStage<Optional<SharedSessions.Claimed>> recover(UserId user, String resource, String resumeId, long h,
+            Optional<NodeId> holder) {
         String id = StanzaRouter.endpointOf(user, resource).value();
         return store.claim(id, user.value(), hash(resumeId), self, h).thenCompose(claim -> {
             if (claim.claimed().isEmpty()) {
                 LOG.info("event=xmpp_stream_recover endpoint={} outcome={}", id,
                         claim.refusal().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).orElse("none"));
-                return CompletableFuture.completedFuture(0);
+                if (claim.refusal().orElse(null) == SharedSessions.Refusal.POSITION && holder.isPresent()) {
+                    // h does not fit the stream: nothing of it can be resumed, what it holds is kept offline
+                    return store.abandon(id, holder.get(), self).thenCompose(kept -> kept.isEmpty()
+                            ? CompletableFuture.completedFuture(0) : keepAndEnd(user, id, kept.get()))
+                            .thenApply(kept -> Optional.<SharedSessions.Claimed>empty());
+                }
+                return CompletableFuture.completedFuture(Optional.<SharedSessions.Claimed>empty());
             }
-            List<String> replay = claim.claimed().get().replay();
-            return keepAndEnd(user, id, replay).thenApply(kept -> {
-                LOG.info("event=xmpp_stream_recover endpoint={} outcome=claimed unacked={} kept={}", id, replay.size(), kept);
-                return kept;
+            SharedSessions.Claimed claimed = claim.claimed().get();
+            if ("1".equals(claimed.context().get(MOVED))) {
+                return CompletableFuture.completedFuture(Optional.of(claimed)); // handed over: resumed here
+            }
+            return keepAndEnd(user, id, claimed.replay()).thenApply(kept -> {
+                LOG.info("event=xmpp_stream_recover endpoint={} outcome=claimed unacked={} kept={}", id,
+                        claimed.replay().size(), kept);
+                return Optional.<SharedSessions.Claimed>empty();
             });
         });
     }
 
     /**
+     * A copy this node handed over that no node took up: taken back (it is still this node's), kept offline and
+     * ended; answers how many messages were kept (none when another node did take it after all).
+     */
+    CompletionStage<Integer> takeBack(UserId user, String id) {
+        return store.abandon(id, self, self).thenCompose(kept -> kept.isEmpty() ? CompletableFuture.completedFuture(0)
+                : keepAndEnd(user, id, kept.get()));
+    }
+
+    /** The copy of a moved session this node claimed but could not start: what it holds is kept offline. */
+    CompletionStage<Integer> keepClaimed(UserId user, String id, List<String> replay) {
+        return keepAndEnd(user, id, replay);
+    }
+
+    /**
      * For the cleanup after a dead node (or after this node started again under its id): the copy of the endpoint's
-     * session, if it had one and no client resumed it, is kept offline and removed. Always answers true: an XMPP
-     * session never moves to another node, so the endpoint is the cleanup's to take out.
+     * session, if it had one and no client resumed it, is kept offline and removed. Answers true: the endpoint is the
+     * cleanup's to take out (a session that moved on is registered under its new node, which the cleanup leaves alone).
      */
     public CompletionStage<Boolean> release(Endpoint endpoint, NodeId dead) {
         if (endpoint.door() != FrontDoor.XMPP) {
             return CompletableFuture.completedFuture(true);
         }
         String id = endpoint.id().value();
+        if (held.containsKey(id)) {
+            return CompletableFuture.completedFuture(true); // the session moved here: its copy is this node's, live
+        }
         // taken over first, ended once kept: keeping that fails leaves the copy for the cleanup's next try
         return store.abandon(id, dead, self).thenCompose(kept -> kept.isEmpty()
                 ? CompletableFuture.completedFuture(0)

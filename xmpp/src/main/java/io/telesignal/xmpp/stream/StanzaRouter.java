@@ -155,6 +155,29 @@ public final class StanzaRouter {
         users.invalidate(login);
     }
 
+    /** The node holding {@code user}'s resource, if it is bound anywhere. */
+    public CompletionStage<Optional<NodeId>> holderOf(UserId user, String resource) {
+        return router.registry().find(endpointOf(user, resource)).thenApply(found -> found.map(Endpoint::node));
+    }
+
+    /** Registers a resource whose session moved to this node (resumed here): no replacing, no limit. */
+    CompletionStage<Void> adopt(User user, String resource, EndpointSink sink, String remoteAddress) {
+        return router.connect(new Endpoint(endpointOf(user.id(), resource), user.id(), FrontDoor.XMPP, router.self(),
+                remoteAddress, clock.instant()), sink);
+    }
+
+    /** Unbinds a resource only where this node holds it (another node's newer registration stays). */
+    CompletionStage<Void> unbindFrom(UserId user, String resource) {
+        EndpointId id = endpointOf(user, resource);
+        router.release(id);
+        return router.registry().unregisterFrom(id, router.self()).thenApply(removed -> null);
+    }
+
+    /** Lets go of a resource whose session moved to another node: it stays registered, under that node. */
+    void letGo(UserId user, String resource) {
+        router.release(endpointOf(user, resource));
+    }
+
     /** Sends to one resource. */
     public CompletionStage<DeliveryOutcome> toResource(UserId user, String resource, String kind, String body) {
         return router.deliver(endpointOf(user, resource), new DoorMessage(FrontDoor.XMPP, kind, body));

@@ -102,6 +102,51 @@ public final class StreamManagement implements Link {
         unacked.clear();
     }
 
+    /**
+     * Takes up a stream another node numbered (its session moved here): {@code received} stanzas came from the client,
+     * {@code sent} were numbered, and {@code unacknowledged} (the last of those) the client has not acknowledged. They
+     * are sent again once a transport is {@link #attachMoved attached}.
+     */
+    void restore(long received, long sent, List<String> unacknowledged) {
+        enabled = true;
+        this.received = received & 0xFFFFFFFFL;
+        this.total = sent;
+        this.sent = sent & 0xFFFFFFFFL;
+        unacked.clear();
+        unacked.addAll(unacknowledged);
+    }
+
+    /** Whether the client's {@code h} acknowledges no more than was written, and no less than was acknowledged. */
+    boolean fits(long h) {
+        long count = (h - (sent - unacked.size())) & 0xFFFFFFFFL;
+        return count <= unacked.size() - copying.size();
+    }
+
+    /** Stanzas numbered since enable (the copy's numbering). */
+    long total() {
+        return total;
+    }
+
+    /** Runs {@code then} on the loop once every numbered stanza's copy is stored (or failed). */
+    void whenCopied(Runnable then) {
+        loop.execute(() -> {
+            if (copying.isEmpty()) {
+                then.run(); // checked and run in one turn of the loop: nothing is numbered in between
+            } else {
+                lastCopy.whenComplete((done, failure) -> whenCopied(then));
+            }
+        });
+    }
+
+    /** The new connection of a stream that moved here: every unacknowledged stanza is written again, in order. */
+    void attachMoved(Link next) {
+        transport = next;
+        for (String xml : unacked) {
+            next.sendSerialized(xml);
+        }
+        sinceRequest = 0;
+    }
+
     /** From now on every numbered stanza is copied before it is written (a resumable stream in cluster mode). */
     void mirror(Mirror copies) {
         this.mirror = copies;
