@@ -5,11 +5,9 @@ import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.audit.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -95,11 +93,6 @@ public final class ApiKeys {
     }
 
     private static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return io.telesignal.core.secrets.Sha256.hex(secret); // the secret is ASCII: its UTF-8 bytes are the same
     }
 }

@@ -150,6 +150,13 @@ class HttpListenerTest {
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(answer).startsWith("HTTP/1.1 403").doesNotContain("100 Continue");
         }
+        // a broken chunk in a large body: 400, not a truncated body handed on
+        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.getOutputStream().write(("PUT /files/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "4\r\nabcd\r\nZZ\r\nnot a chunk\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 400").doesNotContain("201");
+        }
         var declaredTooLarge = client.send(java.net.http.HttpRequest.newBuilder(file)
                 .PUT(BodyPublishers.ofByteArray(new byte[64 * 1024 + 1])).build(), BodyHandlers.ofString());
         assertThat(declaredTooLarge.statusCode()).isEqualTo(413);

@@ -50,6 +50,17 @@ final class RawXmppClient implements AutoCloseable {
         return client;
     }
 
+    /** Enables stream management with resumption (XEP-0198); answers the resumption id the server gave. */
+    String enableResumption() throws Exception {
+        send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
+        java.util.regex.Matcher enabled = java.util.regex.Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"")
+                .matcher(await("<enabled"));
+        if (!enabled.find()) {
+            throw new AssertionError("no resumption id: " + received);
+        }
+        return enabled.group(1);
+    }
+
     /** The id of the stream the server opened. */
     String streamId() throws InterruptedException {
         java.util.regex.Matcher id = java.util.regex.Pattern.compile("<stream:stream[^>]* id='([^']+)'")

@@ -299,12 +299,8 @@ class XmppClusterTest {
         try (RawXmppClient alice = RawXmppClient.signedIn(trustA, portA, "alice", alicePassword, "laptop")) {
             String previd;
             try (RawXmppClient bob = RawXmppClient.signedIn(trustA, portA, "bob", bobPassword, "phone")) {
-                bob.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/><iq type='set' id='c1'>"
-                        + "<enable xmlns='urn:xmpp:carbons:2'/></iq>");
-                java.util.regex.Matcher enabled = java.util.regex.Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"")
-                        .matcher(bob.await("<enabled"));
-                assertThat(enabled.find()).isTrue();
-                previd = enabled.group(1);
+                previd = bob.enableResumption();
+                bob.send("<iq type='set' id='c1'><enable xmlns='urn:xmpp:carbons:2'/></iq>");
                 bob.await("id=\"c1\"");
                 alice.await("from=\"bob@localhost/phone\""); // bob's presence
                 // both in a room
@@ -362,11 +358,7 @@ class XmppClusterTest {
         try (RawXmppClient alice = RawXmppClient.signedIn(trustA, portA, "alice", alicePassword, "laptop")) {
             String previd;
             try (RawXmppClient bob = RawXmppClient.signedIn(trustA, portA, "bob", bobPassword, "phone")) {
-                bob.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
-                java.util.regex.Matcher enabled = java.util.regex.Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"")
-                        .matcher(bob.await("<enabled"));
-                assertThat(enabled.find()).isTrue();
-                previd = enabled.group(1);
+                previd = bob.enableResumption();
                 alice.send("<message to='bob@localhost/phone' type='chat'><body>one</body></message>");
                 bob.await("<body>one</body>");
             }
@@ -392,11 +384,7 @@ class XmppClusterTest {
         try (RawXmppClient alice = RawXmppClient.signedIn(trustA, portA, "alice", alicePassword, "laptop");
                 RawXmppClient bob = RawXmppClient.signedIn(trustA, portA, "bob", bobPassword, "phone");
                 var raw = TestRedis.connect(redis)) {
-            bob.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
-            java.util.regex.Matcher enabled = java.util.regex.Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"")
-                    .matcher(bob.await("<enabled"));
-            assertThat(enabled.find()).isTrue();
-            String previd = enabled.group(1);
+            String previd = bob.enableResumption();
             alice.send("<message to='bob@localhost/phone' type='chat'><body>one</body></message>");
             bob.await("<body>one</body>");
             String queue = raw.key("s:" + endpoint + ":q");

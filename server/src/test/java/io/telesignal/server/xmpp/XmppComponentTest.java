@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * External components (XEP-0114) on a raw socket, as a gateway or a bot connects: the handshake, stanzas both ways
  * between the component and users (offline storage included), the server's disco listing it, and every refusal: an
- * unknown domain, a wrong secret, a second connection, a forged {@code from}, a flood, a user writing to a component
- * that is not connected, and a secrets file that is wrong.
+ * unknown domain, a wrong secret, repeated wrong secrets (throttled), a connection past the limit, a second connection,
+ * a forged {@code from}, a flood, a user writing to a component that is not connected, and a secrets file that is
+ * wrong.
  */
 class XmppComponentTest {
     private static final String BOT_SECRET = "the-bots-secret-of-16-chars";
@@ -31,12 +32,16 @@ class XmppComponentTest {
     private String bobPassword;
 
     private void start(String rate) throws Exception {
+        start(rate, "100");
+    }
+
+    private void start(String rate, String maxConnections) throws Exception {
         Path secrets = Files.writeString(dir.resolve("components"), "# domain secret\nbot.localhost " + BOT_SECRET
                 + "\n\nbridge.localhost another-secret-of-16-or-more\n");
         server = LoopbackServer.start(dir, "xmpp.enabled", "true", "xmpp.port", "0", "xmpp.directTlsPort", "0",
                 "xmpp.host", "127.0.0.1", "xmpp.components.enabled", "true", "xmpp.components.port", "0",
                 "xmpp.components.secretsFile", secrets.toString(), "xmpp.components.stanzaRate", rate,
-                "xmpp.components.stanzaBurst", rate);
+                "xmpp.components.stanzaBurst", rate, "xmpp.components.maxConnections", maxConnections);
         alicePassword = XmppTests.device(server, "alice");
         bobPassword = XmppTests.device(server, "bob");
         trust = TlsContexts.trustingOnly(dir.resolve("tls").resolve("selfsigned-cert.pem"));
@@ -173,6 +178,33 @@ class XmppComponentTest {
                 bot.send("<message from='alice@localhost' to='bob@localhost' type='chat'><body>forged</body></message>");
                 assertThat(bot.await("</stream:error>")).contains("<invalid-from");
             }
+        }
+    }
+
+    @Test
+    void repeatedWrongHandshakesAreThrottledEvenForTheRightSecretAfterwards() throws Exception {
+        start("100");
+        for (int i = 0; i < 6; i++) { // signIn.freeFailuresPerLogin is 5: the sixth failure locks the domain
+            try (RawXmppClient wrong = RawXmppClient.component(componentPort(), "bot.localhost")) {
+                wrong.send("<handshake>" + RawXmppClient.handshake(wrong.streamId(), "guess-" + i) + "</handshake>");
+                assertThat(wrong.await("</stream:error>")).contains("<not-authorized");
+            }
+        }
+        try (RawXmppClient right = RawXmppClient.component(componentPort(), "bot.localhost")) {
+            right.send("<handshake>" + RawXmppClient.handshake(right.streamId(), BOT_SECRET) + "</handshake>");
+            assertThat(right.await("</stream:error>")).contains("<not-authorized", "too many failed handshakes")
+                    .doesNotContain("<handshake/>");
+        }
+    }
+
+    @Test
+    void connectionsPastTheLimitAreClosedAtOnce() throws Exception {
+        start("100", "1");
+        try (RawXmppClient first = RawXmppClient.component(componentPort(), "bot.localhost");
+                java.net.Socket second = new java.net.Socket("127.0.0.1", componentPort())) {
+            second.setSoTimeout(5000);
+            assertThat(second.getInputStream().read()).as("closed without a byte").isEqualTo(-1);
+            assertThat(first.received()).doesNotContain("stream:error");
         }
     }
 

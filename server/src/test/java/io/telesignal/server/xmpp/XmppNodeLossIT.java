@@ -8,8 +8,6 @@ import io.telesignal.server.testing.Ports;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +23,6 @@ class XmppNodeLossIT {
     private static final String BOB = "bob's xmpp password 22";
     private static final String CAROL = "carol's xmpp password 333";
     private static final String DAVE = "dave's xmpp password 4444";
-    private static final Pattern ENABLED = Pattern.compile("<enabled[^>]* id=\"([^\"]+)\"");
 
     @TempDir
     Path dir;
@@ -45,9 +42,9 @@ class XmppNodeLossIT {
                     RawXmppClient bob = RawXmppClient.signedIn(trust1, tls[0], "bob", BOB, "phone");
                     RawXmppClient carol = RawXmppClient.signedIn(trust1, tls[0], "carol", CAROL, "phone");
                     RawXmppClient dave = RawXmppClient.signedIn(trust1, tls[0], "dave", DAVE, "phone")) {
-                String bobId = enable(bob);
-                enable(carol);
-                enable(dave);
+                String bobId = bob.enableResumption();
+                carol.enableResumption();
+                dave.enableResumption();
                 for (String to : List.of("bob", "carol", "dave")) {
                     for (int i = 1; i <= 3; i++) {
                         alice.send("<message to='" + to + "@localhost/phone' type='chat' id='" + to + i + "'><body>" + to
@@ -89,12 +86,5 @@ class XmppNodeLossIT {
                 }
             }
         }
-    }
-
-    private static String enable(RawXmppClient client) throws Exception {
-        client.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>");
-        Matcher enabled = ENABLED.matcher(client.await("<enabled"));
-        assertThat(enabled.find()).isTrue();
-        return enabled.group(1);
     }
 }

@@ -90,14 +90,7 @@ public final class ComponentListener implements AutoCloseable {
         if (server != null) {
             server.close().awaitUninterruptibly();
         }
-        for (Channel channel : channels) {
-            Connection connection = channel.pipeline().get(Connection.class);
-            if (connection != null) {
-                channel.eventLoop().execute(() -> connection.session.fail(
-                        new StreamErrorException(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is stopping")));
-            }
-        }
-        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        io.telesignal.xmpp.transport.StreamConnection.shutDown(channels);
     }
 
     private final class Connection extends io.telesignal.xmpp.transport.StreamConnection implements ComponentSession.Output {

@@ -62,9 +62,7 @@ public final class C2sSession implements XmlStreamParser.Handler {
          * told, for one that became available meanwhile. Answers whether it was kept (not when full or too large).
          */
         public java.util.concurrent.CompletionStage<Boolean> keepOffline(io.telesignal.core.identity.UserId target, Jid sender, XmlElement message) {
-            String kept = message.toBuilder().add(XmlElement.builder("delay", DELAY_NS).attr("from", settings.domain())
-                    .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
-                    .build()).build().toXml();
+            String kept = Stanzas.delayed(message, settings.domain()).toXml();
             return workers.submit(() -> {
                 if (blocking.blocks(target, sender)) {
                     return false;
@@ -624,7 +622,12 @@ public final class C2sSession implements XmlStreamParser.Handler {
                 } else {
                     DeliveryOutcome outcome = take(event);
                     // delivered once its copy is in the shared store (cluster mode): a node dying now loses nothing
-                    link.copied().whenComplete((copied, failure) -> taken.complete(outcome));
+                    CompletableFuture<Void> copied = link.copied();
+                    if (copied.isDone()) {
+                        taken.complete(outcome); // no copy pending (always so on a single node)
+                    } else {
+                        copied.whenComplete((done, failure) -> taken.complete(outcome));
+                    }
                 }
             });
             return taken;

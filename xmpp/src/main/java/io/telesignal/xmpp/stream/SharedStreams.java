@@ -12,11 +12,7 @@ import io.telesignal.core.work.WorkerPool;
 import io.telesignal.xmpp.xml.StreamErrorException;
 import io.telesignal.xmpp.xml.XmlElement;
 import io.telesignal.xmpp.xml.XmlStreamParser;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -300,10 +296,9 @@ public final class SharedStreams {
             String type = stanza.attr("type") == null ? "normal" : stanza.attr("type");
             if (stanza.is("message", CLIENT) && stanza.child("body", CLIENT).isPresent()
                     && (type.equals("chat") || type.equals("normal"))) {
-                String stamped = stanza.child("delay", C2sSession.DELAY_NS).isPresent() ? xml : stanza.toBuilder()
-                        .add(XmlElement.builder("delay", C2sSession.DELAY_NS).attr("from", domain).attr("stamp",
-                                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString()).build())
-                        .build().toXml();
+                // a stanza this server wrote: one it took from offline storage has its delay already
+                String stamped = stanza.child("delay", C2sSession.DELAY_NS).isPresent() ? xml
+                        : Stanzas.delayed(stanza, domain).toXml();
                 kept += offline.keep(owner, stamped, Instant.now(), maxOfflineMessages) ? 1 : 0;
             }
         }
@@ -312,11 +307,6 @@ public final class SharedStreams {
 
     /** What the store keeps of a resumption id: its SHA-256, so that a dump of the store resumes nothing. */
     static String hash(String resumeId) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(resumeId.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing", e);
-        }
+        return io.telesignal.core.secrets.Sha256.hex(resumeId);
     }
 }

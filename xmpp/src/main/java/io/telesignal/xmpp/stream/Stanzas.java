@@ -41,6 +41,16 @@ public final class Stanzas {
     }
 
     /**
+     * A message as offline storage keeps it: stamped with a XEP-0203 delay from {@code domain} at this moment (to the
+     * millisecond).
+     */
+    public static XmlElement delayed(XmlElement message, String domain) {
+        return message.toBuilder().add(XmlElement.builder("delay", C2sSession.DELAY_NS).attr("from", domain)
+                .attr("stamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString())
+                .build()).build();
+    }
+
+    /**
      * An attribute's value in a serialised stanza's start tag (double-quoted, as this server writes them), without
      * parsing the stanza; null when absent.
      */

@@ -158,7 +158,7 @@ public final class StreamManagement implements Link {
     }
 
     /** Done when every stanza numbered so far is copied (at once without copies). */
-    CompletionStage<Void> copied() {
+    CompletableFuture<Void> copied() {
         return lastCopy;
     }
 

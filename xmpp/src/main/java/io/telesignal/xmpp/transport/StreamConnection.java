@@ -24,6 +24,21 @@ public abstract class StreamConnection extends ChannelInboundHandlerAdapter {
         this.door = door;
     }
 
+    /**
+     * Ends every connection's stream with {@code system-shutdown} (a listener closing), each on its own loop, and
+     * closes them, waiting up to 2 s.
+     */
+    public static void shutDown(io.netty.channel.group.ChannelGroup channels) {
+        for (io.netty.channel.Channel channel : channels) {
+            StreamConnection connection = channel.pipeline().get(StreamConnection.class);
+            if (connection != null) {
+                channel.eventLoop().execute(() -> connection.fail(
+                        new StreamErrorException(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is stopping")));
+            }
+        }
+        channels.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** The parser the next bytes go to. */
     protected abstract XmlStreamParser parser();
 

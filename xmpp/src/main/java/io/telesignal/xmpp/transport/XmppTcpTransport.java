@@ -110,14 +110,7 @@ public final class XmppTcpTransport implements AutoCloseable {
         if (server != null) {
             server.close().awaitUninterruptibly();
         }
-        for (Channel channel : channels) {
-            Connection connection = channel.pipeline().get(Connection.class);
-            if (connection != null) {
-                channel.eventLoop().execute(() -> connection.session.fail(
-                        new StreamErrorException(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is stopping")));
-            }
-        }
-        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        io.telesignal.xmpp.transport.StreamConnection.shutDown(channels);
     }
 
     /** One connection: bytes into the parser, the session's output onto the channel. */

@@ -14,12 +14,10 @@ import io.telesignal.xmpp.xml.XmlStreamParser;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,7 +52,7 @@ public final class UploadService {
     private final Clock clock;
     private final SecureRandom random;
     private final Supplier<String> baseUrl;
-    private final javax.crypto.spec.SecretKeySpec putKey;
+    private final io.telesignal.core.secrets.HmacSha256 putKey;
 
     /**
      * @param baseUrl where the HTTP listener is reached when the settings name none: {@code https://host:port}
@@ -62,7 +60,7 @@ public final class UploadService {
      */
     public UploadService(UploadSettings settings, UploadStore store, WorkerPool workers, Clock clock, SecureRandom random,
             Supplier<String> baseUrl, byte[] putKey) {
-        this.putKey = new javax.crypto.spec.SecretKeySpec(putKey, "HmacSHA256");
+        this.putKey = new io.telesignal.core.secrets.HmacSha256(putKey);
         this.settings = settings;
         this.store = store;
         this.workers = workers;
@@ -155,7 +153,7 @@ public final class UploadService {
         String secret = putSecret(id, size, expires.getEpochSecond());
         UploadStore.Slot slot = new UploadStore.Slot(id, user.id(), filename,
                 contentType == null ? "application/octet-stream" : contentType.toLowerCase(java.util.Locale.ROOT), size,
-                sha256(secret), now, expires, Optional.empty());
+                io.telesignal.core.secrets.Sha256.hex(secret), now, expires, Optional.empty());
         long length = size;
         return workers.submit(() -> store.reserve(slot, settings.quota(), now)).handle((reserved, failure) -> {
             if (failure != null) {
@@ -166,7 +164,7 @@ public final class UploadService {
                 LOG.info("event=upload_slot outcome=quota user={} size={}", user.id().value(), length);
                 send.accept(Stanzas.error(iq, "wait", "resource-constraint", from));
             } else {
-                LOG.info("event=upload_slot outcome=granted user={} slot={} size={}", user.id().value(), id, length);
+                LOG.info("event=upload_slot outcome=granted user={} slot={} size={}", user.id().value(), reference(id), length);
                 String url = baseUrl.get() + PATH + id + "/" + URLEncoder.encode(filename, StandardCharsets.UTF_8)
                         .replace("+", "%20");
                 send.accept(result(iq, from, XmlElement.builder("slot", NS)
@@ -194,14 +192,8 @@ public final class UploadService {
     }
 
     private String mac(String id, long size, long expires) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(putKey);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(
-                    (id + "\n" + size + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 missing", e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(putKey.mac(
+                (id + "\n" + size + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -242,18 +234,18 @@ public final class UploadService {
         return length == size ? Optional.empty() : Optional.of(HttpResponseStatus.BAD_REQUEST);
     }
 
+    /**
+     * How logs name a slot: {@code s} and the first 12 hex digits of its id's SHA-256. Never the id itself, which with
+     * the file name is the capability to read the file.
+     */
+    static String reference(String id) {
+        return "s" + io.telesignal.core.secrets.Sha256.hex(id).substring(0, 12);
+    }
+
     private String token(int bytes) {
         byte[] value = new byte[bytes];
         random.nextBytes(value);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing", e);
-        }
     }
 
     // ---- HTTP: PUT, GET and HEAD, OPTIONS under /upload/
@@ -304,7 +296,7 @@ public final class UploadService {
         return workers.submit(() -> {
             Optional<UploadStore.Slot> slot = store.slot(id);
             if (slot.isEmpty() || !slot.get().filename().equals(name) || !authorization.startsWith("Bearer ")
-                    || !MessageDigest.isEqual(sha256(authorization.substring(7).strip()).getBytes(StandardCharsets.US_ASCII),
+                    || !MessageDigest.isEqual(io.telesignal.core.secrets.Sha256.hex(authorization.substring(7).strip()).getBytes(StandardCharsets.US_ASCII),
                             slot.get().putTokenHash().getBytes(StandardCharsets.US_ASCII))) {
                 return status(HttpResponseStatus.FORBIDDEN, "forbidden", "no such slot, or not yours to fill");
             }
@@ -313,7 +305,7 @@ public final class UploadService {
                 return status(HttpResponseStatus.BAD_REQUEST, "wrong_type", "the slot is for " + slot.get().contentType());
             }
             UploadStore.Put outcome = store.put(id, body, clock.instant());
-            LOG.info("event=upload_put slot={} outcome={} size={}", id, outcome.name().toLowerCase(java.util.Locale.ROOT),
+            LOG.info("event=upload_put slot={} outcome={} size={}", reference(id), outcome.name().toLowerCase(java.util.Locale.ROOT),
                     body.length);
             return switch (outcome) {
                 case STORED -> cors(new HttpResponse(HttpResponseStatus.CREATED, "text/plain", new byte[0], java.util.Map.of()));
