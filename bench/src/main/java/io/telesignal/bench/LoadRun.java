@@ -41,6 +41,7 @@ final class LoadRun implements AutoCloseable {
     private final List<List<Pair>> pairsByLoop = new ArrayList<>();
     private final List<URI> uris;
     private final Duration ackDelay;
+    private io.netty.handler.ssl.SslContext tls;
 
     LoadRun(URI uri, int clientThreads, Duration ackDelay) {
         this(List.of(uri), clientThreads, ackDelay);
@@ -62,6 +63,21 @@ final class LoadRun implements AutoCloseable {
         });
     }
 
+    /** The client's TLS for wss: BoringSSL where it loads (less of the shared CPU), any certificate (loopback). */
+    private synchronized io.netty.handler.ssl.SslContext tls() {
+        if (tls == null) {
+            try {
+                tls = io.netty.handler.ssl.SslContextBuilder.forClient()
+                        .sslProvider(io.netty.handler.ssl.OpenSsl.isAvailable() ? io.netty.handler.ssl.SslProvider.OPENSSL
+                                : io.netty.handler.ssl.SslProvider.JDK)
+                        .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return tls;
+    }
+
     int pairs() {
         return pairsByLoop.stream().mapToInt(List::size).sum();
     }
@@ -74,32 +90,114 @@ final class LoadRun implements AutoCloseable {
             Provisioning.PairSetup setup = setups.get(i);
             int index = i % loops.size();
             Pair pair = new Pair(setup.consultation(), loops.get(index), stats.get(index));
-            pair.provider = new Peer(pair, true, setup.providerToken());
-            pair.patient = new Peer(pair, false, setup.patientToken());
+            Peer provider = new Peer(pair, true, setup.providerToken());
+            Peer patient = new Peer(pair, false, setup.patientToken());
+            pair.provider = provider;
+            pair.patient = patient;
             pairsByLoop.get(index).add(pair);
             connects.acquire(2);
-            connect(pair.provider, uris.get(i % uris.size())).whenComplete((p, f) -> connects.release());
-            connect(pair.patient, uris.get((i + 1) % uris.size())).whenComplete((p, f) -> connects.release());
-            ready.add(pair.provider.welcomed.thenCombine(pair.patient.welcomed, (a, b) -> pair)
-                    .thenCompose(p -> join(p, setup)));
+            connect(provider, uris.get(i % uris.size())).whenComplete((p, f) -> connects.release());
+            connect(patient, uris.get((i + 1) % uris.size())).whenComplete((p, f) -> connects.release());
+            ready.add(provider.welcomed.thenCombine(patient.welcomed, (a, b) -> pair)
+                    .thenCompose(p -> join(provider, patient, setup)));
         }
         CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        // like the SDK: what arrived is acknowledged within the ack delay, on a message going out anyway when there
-        // is one, else on its own; the server then drops it from the session's resume buffer
+        startTicking();
+    }
+
+    /**
+     * Against a relay that needs no setup (the PeerJS server, the bare relay): {@code pairs} pairs of {@link PeerJsPeer}
+     * with ids {@code <prefix><n>a} and {@code <prefix><n>b}, each connecting to {@code uriFor.apply(id, peerId)}.
+     * Answers how long until every connection was open.
+     */
+    double setUpRelay(int pairs, String prefix, java.util.function.BiFunction<String, String, URI> uriFor,
+            Duration timeout, int connectsInFlight) throws Exception {
+        Semaphore connects = new Semaphore(connectsInFlight);
+        List<CompletableFuture<BenchPeer>> ready = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < pairs; i++) {
+            int index = i % loops.size();
+            Pair pair = new Pair(prefix + i, loops.get(index), stats.get(index));
+            pair.provider = new PeerJsPeer(pair, true, prefix + i + "a");
+            pair.patient = new PeerJsPeer(pair, false, prefix + i + "b");
+            pairsByLoop.get(index).add(pair);
+            for (BenchPeer peer : List.of(pair.provider, pair.patient)) {
+                BenchPeer other = peer == pair.provider ? pair.patient : pair.provider;
+                connects.acquire();
+                connect(peer, uriFor.apply(peer.endpoint, other.endpoint)).whenComplete((p, f) -> connects.release());
+                ready.add(peer.welcomed);
+            }
+        }
+        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        startTicking();
+        return seconds;
+    }
+
+    /**
+     * Like the SDK: what arrived is acknowledged within the ack delay, on a message going out anyway when there is
+     * one, else on its own (the server then drops it from the session's resume buffer); a PeerJS client's heartbeat.
+     */
+    private void startTicking() {
         for (int i = 0; i < loops.size(); i++) {
             List<Pair> pairs = pairsByLoop.get(i);
             loops.get(i).scheduleAtFixedRate(() -> pairs.forEach(p -> {
-                p.provider.ackIfBehind();
-                p.patient.ackIfBehind();
+                p.provider.tick();
+                p.patient.tick();
             }), ackDelay.toMillis(), ackDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private CompletableFuture<Peer> connect(Peer peer, URI uri) {
+    /**
+     * A connection storm against telesignal: every session of {@code setups} says hello at once (at most
+     * {@code connectsInFlight} handshakes on their way), no joins. Answers how long until every one had its
+     * {@code welcome}. The sessions stay open until {@link #closeSessions()}.
+     */
+    double storm(List<Provisioning.PairSetup> setups, Duration timeout, int connectsInFlight) throws Exception {
+        Semaphore connects = new Semaphore(connectsInFlight);
+        List<CompletableFuture<BenchPeer>> ready = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < setups.size(); i++) {
+            Provisioning.PairSetup setup = setups.get(i);
+            int index = i % loops.size();
+            Pair pair = new Pair(setup.consultation(), loops.get(index), stats.get(index));
+            pair.provider = new Peer(pair, true, setup.providerToken());
+            pair.patient = new Peer(pair, false, setup.patientToken());
+            pairsByLoop.get(index).add(pair);
+            for (BenchPeer peer : List.of(pair.provider, pair.patient)) {
+                connects.acquire();
+                connect(peer, uris.get(0)).whenComplete((p, f) -> connects.release());
+                ready.add(peer.welcomed);
+            }
+        }
+        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        startTicking();
+        return seconds;
+    }
+
+    /** Closes every session (1000), waits until the connections are gone, and forgets the pairs. */
+    void closeAndForget(Duration timeout) throws Exception {
+        closeSessions();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (List<Pair> pairs : pairsByLoop) {
+            for (Pair pair : pairs) {
+                for (BenchPeer peer : List.of(pair.provider, pair.patient)) {
+                    if (peer.channel != null) {
+                        peer.channel.closeFuture().await(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                    }
+                }
+            }
+        }
+        onEachLoop(i -> pairsByLoop.get(i).clear());
+    }
+
+    private CompletableFuture<BenchPeer> connect(BenchPeer peer, URI uri) {
         EventLoop loop = peer.pair.loop;
         peer.uri = uri;
+        boolean secure = "wss".equals(uri.getScheme());
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri)
-                .subprotocol("telesignal.v1").maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000)
+                .subprotocol(peer.subprotocol()).maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000)
                 // a browser checks that text frames are UTF-8, but a generator that does so byte by byte spends a
                 // fifth of its time there, which on a shared machine is taken from the server being measured
                 .withUTF8Validator(false)
@@ -111,14 +209,17 @@ final class LoadRun implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (secure) {
+                            channel.pipeline().addLast(tls().newHandler(channel.alloc(), uri.getHost(), uri.getPort()));
+                        }
                         channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
                                 new WebSocketClientProtocolHandler(config), peer);
                     }
                 }).connect(uri.getHost(), uri.getPort());
         connected.addListener(f -> {
             if (!f.isSuccess()) {
-                if (peer.onLost != null) {
-                    loop.schedule(peer::connectFailed, 100, TimeUnit.MILLISECONDS);
+                if (peer instanceof Peer resumable && resumable.onLost != null) {
+                    loop.schedule(resumable::connectFailed, 100, TimeUnit.MILLISECONDS);
                 } else {
                     peer.welcomed.completeExceptionally(f.cause());
                 }
@@ -128,15 +229,15 @@ final class LoadRun implements AutoCloseable {
     }
 
     /** The provider joins (admitted at once), then the patient (waiting room), then the provider admits them. */
-    private static CompletableFuture<Void> join(Pair pair, Provisioning.PairSetup setup) {
-        String consultation = "\"consultation\":\"" + pair.consultation + "\"";
-        return pair.provider.request("join", consultation)
+    private static CompletableFuture<Void> join(Peer provider, Peer patient, Provisioning.PairSetup setup) {
+        String consultation = "\"consultation\":\"" + provider.pair.consultation + "\"";
+        return provider.request("join", consultation)
                 .thenCompose(joined -> {
-                    pair.provider.endpoint = endpointOf(joined, setup.providerId());
-                    return pair.patient.request("join", consultation);
+                    provider.endpoint = endpointOf(joined, setup.providerId());
+                    return patient.request("join", consultation);
                 })
-                .thenCompose(waiting -> pair.provider.request("admit", consultation + ",\"user\":\"" + setup.patientId() + "\""))
-                .thenAccept(admitted -> pair.patient.endpoint = endpointOf(admitted, setup.patientId()));
+                .thenCompose(waiting -> provider.request("admit", consultation + ",\"user\":\"" + setup.patientId() + "\""))
+                .thenAccept(admitted -> patient.endpoint = endpointOf(admitted, setup.patientId()));
     }
 
     /** The first endpoint of a user in a consultation view: {@code {"user":"<id>",...,"endpoints":["<ep>"]}}. */
@@ -176,8 +277,8 @@ final class LoadRun implements AutoCloseable {
         }
         long elapsedNanos = sendingEnded - start;
         onEachLoop(i -> pairsByLoop.get(i).forEach(p -> {
-            p.provider.ackIfBehind();
-            p.patient.ackIfBehind();
+            p.provider.tick();
+            p.patient.tick();
         }));
         LoopStats total = new LoopStats();
         for (int i = 0; i < loops.size(); i++) {
@@ -232,7 +333,7 @@ final class LoadRun implements AutoCloseable {
         onEachLoop(i -> {
             stats.get(i).reset(true);
             for (Pair pair : pairsByLoop.get(i)) {
-                for (Peer peer : List.of(pair.provider, pair.patient)) {
+                for (Peer peer : List.of((Peer) pair.provider, (Peer) pair.patient)) {
                     peer.onLost = lost -> connect(lost, next);
                     if (peer.uri.equals(dead)) {
                         synchronized (victims) {
@@ -281,8 +382,8 @@ final class LoadRun implements AutoCloseable {
             }
         }
         onEachLoop(i -> pairsByLoop.get(i).forEach(p -> {
-            p.provider.onLost = null;
-            p.patient.onLost = null;
+            ((Peer) p.provider).onLost = null;
+            ((Peer) p.patient).onLost = null;
         }));
         return new Failover(victims.size(), resumed, refused, retried, (allBack - killedAt) / 1e9,
                 resume.getValueAtPercentile(50) / 1000.0, resume.getValueAtPercentile(99) / 1000.0,

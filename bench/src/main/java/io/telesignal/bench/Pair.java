@@ -20,8 +20,8 @@ final class Pair {
     final String consultation;
     final EventLoop loop;
     private final LoopStats stats;
-    Peer provider;
-    Peer patient;
+    BenchPeer provider;
+    BenchPeer patient;
     private Step step = Step.OFFER;
     private int candidates;
     private final long[] sent = new long[2];
@@ -51,18 +51,18 @@ final class Pair {
     boolean sendNext() {
         switch (step) {
             case OFFER -> {
-                send(TO_PATIENT, "description", "{\"type\":\"offer\",\"sdp\":\"" + Signals.sdp("offer", sent[TO_PATIENT]) + "\"}");
+                send(TO_PATIENT, BenchPeer.Kind.OFFER, "{\"type\":\"offer\",\"sdp\":\"" + Signals.sdp("offer", sent[TO_PATIENT]) + "\"}");
                 step = Step.AWAIT_OFFER;
                 return true;
             }
             case ANSWER -> {
-                send(TO_PROVIDER, "description", "{\"type\":\"answer\",\"sdp\":\"" + Signals.sdp("answer", sent[TO_PROVIDER]) + "\"}");
+                send(TO_PROVIDER, BenchPeer.Kind.ANSWER, "{\"type\":\"answer\",\"sdp\":\"" + Signals.sdp("answer", sent[TO_PROVIDER]) + "\"}");
                 step = Step.AWAIT_ANSWER;
                 return true;
             }
             case CANDIDATES -> {
                 int direction = candidates % 2;
-                send(direction, "candidate", "{\"candidate\":\"" + Signals.candidate(sent[direction])
+                send(direction, BenchPeer.Kind.CANDIDATE, "{\"candidate\":\"" + Signals.candidate(sent[direction])
                         + "\",\"sdpMid\":\"" + direction + "\",\"sdpMLineIndex\":" + direction + "}");
                 if (++candidates == CANDIDATES_PER_CYCLE) {
                     step = Step.OFFER;
@@ -75,17 +75,17 @@ final class Pair {
         }
     }
 
-    private void send(int direction, String field, String value) {
+    private void send(int direction, BenchPeer.Kind kind, String value) {
         long number = sent[direction]++;
         sentAt[direction][(int) (number & (RING - 1))] = System.nanoTime();
-        Peer from = direction == TO_PATIENT ? provider : patient;
-        Peer to = direction == TO_PATIENT ? patient : provider;
-        from.signal(to.endpoint, "\"" + field + "\":" + value);
+        BenchPeer from = direction == TO_PATIENT ? provider : patient;
+        BenchPeer to = direction == TO_PATIENT ? patient : provider;
+        from.signal(to.endpoint, kind, value);
         stats.sent();
     }
 
     /** A relayed signal reached {@code receiver}. */
-    void delivered(Peer receiver, String text) {
+    void delivered(BenchPeer receiver, String text) {
         int direction = receiver == patient ? TO_PATIENT : TO_PROVIDER;
         long number = Signals.numberIn(text);
         if (number < 0) {
@@ -107,7 +107,7 @@ final class Pair {
             }
         }
         stats.delivered(System.nanoTime() - sentAt[direction][(int) (number & (RING - 1))]);
-        if (Signals.isDescription(text)) {
+        if (receiver.isDescription(text)) {
             if (step == Step.AWAIT_OFFER && direction == TO_PATIENT) {
                 step = Step.ANSWER;
             } else if (step == Step.AWAIT_ANSWER && direction == TO_PROVIDER) {

@@ -1,8 +1,6 @@
 package io.telesignal.bench;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -18,16 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * pipeline at a time.
  */
 @io.netty.channel.ChannelHandler.Sharable
-final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
-    final Pair pair;
-    final boolean provider;
+final class Peer extends BenchPeer {
     final String token;
-    final CompletableFuture<Peer> welcomed = new CompletableFuture<>();
     private final Map<String, CompletableFuture<String>> pending = new HashMap<>();
-    Channel channel;
-    String endpoint;
-    /** The node it is connected to (or connecting to). */
-    java.net.URI uri;
     /** Signal requests sent and not answered, by id, resent on a resumed session as the SDK does. */
     private final Map<String, String> unanswered = new java.util.LinkedHashMap<>();
     private String session;
@@ -48,9 +39,23 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
     private boolean closing;
 
     Peer(Pair pair, boolean provider, String token) {
-        this.pair = pair;
-        this.provider = provider;
+        super(pair, provider);
         this.token = token;
+    }
+
+    @Override
+    String subprotocol() {
+        return "telesignal.v1";
+    }
+
+    @Override
+    boolean isDescription(String text) {
+        return Signals.isDescription(text);
+    }
+
+    @Override
+    void tick() {
+        ackIfBehind();
     }
 
     // ---- setup: request and answer
@@ -66,7 +71,9 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     // ---- the load: one signal, numbered in its direction
 
-    void signal(String to, String body) {
+    @Override
+    void signal(String to, Kind kind, String value) {
+        String body = (kind == Kind.CANDIDATE ? "\"candidate\":" : "\"description\":") + value;
         String id = "r" + (++requests);
         String text = "{\"type\":\"signal\",\"id\":\"" + id + "\",\"consultation\":\"" + pair.consultation
                 + "\",\"to\":\"" + to + "\"," + body;
@@ -95,10 +102,7 @@ final class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
         return "";
     }
 
-    private void write(String text) {
-        channel.writeAndFlush(new TextWebSocketFrame(io.netty.buffer.ByteBufUtil.writeUtf8(channel.alloc(), text)));
-    }
-
+    @Override
     void close() {
         closing = true;
         if (channel != null && channel.isActive()) {

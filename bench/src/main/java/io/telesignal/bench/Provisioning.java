@@ -22,7 +22,7 @@ import java.util.function.IntFunction;
 final class Provisioning {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = Loopback.http(Duration.ofSeconds(10));
     private final String base;
     private final String apiKey;
     private final int concurrency;

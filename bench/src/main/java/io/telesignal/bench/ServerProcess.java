@@ -30,9 +30,12 @@ public final class ServerProcess implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = Loopback.http(Duration.ofSeconds(5));
 
-    private ServerProcess(Path dataDir, Process process, int port, int managementPort, String apiKey) {
+    private final boolean tls;
+
+    private ServerProcess(Path dataDir, Process process, int port, int managementPort, String apiKey, boolean tls) {
+        this.tls = tls;
         this.dataDir = dataDir;
         this.process = process;
         this.port = port;
@@ -67,6 +70,13 @@ public final class ServerProcess implements AutoCloseable {
     /** As above, with {@code moreConfig} (YAML, whole top-level sections) added to the configuration. */
     public static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus,
             Shared shared, boolean apiKey, String moreConfig) throws IOException, InterruptedException {
+        return start(jar, dataDir, heap, sessions, jvmOptions, cpus, shared, apiKey, moreConfig, null, null);
+    }
+
+    /** As above; with a certificate and its key (PEM), the listener is HTTPS and WSS with them. */
+    public static ServerProcess start(Path jar, Path dataDir, String heap, int sessions, List<String> jvmOptions, String cpus,
+            Shared shared, boolean apiKey, String moreConfig, Path certificate, Path privateKey)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no server jar at " + jar + " (build it: ./mvnw -B -q package -DskipTests)");
         }
@@ -74,7 +84,10 @@ public final class ServerProcess implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         Path config = dataDir.resolve("bench.yaml");
-        Files.writeString(config, configuration(dataDir, port, managementPort, sessions) + shared(shared) + moreConfig);
+        boolean tls = certificate != null;
+        Files.writeString(config, configuration(dataDir, port, managementPort, sessions, tls) + shared(shared) + moreConfig
+                + (tls ? "tls:\n  certificate: \"" + certificate.toAbsolutePath() + "\"\n  privateKey: \""
+                        + privateKey.toAbsolutePath() + "\"\n" : ""));
         String key = apiKey ? createApiKey(jar, dataDir, config) : null;
 
         List<String> command = new ArrayList<>();
@@ -86,7 +99,7 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("server.log").toFile()).start();
-        ServerProcess started = new ServerProcess(dataDir, server, port, managementPort, key);
+        ServerProcess started = new ServerProcess(dataDir, server, port, managementPort, key, tls);
         started.awaitReady(Duration.ofSeconds(60));
         return started;
     }
@@ -123,7 +136,7 @@ public final class ServerProcess implements AutoCloseable {
         return key.group(1);
     }
 
-    private static String configuration(Path dataDir, int port, int managementPort, int sessions) {
+    private static String configuration(Path dataDir, int port, int managementPort, int sessions, boolean tls) {
         int connections = sessions + 1000;
         return String.join("\n",
                 "dataDir: \"" + dataDir.toAbsolutePath() + "\"",
@@ -132,7 +145,7 @@ public final class ServerProcess implements AutoCloseable {
                 "http:",
                 "  host: 127.0.0.1",
                 "  port: " + port,
-                "  tls: false",
+                "  tls: " + tls,
                 // every bench connection comes from 127.0.0.1
                 "  maxConnections: " + connections,
                 "  maxConnectionsPerIp: " + connections,
@@ -170,11 +183,11 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public String base() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     URI webSocket() {
-        return URI.create("ws://127.0.0.1:" + port + "/ws");
+        return URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + port + "/ws");
     }
 
     public String apiKey() {
