@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
             + " their passwords once")
     boolean demo;
 
+    @Option(names = "--exit-when-started", hidden = true, description = "stop gracefully as soon as the server has"
+            + " started (the build's class-data-sharing training run)")
+    boolean exitWhenStarted;
+
     ServeCommand(CliContext context) {
         this.context = context;
     }
@@ -86,6 +90,9 @@ final class ServeCommand implements Callable<Integer> {
             return Cli.FAILED;
         } finally {
             startDone.countDown();
+        }
+        if (exitWhenStarted) {
+            System.exit(Cli.OK); // through the hook: a graceful stop, as after SIGTERM
         }
         stopped.await();
         return Cli.OK;
