@@ -234,7 +234,8 @@ export class Client extends EventTarget {
       this.socket = socket;
       let welcomed = false;
       socket.onopen = async () => {
-        const hello = { type: 'hello', token: await this.token() };
+        // signals are acknowledged together (signaled), not each with a result of its own
+        const hello = { type: 'hello', token: await this.token(), signalAcks: 'cumulative' };
         if (resuming && this.session) {
           hello.resume = { session: this.session.session, resumeToken: this.session.resumeToken, lastSeq: this.lastSeq };
         }
@@ -252,7 +253,7 @@ export class Client extends EventTarget {
           // the old session is gone (the server restarted, the window lapsed, the buffer overflowed): start a new
           // one on this connection and take up again what the old one was in
           this.sessionLost(message.code);
-          this.token().then((token) => socket.send(JSON.stringify({ type: 'hello', token })));
+          this.token().then((token) => socket.send(JSON.stringify({ type: 'hello', token, signalAcks: 'cumulative' })));
           return;
         }
         if (!welcomed && message.type === 'error') {
@@ -336,6 +337,17 @@ export class Client extends EventTarget {
       if (message.seq <= this.lastSeq) return; // already seen (a replay overlapping what arrived)
       this.lastSeq = message.seq;
       this.scheduleAck();
+    }
+    if (message.type === 'signaled') {
+      // every signal up to this one is handled: those not refused (an error came for them already) were relayed
+      const through = Number(String(message.through).slice(1));
+      for (const [id, waiting] of this.pending) {
+        if (waiting.type === 'signal' && Number(id.slice(1)) <= through) {
+          this.pending.delete(id);
+          waiting.resolve(undefined);
+        }
+      }
+      return;
     }
     if (message.type === 'result' || (message.type === 'error' && message.re)) {
       const waiting = this.pending.get(message.re);

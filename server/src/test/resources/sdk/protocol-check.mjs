@@ -39,6 +39,21 @@ try {
   await patient.chat(consultation, 'hello from the patient');
   findings.chatToProvider = (await toProvider).message.text;
 
+  // signals are acknowledged together (signaled): every promise settles, a refused one with its own error
+  const signals = [];
+  patient.addEventListener('signal', (e) => signals.push(e.detail.candidate && e.detail.candidate.candidate));
+  const sent = [];
+  for (let i = 0; i < 4; i++) {
+    sent.push(provider.signal(consultation, patient.endpoint,
+        { candidate: { candidate: 'candidate:' + i + ' 1 udp 2122260223 192.0.2.1 5000' + i + ' typ host', sdpMid: '0', sdpMLineIndex: 0 } })
+        .then(() => 'answered', (e) => e.code));
+  }
+  sent.push(provider.signal(consultation, 'websocket-nobody', { restart: true }).then(() => 'answered', (e) => e.code));
+  findings.signalOutcomes = await Promise.all(sent);
+  const signalDeadline = Date.now() + 5000;
+  while (signals.length < 4 && Date.now() < signalDeadline) await new Promise((r) => setTimeout(r, 20));
+  findings.signalsReceived = signals.length;
+
   // the patient's connection drops (not a clean close): the SDK resumes; what was sent meanwhile arrives once
   const states = [];
   patient.addEventListener('state', (e) => states.push(e.detail.state));

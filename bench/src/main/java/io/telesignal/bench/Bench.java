@@ -68,6 +68,9 @@ public final class Bench implements Callable<Integer> {
     int connectsInFlight = 256;
     @Option(names = "--work-dir", description = "the server's data directory (default: a new temporary one)")
     Path workDir;
+    @Option(names = "--signal-acks", description = "each: a result per signal; cumulative: signaled for several, as the"
+            + " SDK asks (default ${DEFAULT-VALUE})")
+    String signalAcks = "cumulative";
     @Option(names = "--report", description = "also write the figures as JSON here")
     Path report;
 
@@ -98,6 +101,9 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!signalAcks.equals("each") && !signalAcks.equals("cumulative")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--signal-acks is each or cumulative");
+        }
         if (sessions < 2 || sessions % 2 != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--sessions must be even and at least 2");
         }
@@ -145,7 +151,7 @@ public final class Bench implements Callable<Integer> {
                     sessions, pairs, sessions, provisioned);
             figures.put("provisioningSeconds", round(provisioned));
 
-            try (LoadRun run = new LoadRun(server.webSockets(), clientThreads, ackDelay)) {
+            try (LoadRun run = new LoadRun(server.webSockets(), clientThreads, ackDelay).signalAcks(signalAcks)) {
                 long t1 = System.nanoTime();
                 run.setUp(setups, Duration.ofMinutes(10), connectsInFlight);
                 double opened = seconds(t1);

@@ -42,6 +42,13 @@ final class LoadRun implements AutoCloseable {
     private final List<URI> uris;
     private final Duration ackDelay;
     private io.netty.handler.ssl.SslContext tls;
+    private boolean cumulativeSignalAcks = true;
+
+    /** How telesignal sessions say hello: {@code signalAcks} cumulative (as the SDK does) or each. */
+    LoadRun signalAcks(String mode) {
+        cumulativeSignalAcks = !"each".equals(mode);
+        return this;
+    }
 
     LoadRun(URI uri, int clientThreads, Duration ackDelay) {
         this(List.of(uri), clientThreads, ackDelay);
@@ -90,8 +97,8 @@ final class LoadRun implements AutoCloseable {
             Provisioning.PairSetup setup = setups.get(i);
             int index = i % loops.size();
             Pair pair = new Pair(setup.consultation(), loops.get(index), stats.get(index));
-            Peer provider = new Peer(pair, true, setup.providerToken());
-            Peer patient = new Peer(pair, false, setup.patientToken());
+            Peer provider = new Peer(pair, true, setup.providerToken(), cumulativeSignalAcks);
+            Peer patient = new Peer(pair, false, setup.patientToken(), cumulativeSignalAcks);
             pair.provider = provider;
             pair.patient = patient;
             pairsByLoop.get(index).add(pair);
@@ -161,8 +168,8 @@ final class LoadRun implements AutoCloseable {
             Provisioning.PairSetup setup = setups.get(i);
             int index = i % loops.size();
             Pair pair = new Pair(setup.consultation(), loops.get(index), stats.get(index));
-            pair.provider = new Peer(pair, true, setup.providerToken());
-            pair.patient = new Peer(pair, false, setup.patientToken());
+            pair.provider = new Peer(pair, true, setup.providerToken(), cumulativeSignalAcks);
+            pair.patient = new Peer(pair, false, setup.patientToken(), cumulativeSignalAcks);
             pairsByLoop.get(index).add(pair);
             for (BenchPeer peer : List.of(pair.provider, pair.patient)) {
                 connects.acquire();

@@ -38,9 +38,17 @@ final class Peer extends BenchPeer {
     private long requests;
     private boolean closing;
 
+    /** With {@code signalAcks: cumulative} (as the SDK says hello): the numbers of signals not yet covered by {@code signaled}. */
+    private final java.util.ArrayDeque<Long> uncovered;
+
     Peer(Pair pair, boolean provider, String token) {
+        this(pair, provider, token, true);
+    }
+
+    Peer(Pair pair, boolean provider, String token, boolean cumulative) {
         super(pair, provider);
         this.token = token;
+        this.uncovered = cumulative ? new java.util.ArrayDeque<>() : null;
     }
 
     @Override
@@ -74,7 +82,11 @@ final class Peer extends BenchPeer {
     @Override
     void signal(String to, Kind kind, String value) {
         String body = (kind == Kind.CANDIDATE ? "\"candidate\":" : "\"description\":") + value;
-        String id = "r" + (++requests);
+        long number = ++requests;
+        String id = "r" + number;
+        if (uncovered != null) {
+            uncovered.add(number);
+        }
         String text = "{\"type\":\"signal\",\"id\":\"" + id + "\",\"consultation\":\"" + pair.consultation
                 + "\",\"to\":\"" + to + "\"," + body;
         if (onLost != null) {
@@ -116,7 +128,8 @@ final class Peer extends BenchPeer {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             channel = ctx.channel();
-            write("{\"type\":\"hello\",\"token\":\"" + token + "\"" + (resuming ? ",\"resume\":{\"session\":\""
+            write("{\"type\":\"hello\",\"token\":\"" + token + "\""
+                    + (uncovered != null ? ",\"signalAcks\":\"cumulative\"" : "") + (resuming ? ",\"resume\":{\"session\":\""
                     + session + "\",\"resumeToken\":\"" + resumeToken + "\",\"lastSeq\":" + lastSeq + "}" : "") + "}");
         } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             welcomed.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
@@ -141,8 +154,18 @@ final class Peer extends BenchPeer {
         String type = Signals.field(text, "type");
         if ("signal".equals(type)) {
             pair.delivered(this, text);
+        } else if ("signaled".equals(type)) {
+            long through = Signals.digits(Signals.field(text, "through"), 1);
+            while (!uncovered.isEmpty() && uncovered.peekFirst() <= through) {
+                unanswered.remove("r" + uncovered.pollFirst());
+                pair.stats().answered();
+            }
         } else if ("result".equals(type)) {
-            unanswered.remove(Signals.field(text, "re"));
+            String re = Signals.field(text, "re");
+            if (uncovered != null && re != null && re.startsWith("r")) {
+                uncovered.remove(Signals.digits(re, 1)); // a repeated signal is answered on its own
+            }
+            unanswered.remove(re);
             CompletableFuture<String> waiting = pending.remove(Signals.field(text, "re"));
             if (waiting != null) {
                 waiting.complete(text);
@@ -154,6 +177,9 @@ final class Peer extends BenchPeer {
             String re = Signals.field(text, "re");
             if (re != null) {
                 unanswered.remove(re);
+                if (uncovered != null && re.startsWith("r")) {
+                    uncovered.remove(Signals.digits(re, 1));
+                }
             } else if (resuming && code != null && code.startsWith("resume_")) {
                 refused = code; // the failover phase counts it; no new session is opened
                 resuming = false;

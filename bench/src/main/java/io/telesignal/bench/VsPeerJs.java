@@ -59,9 +59,14 @@ public final class VsPeerJs implements Callable<Integer> {
     List<String> serverJvmOptions = new ArrayList<>();
     @Option(names = "--work-dir", description = "where the servers keep their data and logs (default: a new directory in /tmp)")
     Path work;
+    @Option(names = "--signal-acks", description = "each: a result per signal; cumulative: signaled for several, as the"
+            + " SDK asks (default ${DEFAULT-VALUE})")
+    String signalAcks = "cumulative";
     @Option(names = "--report", description = "also write the figures as JSON here")
     Path report;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
     private static final Duration ACK_DELAY = Duration.ofMillis(200);
     private Path certificate;
     private Path key;
@@ -73,6 +78,9 @@ public final class VsPeerJs implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!signalAcks.equals("each") && !signalAcks.equals("cumulative")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--signal-acks is each or cumulative");
+        }
         if (work == null) {
             work = Files.createTempDirectory("ws-bench");
         }
@@ -156,7 +164,7 @@ public final class VsPeerJs implements Callable<Integer> {
             if (server.equals("telesignal")) {
                 try (ServerProcess ts = ServerProcess.start(jar, dir, heap, 2 * pairs, serverJvmOptions, null, null, true,
                         "", tls ? certificate : null, tls ? key : null);
-                        LoadRun tsRun = new LoadRun(ts.webSocket(), clientThreads, ACK_DELAY)) {
+                        LoadRun tsRun = new LoadRun(ts.webSocket(), clientThreads, ACK_DELAY).signalAcks(signalAcks)) {
                     var setups = new Provisioning(ts.base(), ts.apiKey(), 8).pairs(pairs, "w" + runs);
                     tsRun.setUp(setups, Duration.ofMinutes(2), 64);
                     return measure(server, transport, tsRun, ts::cpu);
@@ -199,7 +207,7 @@ public final class VsPeerJs implements Callable<Integer> {
                 var setups = new Provisioning(ts.base(), ts.apiKey(), 8).pairs(stormPairs, "s" + runs);
                 long heap0 = ts.liveHeapBytes();
                 long rss0 = ts.rssBytes();
-                try (LoadRun run = new LoadRun(ts.webSocket(), clientThreads, ACK_DELAY)) {
+                try (LoadRun run = new LoadRun(ts.webSocket(), clientThreads, ACK_DELAY).signalAcks(signalAcks)) {
                     double first = run.storm(setups, Duration.ofMinutes(2), stormInFlight);
                     Thread.sleep(2000);
                     long heap1 = ts.liveHeapBytes();

@@ -36,6 +36,8 @@ class ProtocolSchemaTest {
     @ValueSource(strings = {
         "{\"type\":\"hello\",\"token\":\"t\"}",
         "{\"type\":\"hello\",\"token\":\"t\",\"resume\":{\"session\":\"s\",\"resumeToken\":\"r\",\"lastSeq\":7}}",
+        "{\"type\":\"hello\",\"token\":\"t\",\"signalAcks\":\"cumulative\"}",
+        "{\"type\":\"hello\",\"token\":\"t\",\"signalAcks\":\"each\"}",
         "{\"type\":\"ack\",\"seq\":3}",
         "{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c1\",\"ack\":2}",
         "{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c1\",\"invite\":\"a.b.c\"}",
@@ -64,6 +66,7 @@ class ProtocolSchemaTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"type\":\"join\",\"id\":\"1\"}",
+        "{\"type\":\"hello\",\"token\":\"t\",\"signalAcks\":\"sometimes\"}",
         "{\"type\":\"join\",\"id\":\"1\",\"consultation\":\"c1\",\"colour\":\"red\"}",
         "{\"type\":\"join\",\"id\":1,\"consultation\":\"c1\"}",
         "{\"type\":\"ack\",\"seq\":\"5\"}",

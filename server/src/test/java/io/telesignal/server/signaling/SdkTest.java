@@ -142,6 +142,9 @@ class SdkTest {
         assertThat(findings.path("presenceSeen").asText()).isEqualTo("busy/on another call");
         assertThat(findings.path("chatToPatient").asText()).isEqualTo("hello from the provider");
         assertThat(findings.path("chatToProvider").asText()).isEqualTo("hello from the patient");
+        assertThat(findings.path("signalOutcomes")).extracting(JsonNode::asText)
+                .containsExactly("answered", "answered", "answered", "answered", "peer_unavailable");
+        assertThat(findings.path("signalsReceived").asInt()).isEqualTo(4);
         assertThat(findings.path("resumed").asBoolean()).isTrue();
         assertThat(findings.path("receivedWhileAway")).extracting(JsonNode::asText)
                 .containsExactly("while away 0", "while away 1", "while away 2", "while away 3", "while away 4");

@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -307,6 +308,64 @@ class WebSocketSignalingTest {
             assertThat(refused.path("seq").asLong()).isPositive();
             JsonNode again = eve.answer(eve.request(WsClient.message("leave").put("consultation", "nope")));
             assertThat(again.path("code").asText()).isEqualTo("consultation_not_found");
+        }
+    }
+
+    @Test
+    void signalsAreAcknowledgedTogetherWhenTheHelloAsksErrorsStillComeOneByOne() {
+        try (WsClient doctor = WsClient.connect(port); WsClient pat = signIn(patient)) {
+            doctor.send(WsClient.message("hello").put("token", token(provider)).put("signalAcks", "cumulative").toString());
+            assertThat(doctor.next("welcome").path("session").asText()).isNotEmpty();
+            join(doctor);
+            join(pat);
+            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
+                    .put("user", patient.id().value())));
+            JsonNode participants = pat.next(m -> m.path("type").asText().equals("participant")
+                    && m.path("participants").size() == 2);
+            String patientEndpoint = endpointOf(participants, patient.id().value());
+
+            var offer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            offer.putObject("description").put("type", "offer").put("sdp", OFFER);
+            String first = doctor.request(offer);
+            for (int i = 0; i < 4; i++) {
+                var candidate = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+                candidate.putObject("candidate").put("candidate", "candidate:" + i + " 1 udp 2122260223 192.0.2.1 5432" + i
+                        + " typ host").put("sdpMid", "0").put("sdpMLineIndex", 0);
+                doctor.request(candidate);
+            }
+            var astray = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", "websocket-nobody");
+            astray.put("restart", true);
+            String refused = doctor.request(astray);
+            var last = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
+            last.putObject("candidate").put("candidate", "");
+            String lastId = doctor.request(last);
+
+            // the refused one is answered on its own, before anything that covers it; the others by signaled only
+            JsonNode error = doctor.answer(refused);
+            assertThat(error.path("code").asText()).isEqualTo("peer_unavailable");
+            JsonNode covered = doctor.next(m -> m.path("type").asText().equals("signaled")
+                    && m.path("through").asText().equals(lastId));
+            assertThat(covered.path("seq").asLong()).isGreaterThan(error.path("seq").asLong());
+            assertThat(doctor.seen).noneMatch(m -> m.path("type").asText().equals("result")
+                    && m.path("re").asText().compareTo(first) >= 0 && m.path("re").asText().length() >= first.length());
+            List<JsonNode> signaled = doctor.seen.stream().filter(m -> m.path("type").asText().equals("signaled")).toList();
+            assertThat(signaled.size()).as("coalesced: fewer than one per signal").isLessThan(7);
+            for (int i = 0; i < 6; i++) {
+                assertThat(pat.next("signal")).isNotNull(); // all but the refused one relayed, in order
+            }
+
+            // a repeat is answered on its own, as before; other requests keep their results
+            offer.put("id", first);
+            doctor.send(offer.toString());
+            assertThat(doctor.answer(first).path("type").asText()).isEqualTo("result");
+            var chat = WsClient.message("chat").put("consultation", consultation.id().value()).put("text", "hello");
+            assertThat(doctor.answer(doctor.request(chat)).path("type").asText()).isEqualTo("result");
+        }
+        try (WsClient odd = WsClient.connect(port)) {
+            odd.send(WsClient.message("hello").put("token", token(provider)).put("signalAcks", "sometimes").toString());
+            JsonNode error = odd.next("error");
+            assertThat(error.path("code").asText()).isEqualTo("invalid_field");
+            assertThat(error.path("message").asText()).contains("signalAcks");
         }
     }
 

@@ -32,10 +32,27 @@ public sealed interface ClientMessage {
         String id();
     }
 
-    /** First message on every connection. */
-    record Hello(String token, Resume resume) implements ClientMessage {
+    /**
+     * First message on every connection. {@code signalAcks}: {@code each} (the default) answers every {@code signal}
+     * with a {@code result}; {@code cumulative} answers the session's successful signals together, with
+     * {@code signaled} (errors still come one by one).
+     */
+    record Hello(String token, Resume resume, String signalAcks) implements ClientMessage {
+        public static final String CUMULATIVE = "cumulative";
+
         public Hello {
             Fields.required("token", token, 8192);
+            if (signalAcks != null && !signalAcks.equals("each") && !signalAcks.equals(CUMULATIVE)) {
+                throw new InvalidFieldException("signalAcks", "must be each or cumulative");
+            }
+        }
+
+        public Hello(String token, Resume resume) {
+            this(token, resume, null);
+        }
+
+        public boolean cumulativeSignalAcks() {
+            return CUMULATIVE.equals(signalAcks);
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.SignalRelay.class, name = "signal"),
     @JsonSubTypes.Type(value = ServerMessage.Chat.class, name = "chat"),
     @JsonSubTypes.Type(value = ServerMessage.PresenceNotice.class, name = "presence"),
-    @JsonSubTypes.Type(value = ServerMessage.Reconnect.class, name = "reconnect")
+    @JsonSubTypes.Type(value = ServerMessage.Reconnect.class, name = "reconnect"),
+    @JsonSubTypes.Type(value = ServerMessage.Signaled.class, name = "signaled")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // seq is written last by the codec, from a per-call attribute: one pass, no splicing
@@ -42,6 +43,13 @@ public sealed interface ServerMessage {
 
     /** A request succeeded; {@code body} depends on the request. */
     record Result(String re, Object body) implements ServerMessage {}
+
+    /**
+     * To a session that said hello with {@code signalAcks: cumulative}: every {@code signal} it sent up to and including
+     * the one with id {@code through} has been handled: relayed (it is in the peer's stream), or answered with its
+     * {@code error} before this message.
+     */
+    record Signaled(String through) implements ServerMessage {}
 
     /** A request failed ({@code re} set) or the connection has a problem ({@code re} absent). */
     record Error(String re, String code, String message) implements ServerMessage {}

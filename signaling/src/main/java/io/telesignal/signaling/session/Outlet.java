@@ -6,4 +6,9 @@ public interface Outlet {
 
     /** Closes the connection with a WebSocket close code. */
     void close(int code, String reason);
+
+    /** Runs {@code task} once what the connection is doing now is done (on its event loop); at once by default. */
+    default void later(Runnable task) {
+        task.run();
+    }
 }

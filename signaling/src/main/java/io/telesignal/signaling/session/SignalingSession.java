@@ -7,6 +7,7 @@ import io.telesignal.core.routing.CoreEvent;
 import io.telesignal.core.routing.DeliveryOutcome;
 import io.telesignal.core.routing.EndpointSink;
 import io.telesignal.core.session.SharedSessions;
+import io.telesignal.signaling.protocol.ClientMessage;
 import io.telesignal.signaling.protocol.ProtocolCodec;
 import io.telesignal.signaling.protocol.ServerMessage;
 import java.time.Instant;
@@ -83,6 +84,15 @@ public final class SignalingSession implements EndpointSink {
     private CompletableFuture<Void> lastRelay = CompletableFuture.completedFuture(null);
     /** Claimed from the store and not yet taken up by the connection it was claimed for. */
     private final java.util.concurrent.atomic.AtomicBoolean claimedHere = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Set when the client said hello with {@code signalAcks: cumulative}: its signals being handled, by id in the order
+     * it sent them, true once done (a done one waits for those before it); the last id {@code signaled} covered, and
+     * the one it will cover next.
+     */
+    private java.util.LinkedHashMap<String, Boolean> quietSignals;
+    private String signaledThrough;
+    private String signaledSent;
+    private boolean signaledQueued;
     private Outlet outlet;
     /** The connection an operator's disconnect cut, until another attaches: its own goodbye still ends the session. */
     private Outlet cutFrom;
@@ -264,6 +274,14 @@ public final class SignalingSession implements EndpointSink {
      * same message, one still running will be answered once — so a repeated request is never executed twice.
      */
     public synchronized boolean begin(String requestId) {
+        return begin(requestId, false);
+    }
+
+    /**
+     * As {@link #begin(String)}; a {@code signal} of a session with cumulative signal acknowledgements is lined up to
+     * be covered by a {@code signaled} rather than answered with a result of its own.
+     */
+    public synchronized boolean begin(String requestId, boolean signal) {
         ServerMessage previous = answered.find(requestId);
         if (previous != null) {
             send(previous);
@@ -276,14 +294,73 @@ public final class SignalingSession implements EndpointSink {
             append(seq, ProtocolCodec.renumber(claimed, seq), requestId, null);
             return false;
         }
-        return running.add(requestId);
+        boolean started = running.add(requestId);
+        if (started && signal && quietSignals != null) {
+            quietSignals.put(requestId, Boolean.FALSE);
+        }
+        return started;
     }
 
-    /** Answers a request and remembers the answer for repeats of its id. */
+    /** From now on this session's successful signals are answered together, by {@code signaled} (hello's {@code signalAcks}). */
+    public synchronized void cumulativeSignalAcks() {
+        if (quietSignals == null) {
+            quietSignals = new java.util.LinkedHashMap<>();
+            context(SIGNAL_ACKS, ClientMessage.Hello.CUMULATIVE);
+        }
+    }
+
+    private static final String SIGNAL_ACKS = "signalAcks";
+
+    /**
+     * Answers a request and remembers the answer for repeats of its id. A lined-up signal's result is not sent: it is
+     * covered by the next {@code signaled}, once every signal before it is done too (an error is sent at once).
+     */
     public synchronized void answer(String requestId, ServerMessage message) {
         running.remove(requestId);
         answered.remember(requestId, message);
-        append(message, requestId, null);
+        if (quietSignals == null || quietSignals.replace(requestId, Boolean.TRUE) == null) {
+            append(message, requestId, null);
+            return;
+        }
+        if (message instanceof ServerMessage.Error) {
+            append(message, requestId, null);
+        }
+        String through = null;
+        for (var waiting = quietSignals.entrySet().iterator(); waiting.hasNext(); ) {
+            var next = waiting.next();
+            if (!next.getValue()) {
+                break;
+            }
+            through = next.getKey();
+            waiting.remove();
+        }
+        if (through == null) {
+            return;
+        }
+        signaledThrough = through;
+        if (!signaledQueued) {
+            signaledQueued = true;
+            Outlet now = outlet;
+            if (now != null) {
+                now.later(this::sendSignaled);
+            } else {
+                signaledQueued = false;
+                sendSignaledNow();
+            }
+        }
+    }
+
+    private synchronized void sendSignaled() {
+        signaledQueued = false;
+        sendSignaledNow();
+    }
+
+    /** Under the lock: one {@code signaled} for every signal done since the last. */
+    private void sendSignaledNow() {
+        if (signaledThrough != null && !signaledThrough.equals(signaledSent)) {
+            signaledSent = signaledThrough;
+            append(new ServerMessage.Signaled(signaledThrough), null, null);
+        }
     }
 
     public synchronized void acknowledge(long seq) {
@@ -584,6 +661,9 @@ public final class SignalingSession implements EndpointSink {
             session.claimedAnswers = answers;
             claimed.delivered().forEach(session::remember);
             session.context.putAll(claimed.context());
+            if (ClientMessage.Hello.CUMULATIVE.equals(claimed.context().get(SIGNAL_ACKS))) {
+                session.quietSignals = new java.util.LinkedHashMap<>();
+            }
             String joined = claimed.context().getOrDefault("consultations", "");
             for (String consultation : joined.split(",")) {
                 if (!consultation.isEmpty()) {

@@ -84,6 +84,12 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         connection.close(code, reason);
     }
 
+    @Override
+    public void later(Runnable task) {
+        // after the messages read in this turn of the event loop: their signals are acknowledged together
+        connection.eventLoop().execute(task);
+    }
+
     // ---- WebSocketHandler
 
     @Override
@@ -187,7 +193,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         if (hello.resume() != null) {
             resume(hello.resume(), actor);
         } else {
-            start(actor);
+            start(actor, hello);
         }
     }
 
@@ -212,7 +218,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         }
     }
 
-    private void start(Actor actor) {
+    private void start(Actor actor, ClientMessage.Hello hello) {
         SignalingSession opened;
         try {
             opened = door.registry().open(actor);
@@ -224,6 +230,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         Endpoint endpoint = new Endpoint(opened.endpoint(), actor.user(), FrontDoor.WEBSOCKET, door.node(),
                 remoteAddress, door.clock().instant());
         door.router().connect(endpoint, door.sinkFor(opened));
+        if (hello.cumulativeSignalAcks()) {
+            opened.cumulativeSignalAcks();
+        }
         session = opened;
         state = State.ACTIVE;
         door.registry().attach(opened, this, 0, welcome(opened, false, null));
@@ -332,7 +341,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         } else if (message instanceof ClientMessage.Hello) {
             session.send(new ServerMessage.Error(null, "already_authenticated", "this connection has a session"));
         } else if (message instanceof ClientMessage.Request request) {
-            if (!session.begin(request.id())) {
+            if (!session.begin(request.id(), request instanceof ClientMessage.Signal)) {
                 return;
             }
             SignalingSession current = session;

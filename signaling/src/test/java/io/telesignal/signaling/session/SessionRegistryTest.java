@@ -59,6 +59,45 @@ class SessionRegistryTest {
     }
 
     @Test
+    void cumulativeSignalAcksCoverDoneSignalsOnlyOnceThoseBeforeThemAreDone() {
+        SignalingSession session = registry.open(alice);
+        session.cumulativeSignalAcks();
+        Recorder connection = new Recorder();
+        registry.attach(session, connection, 0, "hi");
+        connection.sent.clear();
+        assertThat(session.begin("r1", true)).isTrue();
+        assertThat(session.begin("r2", true)).isTrue();
+        assertThat(session.begin("j1", false)).isTrue(); // a join: answered on its own, not lined up
+        assertThat(session.begin("r3", true)).isTrue();
+
+        session.answer("r2", new ServerMessage.Result("r2", null)); // done before r1: nothing covers it yet
+        assertThat(connection.sent).isEmpty();
+        session.answer("r1", new ServerMessage.Result("r1", null));
+        assertThat(connection.sent).singleElement().asString().contains("\"type\":\"signaled\"", "\"through\":\"r2\"");
+        session.answer("j1", new ServerMessage.Result("j1", "joined"));
+        assertThat(connection.sent.get(1)).contains("\"type\":\"result\"", "\"re\":\"j1\"");
+        session.answer("r3", new ServerMessage.Error("r3", "peer_unavailable", "gone"));
+        assertThat(connection.sent.get(2)).contains("\"type\":\"error\"", "\"re\":\"r3\"");
+        assertThat(connection.sent.get(3)).contains("\"type\":\"signaled\"", "\"through\":\"r3\"");
+        assertThat(connection.sent).hasSize(4);
+
+        // a repeat of a covered signal is answered on its own, from the remembered answers
+        assertThat(session.begin("r1", true)).isFalse();
+        assertThat(connection.sent.get(4)).contains("\"type\":\"result\"", "\"re\":\"r1\"");
+    }
+
+    @Test
+    void withoutCumulativeSignalAcksEverySignalHasItsResult() {
+        SignalingSession session = registry.open(alice);
+        Recorder connection = new Recorder();
+        registry.attach(session, connection, 0, "hi");
+        connection.sent.clear();
+        session.begin("r1", true);
+        session.answer("r1", new ServerMessage.Result("r1", null));
+        assertThat(connection.sent).singleElement().asString().contains("\"type\":\"result\"", "\"re\":\"r1\"");
+    }
+
+    @Test
     void resumeReplaysExactlyWhatWasMissedInOrder() {
         SignalingSession session = registry.open(alice);
         Recorder first = new Recorder();
