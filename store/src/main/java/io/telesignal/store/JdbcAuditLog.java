@@ -29,6 +29,12 @@ public final class JdbcAuditLog implements AuditLog {
 
     @Override
     public AuditRecord append(AuditEvent event) {
+        return appendAll(List.of(event)).get(0);
+    }
+
+    /** One transaction for all of them: the head locked once, the records inserted as one batch, one commit. */
+    @Override
+    public List<AuditRecord> appendAll(List<AuditEvent> events) {
         return tx.inTransaction("append audit record", c -> {
             AuditHead head;
             try (PreparedStatement lock = c.prepareStatement(
@@ -39,32 +45,40 @@ public final class JdbcAuditLog implements AuditLog {
                 }
                 head = new AuditHead(rs.getLong(1), rs.getString(2));
             }
-            AuditRecord record = AuditChain.link(head.seq() + 1, event, head.hash());
+            List<AuditRecord> records = new ArrayList<>(events.size());
+            long seq = head.seq();
+            String hash = head.hash();
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO audit_events (seq, event_type, actor, subject, consultation, endpoint, remote_address,"
                             + " outcome, reason, occurred_at, prev_hash, chain_hash)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setLong(1, record.seq());
-                insert.setString(2, event.type());
-                insert.setString(3, event.actor());
-                insert.setString(4, event.subject());
-                insert.setString(5, event.consultation());
-                insert.setString(6, event.endpoint());
-                insert.setString(7, event.remoteAddress());
-                insert.setString(8, event.outcome().wireName());
-                insert.setString(9, event.reason());
-                insert.setObject(10, JdbcDirectory.utc(event.at()));
-                insert.setString(11, record.prevHash());
-                insert.setString(12, record.hash());
-                insert.executeUpdate();
+                for (AuditEvent event : events) {
+                    AuditRecord record = AuditChain.link(++seq, event, hash);
+                    hash = record.hash();
+                    records.add(record);
+                    insert.setLong(1, record.seq());
+                    insert.setString(2, event.type());
+                    insert.setString(3, event.actor());
+                    insert.setString(4, event.subject());
+                    insert.setString(5, event.consultation());
+                    insert.setString(6, event.endpoint());
+                    insert.setString(7, event.remoteAddress());
+                    insert.setString(8, event.outcome().wireName());
+                    insert.setString(9, event.reason());
+                    insert.setObject(10, JdbcDirectory.utc(event.at()));
+                    insert.setString(11, record.prevHash());
+                    insert.setString(12, record.hash());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
             }
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE audit_head SET seq = ?, chain_hash = ? WHERE id = 1")) {
-                update.setLong(1, record.seq());
-                update.setString(2, record.hash());
+                update.setLong(1, seq);
+                update.setString(2, hash);
                 update.executeUpdate();
             }
-            return record;
+            return records;
         });
     }
 

@@ -12,6 +12,15 @@ import java.util.List;
 public interface AuditLog {
     AuditRecord append(AuditEvent event);
 
+    /**
+     * Appends {@code events} in order, atomically as a whole (all or none), as {@link #append} does one: the writer
+     * hands over every event waiting at once, so that a burst (a reconnect storm's sign-ins) costs one commit, not
+     * one each. This default appends them one by one.
+     */
+    default List<AuditRecord> appendAll(List<AuditEvent> events) {
+        return events.stream().map(this::append).toList();
+    }
+
     /** Up to {@code limit} records with {@code seq > afterSeq}, in ascending order. */
     List<AuditRecord> read(long afterSeq, int limit);
 

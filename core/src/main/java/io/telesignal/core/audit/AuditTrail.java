@@ -60,29 +60,73 @@ public final class AuditTrail implements AutoCloseable {
                 });
     }
 
+    /** Events written in one transaction at most (one commit, one sync of the store, for all of them). */
+    static final int MAX_BATCH = 256;
+
     public CompletableFuture<AuditRecord> record(AuditEvent.Builder event) {
         AuditEvent stamped = event.at(clock.instant());
         CompletableFuture<AuditRecord> result = new CompletableFuture<>();
         try {
-            writer.execute(() -> {
-                try {
-                    AuditRecord written = log.append(stamped);
-                    completions.execute(() -> result.complete(written));
-                } catch (RuntimeException e) {
-                    io.telesignal.core.work.Failures.unexpected(LOG, "event=audit_append outcome=failed type="
-                            + stamped.type(), e);
-                    completions.execute(() -> result.completeExceptionally(
-                            new AuditUnavailableException("audit store failed", e)));
-                } catch (Error e) {
-                    result.completeExceptionally(new AuditUnavailableException("audit writer failed", e));
-                    throw e;
-                }
-            });
+            writer.execute(new Append(stamped, result));
         } catch (RejectedExecutionException e) {
             LOG.warn("event=audit_append outcome=rejected type={} reason=queue_full_or_closed", stamped.type());
             result.completeExceptionally(new AuditUnavailableException("audit queue full or closed", e));
         }
         return result;
+    }
+
+    /** One event to write; run on the writer, it takes every event queued behind it along (group commit). */
+    private final class Append implements Runnable {
+        final AuditEvent event;
+        final CompletableFuture<AuditRecord> result;
+
+        Append(AuditEvent event, CompletableFuture<AuditRecord> result) {
+            this.event = event;
+            this.result = result;
+        }
+
+        @Override
+        public void run() {
+            java.util.List<Runnable> waiting = new java.util.ArrayList<>();
+            writer.getQueue().drainTo(waiting, MAX_BATCH - 1);
+            java.util.List<Append> batch = new java.util.ArrayList<>(waiting.size() + 1);
+            batch.add(this);
+            waiting.forEach(task -> batch.add((Append) task));
+            try {
+                write(batch);
+            } catch (Error e) {
+                batch.forEach(a -> a.result.completeExceptionally(new AuditUnavailableException("audit writer failed", e)));
+                throw e;
+            }
+        }
+    }
+
+    /** Writes a batch in one transaction; when that fails, one by one, so that only an event the store refuses fails. */
+    private void write(java.util.List<Append> batch) {
+        if (batch.size() > 1) {
+            try {
+                java.util.List<AuditRecord> written = log.appendAll(batch.stream().map(a -> a.event).toList());
+                completions.execute(() -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).result.complete(written.get(i));
+                    }
+                });
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("event=audit_append outcome=batch_failed events={} action=one_by_one", batch.size());
+            }
+        }
+        for (Append append : batch) {
+            try {
+                AuditRecord written = log.append(append.event);
+                completions.execute(() -> append.result.complete(written));
+            } catch (RuntimeException e) {
+                io.telesignal.core.work.Failures.unexpected(LOG, "event=audit_append outcome=failed type="
+                        + append.event.type(), e);
+                completions.execute(() -> append.result.completeExceptionally(
+                        new AuditUnavailableException("audit store failed", e)));
+            }
+        }
     }
 
     /** Records and waits; for callers already on a worker thread. */

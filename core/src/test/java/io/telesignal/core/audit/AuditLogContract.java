@@ -42,6 +42,25 @@ public abstract class AuditLogContract {
     }
 
     @Test
+    void appendAllChainsAsManyAppendsWouldAndAfterThem() {
+        AuditRecord first = log().append(event("user.created", 1));
+        List<AuditRecord> batch = log().appendAll(List.of(event("session.opened", 2), event("session.opened", 3),
+                event("session.ended", 4)));
+
+        assertThat(batch).extracting(AuditRecord::seq).containsExactly(2L, 3L, 4L);
+        assertThat(batch.get(0).prevHash()).isEqualTo(first.hash());
+        assertThat(batch.get(1).prevHash()).isEqualTo(batch.get(0).hash());
+        assertThat(batch.get(2).prevHash()).isEqualTo(batch.get(1).hash());
+        assertThat(log().read(0, 10)).containsExactly(first, batch.get(0), batch.get(1), batch.get(2));
+        assertThat(log().head()).isEqualTo(new AuditHead(4, batch.get(2).hash()));
+        assertThat(new AuditVerifier().verify(log()).intact()).isTrue();
+        // the same events appended one by one make the same chain
+        assertThat(batch.get(2).hash()).isEqualTo(AuditChain.link(4, event("session.ended", 4),
+                AuditChain.link(3, event("session.opened", 3), AuditChain.link(2, event("session.opened", 2),
+                        first.hash()).hash()).hash()).hash());
+    }
+
+    @Test
     void readPagesAfterSequenceNumber() {
         for (int i = 1; i <= 5; i++) {
             log().append(event("user.created", i));

@@ -127,6 +127,70 @@ class AuditTrailTest {
     }
 
     @Test
+    void eventsWaitingBehindAWriteGoTogetherInOneAppendAndAnEventTheStoreRefusesFailsAlone() throws Exception {
+        InMemoryAuditLog inner = new InMemoryAuditLog();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AuditLog counting = new AuditLog() {
+            @Override
+            public AuditRecord append(AuditEvent event) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (event.actor().equals("refused")) {
+                    throw new IllegalStateException("value too long");
+                }
+                return inner.append(event);
+            }
+
+            @Override
+            public List<AuditRecord> appendAll(List<AuditEvent> events) {
+                batches.add(events.size());
+                if (events.stream().anyMatch(e -> e.actor().equals("refused"))) {
+                    throw new IllegalStateException("value too long"); // all or none: nothing written
+                }
+                return events.stream().map(inner::append).toList();
+            }
+
+            @Override
+            public List<AuditRecord> read(long afterSeq, int limit) {
+                return inner.read(afterSeq, limit);
+            }
+
+            @Override
+            public AuditHead head() {
+                return inner.head();
+            }
+        };
+        try (AuditTrail trail = new AuditTrail(counting, clock, 1000)) {
+            CompletableFuture<AuditRecord> first = trail.record(AuditEvent.of("session.opened", "u0", Outcome.OK));
+            Thread.sleep(100); // the writer holds the first, alone, at the latch
+            List<CompletableFuture<AuditRecord>> queued = new java.util.ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                queued.add(trail.record(AuditEvent.of("session.opened", "u" + i, Outcome.OK)));
+            }
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS).seq()).isEqualTo(1);
+            for (int i = 0; i < 100; i++) {
+                assertThat(queued.get(i).get(10, TimeUnit.SECONDS).seq()).isEqualTo(i + 2);
+            }
+            assertThat(batches).containsExactly(100); // the hundred behind it in one append
+
+            // a batch with an event the store refuses: written one by one, only that one fails
+            CompletableFuture<AuditRecord> before = trail.record(AuditEvent.of("a.b", "before", Outcome.OK));
+            CompletableFuture<AuditRecord> refused = trail.record(AuditEvent.of("a.b", "refused", Outcome.OK));
+            CompletableFuture<AuditRecord> after = trail.record(AuditEvent.of("a.b", "after", Outcome.OK));
+            assertThat(before.get(10, TimeUnit.SECONDS).event().actor()).isEqualTo("before");
+            assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AuditUnavailableException.class);
+            assertThat(after.get(10, TimeUnit.SECONDS).event().actor()).isEqualTo("after");
+            assertThat(new AuditVerifier().verify(inner).intact()).isTrue();
+            assertThat(inner.head().seq()).isEqualTo(103);
+        }
+    }
+
+    @Test
     void closeDrainsAcceptedEvents() {
         InMemoryAuditLog log = new InMemoryAuditLog();
         AuditTrail trail = new AuditTrail(log, clock, 1000);
