@@ -45,12 +45,25 @@ public final class TokenSignIn {
     private final Accounts accounts;
     private final SignInThrottle throttle;
     private final AuditTrail audit;
+    /** Enabled users found for tokens lately, by subject: a reconnect storm's sign-ins do not each read the store. */
+    private final io.telesignal.core.work.TtlCache<String, User> enabled;
 
     public TokenSignIn(TokenService tokens, Accounts accounts, SignInThrottle throttle, AuditTrail audit) {
+        this(tokens, accounts, throttle, audit, Duration.ZERO);
+    }
+
+    /**
+     * @param accountCacheTtl how long an enabled user found for a token's subject is kept (0: read every time); a
+     *     user changed through this node (disabled, roles) is dropped at once, through another node within this time
+     */
+    public TokenSignIn(TokenService tokens, Accounts accounts, SignInThrottle throttle, AuditTrail audit,
+            Duration accountCacheTtl) {
         this.tokens = tokens;
         this.accounts = accounts;
         this.throttle = throttle;
         this.audit = audit;
+        this.enabled = new io.telesignal.core.work.TtlCache<>(accountCacheTtl, 100_000, System::nanoTime);
+        accounts.onChange(changed -> this.enabled.invalidateAll()); // disabled here: refused at once
     }
 
     public SignInThrottle throttle() {
@@ -74,6 +87,11 @@ public final class TokenSignIn {
             throttle.addressFailed(remoteAddress).toCompletableFuture().join();
             throw e;
         }
+        String key = (access.external() ? "login:" : "id:") + access.subject();
+        Optional<User> cached = enabled.peek(key);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
         Optional<User> user = access.external() ? accounts.find(new Login(access.subject()))
                 : accounts.find(new UserId(access.subject()));
         if (user.isEmpty()) {
@@ -87,6 +105,7 @@ public final class TokenSignIn {
                     .remoteAddress(remoteAddress).reason("account_disabled"));
             throw new Refused("account_disabled", "the account is disabled", Optional.empty());
         }
+        enabled.get(key, k -> user.get());
         return user.get();
     }
 

@@ -123,7 +123,8 @@ public final class Signaling implements AutoCloseable {
                 .orElseGet(() -> new io.telesignal.core.auth.InMemoryFailureCounters(SIGN_IN_KEYS)),
                 config.signIn().throttle(), clock);
         SignalingFrontDoor frontDoor = new SignalingFrontDoor(config.signaling(),
-                new io.telesignal.core.auth.TokenSignIn(services.tokens(), services.accounts(), signIn, services.audit()),
+                new io.telesignal.core.auth.TokenSignIn(services.tokens(), services.accounts(), signIn, services.audit(),
+                        config.directory().credentialCacheTtl()),
                 services.accounts(),
                 workers, consultations, router, services.audit(), node, clock, new FrontDoorMetrics(registry, "websocket"),
                 new IceServers(config.ice().stunUrls(), config.ice().turnUrls(), config.ice().turnSecret(),
