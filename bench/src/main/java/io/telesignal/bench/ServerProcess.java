@@ -225,6 +225,13 @@ public final class ServerProcess implements AutoCloseable {
         return heapUsedBytes();
     }
 
+    /** The live objects by class ({@code jcmd GC.class_histogram}, which collects first), written to {@code to}. */
+    public void classHistogram(Path to) throws IOException, InterruptedException {
+        Process histogram = new ProcessBuilder(jcmd(), Long.toString(process.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).redirectOutput(to.toFile()).start();
+        histogram.waitFor(60, TimeUnit.SECONDS);
+    }
+
     long heapUsedBytes() throws IOException, InterruptedException {
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();

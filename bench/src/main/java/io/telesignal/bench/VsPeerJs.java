@@ -212,6 +212,7 @@ public final class VsPeerJs implements Callable<Integer> {
                     Thread.sleep(2000);
                     long heap1 = ts.liveHeapBytes();
                     long rss1 = ts.rssBytes();
+                    ts.classHistogram(dir.resolve("histogram-idle.txt")); // what the idle sessions are made of
                     run.closeAndForget(Duration.ofSeconds(30));
                     Thread.sleep(1000);
                     double again = run.storm(setups, Duration.ofMinutes(2), stormInFlight);

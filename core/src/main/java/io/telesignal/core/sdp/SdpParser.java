@@ -3,7 +3,6 @@ package io.telesignal.core.sdp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Parses SDP text (RFC 8866 §9 grammar, as WebRTC uses it). The size limit is checked before anything else; lines
@@ -13,12 +12,12 @@ import java.util.regex.Pattern;
  * as RFC 8866 §5 allows them only in later versions.
  */
 public final class SdpParser {
-    /**
-     * Media, port (and count), proto, then the formats as one string, split without a regex: a group repeated once per
-     * format would recurse once per format in the matcher, and a few thousand formats overflowed the stack.
+    /*
+     * The o= and m= lines are split by hand, not with a regular expression: this runs for every relayed description,
+     * and the matchers were a tenth of the parse. What they accept is what the expressions
+     * (\S+) (\d{1,20}) (\d{1,20}) (\S+) (\S+) (\S+) and ([a-z]+) (\d{1,5})(/\d{1,5})? ([A-Za-z0-9/._-]+) (.+)
+     * accepted; the formats are then split one by one (a regex group repeated per format overflowed the stack).
      */
-    private static final Pattern MEDIA = Pattern.compile("([a-z]+) (\\d{1,5})(/\\d{1,5})? ([A-Za-z0-9/._-]+) (.+)");
-    private static final Pattern ORIGIN = Pattern.compile("(\\S+) (\\d{1,20}) (\\d{1,20}) (\\S+) (\\S+) (\\S+)");
     /** RFC 8866 token-char, as a lookup table (attribute names are checked on every relayed description). */
     private static final boolean[] TOKEN_CHAR = new boolean[128];
 
@@ -42,7 +41,7 @@ public final class SdpParser {
      * this runs for every relayed description). Refuses more than {@link #MAX_LINES} as soon as it sees them.
      */
     private static String[] lines(String sdp) {
-        List<String> lines = new ArrayList<>(64);
+        List<String> lines = new ArrayList<>(Math.min(MAX_LINES, 16 + sdp.length() / 24));
         int start = 0;
         while (true) {
             int lf = sdp.indexOf('\n', start);
@@ -78,8 +77,8 @@ public final class SdpParser {
             throw SdpException.invalid(1, "version must be 0");
         }
         expect(count < 2 ? "" : lines[1], 'o', 2);
-        var origin = ORIGIN.matcher(lines[1].substring(2));
-        if (!origin.matches()) {
+        String[] origin = origin(lines[1]);
+        if (origin == null) {
             throw SdpException.invalid(2, "o= needs username, session id, version, nettype, addrtype, address");
         }
         expect(count < 3 ? "" : lines[2], 's', 3);
@@ -105,16 +104,16 @@ public final class SdpParser {
             throw SdpException.invalid(i + 1, "at least one t= line is required");
         }
         while (i < count) {
-            var m = MEDIA.matcher(lines[i].substring(2));
-            if (!m.matches()) {
+            String[] m = media(lines[i]);
+            if (m == null) {
                 throw SdpException.invalid(i + 1, "m= needs media, port, proto and formats");
             }
-            int port = Integer.parseInt(m.group(2));
+            int port = Integer.parseInt(m[1]);
             if (port > 65535) {
                 throw SdpException.invalid(i + 1, "port out of range");
             }
-            List<String> formats = formats(m.group(5), i + 1);
-            List<SessionDescription.Attribute> attributes = new ArrayList<>();
+            List<String> formats = formats(m[3], i + 1);
+            List<SessionDescription.Attribute> attributes = new ArrayList<>(32);
             int start = i;
             for (i = i + 1; i < count; i++) {
                 char type = lineType(lines[i], i + 1);
@@ -128,14 +127,100 @@ public final class SdpParser {
                     attributes.add(attribute(lines[i], i + 1));
                 }
             }
-            media.add(new SessionDescription.Media(m.group(1), port, m.group(4), formats, attributes));
+            media.add(new SessionDescription.Media(m[0], port, m[2], formats, attributes));
             if (start == i) {
                 break;
             }
         }
-        return new SessionDescription(0, new SessionDescription.Origin(origin.group(1), origin.group(2),
-                origin.group(3), origin.group(4), origin.group(5), origin.group(6)), lines[2].substring(2),
+        return new SessionDescription(0, new SessionDescription.Origin(origin[0], origin[1],
+                origin[2], origin[3], origin[4], origin[5]), lines[2].substring(2),
                 sessionAttributes, media);
+    }
+
+    /**
+     * An {@code o=} line's six fields (username, session id, version, nettype, addrtype, address): separated by single
+     * spaces, none empty or holding white space, the two numbers 1-20 digits; null when it is not that.
+     */
+    static String[] origin(String line) {
+        String[] fields = new String[6];
+        int start = 2;
+        for (int f = 0; f < 6; f++) {
+            int space = line.indexOf(' ', start);
+            int end = f == 5 ? line.length() : space;
+            if (end < 0 || end == start || (f == 5 && space >= 0)) {
+                return null;
+            }
+            for (int k = start; k < end; k++) {
+                char c = line.charAt(k);
+                if (c == '\t' || c == '\u000B' || c == '\f' || c == '\n' || c == '\r'
+                        || ((f == 1 || f == 2) && (c < '0' || c > '9'))) {
+                    return null;
+                }
+            }
+            if ((f == 1 || f == 2) && end - start > 20) {
+                return null;
+            }
+            fields[f] = line.substring(start, end);
+            start = end + 1;
+        }
+        return fields;
+    }
+
+    /**
+     * An {@code m=} line's media, port (without a count), proto and formats (as one string); null when it is not
+     * {@code <a-z>+ <1-5 digits>[/<1-5 digits>] <proto chars>+ <anything but a line end>+}.
+     */
+    static String[] media(String line) {
+        int space = line.indexOf(' ', 2);
+        if (space <= 2) {
+            return null;
+        }
+        for (int k = 2; k < space; k++) {
+            if (line.charAt(k) < 'a' || line.charAt(k) > 'z') {
+                return null;
+            }
+        }
+        int portEnd = line.indexOf(' ', space + 1);
+        if (portEnd < 0) {
+            return null;
+        }
+        int slash = line.indexOf('/', space + 1);
+        int digitsEnd = slash >= 0 && slash < portEnd ? slash : portEnd;
+        if (!digits(line, space + 1, digitsEnd, 5) || (digitsEnd == slash && !digits(line, slash + 1, portEnd, 5))) {
+            return null;
+        }
+        int protoEnd = line.indexOf(' ', portEnd + 1);
+        if (protoEnd <= portEnd + 1 || protoEnd + 1 >= line.length()) {
+            return null;
+        }
+        for (int k = portEnd + 1; k < protoEnd; k++) {
+            char c = line.charAt(k);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '.'
+                    || c == '_' || c == '-')) {
+                return null;
+            }
+        }
+        for (int k = protoEnd + 1; k < line.length(); k++) {
+            char c = line.charAt(k);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return null;
+            }
+        }
+        return new String[] {line.substring(2, space), line.substring(space + 1, digitsEnd),
+            line.substring(portEnd + 1, protoEnd), line.substring(protoEnd + 1)};
+    }
+
+    /** Whether {@code from..to} is 1 to {@code max} ASCII digits. */
+    private static boolean digits(String text, int from, int to, int max) {
+        if (to <= from || to - from > max) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            if (text.charAt(k) < '0' || text.charAt(k) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 8866 {@code fmt-list}: formats (tokens) separated by single spaces. */
@@ -193,11 +278,8 @@ public final class SdpParser {
         if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
             throw SdpException.invalid(number, "not a <letter>=<value> line");
         }
-        for (int k = 2; k < line.length(); k++) {
-            char ch = line.charAt(k);
-            if (ch == 0 || ch == '\r') {
-                throw SdpException.invalid(number, "NUL or CR inside a line");
-            }
+        if (line.indexOf(0, 2) >= 0 || line.indexOf('\r', 2) >= 0) { // intrinsic scans, not a loop per character
+            throw SdpException.invalid(number, "NUL or CR inside a line");
         }
         return line.charAt(0);
     }

@@ -17,31 +17,35 @@ import io.telesignal.signaling.protocol.ServerMessage;
  */
 final class AnsweredRequests {
     static final int MAX_CAPACITY = 1024;
-    /** The id packed (see {@link #pack}), or 0 when it does not pack or the slot is empty. */
-    private final long[] packed;
+    private final int capacity;
+    /**
+     * The id packed (see {@link #pack}), or 0 when it does not pack or the slot is empty. The four arrays are made
+     * with the first answer: a session that never sends a request (an idle monitoring device) keeps none of them.
+     */
+    private long[] packed;
     /** The id when it does not pack, else null. */
-    private final String[] ids;
-    private final int[] hashes;
+    private String[] ids;
+    private int[] hashes;
     /** The answer sent, or null for an empty result (the answer to every relayed signal). */
-    private final ServerMessage[] answers;
+    private ServerMessage[] answers;
     private int next;
 
     AnsweredRequests(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("remembered requests must be 1-" + MAX_CAPACITY);
         }
-        packed = new long[capacity];
-        ids = new String[capacity];
-        hashes = new int[capacity];
-        answers = new ServerMessage[capacity];
+        this.capacity = capacity;
     }
 
     int capacity() {
-        return packed.length;
+        return capacity;
     }
 
     /** The answer given to {@code id}, or null when it is not remembered (never answered, or forgotten since). */
     ServerMessage find(String id) {
+        if (packed == null) {
+            return null;
+        }
         long key = pack(id);
         int hash = key == 0 ? id.hashCode() : 0;
         for (int i = 0; i < packed.length; i++) {
@@ -55,6 +59,12 @@ final class AnsweredRequests {
 
     /** Remembers the answer to {@code id}, forgetting the oldest one when full. */
     void remember(String id, ServerMessage answer) {
+        if (packed == null) {
+            packed = new long[capacity];
+            ids = new String[capacity];
+            hashes = new int[capacity];
+            answers = new ServerMessage[capacity];
+        }
         long key = pack(id);
         packed[next] = key;
         ids[next] = key == 0 ? id : null;
