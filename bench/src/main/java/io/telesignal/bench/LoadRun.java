@@ -398,10 +398,13 @@ final class LoadRun implements AutoCloseable {
                         ProcessStats.Cpu.NONE));
     }
 
+    /** Everything sent has arrived, and (telesignal) every signal is answered: acknowledgements may come later. */
     private boolean drained() throws Exception {
         for (int i = 0; i < loops.size(); i++) {
             List<Pair> pairs = pairsByLoop.get(i);
-            if (!loops.get(i).submit(() -> pairs.stream().allMatch(Pair::drained)).get()) {
+            LoopStats loopStats = stats.get(i);
+            if (!loops.get(i).submit(() -> pairs.stream().allMatch(Pair::drained) && (pairs.isEmpty()
+                    || !(pairs.get(0).provider instanceof Peer) || loopStats.answered >= loopStats.sent)).get()) {
                 return false;
             }
         }

@@ -212,7 +212,8 @@ public record ServerConfig(
                         r.integer("signaling.bufferBytes", 1024, Integer.MAX_VALUE),
                         r.integer("signaling.rememberedRequests", 1,
                                 io.telesignal.signaling.session.SessionSettings.MAX_REMEMBERED_REQUESTS),
-                        r.integer("signaling.maxSessionsPerUser", 1, 10_000)),
+                        r.integer("signaling.maxSessionsPerUser", 1, 10_000),
+                        r.duration("signaling.signalAckDelay", Duration.ZERO, Duration.ofSeconds(1))),
                 r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
                 rateLimits(r));
         int sdpMaxBytes = r.integer("sdp.maxBytes", 1024, 1024 * 1024);

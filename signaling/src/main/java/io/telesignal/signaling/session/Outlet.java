@@ -7,8 +7,11 @@ public interface Outlet {
     /** Closes the connection with a WebSocket close code. */
     void close(int code, String reason);
 
-    /** Runs {@code task} once what the connection is doing now is done (on its event loop); at once by default. */
-    default void later(Runnable task) {
+    /**
+     * Runs {@code task} on the connection's event loop after {@code delay}, or once what it is doing now is done when
+     * the delay is zero; at once by default.
+     */
+    default void later(Runnable task, java.time.Duration delay) {
         task.run();
     }
 }

@@ -90,6 +90,7 @@ public final class SignalingSession implements EndpointSink {
      * the one it will cover next.
      */
     private java.util.LinkedHashMap<String, Boolean> quietSignals;
+    private final java.time.Duration signalAckDelay;
     private String signaledThrough;
     private String signaledSent;
     private boolean signaledQueued;
@@ -114,6 +115,7 @@ public final class SignalingSession implements EndpointSink {
         this.translate = translate;
         this.buffer = new ResumeBuffer(settings.bufferMessages(), settings.bufferBytes());
         this.answered = new AnsweredRequests(settings.rememberedRequests());
+        this.signalAckDelay = settings.signalAckDelay();
         this.openedAt = clock.instant();
         this.detachedAt = openedAt;
     }
@@ -342,7 +344,7 @@ public final class SignalingSession implements EndpointSink {
             signaledQueued = true;
             Outlet now = outlet;
             if (now != null) {
-                now.later(this::sendSignaled);
+                now.later(this::sendSignaled, signalAckDelay);
             } else {
                 signaledQueued = false;
                 sendSignaledNow();

@@ -85,9 +85,12 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     }
 
     @Override
-    public void later(Runnable task) {
-        // after the messages read in this turn of the event loop: their signals are acknowledged together
-        connection.eventLoop().execute(task);
+    public void later(Runnable task, java.time.Duration delay) {
+        if (delay.isZero()) {
+            connection.eventLoop().execute(task); // after the messages read in this turn of the event loop
+        } else {
+            connection.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     // ---- WebSocketHandler
