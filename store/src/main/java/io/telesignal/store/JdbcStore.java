@@ -96,8 +96,15 @@ public final class JdbcStore implements AutoCloseable {
         }
     }
 
-    /** Applies pending migrations; answers how many ran. */
+    /**
+     * Applies pending migrations; answers how many ran. A database whose history already holds exactly the migrations
+     * bundled (the usual start) is not handed to Flyway at all ({@link MigrationIndex}).
+     */
     public int migrate() {
+        if (MigrationIndex.applied(dataSource, settings.schema(), settings.isH2())) {
+            LOG.info("event=store_migrated applied=0 version={} check=history", MigrationIndex.latest(settings.isH2()));
+            return 0;
+        }
         try {
             var flyway = Flyway.configure()
                     .dataSource(dataSource)

@@ -27,7 +27,11 @@ public final class Accounts {
     private final PasswordPolicy policy;
     private final AuditTrail audit;
     private final Clock clock;
-    private final String unknownUserHash;
+    /**
+     * The fixed hash an unknown login is checked against: an Argon2id hash takes about 0.1 s, so it is made on a
+     * daemon thread of its own as the server starts, not on the start's path (nor a CLI command's).
+     */
+    private final java.util.concurrent.CompletableFuture<String> unknownUserHash;
 
     private final java.util.List<java.util.function.Consumer<User>> changeListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -50,7 +54,16 @@ public final class Accounts {
         this.policy = policy;
         this.audit = audit;
         this.clock = clock;
-        this.unknownUserHash = hashes.hash("not-a-real-password".toCharArray());
+        this.unknownUserHash = new java.util.concurrent.CompletableFuture<>();
+        Thread making = new Thread(() -> {
+            try {
+                unknownUserHash.complete(hashes.hash("not-a-real-password".toCharArray()));
+            } catch (RuntimeException | Error e) {
+                unknownUserHash.completeExceptionally(e);
+            }
+        }, "unknown-login-hash");
+        making.setDaemon(true);
+        making.start();
     }
 
     public User add(Login login, String displayName, Set<Role> roles, char[] password, String actor) {
@@ -156,7 +169,7 @@ public final class Accounts {
         Optional<String> stored = user.flatMap(u -> directory.credentials(u.id())).map(Credentials::passwordHash);
         // an unknown login or a token-only account is checked against a fixed hash (same time) and never matches,
         // even when the password given is the fixed hash's own
-        boolean verified = hashes.verify(password, stored.orElse(unknownUserHash));
+        boolean verified = hashes.verify(password, stored.orElseGet(unknownUserHash::join));
         boolean matches = verified && stored.isPresent();
         String reason = user.isEmpty() || !matches ? "bad_credentials"
                 : !user.get().enabled() ? "account_disabled" : null;
