@@ -42,8 +42,16 @@ abstract class BenchPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
     /** Called every few hundred milliseconds on the pair's loop: acknowledgements, heartbeats. */
     abstract void tick();
 
-    /** Ends the connection cleanly. */
-    abstract void close();
+    /** Set once the bench ends the connection: its close is expected. */
+    boolean closing;
+
+    /** Ends the connection cleanly (close 1000). */
+    final void close() {
+        closing = true;
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(1000, "bench done"));
+        }
+    }
 
     final void write(String text) {
         channel.writeAndFlush(new TextWebSocketFrame(io.netty.buffer.ByteBufUtil.writeUtf8(channel.alloc(), text)));

@@ -36,7 +36,6 @@ final class Peer extends BenchPeer {
     private long lastSeq;
     private long ackedSeq;
     private long requests;
-    private boolean closing;
 
     /** With {@code signalAcks: cumulative} (as the SDK says hello): the numbers of signals not yet covered by {@code signaled}. */
     private final java.util.ArrayDeque<Long> uncovered;
@@ -112,14 +111,6 @@ final class Peer extends BenchPeer {
             return ",\"ack\":" + lastSeq;
         }
         return "";
-    }
-
-    @Override
-    void close() {
-        closing = true;
-        if (channel != null && channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
-        }
     }
 
     // ---- Netty

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 final class PeerJsPeer extends BenchPeer {
     private static final long HEARTBEAT_NANOS = 5_000_000_000L;
     private final String connectionId;
-    private boolean closing;
     private long lastHeartbeat = System.nanoTime();
 
     PeerJsPeer(Pair pair, boolean provider, String id) {
@@ -49,14 +48,6 @@ final class PeerJsPeer extends BenchPeer {
         if (now - lastHeartbeat >= HEARTBEAT_NANOS && channel != null && channel.isActive() && welcomed.isDone()) {
             lastHeartbeat = now;
             write("{\"type\":\"HEARTBEAT\"}");
-        }
-    }
-
-    @Override
-    void close() {
-        closing = true;
-        if (channel != null && channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
         }
     }
 
