@@ -110,11 +110,9 @@ public final class VsPeerJs implements Callable<Integer> {
         Map<String, Storm> storms = new LinkedHashMap<>();
         if (storm > 0) {
             for (String server : servers) {
-                if (!server.equals("floor")) {
-                    Storm result = storm(server);
-                    System.out.println(result.line());
-                    storms.put(server, result);
-                }
+                Storm result = storm(server);
+                System.out.println(result.line());
+                storms.put(server, result);
             }
         }
         System.out.println();
@@ -222,7 +220,9 @@ public final class VsPeerJs implements Callable<Integer> {
                 }
             }
         }
-        try (RelayProcess relay = RelayProcess.peerJs(peerDir.toAbsolutePath(), dir.resolve("server.log"), null, null);
+        try (RelayProcess relay = server.equals("peerjs")
+                ? RelayProcess.peerJs(peerDir.toAbsolutePath(), dir.resolve("server.log"), null, null)
+                : RelayProcess.floor(heap, dir.resolve("server.log"), null, null);
                 LoadRun run = new LoadRun(List.of(), clientThreads, ACK_DELAY)) {
             Thread.sleep(1000);
             long rss0 = relay.rssBytes();
@@ -256,6 +256,11 @@ public final class VsPeerJs implements Callable<Integer> {
         }
         Storm peer = storms.get("peerjs");
         Storm ts = storms.get("telesignal");
+        Storm floor = storms.get("floor");
+        if (floor != null) {
+            System.out.printf(Locale.ROOT, "storm of %d on the floor (the bare relay, the same client): %.2f s (again %.2f s)%n",
+                    storm, floor.firstSeconds(), floor.againSeconds());
+        }
         if (peer != null && ts != null) {
             System.out.printf(Locale.ROOT, "storm of %d: PeerJS %.2f s (again %.2f s), telesignal %.2f s (again %.2f s):"
                     + " %.2f× (again %.2f×)%n", storm, peer.firstSeconds(), peer.againSeconds(), ts.firstSeconds(),

@@ -65,7 +65,7 @@ class VsPeerJsIT {
                 assertThat(relay.path("p99").asDouble()).isPositive();
             }
         }
-        for (String server : new String[] {"peerjs", "telesignal"}) {
+        for (String server : new String[] {"floor", "peerjs", "telesignal"}) {
             JsonNode storm = figures.path("storm").path(server);
             assertThat(storm.path("connections").asInt()).isEqualTo(200);
             assertThat(storm.path("firstSeconds").asDouble()).isPositive();
