@@ -37,24 +37,67 @@ public final class SdpParser {
     }
 
     /**
-     * The lines, split at LF with a CR before it dropped (as {@code split("\r?\n", -1)} would, without a regex:
-     * this runs for every relayed description). Refuses more than {@link #MAX_LINES} as soon as it sees them.
+     * The lines as offsets into the text, split at LF with a CR before it dropped (as {@code split("\r?\n", -1)} would,
+     * without a regex and without a string per line: this runs for every relayed description). Refuses more than
+     * {@link #MAX_LINES} as soon as it sees them. NUL and CR inside lines are found with two forward cursors, each
+     * moving through the text once.
      */
-    private static String[] lines(String sdp) {
-        List<String> lines = new ArrayList<>(Math.min(MAX_LINES, 16 + sdp.length() / 24));
-        int start = 0;
-        while (true) {
-            int lf = sdp.indexOf('\n', start);
-            int end = lf < 0 ? sdp.length() : lf;
-            int trimmed = lf > start && sdp.charAt(lf - 1) == '\r' ? end - 1 : end;
-            lines.add(sdp.substring(start, trimmed));
-            if (lines.size() > MAX_LINES + 1) {
-                throw SdpException.invalid(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
+    private static final class Lines {
+        final String sdp;
+        int[] starts;
+        int[] ends;
+        int size;
+        private int nul;
+        private int cr;
+
+        Lines(String sdp) {
+            this.sdp = sdp;
+            int capacity = Math.min(MAX_LINES + 2, 16 + sdp.length() / 24);
+            starts = new int[capacity];
+            ends = new int[capacity];
+            int start = 0;
+            while (true) {
+                int lf = sdp.indexOf('\n', start);
+                int end = lf < 0 ? sdp.length() : lf;
+                int trimmed = lf > start && sdp.charAt(lf - 1) == '\r' ? end - 1 : end;
+                if (size == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, size * 2);
+                    ends = java.util.Arrays.copyOf(ends, size * 2);
+                }
+                starts[size] = start;
+                ends[size] = trimmed;
+                size++;
+                if (size > MAX_LINES + 1) {
+                    throw SdpException.invalid(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
+                }
+                if (lf < 0) {
+                    break;
+                }
+                start = lf + 1;
             }
-            if (lf < 0) {
-                return lines.toArray(String[]::new);
+            nul = sdp.indexOf(0);
+            cr = sdp.indexOf('\r');
+        }
+
+        String text(int i) {
+            return sdp.substring(starts[i], ends[i]);
+        }
+
+        boolean empty(int i) {
+            return starts[i] == ends[i];
+        }
+
+        /** Whether line {@code i} (lines are asked for in order) holds a NUL or a CR. */
+        boolean holdsNulOrCr(int i) {
+            int start = starts[i];
+            int end = ends[i];
+            if (nul >= 0 && nul < start) {
+                nul = sdp.indexOf(0, start);
             }
-            start = lf + 1;
+            if (cr >= 0 && cr < start) {
+                cr = sdp.indexOf('\r', start);
+            }
+            return nul >= 0 && nul < end || cr >= 0 && cr < end;
         }
     }
 
@@ -62,32 +105,35 @@ public final class SdpParser {
         if (sdp.length() > maxBytes || utf8Exceeds(sdp, maxBytes)) {
             throw SdpException.tooLarge(maxBytes);
         }
-        String[] lines = lines(sdp);
-        int count = lines.length;
+        Lines lines = new Lines(sdp);
+        int count = lines.size;
         // the line end after the last line leaves an empty one; blank lines after it (CRLF CRLF, as some stacks end
         // a description) are tolerated too
-        while (count > 0 && lines[count - 1].isEmpty()) {
+        while (count > 0 && lines.empty(count - 1)) {
             count--;
         }
         if (count > MAX_LINES) {
             throw SdpException.invalid(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
         }
-        expect(count == 0 ? "" : lines[0], 'v', 1);
-        if (!lines[0].equals("v=0")) {
+        String first = count == 0 ? "" : lines.text(0);
+        expect(first, 'v', 1);
+        if (!first.equals("v=0")) {
             throw SdpException.invalid(1, "version must be 0");
         }
-        expect(count < 2 ? "" : lines[1], 'o', 2);
-        String[] origin = origin(lines[1]);
+        String second = count < 2 ? "" : lines.text(1);
+        expect(second, 'o', 2);
+        String[] origin = origin(second);
         if (origin == null) {
             throw SdpException.invalid(2, "o= needs username, session id, version, nettype, addrtype, address");
         }
-        expect(count < 3 ? "" : lines[2], 's', 3);
+        String third = count < 3 ? "" : lines.text(2);
+        expect(third, 's', 3);
         List<SessionDescription.Attribute> sessionAttributes = new ArrayList<>();
         List<SessionDescription.Media> media = new ArrayList<>();
         boolean timing = false;
         int i = 3;
         for (; i < count; i++) {
-            char type = lineType(lines[i], i + 1);
+            char type = lineType(lines, i);
             if (type == 'm') {
                 break;
             }
@@ -97,14 +143,14 @@ public final class SdpParser {
             if (type == 't') {
                 timing = true;
             } else if (type == 'a') {
-                sessionAttributes.add(attribute(lines[i], i + 1));
+                sessionAttributes.add(attribute(lines, i));
             }
         }
         if (!timing) {
             throw SdpException.invalid(i + 1, "at least one t= line is required");
         }
         while (i < count) {
-            String[] m = media(lines[i]);
+            String[] m = media(lines.text(i));
             if (m == null) {
                 throw SdpException.invalid(i + 1, "m= needs media, port, proto and formats");
             }
@@ -116,7 +162,7 @@ public final class SdpParser {
             List<SessionDescription.Attribute> attributes = new ArrayList<>(32);
             int start = i;
             for (i = i + 1; i < count; i++) {
-                char type = lineType(lines[i], i + 1);
+                char type = lineType(lines, i);
                 if (type == 'm') {
                     break;
                 }
@@ -124,7 +170,7 @@ public final class SdpParser {
                     throw SdpException.invalid(i + 1, "'" + type + "=' is not a media-level line");
                 }
                 if (type == 'a') {
-                    attributes.add(attribute(lines[i], i + 1));
+                    attributes.add(attribute(lines, i));
                 }
             }
             media.add(new SessionDescription.Media(m[0], port, m[2], formats, attributes));
@@ -133,7 +179,7 @@ public final class SdpParser {
             }
         }
         return new SessionDescription(0, new SessionDescription.Origin(origin[0], origin[1],
-                origin[2], origin[3], origin[4], origin[5]), lines[2].substring(2),
+                origin[2], origin[3], origin[4], origin[5]), third.substring(2),
                 sessionAttributes, media);
     }
 
@@ -274,14 +320,16 @@ public final class SdpParser {
         }
     }
 
-    private static char lineType(String line, int number) {
-        if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
-            throw SdpException.invalid(number, "not a <letter>=<value> line");
+    private static char lineType(Lines lines, int i) {
+        String sdp = lines.sdp;
+        int start = lines.starts[i];
+        if (lines.ends[i] - start < 2 || sdp.charAt(start + 1) != '=' || sdp.charAt(start) < 'a' || sdp.charAt(start) > 'z') {
+            throw SdpException.invalid(i + 1, "not a <letter>=<value> line");
         }
-        if (line.indexOf(0, 2) >= 0 || line.indexOf('\r', 2) >= 0) { // intrinsic scans, not a loop per character
-            throw SdpException.invalid(number, "NUL or CR inside a line");
+        if (lines.holdsNulOrCr(i)) {
+            throw SdpException.invalid(i + 1, "NUL or CR inside a line");
         }
-        return line.charAt(0);
+        return sdp.charAt(start);
     }
 
     private static boolean isToken(String text) {
@@ -310,25 +358,34 @@ public final class SdpParser {
         }
     }
 
-    private static SessionDescription.Attribute attribute(String line, int number) {
-        int colon = line.indexOf(':', 2);
-        int end = colon < 0 ? line.length() : colon;
+    private static SessionDescription.Attribute attribute(Lines lines, int i) {
+        String sdp = lines.sdp;
+        int from = lines.starts[i] + 2;
+        int lineEnd = lines.ends[i];
+        int colon = -1;
+        for (int k = from; k < lineEnd; k++) { // bounded by the line: no scan into the lines after it
+            if (sdp.charAt(k) == ':') {
+                colon = k;
+                break;
+            }
+        }
+        int end = colon < 0 ? lineEnd : colon;
         String name = null;
-        char first = end > 2 ? line.charAt(2) : 0;
+        char first = end > from ? sdp.charAt(from) : 0;
         if (first >= 'a' && first <= 'z') {
             for (String common : COMMON_NAMES[first - 'a']) {
-                if (common.length() == end - 2 && line.startsWith(common, 2)) {
+                if (common.length() == end - from && sdp.startsWith(common, from)) {
                     name = common;
                     break;
                 }
             }
         }
         if (name == null) {
-            name = line.substring(2, end);
+            name = sdp.substring(from, end);
             if (!isToken(name)) {
-                throw SdpException.invalid(number, "attribute name must be a token");
+                throw SdpException.invalid(i + 1, "attribute name must be a token");
             }
         }
-        return new SessionDescription.Attribute(name, colon < 0 ? Optional.empty() : Optional.of(line.substring(colon + 1)));
+        return new SessionDescription.Attribute(name, colon < 0 ? Optional.empty() : Optional.of(sdp.substring(colon + 1, lineEnd)));
     }
 }
