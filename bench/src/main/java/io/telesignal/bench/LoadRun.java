@@ -119,20 +119,36 @@ final class LoadRun implements AutoCloseable {
      */
     double setUpRelay(int pairs, String prefix, java.util.function.BiFunction<String, String, URI> uriFor,
             Duration timeout, int connectsInFlight) throws Exception {
+        return openAll(pairs, i -> prefix + i, (pair, i, provider) -> new PeerJsPeer(pair, provider,
+                pair.consultation + (provider ? "a" : "b")), peer -> uriFor.apply(peer.endpoint,
+                (peer == peer.pair.provider ? peer.pair.patient : peer.pair.provider).endpoint), timeout, connectsInFlight);
+    }
+
+    /** Makes pair {@code i}'s provider or patient. */
+    private interface PeerMaker {
+        BenchPeer make(Pair pair, int i, boolean provider);
+    }
+
+    /**
+     * Makes {@code pairs} pairs (named by {@code name}, their peers made by {@code peer}) and opens every peer's
+     * connection at once, at most {@code connectsInFlight} on their way; answers how long until every one was ready.
+     */
+    private double openAll(int pairs, java.util.function.IntFunction<String> name,
+            PeerMaker peer,
+            java.util.function.Function<BenchPeer, URI> uriFor, Duration timeout, int connectsInFlight) throws Exception {
         Semaphore connects = new Semaphore(connectsInFlight);
         List<CompletableFuture<BenchPeer>> ready = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < pairs; i++) {
             int index = i % loops.size();
-            Pair pair = new Pair(prefix + i, loops.get(index), stats.get(index));
-            pair.provider = new PeerJsPeer(pair, true, prefix + i + "a");
-            pair.patient = new PeerJsPeer(pair, false, prefix + i + "b");
+            Pair pair = new Pair(name.apply(i), loops.get(index), stats.get(index));
+            pair.provider = peer.make(pair, i, true);
+            pair.patient = peer.make(pair, i, false);
             pairsByLoop.get(index).add(pair);
-            for (BenchPeer peer : List.of(pair.provider, pair.patient)) {
-                BenchPeer other = peer == pair.provider ? pair.patient : pair.provider;
+            for (BenchPeer one : List.of(pair.provider, pair.patient)) {
                 connects.acquire();
-                connect(peer, uriFor.apply(peer.endpoint, other.endpoint)).whenComplete((p, f) -> connects.release());
-                ready.add(peer.welcomed);
+                connect(one, uriFor.apply(one)).whenComplete((p, f) -> connects.release());
+                ready.add(one.welcomed);
             }
         }
         CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -161,26 +177,9 @@ final class LoadRun implements AutoCloseable {
      * {@code welcome}. The sessions stay open until {@link #closeSessions()}.
      */
     double storm(List<Provisioning.PairSetup> setups, Duration timeout, int connectsInFlight) throws Exception {
-        Semaphore connects = new Semaphore(connectsInFlight);
-        List<CompletableFuture<BenchPeer>> ready = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = 0; i < setups.size(); i++) {
-            Provisioning.PairSetup setup = setups.get(i);
-            int index = i % loops.size();
-            Pair pair = new Pair(setup.consultation(), loops.get(index), stats.get(index));
-            pair.provider = new Peer(pair, true, setup.providerToken(), cumulativeSignalAcks);
-            pair.patient = new Peer(pair, false, setup.patientToken(), cumulativeSignalAcks);
-            pairsByLoop.get(index).add(pair);
-            for (BenchPeer peer : List.of(pair.provider, pair.patient)) {
-                connects.acquire();
-                connect(peer, uris.get(0)).whenComplete((p, f) -> connects.release());
-                ready.add(peer.welcomed);
-            }
-        }
-        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        startTicking();
-        return seconds;
+        return openAll(setups.size(), i -> setups.get(i).consultation(), (pair, i, provider) -> new Peer(pair, provider,
+                provider ? setups.get(i).providerToken() : setups.get(i).patientToken(), cumulativeSignalAcks),
+                peer -> uris.get(0), timeout, connectsInFlight);
     }
 
     /** Closes every session (1000), waits until the connections are gone, and forgets the pairs. */

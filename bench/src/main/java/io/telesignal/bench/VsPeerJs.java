@@ -158,22 +158,20 @@ public final class VsPeerJs implements Callable<Integer> {
         boolean tls = transport.equals("wss");
         Path dir = work.resolve(String.format(Locale.ROOT, "%02d-%s-%s", ++runs, server, transport));
         Files.createDirectories(dir);
-        try (LoadRun run = server.equals("telesignal") ? null : new LoadRun(List.of(), clientThreads, ACK_DELAY)) {
-            if (server.equals("telesignal")) {
-                try (ServerProcess ts = ServerProcess.start(jar, dir, heap, 2 * pairs, serverJvmOptions, null, null, true,
-                        "", tls ? certificate : null, tls ? key : null);
-                        LoadRun tsRun = new LoadRun(ts.webSocket(), clientThreads, ACK_DELAY).signalAcks(signalAcks)) {
-                    var setups = new Provisioning(ts.base(), ts.apiKey(), 8).pairs(pairs, "w" + runs);
-                    tsRun.setUp(setups, Duration.ofMinutes(2), 64);
-                    return measure(server, transport, tsRun, ts::cpu);
-                }
+        if (server.equals("telesignal")) {
+            try (ServerProcess ts = ServerProcess.start(jar, dir, heap, 2 * pairs, serverJvmOptions, null, null, true,
+                    "", tls ? certificate : null, tls ? key : null);
+                    LoadRun run = new LoadRun(ts.webSocket(), clientThreads, ACK_DELAY).signalAcks(signalAcks)) {
+                run.setUp(new Provisioning(ts.base(), ts.apiKey(), 8).pairs(pairs, "w" + runs), Duration.ofMinutes(2), 64);
+                return measure(server, transport, run, ts::cpu);
             }
-            try (RelayProcess relay = server.equals("peerjs")
-                    ? RelayProcess.peerJs(peerDir.toAbsolutePath(), dir.resolve("server.log"), tls ? certificate : null, key)
-                    : RelayProcess.floor(heap, dir.resolve("server.log"), tls ? certificate : null, key)) {
-                run.setUpRelay(pairs, "p", relay::uri, Duration.ofMinutes(2), 64);
-                return measure(server, transport, run, relay::cpu);
-            }
+        }
+        try (RelayProcess relay = server.equals("peerjs")
+                ? RelayProcess.peerJs(peerDir.toAbsolutePath(), dir.resolve("server.log"), tls ? certificate : null, key)
+                : RelayProcess.floor(heap, dir.resolve("server.log"), tls ? certificate : null, key);
+                LoadRun run = new LoadRun(List.of(), clientThreads, ACK_DELAY)) {
+            run.setUpRelay(pairs, "p", relay::uri, Duration.ofMinutes(2), 64);
+            return measure(server, transport, run, relay::cpu);
         }
     }
 

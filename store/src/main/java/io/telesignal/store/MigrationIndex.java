@@ -34,9 +34,15 @@ final class MigrationIndex {
         }
     }
 
+    private static final List<Entry> ENTRIES = load();
+
     private MigrationIndex() {}
 
     static List<Entry> entries() {
+        return ENTRIES;
+    }
+
+    private static List<Entry> load() {
         InputStream in = MigrationIndex.class.getResourceAsStream(RESOURCE);
         if (in == null) {
             throw new IllegalStateException(RESOURCE + " is missing from the build");
@@ -53,7 +59,7 @@ final class MigrationIndex {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return entries;
+        return List.copyOf(entries);
     }
 
     /** The newest version bundled for this kind of database. */

@@ -131,11 +131,16 @@ class AuditTrailTest {
         InMemoryAuditLog inner = new InMemoryAuditLog();
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<CountDownLatch> gate =
+                new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(0));
         AuditLog counting = new AuditLog() {
             @Override
             public AuditRecord append(AuditEvent event) {
                 try {
                     release.await(10, TimeUnit.SECONDS);
+                    if (event.actor().equals("before")) {
+                        gate.get().await(10, TimeUnit.SECONDS);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -178,15 +183,20 @@ class AuditTrailTest {
             }
             assertThat(batches).containsExactly(100); // the hundred behind it in one append
 
-            // a batch with an event the store refuses: written one by one, only that one fails
+            // a batch with an event the store refuses: written one by one, only that one fails (the two after it wait
+            // behind "before", held at a gate, so that they go together)
+            gate.set(new CountDownLatch(1));
             CompletableFuture<AuditRecord> before = trail.record(AuditEvent.of("a.b", "before", Outcome.OK));
+            Thread.sleep(100);
             CompletableFuture<AuditRecord> refused = trail.record(AuditEvent.of("a.b", "refused", Outcome.OK));
             CompletableFuture<AuditRecord> after = trail.record(AuditEvent.of("a.b", "after", Outcome.OK));
+            gate.get().countDown();
             assertThat(before.get(10, TimeUnit.SECONDS).event().actor()).isEqualTo("before");
             assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AuditUnavailableException.class);
             assertThat(after.get(10, TimeUnit.SECONDS).event().actor()).isEqualTo("after");
             assertThat(new AuditVerifier().verify(inner).intact()).isTrue();
             assertThat(inner.head().seq()).isEqualTo(103);
+            assertThat(batches).containsSubsequence(100, 2); // refused and after together, then one by one
         }
     }
 

@@ -73,6 +73,15 @@ class WebSocketSignalingTest {
         return client;
     }
 
+    /** Both join, the provider admits the patient: the patient's view of the call with both in it. */
+    private JsonNode admitted(WsClient doctor, WsClient pat) {
+        join(doctor);
+        join(pat);
+        doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
+                .put("user", patient.id().value())));
+        return pat.next(m -> m.path("type").asText().equals("participant") && m.path("participants").size() == 2);
+    }
+
     private JsonNode join(WsClient client) {
         return client.answer(client.request(WsClient.message("join").put("consultation", consultation.id().value())));
     }
@@ -313,15 +322,22 @@ class WebSocketSignalingTest {
 
     @Test
     void signalsAreAcknowledgedTogetherWhenTheHelloAsksErrorsStillComeOneByOne() {
+        signalsAcknowledgedTogether();
+    }
+
+    /** signaling.signalAckDelay 0s: one signaled per turn of the event loop, the same guarantees. */
+    @Test
+    void signalsAreAcknowledgedTogetherWithNoDelayToo() {
+        server.stop();
+        start(Map.of("dataDir", dataDir.resolve("no-delay").toString(), "signaling.signalAckDelay", "0s"));
+        signalsAcknowledgedTogether();
+    }
+
+    private void signalsAcknowledgedTogether() {
         try (WsClient doctor = WsClient.connect(port); WsClient pat = signIn(patient)) {
             doctor.send(WsClient.message("hello").put("token", token(provider)).put("signalAcks", "cumulative").toString());
             assertThat(doctor.next("welcome").path("session").asText()).isNotEmpty();
-            join(doctor);
-            join(pat);
-            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
-                    .put("user", patient.id().value())));
-            JsonNode participants = pat.next(m -> m.path("type").asText().equals("participant")
-                    && m.path("participants").size() == 2);
+            JsonNode participants = admitted(doctor, pat);
             String patientEndpoint = endpointOf(participants, patient.id().value());
 
             var offer = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
@@ -391,12 +407,7 @@ class WebSocketSignalingTest {
         try (WsClient doctor = signIn(provider)) {
             WsClient pat = WsClient.connect(port);
             JsonNode welcome = pat.hello(token(patient));
-            join(doctor);
-            join(pat);
-            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
-                    .put("user", patient.id().value())));
-            JsonNode participants = pat.next(m -> m.path("type").asText().equals("participant")
-                    && m.path("participants").size() == 2);
+            JsonNode participants = admitted(doctor, pat);
             pat.ack();
             long lastSeq = pat.lastSeq();
             String patientEndpoint = endpointOf(participants, patient.id().value());
@@ -523,12 +534,7 @@ class WebSocketSignalingTest {
         server.stop();
         start(Map.of("dataDir", dataDir.resolve("codecs").toString(), "sdp.codecs", "opus,h264"));
         try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
-            join(doctor);
-            join(pat);
-            doctor.answer(doctor.request(WsClient.message("admit").put("consultation", consultation.id().value())
-                    .put("user", patient.id().value())));
-            JsonNode participants = pat.next(m -> m.path("type").asText().equals("participant")
-                    && m.path("participants").size() == 2);
+            JsonNode participants = admitted(doctor, pat);
             String patientEndpoint = endpointOf(participants, patient.id().value());
 
             var broken = WsClient.message("signal").put("consultation", consultation.id().value()).put("to", patientEndpoint);
