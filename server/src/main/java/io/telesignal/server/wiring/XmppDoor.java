@@ -64,7 +64,8 @@ public final class XmppDoor implements AutoCloseable {
                 settings.upload().map(upload -> new io.telesignal.xmpp.upload.UploadService(upload,
                         services.store().uploads(), workers, clock, new SecureRandom(), () -> config.publicUrl().orElse(
                                 (config.http().tls() ? "https://" : "http://") + settings.settings().domain() + ":"
-                                        + httpPort), services.derivedSecret("xmpp-upload-put"))));
+                                        + httpPort), services.derivedSecret("xmpp-upload-put"))),
+                new io.telesignal.core.work.Lanes<>(workers));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

@@ -54,16 +54,18 @@ public final class C2sSession implements XmlStreamParser.Handler {
             Optional<io.telesignal.xmpp.muc.MucService> muc, Optional<io.telesignal.xmpp.pep.PepService> pep,
             io.telesignal.xmpp.im.Blocking blocking, Optional<SharedStreams> shared,
             Optional<io.telesignal.xmpp.component.Components> components,
-            Optional<io.telesignal.xmpp.upload.UploadService> upload) {
+            Optional<io.telesignal.xmpp.upload.UploadService> upload,
+            io.telesignal.core.work.Lanes<io.telesignal.core.identity.UserId> offlineTurns) {
 
         /**
          * A chat or normal message nobody online took, kept until the user's next available presence (XEP-0160),
          * stamped with a XEP-0203 delay; never for one who blocks the sender (XEP-0191 §3.3). The user's resources are
          * told, for one that became available meanwhile. Answers whether it was kept (not when full or too large).
+         * Kept in the user's {@link #offlineTurns}, after what an ended session of theirs was still holding.
          */
         public java.util.concurrent.CompletionStage<Boolean> keepOffline(io.telesignal.core.identity.UserId target, Jid sender, XmlElement message) {
             String kept = Stanzas.delayed(message, settings.domain()).toXml();
-            return workers.submit(() -> {
+            return offlineTurns.submit(target, () -> {
                 if (blocking.blocks(target, sender)) {
                     return false;
                 }

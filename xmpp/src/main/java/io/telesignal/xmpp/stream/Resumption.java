@@ -455,10 +455,11 @@ final class Resumption {
 
     /**
      * Messages the client never acknowledged go to offline storage, to be delivered at its next presence: chat and
-     * normal messages with a body (read back as elements, on a worker).
+     * normal messages with a body (read back as elements, on a worker). They go in the user's offline turn, taken
+     * here before the resource is unbound: a message routed after that is kept behind them, never in their place.
      */
     private CompletableFuture<Boolean> keepUnacknowledged(UserId owner, List<String> stanzas) {
-        return context.workers().submit(() -> {
+        return context.offlineTurns().submit(owner, () -> {
             int kept = SharedStreams.keep(context.offline(), owner, stanzas, settings.maxOfflineMessages(),
                     settings.domain());
             if (kept > 0) {

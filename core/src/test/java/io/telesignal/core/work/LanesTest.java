@@ -1,0 +1,92 @@
+package io.telesignal.core.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LanesTest {
+    @Test
+    void workForOneKeyRunsInTheOrderItCameEvenWhenTheFirstIsSlow() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        try (WorkerPool pool = new WorkerPool("test", 4, 100)) {
+            Lanes<String> lanes = new Lanes<>(pool);
+            List<CompletableFuture<Integer>> done = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                done.add(lanes.submit("bob", () -> {
+                    if (n == 0) {
+                        await(release);
+                    }
+                    order.add(n);
+                    return n;
+                }));
+            }
+            Thread.sleep(50); // had the later ones not waited, three free threads would have run them by now
+            assertThat(order).isEmpty();
+            release.countDown();
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            assertThat(order).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+            assertThat(drained(lanes)).isTrue();
+        }
+    }
+
+    @Test
+    void otherKeysAreNotHeldBehindASlowOne() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = new WorkerPool("test", 2, 10)) {
+            Lanes<String> lanes = new Lanes<>(pool);
+            CompletableFuture<Boolean> slow = lanes.submit("bob", () -> await(release));
+            assertThat(lanes.submit("alice", () -> "quick").get(5, TimeUnit.SECONDS)).isEqualTo("quick");
+            assertThat(slow).isNotDone();
+            release.countDown();
+            assertThat(slow.get(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aFailedOrRefusedStepFailsAloneAndTheNextRuns() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = new WorkerPool("test", 1, 1)) {
+            Lanes<String> lanes = new Lanes<>(pool);
+            CompletableFuture<Boolean> blocker = pool.submit(() -> await(release)); // the only thread
+            pool.submit(() -> true); // the only queue slot
+            CompletableFuture<Object> refused = lanes.submit("bob", () -> "never");
+            assertThatThrownBy(refused::join).hasCauseInstanceOf(BusyException.class);
+            release.countDown();
+            blocker.get(5, TimeUnit.SECONDS);
+            CompletableFuture<Object> failed = lanes.submit("bob", () -> {
+                throw new IllegalStateException("store down");
+            });
+            CompletableFuture<String> next = lanes.submit("bob", () -> "kept");
+            assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("kept");
+            assertThatThrownBy(failed::join).hasCauseInstanceOf(IllegalStateException.class);
+            assertThat(drained(lanes)).isTrue();
+        }
+    }
+
+    /** A key is let go once its last step completes, just after the step's own callers hear of it. */
+    private static boolean drained(Lanes<?> lanes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (lanes.pending() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return lanes.pending() == 0;
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
