@@ -165,9 +165,18 @@ public final class OfferAnswer {
     private static List<Stream> streams(SessionDescription description) {
         // RFC 8866 §6.7: a session-level direction is the default of every media section that names none
         String session = direction(description.attributes(), "sendrecv");
-        return description.media().stream().map(m -> new Stream(m.type(), m.rejected(),
-                direction(m.attributes(), session), m.codecs().stream().map(c -> c.toLowerCase(Locale.ROOT)).toList(),
-                m.protocol().contains("RTP/"))).toList();
+        Stream[] streams = new Stream[description.media().size()];
+        for (int i = 0; i < streams.length; i++) {
+            SessionDescription.Media m = description.media().get(i);
+            List<String> named = m.codecs();
+            String[] codecs = new String[named.size()];
+            for (int c = 0; c < codecs.length; c++) {
+                codecs[c] = named.get(c).toLowerCase(Locale.ROOT);
+            }
+            streams[i] = new Stream(m.type(), m.rejected(), direction(m.attributes(), session), List.of(codecs),
+                    m.protocol().contains("RTP/"));
+        }
+        return List.of(streams);
     }
 
     private static String direction(List<SessionDescription.Attribute> attributes, String fallback) {

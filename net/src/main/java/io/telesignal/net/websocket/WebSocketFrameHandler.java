@@ -1,6 +1,5 @@
 package io.telesignal.net.websocket;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -208,7 +207,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     /**
-     * On the loop: writes what is queued (UTF-8 straight into pooled buffers) in order, a close frame where one
+     * On the loop: writes what is queued (UTF-8, copied into pooled buffers) in order, a close frame where one
      * was queued and nothing after it, then asks for one flush.
      */
     private void drain() {
@@ -226,7 +225,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                                 .addListener(written -> linger());
                     }
                 } else {
-                    ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), (String) item)));
+                    // the JDK's encoder copies an all-ASCII string (an SDP, most JSON) as one block; Netty's
+                    // writeUtf8 goes character by character, and was a twentieth of the relay's CPU
+                    byte[] utf8 = ((String) item).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    ctx.write(new TextWebSocketFrame(ctx.alloc().ioBuffer(utf8.length).writeBytes(utf8)));
                 }
             }
             draining.set(false);

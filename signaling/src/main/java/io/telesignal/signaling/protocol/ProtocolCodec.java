@@ -65,11 +65,18 @@ public final class ProtocolCodec {
     }
 
     /**
-     * Reads one client message in a single streaming pass: the piggy-backed {@code ack} is taken out of the token
-     * stream on the way (see {@link MessageParser}), everything else is bound strictly. Only a refused message is
-     * looked at a second time, to find its {@code id} for the error's {@code re}.
+     * Reads one client message in a single streaming pass: a plain {@code signal} by {@link SignalReader}, any other
+     * through Jackson. There the piggy-backed {@code ack} is taken out of the token stream on the way (see
+     * {@link MessageParser}), everything else is bound strictly. Only a refused message is looked at a second time,
+     * to find its {@code id} for the error's {@code re}.
      */
     public Decoded decode(String text) {
+        Decoded plain = SignalReader.read(text); // a plain signal in one pass; anything else the strict way
+        return plain != null ? plain : decodeWithJackson(text);
+    }
+
+    /** What {@link #decode} answers for any text, through databind (package-private: the fast reader's test compares). */
+    Decoded decodeWithJackson(String text) {
         MessageParser parser;
         try {
             JsonParser raw = mapper.createParser(text);
@@ -191,6 +198,14 @@ public final class ProtocolCodec {
 
     /** Writes a server message with its sequence number (0 for connection-level messages), last. */
     public String encode(long seq, ServerMessage message) {
+        if (message instanceof ServerMessage.SignalRelay relay) {
+            return RelayWriter.write(relay, seq); // the same characters, without databind's walk
+        }
+        return encodeWithJackson(seq, message);
+    }
+
+    /** What {@link #encode} writes for any message, through databind (package-private: the writer's test compares). */
+    String encodeWithJackson(long seq, ServerMessage message) {
         try {
             // the type id comes from ServerMessage's @JsonTypeInfo, seq from its @JsonAppend attribute
             return writer.withAttribute(SEQ, seq).writeValueAsString(message);

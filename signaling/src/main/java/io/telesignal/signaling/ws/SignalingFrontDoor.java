@@ -311,9 +311,19 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         if (!type.equals("rollback")) {
             parsed = sdp.parse(text);
             codecs.check(parsed);
+            lastParsed.set(new Parsed(text, parsed));
         }
         offerAnswer.sent(consultation, from, to, type, parsed);
     }
+
+    /**
+     * The description this thread parsed last, by the identity of its text: a signal relayed to a session of this
+     * node is handed to it on the thread that checked it, with the very same String, and need not be parsed again.
+     * A text from another node (or any other object) is parsed.
+     */
+    private record Parsed(String text, io.telesignal.core.sdp.SessionDescription description) {}
+
+    private final ThreadLocal<Parsed> lastParsed = new ThreadLocal<>();
 
     /**
      * What a session of this node is sent, on its way in: an offer is remembered here, where its recipient's answer
@@ -332,8 +342,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         io.telesignal.core.call.CallSignal.Description d = signal.description();
         io.telesignal.core.sdp.SessionDescription parsed = null;
         if (d.type().equals("offer")) {
+            Parsed last = lastParsed.get();
+            lastParsed.set(null); // held no longer than the relay (an SDP may identify a patient)
             try {
-                parsed = sdp.parse(d.sdp());
+                parsed = last != null && last.text() == d.sdp() ? last.description() : sdp.parse(d.sdp());
             } catch (io.telesignal.core.sdp.SdpException e) {
                 // checked where it was sent; should another node's version disagree, its answer is refused here
                 LOG.warn("event=sdp_received outcome=unparsable endpoint={} code={}", session.endpoint(), e.code());
