@@ -2,15 +2,12 @@ package io.telesignal.core.consultation;
 
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** A consultation's id: opaque, URL-safe, never reused. */
 public record ConsultationId(String value) {
-    private static final Pattern FORM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     public ConsultationId {
         Objects.requireNonNull(value, "value");
-        if (!FORM.matcher(value).matches()) {
+        if (!io.telesignal.core.identity.IdForm.matches(value)) {
             throw new IllegalArgumentException("consultation id must be 1-64 characters of [A-Za-z0-9._-]");
         }
     }

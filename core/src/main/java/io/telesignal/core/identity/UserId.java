@@ -2,15 +2,12 @@ package io.telesignal.core.identity;
 
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** A user's stable id: never reused, never changes when the login or display name does. */
 public record UserId(String value) {
-    private static final Pattern FORM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     public UserId {
         Objects.requireNonNull(value, "value");
-        if (!FORM.matcher(value).matches()) {
+        if (!IdForm.matches(value)) {
             throw new IllegalArgumentException("user id must be 1-64 characters of [A-Za-z0-9._-]");
         }
     }

@@ -84,6 +84,9 @@ public final class WebSocketUpgrade {
         pipeline.addBefore("ws-idle", "ws-aggregate", new WebSocketFrameAggregator(route.settings().maxMessageBytes()));
         pipeline.addBefore("ws-aggregate", "ws-fragments", new FragmentTimer(route.settings().fragmentTimeout()));
         pipeline.replace(ctx.name(), "ws-frames", frames);
+        if (pipeline.get("large-bodies") != null) {
+            pipeline.remove("large-bodies"); // HTTP bodies only: a frame need not pass through it
+        }
         try {
             frames.attach(route.endpoint().open(frames, upgradeRequest));
         } catch (RuntimeException e) {
