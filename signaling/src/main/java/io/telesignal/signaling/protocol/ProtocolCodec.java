@@ -65,13 +65,13 @@ public final class ProtocolCodec {
     }
 
     /**
-     * Reads one client message in a single streaming pass: a plain {@code signal} by {@link SignalReader}, any other
+     * Reads one client message: a plain {@code signal} by {@link SignalReader}, any other in a single streaming pass
      * through Jackson. There the piggy-backed {@code ack} is taken out of the token stream on the way (see
      * {@link MessageParser}), everything else is bound strictly. Only a refused message is looked at a second time,
      * to find its {@code id} for the error's {@code re}.
      */
     public Decoded decode(String text) {
-        Decoded plain = SignalReader.read(text); // a plain signal in one pass; anything else the strict way
+        Decoded plain = SignalReader.read(text); // a plain signal straight from the text; anything else the strict way
         return plain != null ? plain : decodeWithJackson(text);
     }
 

@@ -3,8 +3,8 @@ package io.telesignal.signaling.protocol;
 import java.util.Optional;
 
 /**
- * Reads a well-formed {@code signal} in one pass over its characters, without databind: the message every call sends
- * most. It takes only the plain case and declines (answers null) everything else, which
+ * Reads a well-formed {@code signal} straight from its text, without databind or a token stream: the message every
+ * call sends most. It takes only the plain case and declines (answers null) everything else, which
  * {@link ProtocolCodec#decode} then reads through Jackson as before, so every error, and every message of another type,
  * comes from the one strict path. Declined: any other type, an unknown, duplicate or null field, a value of another
  * JSON type, a {@code \}{@code u} escape, a raw control character, a number that is not a plain non-negative integer,

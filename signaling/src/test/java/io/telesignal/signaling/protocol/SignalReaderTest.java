@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-pass signal reader against the strict path: whatever it accepts, Jackson accepts with the same meaning, on
+ * The signal reader against the strict path: whatever it accepts, Jackson accepts with the same meaning, on
  * well-formed signals of every shape and on hundreds of thousands of mutations of them; what it declines is read the
  * strict way, so its errors are the strict path's.
  */
