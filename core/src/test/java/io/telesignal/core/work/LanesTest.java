@@ -57,11 +57,12 @@ class LanesTest {
         try (WorkerPool pool = new WorkerPool("test", 1, 1)) {
             Lanes<String> lanes = new Lanes<>(pool);
             CompletableFuture<Boolean> blocker = pool.submit(() -> await(release)); // the only thread
-            pool.submit(() -> true); // the only queue slot
+            CompletableFuture<Boolean> filler = pool.submit(() -> true); // the only queue slot
             CompletableFuture<Object> refused = lanes.submit("bob", () -> "never");
             assertThatThrownBy(refused::join).hasCauseInstanceOf(BusyException.class);
             release.countDown();
             blocker.get(5, TimeUnit.SECONDS);
+            filler.get(5, TimeUnit.SECONDS); // the pool is idle again before the next steps
             CompletableFuture<Object> failed = lanes.submit("bob", () -> {
                 throw new IllegalStateException("store down");
             });
