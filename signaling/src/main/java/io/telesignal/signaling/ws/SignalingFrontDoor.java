@@ -319,7 +319,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     /**
      * The description this thread parsed last, by the identity of its text: a signal relayed to a session of this
      * node is handed to it on the thread that checked it, with the very same String, and need not be parsed again.
-     * A text from another node (or any other object) is parsed.
+     * A text from another node (or any other object) is parsed. Held until the receiver takes it, or until this
+     * thread checks the next description (one relayed to another node is not taken here).
      */
     private record Parsed(String text, io.telesignal.core.sdp.SessionDescription description) {}
 
