@@ -60,11 +60,14 @@ class NodeLossIT {
     @BeforeEach
     void start() throws Exception {
         ClusterProcesses.requireHaproxy("NodeLossIT");
-        // every client comes from the loopback address: the per-address limit is not what this test is about
+        // every client comes from the loopback address, and sends its signals as fast as they are answered: the rate
+        // limits (per address, per connection: 50/s with a burst of 100) are not what this test is about
         cluster = ClusterProcesses.start(dir, List.of("node-a", "node-b"), "roundrobin", Map.of(
                 "TELESIGNAL_CLUSTER_CLEANUP_GRACE", "10s",
                 "TELESIGNAL_SIGNALING_RATE_LIMIT_ADDRESS_PER_SECOND", "1000000",
-                "TELESIGNAL_SIGNALING_RATE_LIMIT_ADDRESS_BURST", "10000000"));
+                "TELESIGNAL_SIGNALING_RATE_LIMIT_ADDRESS_BURST", "10000000",
+                "TELESIGNAL_SIGNALING_RATE_LIMIT_CONNECTION_PER_SECOND", "100000",
+                "TELESIGNAL_SIGNALING_RATE_LIMIT_CONNECTION_BURST", "1000000"));
     }
 
     @AfterEach
