@@ -17,7 +17,7 @@ class LanesTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         try (WorkerPool pool = new WorkerPool("test", 4, 100)) {
-            Lanes<String> lanes = new Lanes<>(pool);
+            Lanes<String> lanes = new Lanes<>(pool, 100);
             List<CompletableFuture<Integer>> done = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 int n = i;
@@ -42,7 +42,7 @@ class LanesTest {
     void otherKeysAreNotHeldBehindASlowOne() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (WorkerPool pool = new WorkerPool("test", 2, 10)) {
-            Lanes<String> lanes = new Lanes<>(pool);
+            Lanes<String> lanes = new Lanes<>(pool, 100);
             CompletableFuture<Boolean> slow = lanes.submit("bob", () -> await(release));
             assertThat(lanes.submit("alice", () -> "quick").get(5, TimeUnit.SECONDS)).isEqualTo("quick");
             assertThat(slow).isNotDone();
@@ -55,7 +55,7 @@ class LanesTest {
     void aFailedOrRefusedStepFailsAloneAndTheNextRuns() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (WorkerPool pool = new WorkerPool("test", 1, 1)) {
-            Lanes<String> lanes = new Lanes<>(pool);
+            Lanes<String> lanes = new Lanes<>(pool, 100);
             CompletableFuture<Boolean> blocker = pool.submit(() -> await(release)); // the only thread
             CompletableFuture<Boolean> filler = pool.submit(() -> true); // the only queue slot
             CompletableFuture<Object> refused = lanes.submit("bob", () -> "never");
@@ -70,6 +70,69 @@ class LanesTest {
             assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("kept");
             assertThatThrownBy(failed::join).hasCauseInstanceOf(IllegalStateException.class);
             assertThat(drained(lanes)).isTrue();
+        }
+    }
+
+    @Test
+    void aKeyWhoseWorkIsStuckIsRefusedBeyondItsShareAndOthersStillGetIn() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = new WorkerPool("test", 2, 100)) {
+            Lanes<String> lanes = new Lanes<>(pool, 8); // 2 waiting per key, 8 in all
+            CompletableFuture<Boolean> stuck = lanes.submit("bob", () -> await(release));
+            CompletableFuture<Boolean> second = lanes.submit("bob", () -> true);
+            CompletableFuture<Boolean> third = lanes.submit("bob", () -> true);
+            CompletableFuture<Boolean> refused = lanes.submit("bob", () -> true);
+            assertThatThrownBy(refused::join).hasCauseInstanceOf(BusyException.class);
+            assertThat(lanes.waiting()).isEqualTo(2);
+            // another user's work is not held by bob's, and has its own share of the waiting places
+            assertThat(lanes.submit("alice", () -> "quick").get(5, TimeUnit.SECONDS)).isEqualTo("quick");
+            release.countDown();
+            assertThat(stuck.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(third.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(drained(lanes)).isTrue();
+            assertThat(lanes.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void allLanesTogetherWaitNoMoreThanTheLimit() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = new WorkerPool("test", 6, 100)) { // a thread for each stuck step and one more
+            Lanes<Integer> lanes = new Lanes<>(pool, 4); // 1 waiting per key, 4 in all
+            List<CompletableFuture<Boolean>> accepted = new ArrayList<>();
+            for (int key = 0; key < 4; key++) {
+                accepted.add(lanes.submit(key, () -> await(release)));
+                accepted.add(lanes.submit(key, () -> true));
+            }
+            CompletableFuture<Boolean> running = lanes.submit(4, () -> true); // nothing waits: it runs
+            assertThat(running.get(5, TimeUnit.SECONDS)).isTrue();
+            lanes.submit(5, () -> await(release));
+            assertThatThrownBy(lanes.submit(5, () -> true)::join).hasCauseInstanceOf(BusyException.class);
+            release.countDown();
+            for (CompletableFuture<Boolean> step : accepted) {
+                assertThat(step.get(5, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void cancellingACallersFutureDoesNotLetTheNextStepOvertake() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        try (WorkerPool pool = new WorkerPool("test", 2, 10)) {
+            Lanes<String> lanes = new Lanes<>(pool, 10);
+            CompletableFuture<Boolean> first = lanes.submit("bob", () -> {
+                await(release);
+                return order.add("first");
+            });
+            first.cancel(false);
+            CompletableFuture<Boolean> second = lanes.submit("bob", () -> order.add("second"));
+            Thread.sleep(50);
+            assertThat(order).isEmpty();
+            release.countDown();
+            assertThat(second.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(order).containsExactly("first", "second");
         }
     }
 

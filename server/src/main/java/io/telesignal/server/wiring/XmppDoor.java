@@ -65,7 +65,7 @@ public final class XmppDoor implements AutoCloseable {
                         services.store().uploads(), workers, clock, new SecureRandom(), () -> config.publicUrl().orElse(
                                 (config.http().tls() ? "https://" : "http://") + settings.settings().domain() + ":"
                                         + httpPort), services.derivedSecret("xmpp-upload-put"))),
-                new io.telesignal.core.work.Lanes<>(workers));
+                new io.telesignal.core.work.Lanes<>(workers, config.workers().queue()));
         // one set of meters for the door: a second FrontDoorMetrics with the same tag would never move
         this.metrics = new FrontDoorMetrics(registry, "xmpp");
         this.context = context;

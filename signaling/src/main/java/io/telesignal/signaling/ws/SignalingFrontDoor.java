@@ -311,16 +311,18 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         if (!type.equals("rollback")) {
             parsed = sdp.parse(text);
             codecs.check(parsed);
-            lastParsed.set(new Parsed(text, parsed));
         }
         offerAnswer.sent(consultation, from, to, type, parsed);
+        if (type.equals("offer")) {
+            lastParsed.set(new Parsed(text, parsed)); // checked: its receiver here remembers it (received)
+        }
     }
 
     /**
      * The description this thread parsed last, by the identity of its text: a signal relayed to a session of this
      * node is handed to it on the thread that checked it, with the very same String, and need not be parsed again.
-     * A text from another node (or any other object) is parsed. Held until the receiver takes it, or until this
-     * thread checks the next description (one relayed to another node is not taken here).
+     * A text from another node (or any other object) is parsed. Only an offer that passed its checks is held, until
+     * its receiver takes it or this thread checks the next offer (one relayed to another node is not taken here).
      */
     private record Parsed(String text, io.telesignal.core.sdp.SessionDescription description) {}
 

@@ -456,7 +456,8 @@ final class Resumption {
     /**
      * Messages the client never acknowledged go to offline storage, to be delivered at its next presence: chat and
      * normal messages with a body (read back as elements, on a worker). They go in the user's offline turn, taken
-     * here before the resource is unbound: a message routed after that is kept behind them, never in their place.
+     * here before the resource is unbound: a message routed through this node after that is kept behind them, never
+     * in their place (one routed through another node is kept there, in that node's order).
      */
     private CompletableFuture<Boolean> keepUnacknowledged(UserId owner, List<String> stanzas) {
         return context.offlineTurns().submit(owner, () -> {
