@@ -15,8 +15,8 @@ import java.util.Optional;
 final class SignalReader {
     /** Jackson's {@code maxStringLength} in the codec. */
     private static final int MAX_STRING = 128 * 1024;
-    private static final int TYPE = 1, ID = 2, CONSULTATION = 4, TO = 8, DESCRIPTION = 16, CANDIDATE = 32,
-            RESTART = 64, HANGUP = 128, ACK = 256;
+    /** The kinds of object a signal has: itself and its three payloads. */
+    private static final int SIGNAL = 0, DESCRIPTION = 1, CANDIDATE = 2, HANGUP = 3;
 
     private final String text;
     /**
@@ -29,6 +29,23 @@ final class SignalReader {
     /** Where the field name {@link #key} read starts and ends. */
     private int keyStart;
     private int keyEnd;
+    // what was read so far (null or false: not yet; a field given twice is declined)
+    private boolean typed;
+    private String id;
+    private String consultation;
+    private String to;
+    private boolean described;
+    private String descriptionType;
+    private JsonString sdp;
+    private boolean candidated;
+    private String candidate;
+    private String sdpMid;
+    private Integer sdpMLineIndex;
+    private String usernameFragment;
+    private Boolean restart;
+    private boolean hungUp;
+    private String reason;
+    private Long ack;
 
     private SignalReader(String text) {
         this.text = text;
@@ -60,131 +77,98 @@ final class SignalReader {
 
     private Decoded message() {
         space();
+        object(SIGNAL);
+        space();
+        if (at != bytes.length || !typed) {
+            throw Decline.INSTANCE;
+        }
+        return Decoded.of(new ClientMessage.Signal(id, consultation, to,
+                described ? new ClientMessage.Description(descriptionType, sdp) : null,
+                candidated ? new ClientMessage.Candidate(candidate, sdpMid, sdpMLineIndex, usernameFragment) : null,
+                restart, hungUp ? new ClientMessage.Hangup(reason) : null), Optional.ofNullable(ack));
+    }
+
+    /** A JSON object of this kind, each field's value read by {@link #field}; what follows it next. */
+    private void object(int kind) {
         expect('{');
-        int seen = 0;
-        String id = null, consultation = null, to = null;
-        ClientMessage.Description description = null;
-        ClientMessage.Candidate candidate = null;
-        Boolean restart = null;
-        ClientMessage.Hangup hangup = null;
-        Long ack = null;
         space();
         if (peek() != '}') {
             do {
                 space();
                 key();
-                int field = is("type") ? TYPE : is("id") ? ID : is("consultation") ? CONSULTATION : is("to") ? TO
-                        : is("description") ? DESCRIPTION : is("candidate") ? CANDIDATE : is("restart") ? RESTART
-                        : is("hangup") ? HANGUP : is("ack") ? ACK : 0;
-                if (field == 0) {
-                    throw Decline.INSTANCE;
-                }
-                if ((seen & field) != 0) {
-                    throw Decline.INSTANCE;
-                }
-                seen |= field;
-                switch (field) {
-                    case TYPE -> {
-                        if (!string().equals("signal")) {
-                            throw Decline.INSTANCE;
-                        }
-                    }
-                    case ID -> id = string();
-                    case CONSULTATION -> consultation = string();
-                    case TO -> to = string();
-                    case DESCRIPTION -> description = description();
-                    case CANDIDATE -> candidate = candidate();
-                    case RESTART -> restart = bool();
-                    case HANGUP -> hangup = hangup();
-                    default -> ack = number(Long.MAX_VALUE / 10);
-                }
+                field(kind);
                 space();
             } while (comma());
         }
         expect('}');
-        space();
-        if (at != bytes.length || (seen & TYPE) == 0) {
-            throw Decline.INSTANCE;
-        }
-        return Decoded.of(new ClientMessage.Signal(id, consultation, to, description, candidate, restart, hangup),
-                ack == null ? Optional.empty() : Optional.of(ack));
     }
 
-    private ClientMessage.Description description() {
-        expect('{');
-        String type = null;
-        JsonString sdp = null;
-        int seen = 0;
-        space();
-        if (peek() != '}') {
-            do {
-                space();
-                key();
-                if (is("type") && (seen & 1) == 0) {
-                    seen |= 1;
-                    type = string();
-                } else if (is("sdp") && (seen & 2) == 0) {
-                    seen |= 2;
+    /** The value of the field {@link #key} just read, in an object of this kind; an unknown or repeated field declines. */
+    private void field(int kind) {
+        switch (kind) {
+            case SIGNAL -> signalField();
+            case DESCRIPTION -> {
+                if (is("type") && descriptionType == null) {
+                    descriptionType = string();
+                } else if (is("sdp") && sdp == null) {
                     int from = at;
                     String value = string();
                     sdp = JsonString.relayed(value, text.substring(from, at));
                 } else {
                     throw Decline.INSTANCE;
                 }
-                space();
-            } while (comma());
-        }
-        expect('}');
-        return new ClientMessage.Description(type, sdp);
-    }
-
-    private ClientMessage.Candidate candidate() {
-        expect('{');
-        String candidate = null, sdpMid = null, usernameFragment = null;
-        Integer sdpMLineIndex = null;
-        int seen = 0;
-        space();
-        if (peek() != '}') {
-            do {
-                space();
-                key();
-                if (is("candidate") && (seen & 1) == 0) {
-                    seen |= 1;
+            }
+            case CANDIDATE -> {
+                if (is("candidate") && candidate == null) {
                     candidate = string();
-                } else if (is("sdpMid") && (seen & 2) == 0) {
-                    seen |= 2;
+                } else if (is("sdpMid") && sdpMid == null) {
                     sdpMid = string();
-                } else if (is("sdpMLineIndex") && (seen & 4) == 0) {
-                    seen |= 4;
-                    sdpMLineIndex = (int) (long) number(Integer.MAX_VALUE / 10);
-                } else if (is("usernameFragment") && (seen & 8) == 0) {
-                    seen |= 8;
+                } else if (is("sdpMLineIndex") && sdpMLineIndex == null) {
+                    sdpMLineIndex = (int) number(Integer.MAX_VALUE / 10);
+                } else if (is("usernameFragment") && usernameFragment == null) {
                     usernameFragment = string();
                 } else {
                     throw Decline.INSTANCE;
                 }
-                space();
-            } while (comma());
+            }
+            default -> {
+                if (is("reason") && reason == null) {
+                    reason = string();
+                } else {
+                    throw Decline.INSTANCE;
+                }
+            }
         }
-        expect('}');
-        return new ClientMessage.Candidate(candidate, sdpMid, sdpMLineIndex, usernameFragment);
     }
 
-    private ClientMessage.Hangup hangup() {
-        expect('{');
-        String reason = null;
-        space();
-        if (peek() != '}') {
-            space();
-            key();
-            if (!is("reason")) {
+    private void signalField() {
+        if (is("type") && !typed) {
+            typed = true;
+            if (!string().equals("signal")) {
                 throw Decline.INSTANCE;
             }
-            reason = string();
-            space();
+        } else if (is("id") && id == null) {
+            id = string();
+        } else if (is("consultation") && consultation == null) {
+            consultation = string();
+        } else if (is("to") && to == null) {
+            to = string();
+        } else if (is("description") && !described) {
+            described = true;
+            object(DESCRIPTION);
+        } else if (is("candidate") && !candidated) {
+            candidated = true;
+            object(CANDIDATE);
+        } else if (is("restart") && restart == null) {
+            restart = bool();
+        } else if (is("hangup") && !hungUp) {
+            hungUp = true;
+            object(HANGUP);
+        } else if (is("ack") && ack == null) {
+            ack = number(Long.MAX_VALUE / 10);
+        } else {
+            throw Decline.INSTANCE;
         }
-        expect('}');
-        return new ClientMessage.Hangup(reason);
     }
 
     /** A field name and its colon, read without making a string of it; the value's first character next. */
