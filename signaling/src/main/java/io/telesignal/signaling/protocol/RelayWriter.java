@@ -13,7 +13,7 @@ final class RelayWriter {
     private RelayWriter() {}
 
     static String write(ServerMessage.SignalRelay relay, long seq) {
-        ClientMessage.Description description = relay.description();
+        ServerMessage.RelayedDescription description = relay.description();
         JsonString sdp = description == null ? null : description.sdp();
         // room for the whole message at once: the literal as it is, an escaped value about a tenth longer
         int size = 256 + (sdp == null ? 0 : sdp.literal() != null ? sdp.literal().length() : sdp.value().length() * 9 / 8);

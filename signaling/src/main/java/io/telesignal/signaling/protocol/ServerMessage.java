@@ -91,6 +91,17 @@ public sealed interface ServerMessage {
     record Reconnect(String reason) implements ServerMessage {}
 
     /** A peer's call signaling, relayed as sent, with who sent it. */
-    record SignalRelay(String consultation, String from, String fromEndpoint, ClientMessage.Description description,
+    record SignalRelay(String consultation, String from, String fromEndpoint, RelayedDescription description,
             ClientMessage.Candidate candidate, Boolean restart, ClientMessage.Hangup hangup) implements ServerMessage {}
+
+    /**
+     * A relayed session description, written as {@link ClientMessage.Description} is read. It checks nothing: what it
+     * carries was checked where it was sent (type, well-formed text, the SDP itself), so the receiver's event loop
+     * does not walk a 2 KiB text again for every description.
+     */
+    record RelayedDescription(String type, JsonString sdp) {
+        public static RelayedDescription of(ClientMessage.Description sent) {
+            return new RelayedDescription(sent.type(), sent.sdp());
+        }
+    }
 }

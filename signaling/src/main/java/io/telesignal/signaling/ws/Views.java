@@ -69,7 +69,7 @@ public final class Views {
             return Optional.of(new ServerMessage.SignalRelay(s.consultation().value(), s.from().value(),
                     s.fromEndpoint().value(),
                     s.description() == null ? null
-                            : new ClientMessage.Description(s.description().type(), s.description().sdp() == null ? null
+                            : new ServerMessage.RelayedDescription(s.description().type(), s.description().sdp() == null ? null
                                     : JsonString.relayed(s.description().sdp(), s.description().sdpJson())),
                     s.candidate() == null ? null : new ClientMessage.Candidate(s.candidate().candidate(),
                             s.candidate().sdpMid(), s.candidate().sdpMLineIndex(), s.candidate().usernameFragment()),

@@ -148,7 +148,8 @@ class ProtocolCodecTest {
         assertThat(description.sdpText()).isEqualTo("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=Caf\u00e9 / \t \"x\"\r\n");
         assertThat(description.sdp().literal()).isEqualTo(literal);
 
-        String relayed = codec.encode(9, new ServerMessage.SignalRelay("c1", "u1", "e1", description, null, null, null));
+        String relayed = codec.encode(9, new ServerMessage.SignalRelay("c1", "u1", "e1",
+                ServerMessage.RelayedDescription.of(description), null, null, null));
         assertThat(relayed).contains("\"sdp\":" + literal + "}");
         JsonNode node = new ObjectMapper().readTree(relayed);
         assertThat(node.path("description").path("sdp").asText()).isEqualTo(description.sdpText());
@@ -188,7 +189,8 @@ class ProtocolCodecTest {
         for (ClientMessage.Description d : List.of(description, ((ClientMessage.Signal) large.message()).description(),
                 // made in code: escaped
                 new ClientMessage.Description("offer", JsonString.of("v=0\r\n\"quoted\"")))) {
-            String relayed = codec.encode(1, new ServerMessage.SignalRelay("c1", "u1", "e1", d, null, null, null));
+            String relayed = codec.encode(1, new ServerMessage.SignalRelay("c1", "u1", "e1",
+                    ServerMessage.RelayedDescription.of(d), null, null, null));
             assertThat(new ObjectMapper().readTree(relayed).path("description").path("sdp").asText()).isEqualTo(d.sdpText());
         }
     }

@@ -23,7 +23,7 @@ class RelayWriterTest {
         for (int i = 0; i < 50_000; i++) {
             ServerMessage.SignalRelay message = switch (random.nextInt(4)) {
                 case 0 -> new ServerMessage.SignalRelay(text(random, 1, 64), text(random, 1, 64), text(random, 1, 128),
-                        description(random), null, null, null);
+                        ServerMessage.RelayedDescription.of(description(random)), null, null, null);
                 case 1 -> new ServerMessage.SignalRelay(text(random, 1, 64), text(random, 1, 64), text(random, 1, 128),
                         null, new ClientMessage.Candidate(text(random, 0, 200), maybe(random, 1, 64),
                                 random.nextBoolean() ? random.nextInt(1025) : null, maybe(random, 0, 256)),
@@ -46,7 +46,8 @@ class RelayWriterTest {
         ClientMessage.Description description = ((ClientMessage.Signal) decoded.message()).description();
         assertThat(description.sdpLiteral()).contains("\\/"); // kept as it came, not as Jackson would escape it
         ServerMessage.SignalRelay message = new ServerMessage.SignalRelay("c", "u", "e",
-                new ClientMessage.Description("offer", JsonString.relayed(description.sdpText(), description.sdpLiteral())),
+                ServerMessage.RelayedDescription.of(new ClientMessage.Description("offer",
+                        JsonString.relayed(description.sdpText(), description.sdpLiteral()))),
                 null, null, null);
         same(message, 0);
         assertThat(codec.encode(3, message)).contains("\"sdp\":" + description.sdpLiteral() + "},\"seq\":3}");
