@@ -14,9 +14,28 @@ import org.junit.jupiter.api.Test;
 class AuditTrailTest {
     private final MutableClock clock = MutableClock.atEpochDay();
 
+    /** A log that reads from {@code inner}; each test says how it appends. */
+    private abstract static class ReadingFrom implements AuditLog {
+        final AuditLog inner;
+
+        ReadingFrom(AuditLog inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public List<AuditRecord> read(long afterSeq, int limit) {
+            return inner.read(afterSeq, limit);
+        }
+
+        @Override
+        public AuditHead head() {
+            return inner.head();
+        }
+    }
+
     /** A log whose appends wait (at most 10 s) for the latch. */
     private static AuditLog waitingFor(CountDownLatch latch, InMemoryAuditLog inner) {
-        return new AuditLog() {
+        return new ReadingFrom(inner) {
             @Override
             public AuditRecord append(AuditEvent event) {
                 try {
@@ -25,16 +44,6 @@ class AuditTrailTest {
                     Thread.currentThread().interrupt();
                 }
                 return inner.append(event);
-            }
-
-            @Override
-            public List<AuditRecord> read(long afterSeq, int limit) {
-                return inner.read(afterSeq, limit);
-            }
-
-            @Override
-            public AuditHead head() {
-                return inner.head();
             }
         };
     }
@@ -133,7 +142,7 @@ class AuditTrailTest {
         List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicReference<CountDownLatch> gate =
                 new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(0));
-        AuditLog counting = new AuditLog() {
+        AuditLog counting = new ReadingFrom(inner) {
             @Override
             public AuditRecord append(AuditEvent event) {
                 try {
@@ -157,16 +166,6 @@ class AuditTrailTest {
                     throw new IllegalStateException("value too long"); // all or none: nothing written
                 }
                 return events.stream().map(inner::append).toList();
-            }
-
-            @Override
-            public List<AuditRecord> read(long afterSeq, int limit) {
-                return inner.read(afterSeq, limit);
-            }
-
-            @Override
-            public AuditHead head() {
-                return inner.head();
             }
         };
         try (AuditTrail trail = new AuditTrail(counting, clock, 1000)) {

@@ -96,6 +96,14 @@ class LanesTest {
     }
 
     @Test
+    void aLimitBelowOneIsRefused() {
+        try (WorkerPool pool = new WorkerPool("test", 1, 1)) {
+            assertThatThrownBy(() -> new Lanes<String>(pool, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxWaiting");
+        }
+    }
+
+    @Test
     void allLanesTogetherWaitNoMoreThanTheLimit() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (WorkerPool pool = new WorkerPool("test", 6, 100)) { // a thread for each stuck step and one more
