@@ -18,6 +18,7 @@ public final class FrontDoorMetrics {
     private final Counter rejectedPerIpLimit;
     private final Counter received;
     private final Counter sent;
+    private final Counter moved;
 
     public FrontDoorMetrics(MeterRegistry registry, String door) {
         Gauge.builder("telesignal.connections.active", active, AtomicInteger::get)
@@ -32,6 +33,9 @@ public final class FrontDoorMetrics {
                 .tag("door", door).register(registry);
         sent = Counter.builder("telesignal.messages.sent").description("Messages sent")
                 .tag("door", door).register(registry);
+        moved = Counter.builder("telesignal.connections.moved")
+                .description("Connections moved to the event loop of the peer they talk to").tag("door", door)
+                .register(registry);
     }
 
     public void connectionOpened() {
@@ -57,6 +61,10 @@ public final class FrontDoorMetrics {
 
     public void messageSent() {
         sent.increment();
+    }
+
+    public void connectionMoved() {
+        moved.increment();
     }
 
     public int active() {

@@ -38,15 +38,23 @@ final class FragmentTimer extends ChannelInboundHandlerAdapter {
             boolean data = continuation || frame instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame
                     || frame instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
             if (data && !frame.isFinalFragment() && pending == null) {
-                pending = ctx.executor().schedule(() -> {
-                    pending = null;
-                    ctx.fireExceptionCaught(new FragmentTimeoutException());
-                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                pending = ctx.executor().schedule(() -> expired(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
             } else if (continuation && frame.isFinalFragment()) {
                 cancel();
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private void expired(ChannelHandlerContext ctx) {
+        if (!ctx.channel().eventLoop().inEventLoop()) {
+            ctx.channel().eventLoop().execute(() -> expired(ctx)); // scheduled before the connection moved loops
+            return;
+        }
+        if (pending != null) {
+            pending = null;
+            ctx.fireExceptionCaught(new FragmentTimeoutException());
+        }
     }
 
     @Override

@@ -21,6 +21,12 @@ public interface WebSocketConnection {
 
     InetSocketAddress remoteAddress();
 
-    /** The event loop all of this connection's callbacks run on. */
+    /** The event loop all of this connection's callbacks run on; it changes when the connection {@link #moveTo moves}. */
     EventLoop eventLoop();
+
+    /**
+     * Moves the connection to another event loop of the server's group, called on its own loop; its callbacks run
+     * there from the next turn on. Answers whether it is moving (not when closing, already moving, or already there).
+     */
+    boolean moveTo(EventLoop target);
 }

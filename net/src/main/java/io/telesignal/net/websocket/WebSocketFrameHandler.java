@@ -48,6 +48,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private volatile boolean closing;
     /** The close frame was written (loop-confined): whatever the outbox still holds is dropped. */
     private boolean closeWritten;
+    /** Between asking to leave this loop and being registered with the next (loop-confined). */
+    private boolean moving;
 
     private record Closing(int code, String reason) {}
     /** How long the server waits for the client's side of the close before it drops the connection. */
@@ -211,6 +213,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
      * was queued and nothing after it, then asks for one flush.
      */
     private void drain() {
+        if (!ctx.channel().eventLoop().inEventLoop()) {
+            // queued on the loop this connection has since left (moveTo): drained where it is now, still in order
+            ctx.channel().eventLoop().execute(this::drain);
+            return;
+        }
         do {
             Object item;
             while ((item = outbox.poll()) != null) {
@@ -252,8 +259,59 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     private void flushQueued() {
+        if (!ctx.channel().eventLoop().inEventLoop()) {
+            ctx.channel().eventLoop().execute(this::flushQueued); // queued before a move
+            return;
+        }
         flushQueued = false;
         ctx.flush();
+    }
+
+    /**
+     * On this connection's loop: moves it to {@code target}, another loop of the same group, so that it shares a loop
+     * with the peer it talks to. Netty deregisters the channel after this turn of the loop and registers it with the
+     * target: what is read meanwhile waits in the socket, what is sent meanwhile waits in the outbox, and the tasks
+     * queued or scheduled on the old loop for this connection hop to the new one when they run. The heartbeat starts
+     * again on the new loop. Answers false, and does nothing, when the connection is closing or moving already, is on
+     * {@code target} or {@code target} is of another group.
+     */
+    @Override
+    public boolean moveTo(EventLoop target) {
+        io.netty.channel.Channel channel = ctx.channel();
+        EventLoop from = channel.eventLoop();
+        if (!from.inEventLoop()) {
+            throw new IllegalStateException("a connection is moved from its own event loop");
+        }
+        if (target == from || target.parent() != from.parent() || moving || closing || !channel.isActive()) {
+            return false;
+        }
+        moving = true;
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess() || !channel.isOpen()) {
+                moving = false;
+                return;
+            }
+            register(channel, target, from);
+        });
+        metrics.connectionMoved();
+        return true;
+    }
+
+    /** From the old loop: from now on channel.eventLoop() is {@code target}, and what still runs on the old one hops. */
+    private void register(io.netty.channel.Channel channel, EventLoop target, EventLoop from) {
+        target.register(channel).addListener(registered -> {
+            if (registered.isSuccess()) {
+                moving = false; // on the target loop
+                if (channel.isActive()) {
+                    WebSocketUpgrade.restartHeartbeat(channel.pipeline(), settings);
+                    channel.flush(); // anything the old loop left unwritten
+                }
+            } else if (target != from && channel.isOpen()) {
+                register(channel, from, from); // the target is shutting down: back where it was
+            } else {
+                channel.unsafe().closeForcibly();
+            }
+        });
     }
 
     @Override

@@ -41,6 +41,20 @@ public final class WebSocketUpgrade {
     private WebSocketUpgrade() {}
 
     /** Answers true when the connection now speaks WebSocket; false when an HTTP answer was written instead. */
+    /** The heartbeat's name in an upgraded pipeline: reader idle for a ping interval, see WebSocketFrameHandler. */
+    private static final String HEARTBEAT = "ws-idle";
+
+    private static IdleStateHandler heartbeat(WebSocketSettings settings) {
+        return new IdleStateHandler(settings.pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+    }
+
+    /** After a move to another loop: the heartbeat's timer (scheduled on the old loop) starts again on this one. */
+    static void restartHeartbeat(ChannelPipeline pipeline, WebSocketSettings settings) {
+        if (pipeline.get(HEARTBEAT) != null) {
+            pipeline.replace(HEARTBEAT, HEARTBEAT, heartbeat(settings));
+        }
+    }
+
     public static boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
             WebSocketRoute route, boolean tls, Responder responder) {
         boolean isUpgrade = HttpMethod.GET.equals(request.method())
@@ -79,9 +93,8 @@ public final class WebSocketUpgrade {
                 request.headers().copy(), new byte[0], io.telesignal.net.proxy.ClientAddress.of(ctx.channel()));
         ChannelPipeline pipeline = ctx.pipeline();
         WebSocketFrameHandler frames = new WebSocketFrameHandler(route.metrics(), route.settings());
-        pipeline.replace("idle", "ws-idle", new IdleStateHandler(route.settings().pingInterval().toMillis(), 0, 0,
-                TimeUnit.MILLISECONDS));
-        pipeline.addBefore("ws-idle", "ws-aggregate", new WebSocketFrameAggregator(route.settings().maxMessageBytes()));
+        pipeline.replace("idle", HEARTBEAT, heartbeat(route.settings()));
+        pipeline.addBefore(HEARTBEAT, "ws-aggregate", new WebSocketFrameAggregator(route.settings().maxMessageBytes()));
         pipeline.addBefore("ws-aggregate", "ws-fragments", new FragmentTimer(route.settings().fragmentTimeout()));
         pipeline.replace(ctx.name(), "ws-frames", frames);
         if (pipeline.get("large-bodies") != null) {

@@ -215,7 +215,9 @@ public record ServerConfig(
                         r.integer("signaling.maxSessionsPerUser", 1, 10_000),
                         r.duration("signaling.signalAckDelay", Duration.ZERO, Duration.ofSeconds(1))),
                 r.duration("signaling.helloTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
-                rateLimits(r));
+                rateLimits(r), r.bool("signaling.colocatePeers")
+                        ? Optional.of(r.duration("signaling.peerMoveInterval", Duration.ofMillis(100), Duration.ofHours(1)))
+                        : Optional.empty());
         int sdpMaxBytes = r.integer("sdp.maxBytes", 1024, 1024 * 1024);
         if (signaling.webSocket().maxMessageBytes() < 2L * sdpMaxBytes + SDP_ENVELOPE) {
             throw new ConfigException("signaling.maxMessageBytes", "must be at least 2 x sdp.maxBytes + " + SDP_ENVELOPE

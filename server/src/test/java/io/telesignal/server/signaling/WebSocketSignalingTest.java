@@ -13,6 +13,10 @@ import io.telesignal.server.config.ServerConfig;
 import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -383,6 +387,62 @@ class WebSocketSignalingTest {
             assertThat(error.path("code").asText()).isEqualTo("invalid_field");
             assertThat(error.path("message").asText()).contains("signalAcks");
         }
+    }
+
+    /**
+     * Two peers on two I/O loops: the one with the larger endpoint id moves to the other's loop (once: they do not
+     * swap), and a flood both ways across the move arrives whole and in order. The group hands new connections out
+     * in turn, so the two connections made one after the other start on different loops.
+     */
+    @Test
+    void peersMoveToOneEventLoopAndNothingIsLostOnTheWay() throws Exception {
+        server.stop();
+        start(Map.of("dataDir", dataDir.resolve("loops").toString(), "workers.ioThreads", "2",
+                "signaling.rateLimit.connectionPerSecond", "100000", "signaling.rateLimit.connectionBurst", "100000",
+                "signaling.rateLimit.addressPerSecond", "100000", "signaling.rateLimit.addressBurst", "100000"));
+        assertThat(flood()).isEqualTo(1.0);
+    }
+
+    /** signaling.colocatePeers false: every connection stays on the loop it was accepted on. */
+    @Test
+    void peersStayOnTheirLoopsWhenColocationIsOff() throws Exception {
+        server.stop();
+        start(Map.of("dataDir", dataDir.resolve("apart").toString(), "workers.ioThreads", "2",
+                "signaling.colocatePeers", "false",
+                "signaling.rateLimit.connectionPerSecond", "100000", "signaling.rateLimit.connectionBurst", "100000",
+                "signaling.rateLimit.addressPerSecond", "100000", "signaling.rateLimit.addressBurst", "100000"));
+        assertThat(flood()).isZero();
+    }
+
+    /** Both sides send 300 candidates at once; each gets the other's, in order. Answers the moves counted. */
+    private double flood() throws Exception {
+        try (WsClient doctor = signIn(provider); WsClient pat = signIn(patient)) {
+            JsonNode participants = admitted(doctor, pat);
+            String patientEndpoint = endpointOf(participants, patient.id().value());
+            String doctorEndpoint = endpointOf(participants, provider.id().value());
+            int count = 300;
+            for (int i = 0; i < count; i++) {
+                for (var from : List.of(Map.entry(doctor, patientEndpoint), Map.entry(pat, doctorEndpoint))) {
+                    var candidate = WsClient.message("signal").put("consultation", consultation.id().value())
+                            .put("to", from.getValue());
+                    candidate.putObject("candidate").put("candidate", "candidate:" + i + " 1 udp 2122260223 192.0.2.1 "
+                            + (10000 + i) + " typ host").put("sdpMid", "0").put("sdpMLineIndex", 0);
+                    from.getKey().request(candidate);
+                }
+            }
+            for (WsClient to : List.of(doctor, pat)) {
+                for (int i = 0; i < count; i++) {
+                    JsonNode signal = to.next("signal");
+                    assertThat(signal.path("candidate").path("candidate").asText()).startsWith("candidate:" + i + " ");
+                }
+                assertThat(to.seen).noneMatch(m -> m.path("type").asText().equals("error"));
+            }
+        }
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.managementAddress().orElseThrow().getPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("telesignal_connections_moved_total{door=\"websocket\"")).map(
+                line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
     @Test

@@ -566,6 +566,11 @@ public final class SignalingSession implements EndpointSink {
         }
     }
 
+    /** The connection attached now, if any. */
+    public synchronized Optional<Outlet> outlet() {
+        return Optional.ofNullable(outlet);
+    }
+
     /**
      * Whether a goodbye (close 1000) on this connection ends the session: it is the one attached, or the one an
      * operator's disconnect cut as the client was saying goodbye, with no other attached since.

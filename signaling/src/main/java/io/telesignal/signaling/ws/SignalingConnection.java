@@ -62,17 +62,27 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     private int dropped;
     private State state = State.AWAITING_HELLO;
     private SignalingSession session;
+    /** How often at most the connection moves to its peer's loop (nanoseconds); 0: never. */
+    private final long moveInterval;
+    /** When it last moved ({@link System#nanoTime()}). */
+    private long movedAt;
 
     SignalingConnection(SignalingFrontDoor door, WebSocketConnection connection) {
         this.door = door;
         this.connection = connection;
         this.remoteAddress = connection.remoteAddress().getAddress().getHostAddress();
         this.rate = door.rateLimits().open(connection.remoteAddress().getAddress());
+        this.moveInterval = door.settings().peerMoves().map(java.time.Duration::toNanos).orElse(0L);
+        this.movedAt = System.nanoTime() - moveInterval;
         this.helloTimer = connection.eventLoop().schedule(this::helloTimedOut,
                 door.settings().helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---- Outlet: the session writes through here while attached
+
+    io.netty.channel.EventLoop eventLoop() {
+        return connection.eventLoop();
+    }
 
     @Override
     public void send(String text) {
@@ -86,11 +96,48 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
 
     @Override
     public void later(Runnable task, java.time.Duration delay) {
+        Runnable here = onOwnLoop(task);
         if (delay.isZero()) {
-            connection.eventLoop().execute(task); // after the messages read in this turn of the event loop
+            connection.eventLoop().execute(here); // after the messages read in this turn of the event loop
         } else {
-            connection.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            connection.eventLoop().schedule(here, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** {@code task}, run on the loop the connection is on when it runs (it may have moved since it was queued). */
+    private Runnable onOwnLoop(Runnable task) {
+        return new Runnable() {
+            @Override
+            public void run() {
+                if (connection.eventLoop().inEventLoop()) {
+                    task.run();
+                } else {
+                    connection.eventLoop().execute(this);
+                }
+            }
+        };
+    }
+
+    /**
+     * Shares an event loop with the peer this connection signals (when both are connected to this node): relaying
+     * between two connections of one loop takes no hand-off between threads, which on a busy server costs more than
+     * the relay. Of two peers the one with the larger endpoint id moves to the other's loop, so two that signal at
+     * once do not swap; a connection moves at most once per {@code signaling.peerMoveInterval}, so one that signals
+     * several peers on several loops does not bounce between them. Called on the connection's loop.
+     */
+    private void followPeer(EndpointId to) {
+        if (moveInterval == 0 || to.value().compareTo(session.endpoint().value()) >= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - movedAt < moveInterval) {
+            return;
+        }
+        door.loopOf(to).ifPresent(loop -> {
+            if (loop != connection.eventLoop() && connection.moveTo(loop)) {
+                movedAt = now;
+            }
+        });
     }
 
     // ---- WebSocketHandler
@@ -463,6 +510,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             var peer = c.admittedEndpoint(to).filter(attendee -> !to.equals(s.endpoint()));
             if (peer.isEmpty()) {
                 throw new io.telesignal.core.Refusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
+            }
+            if (connection.eventLoop().inEventLoop()) {
+                followPeer(to); // else authorized on a worker: the next signal will
             }
             if (signal.description() != null) {
                 // RFC 8866 grammar, size, codec policy and RFC 3264 offer/answer, before the peer sees it

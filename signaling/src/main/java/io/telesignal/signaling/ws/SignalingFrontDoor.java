@@ -359,6 +359,12 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
                 d.type(), parsed);
     }
 
+    /** The event loop of the connection a WebSocket endpoint of this node has attached now, if any. */
+    Optional<io.netty.channel.EventLoop> loopOf(io.telesignal.core.identity.EndpointId endpoint) {
+        return SessionRegistry.sessionOf(endpoint).flatMap(registry::find).flatMap(SignalingSession::outlet)
+                .filter(SignalingConnection.class::isInstance).map(o -> ((SignalingConnection) o).eventLoop());
+    }
+
     io.telesignal.core.call.IceServers iceServers() {
         return iceServers;
     }
