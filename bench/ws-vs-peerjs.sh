@@ -6,7 +6,8 @@
 #   the floor (io.telesignal.bench.FloorRelay: a bare Netty relay passing each frame on unparsed), the PeerJS server
 #   (npm peer 1.0.2, run with Node as its peerjs command runs it) and telesignal (embedded defaults, H2),
 # over ws and wss (one EC P-256 certificate for all three). Each gets 50 provider-patient pairs relaying a call's
-# signaling closed loop (window 8: 2.2 KiB offers and answers, 4 trickled candidates per description), 5 s warm-up,
+# signaling closed loop (window 8: 2.2 KiB offers and answers, 4 trickled candidates per description), 20 s warm-up
+# (a JVM's JIT compiler is still busy for about 15 s under this load on two shared cores; Node's settles sooner),
 # 20 s measured; nothing may be lost, duplicated or reordered. Then a storm of 5,000 connections (500 handshakes in
 # flight) against PeerJS and telesignal, the idle memory per connection, and the same 5,000 connecting again.
 # Server CPU comes from /proc. Prints every figure and the ratios.

@@ -31,7 +31,7 @@ public final class VsPeerJs implements Callable<Integer> {
     @Option(names = "--window", description = "signals in flight per pair, closed loop (default ${DEFAULT-VALUE})")
     int window = 8;
     @Option(names = "--warmup", description = "relay before measuring (default ${DEFAULT-VALUE})")
-    Duration warmup = Duration.ofSeconds(5);
+    Duration warmup = Duration.ofSeconds(20);
     @Option(names = "--seconds", description = "relay measured (default ${DEFAULT-VALUE})")
     Duration seconds = Duration.ofSeconds(20);
     @Option(names = "--transports", split = ",", description = "ws, wss or both (default ${DEFAULT-VALUE})")

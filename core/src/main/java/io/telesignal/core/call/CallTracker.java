@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class CallTracker {
     private static final Logger LOG = LoggerFactory.getLogger(CallTracker.class);
 
+    private static final CompletionStage<Void> UNCHANGED = CompletableFuture.completedStage(null);
+
     private record Pair(ConsultationId consultation, Set<EndpointId> endpoints) {}
 
     private final CallRecordStore store;
@@ -66,6 +68,9 @@ public final class CallTracker {
      * saved and audited.
      */
     public CompletionStage<Void> relayed(CallSignal signal, UserId toUser, EndpointId to) {
+        if (signal.description() == null && signal.hangup() == null) {
+            return UNCHANGED; // a candidate or a restart flag: no call starts, connects or ends (see next)
+        }
         if (shared) {
             return relayedShared(signal, toUser, to, 1);
         }
@@ -106,9 +111,6 @@ public final class CallTracker {
      * overtaken its offer's record on the offering node: it looks once more after a moment.
      */
     private CompletionStage<Void> relayedShared(CallSignal signal, UserId toUser, EndpointId to, int attempt) {
-        if (signal.hangup() == null && signal.description() == null) {
-            return CompletableFuture.completedFuture(null);
-        }
         return workers.submit(() -> {
             // read, decide, write only if the call is still as read: another node may move it meanwhile
             for (int tries = 0; tries < 3; tries++) {

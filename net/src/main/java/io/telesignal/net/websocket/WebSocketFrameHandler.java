@@ -235,7 +235,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                     // the JDK's encoder copies an all-ASCII string (an SDP, most JSON) as one block; Netty's
                     // writeUtf8 goes character by character, and was a twentieth of the relay's CPU
                     byte[] utf8 = ((String) item).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                    ctx.write(new TextWebSocketFrame(ctx.alloc().ioBuffer(utf8.length).writeBytes(utf8)));
+                    // framed here, in the buffer it is copied into: the frame encoder would copy a small one again
+                    // (or write its header apart); a write that fails closes the connection (exceptionCaught)
+                    ctx.write(textFrame(ctx.alloc(), utf8), ctx.voidPromise());
                 }
             }
             draining.set(false);
@@ -246,6 +248,25 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             flushQueued = true;
             ctx.channel().eventLoop().execute(this::flushQueued);
         }
+    }
+
+    /**
+     * A whole, unmasked text frame (RFC 6455 §5.2: FIN and opcode 1, then the payload length in 7 bits, or 126 and 16
+     * bits, or 127 and 64 bits) with {@code utf8} as its payload, in one pooled I/O buffer: what Netty's frame encoder
+     * writes for a {@link TextWebSocketFrame}, which passes it on untouched as it is not a frame object.
+     */
+    static io.netty.buffer.ByteBuf textFrame(io.netty.buffer.ByteBufAllocator alloc, byte[] utf8) {
+        int length = utf8.length;
+        io.netty.buffer.ByteBuf frame = alloc.ioBuffer((length < 126 ? 2 : length < 65536 ? 4 : 10) + length);
+        frame.writeByte(0x81);
+        if (length < 126) {
+            frame.writeByte(length);
+        } else if (length < 65536) {
+            frame.writeByte(126).writeShort(length);
+        } else {
+            frame.writeByte(127).writeLong(length);
+        }
+        return frame.writeBytes(utf8);
     }
 
     /** After the server's close frame: read (and drop) until the client closes, for {@link #LINGER_MS} at most. */
