@@ -57,7 +57,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     private final SignalingFrontDoor door;
     private final WebSocketConnection connection;
     private final String remoteAddress;
-    private final ScheduledFuture<?> helloTimer;
+    /** Until hello is answered with welcome; then cancelled and let go (every idle connection would keep it). */
+    private ScheduledFuture<?> helloTimer;
     private final RateLimits.Lease rate;
     private int dropped;
     private State state = State.AWAITING_HELLO;
@@ -193,7 +194,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         State was = state;
         state = State.CLOSED;
         rate.release();
-        helloTimer.cancel(false);
+        stopHelloTimer();
         if (session != null && (was == State.ACTIVE || was == State.CLOSED)) {
             if (code == CloseCodes.NORMAL && session.leftBy(this)) {
                 door.registry().end(session);
@@ -207,6 +208,18 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     }
 
     // ---- hello and authentication
+
+    private void activated() {
+        state = State.ACTIVE;
+        stopHelloTimer();
+    }
+
+    private void stopHelloTimer() {
+        if (helloTimer != null) {
+            helloTimer.cancel(false);
+            helloTimer = null;
+        }
+    }
 
     private void helloTimedOut() {
         if (state == State.AWAITING_HELLO || state == State.AUTHENTICATING) {
@@ -284,7 +297,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
             opened.cumulativeSignalAcks();
         }
         session = opened;
-        state = State.ACTIVE;
+        activated();
         door.registry().attach(opened, this, 0, welcome(opened, false, null));
         door.presence().opened(opened);
         door.audit().record(io.telesignal.core.audit.AuditEvent.of("session.opened", actor.user().value(),
@@ -334,7 +347,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 throw (ResumeException) cause;
             }
             session = found;
-            state = State.ACTIVE;
+            activated();
             int replayed = door.registry().attach(found, this, resume.lastSeq(),
                     welcome(found, true, resume.lastSeq() + 1));
             if (found.takeUp()) {

@@ -43,11 +43,15 @@ class RateLimitsTest {
         InetAddress address = InetAddress.getByName("192.0.2.4");
         RateLimits.Lease first = limits.open(address);
         RateLimits.Lease second = limits.open(address);
+        for (int i = 0; i < 3; i++) {
+            first.tryConsume();
+            second.tryConsume();
+        }
         first.release();
         first.release();
         second.release();
         assertThat(limits.addresses()).isEqualTo(1);
-        // address bucket: 6 burst at 5/s, so full again 1.2 s after its last use
+        // address bucket: 6 burst at 5/s, emptied, so full again 1.2 s after its last use
         clock.advance(Duration.ofMillis(1100));
         assertThat(limits.evictIdle()).isZero();
         clock.advance(Duration.ofMillis(100));
@@ -68,6 +72,12 @@ class RateLimitsTest {
             assertThat(limits.evictIdle()).isZero();
         }
         assertThat(passed).isEqualTo(6); // the address's burst, not three connections' worth
+    }
+
+    @Test
+    void anAddressThatSentNothingIsForgottenAtOnceWhenItsLastConnectionCloses() throws Exception {
+        limits.open(InetAddress.getByName("192.0.2.7")).release();
+        assertThat(limits.evictIdle()).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.telesignal.sip.transport;
 
+import io.telesignal.core.limit.TokenBucket;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,21 +13,11 @@ import java.util.function.LongSupplier;
  * 503 with Retry-After. Bounded: past {@code capacity} addresses the idle ones are forgotten first.
  */
 public final class AddressLimiter {
-    private static final class Bucket {
-        double tokens;
-        long refilled;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilled = now;
-        }
-    }
-
-    private final double rate;
-    private final double burst;
+    private final int rate;
+    private final int burst;
     private final int capacity;
     private final LongSupplier nanos;
-    private final Map<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<InetAddress, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
 
     public AddressLimiter(int rate, int burst, int capacity, LongSupplier nanos) {
@@ -45,14 +36,8 @@ public final class AddressLimiter {
         if (buckets.size() >= capacity && !buckets.containsKey(address)) {
             trim(now);
         }
-        Bucket bucket = buckets.computeIfAbsent(address, a -> new Bucket(burst, now));
-        synchronized (bucket) {
-            bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.refilled) / 1e9 * rate);
-            bucket.refilled = now;
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
-                return true;
-            }
+        if (buckets.computeIfAbsent(address, a -> new TokenBucket(rate, burst, now)).tryTake(now)) {
+            return true;
         }
         refused.incrementAndGet();
         return false;
@@ -68,11 +53,7 @@ public final class AddressLimiter {
 
     private synchronized void trim(long now) {
         // a full bucket is an idle address: it loses nothing by being forgotten
-        buckets.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                return e.getValue().tokens + (now - e.getValue().refilled) / 1e9 * rate >= burst;
-            }
-        });
+        buckets.values().removeIf(bucket -> bucket.fullAt(now));
         if (buckets.size() >= capacity) {
             buckets.clear(); // a flood of distinct addresses: each starts again with a full burst
         }

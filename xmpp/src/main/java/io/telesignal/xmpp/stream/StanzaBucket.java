@@ -1,5 +1,6 @@
 package io.telesignal.xmpp.stream;
 
+import io.telesignal.core.limit.TokenBucket;
 import java.util.function.LongSupplier;
 
 /**
@@ -7,28 +8,20 @@ import java.util.function.LongSupplier;
  * keeps going once it is empty overdraws it; past another {@code burst} refused stanzas it is flooding.
  */
 public final class StanzaBucket {
-    private final double rate;
+    private final TokenBucket tokens;
     private final int burst;
     private final LongSupplier nanos;
-    private double tokens;
-    private long last;
     private int refused;
 
     public StanzaBucket(int rate, int burst, LongSupplier nanos) {
-        this.rate = rate;
+        this.tokens = new TokenBucket(rate, burst, nanos.getAsLong());
         this.burst = burst;
         this.nanos = nanos;
-        this.tokens = burst;
-        this.last = nanos.getAsLong();
     }
 
     /** Takes one stanza's token; false when there is none. */
     public boolean take() {
-        long now = nanos.getAsLong();
-        tokens = Math.min(burst, tokens + (now - last) / 1e9 * rate);
-        last = now;
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (tokens.tryTake(nanos.getAsLong())) {
             refused = 0;
             return true;
         }
