@@ -15,8 +15,13 @@ final class RelayWriter {
     static String write(ServerMessage.SignalRelay relay, long seq) {
         ServerMessage.RelayedDescription description = relay.description();
         JsonString sdp = description == null ? null : description.sdp();
-        // room for the whole message at once: the literal as it is, an escaped value about a tenth longer
-        int size = 256 + (sdp == null ? 0 : sdp.literal() != null ? sdp.literal().length() : sdp.value().length() * 9 / 8);
+        ClientMessage.Candidate candidate = relay.candidate();
+        // room for the whole message at once (a builder that grows copies what it holds): the names and punctuation,
+        // the ids, a candidate's strings, the SDP's literal as it is or its value escaped, about a tenth longer
+        int size = 256 + length(relay.consultation()) + length(relay.from()) + length(relay.fromEndpoint())
+                + (candidate == null ? 0 : length(candidate.candidate()) + length(candidate.sdpMid())
+                        + length(candidate.usernameFragment()))
+                + (sdp == null ? 0 : sdp.literal() != null ? sdp.literal().length() : sdp.value().length() * 9 / 8);
         StringBuilder out = new StringBuilder(size);
         out.append("{\"type\":\"signal\"");
         field(out, "consultation", relay.consultation());
@@ -41,7 +46,6 @@ final class RelayWriter {
             }
             out.append('}');
         }
-        ClientMessage.Candidate candidate = relay.candidate();
         if (candidate != null) {
             out.append(",\"candidate\":{");
             int start = out.length();
@@ -62,6 +66,10 @@ final class RelayWriter {
             out.append('}');
         }
         return out.append(",\"seq\":").append(seq).append('}').toString();
+    }
+
+    private static int length(String value) {
+        return value == null ? 0 : value.length() + value.length() / 8;
     }
 
     private static void field(StringBuilder out, String name, String value) {
