@@ -38,7 +38,10 @@ final class FragmentTimer extends ChannelInboundHandlerAdapter {
             boolean data = continuation || frame instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame
                     || frame instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
             if (data && !frame.isFinalFragment() && pending == null) {
-                pending = ctx.executor().schedule(() -> expired(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
+                timer[0] = ctx.executor().schedule(() -> expired(ctx, timer[0]), timeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
+                pending = timer[0];
             } else if (continuation && frame.isFinalFragment()) {
                 cancel();
             }
@@ -46,12 +49,12 @@ final class FragmentTimer extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    private void expired(ChannelHandlerContext ctx) {
+    private void expired(ChannelHandlerContext ctx, ScheduledFuture<?> timer) {
         if (!ctx.channel().eventLoop().inEventLoop()) {
-            ctx.channel().eventLoop().execute(() -> expired(ctx)); // scheduled before the connection moved loops
+            ctx.channel().eventLoop().execute(() -> expired(ctx, timer)); // scheduled before the connection moved loops
             return;
         }
-        if (pending != null) {
+        if (pending == timer) { // not a later message's (this one may have finished while it hopped)
             pending = null;
             ctx.fireExceptionCaught(new FragmentTimeoutException());
         }

@@ -50,6 +50,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private boolean closeWritten;
     /** Between asking to leave this loop and being registered with the next (loop-confined). */
     private boolean moving;
+    /**
+     * The handshake's 101 was written, so the HTTP codec left the pipeline (loop-confined): from then on frames are
+     * written pre-framed as bytes, which the HTTP encoder before it would refuse.
+     */
+    private boolean handshaken;
 
     private record Closing(int code, String reason) {}
     /** How long the server waits for the client's side of the close before it drops the connection. */
@@ -63,6 +68,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     void attach(WebSocketHandler webSocketHandler) {
         this.handler = webSocketHandler;
+    }
+
+    /** On the loop, once the 101 is written. */
+    void handshaken() {
+        handshaken = true;
     }
 
     @Override
@@ -163,6 +173,20 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         }
     }
 
+    /**
+     * A connection closed in the turn its move was asked for is deregistered by the move before Netty's own
+     * deregistration for the close runs. Netty then empties the pipeline of a closed channel as it is unregistered,
+     * so the close's {@code channelInactive}, which comes after, would reach no handler: the connection would never be
+     * counted out nor its handler told. It is fired here, through the whole pipeline, before it is emptied.
+     */
+    @Override
+    public void channelUnregistered(ChannelHandlerContext context) throws Exception {
+        if (moving && !closeNotified && !context.channel().isOpen()) {
+            context.pipeline().fireChannelInactive();
+        }
+        super.channelUnregistered(context);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext context) throws Exception {
         notifyClosed();
@@ -215,8 +239,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private void drain() {
         if (!ctx.channel().eventLoop().inEventLoop()) {
             // queued on the loop this connection has since left (moveTo): drained where it is now, still in order
-            ctx.channel().eventLoop().execute(this::drain);
+            hop(this::drain);
             return;
+        }
+        if (moving) {
+            return; // not registered with its new loop yet: drained once it is (draining stays set meanwhile)
         }
         do {
             Object item;
@@ -235,9 +262,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                     // the JDK's encoder copies an all-ASCII string (an SDP, most JSON) as one block; Netty's
                     // writeUtf8 goes character by character, and was a twentieth of the relay's CPU
                     byte[] utf8 = ((String) item).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                    // framed here, in the buffer it is copied into: the frame encoder would copy a small one again
-                    // (or write its header apart); a write that fails closes the connection (exceptionCaught)
-                    ctx.write(textFrame(ctx.alloc(), utf8), ctx.voidPromise());
+                    if (handshaken) {
+                        // framed here, in the buffer it is copied into: the frame encoder would copy a small one
+                        // again (or write its header apart); a write that fails closes the connection (exceptionCaught)
+                        ctx.write(textFrame(ctx.alloc(), utf8), ctx.voidPromise());
+                    } else {
+                        ctx.write(new TextWebSocketFrame(ctx.alloc().ioBuffer(utf8.length).writeBytes(utf8)));
+                    }
                 }
             }
             draining.set(false);
@@ -281,11 +312,23 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     private void flushQueued() {
         if (!ctx.channel().eventLoop().inEventLoop()) {
-            ctx.channel().eventLoop().execute(this::flushQueued); // queued before a move
+            hop(this::flushQueued); // queued before a move
             return;
         }
         flushQueued = false;
-        ctx.flush();
+        if (!moving) {
+            ctx.flush(); // else flushed once registered with the new loop
+        }
+    }
+
+    /** Runs a task queued on the loop this connection left on the one it is on now (none: the server is stopping). */
+    private void hop(Runnable task) {
+        try {
+            ctx.channel().eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            outbox.clear();
+            draining.set(false);
+        }
     }
 
     /**
@@ -294,7 +337,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
      * target: what is read meanwhile waits in the socket, what is sent meanwhile waits in the outbox, and the tasks
      * queued or scheduled on the old loop for this connection hop to the new one when they run. The heartbeat starts
      * again on the new loop. Answers false, and does nothing, when the connection is closing or moving already, is on
-     * {@code target} or {@code target} is of another group.
+     * {@code target}, or {@code target} is of another group or shutting down.
      */
     @Override
     public boolean moveTo(EventLoop target) {
@@ -303,36 +346,50 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         if (!from.inEventLoop()) {
             throw new IllegalStateException("a connection is moved from its own event loop");
         }
-        if (target == from || target.parent() != from.parent() || moving || closing || !channel.isActive()) {
+        if (target == from || target.parent() != from.parent() || target.isShuttingDown() || moving || closing
+                || !channel.isActive()) {
             return false;
         }
         moving = true;
+        // the heartbeat's timer belongs to this loop: it goes now, and a fresh one starts on the target
+        WebSocketUpgrade.stopHeartbeat(channel.pipeline());
         channel.deregister().addListener(deregistered -> {
-            if (!deregistered.isSuccess() || !channel.isOpen()) {
-                moving = false;
-                return;
+            if (!channel.isOpen()) {
+                moving = false; // closed in this turn, after the move was asked for (see channelUnregistered)
+            } else if (!deregistered.isSuccess()) {
+                settle(channel); // still here
+            } else {
+                // from here on channel.eventLoop() is the target: what the old loop still runs for us hops over
+                target.register(channel).addListener(registered -> moved(channel, registered.isSuccess()));
             }
-            register(channel, target, from);
         });
-        metrics.connectionMoved();
         return true;
     }
 
-    /** From the old loop: from now on channel.eventLoop() is {@code target}, and what still runs on the old one hops. */
-    private void register(io.netty.channel.Channel channel, EventLoop target, EventLoop from) {
-        target.register(channel).addListener(registered -> {
-            if (registered.isSuccess()) {
-                moving = false; // on the target loop
-                if (channel.isActive()) {
-                    WebSocketUpgrade.restartHeartbeat(channel.pipeline(), settings);
-                    channel.flush(); // anything the old loop left unwritten
-                }
-            } else if (target != from && channel.isOpen()) {
-                register(channel, from, from); // the target is shutting down: back where it was
-            } else {
-                channel.unsafe().closeForcibly();
+    /** On the target loop, once it registered the channel or could not (the channel was closed meanwhile). */
+    private void moved(io.netty.channel.Channel channel, boolean registered) {
+        if (registered) {
+            metrics.connectionMoved();
+            settle(channel);
+        } else {
+            moving = false;
+            // closed while unregistered (a close on the old loop after the deregistration): Netty tells the pipeline
+            // of a close only on a registered channel, so it is told here, and the connection is counted out
+            channel.unsafe().closeForcibly();
+            channel.pipeline().fireChannelInactive();
+        }
+    }
+
+    /** On the loop the connection is registered with now: the heartbeat again, and what waited for the move. */
+    private void settle(io.netty.channel.Channel channel) {
+        moving = false;
+        if (channel.isActive()) {
+            WebSocketUpgrade.startHeartbeat(channel.pipeline(), ctx.name(), settings);
+            if (draining.get()) {
+                drain(); // what was sent while it moved (the drain asked for then waited)
             }
-        });
+            channel.flush(); // and anything the old loop left unwritten
+        }
     }
 
     @Override

@@ -40,7 +40,6 @@ public final class WebSocketUpgrade {
 
     private WebSocketUpgrade() {}
 
-    /** Answers true when the connection now speaks WebSocket; false when an HTTP answer was written instead. */
     /** The heartbeat's name in an upgraded pipeline: reader idle for a ping interval, see WebSocketFrameHandler. */
     private static final String HEARTBEAT = "ws-idle";
 
@@ -48,13 +47,21 @@ public final class WebSocketUpgrade {
         return new IdleStateHandler(settings.pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
     }
 
-    /** After a move to another loop: the heartbeat's timer (scheduled on the old loop) starts again on this one. */
-    static void restartHeartbeat(ChannelPipeline pipeline, WebSocketSettings settings) {
+    /** Before a move to another loop, on the old one: the heartbeat and its timer go (they belong to this loop). */
+    static void stopHeartbeat(ChannelPipeline pipeline) {
         if (pipeline.get(HEARTBEAT) != null) {
-            pipeline.replace(HEARTBEAT, HEARTBEAT, heartbeat(settings));
+            pipeline.remove(HEARTBEAT);
         }
     }
 
+    /** After the move, on the new loop: a fresh heartbeat, where it was (just before the frame handler). */
+    static void startHeartbeat(ChannelPipeline pipeline, String before, WebSocketSettings settings) {
+        if (pipeline.get(HEARTBEAT) == null) {
+            pipeline.addBefore(before, HEARTBEAT, heartbeat(settings));
+        }
+    }
+
+    /** Answers true when the connection now speaks WebSocket; false when an HTTP answer was written instead. */
     public static boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
             WebSocketRoute route, boolean tls, Responder responder) {
         boolean isUpgrade = HttpMethod.GET.equals(request.method())
@@ -108,7 +115,9 @@ public final class WebSocketUpgrade {
             return true;
         }
         handshaker.handshake(ctx.channel(), request).addListener(done -> {
-            if (!done.isSuccess()) {
+            if (done.isSuccess()) {
+                frames.handshaken();
+            } else {
                 LOG.debug("event=websocket_handshake outcome=failed path={}", route.path());
                 ctx.channel().close();
             }

@@ -184,6 +184,46 @@ class WebSocketMoveTest {
     }
 
     @Test
+    void aConnectionDroppedAsItMovesIsReportedClosedOnce() throws Exception {
+        start(new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)));
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            clients.add(new Client());
+            connect(clients.get(i));
+            int opened = i + 1;
+            await().until(() -> connections.size() == opened);
+        }
+        EventLoop target = connections.get(1).eventLoop();
+        // dropped in the same turn as the move asked for (still registered with the old loop) ...
+        WebSocketConnection first = connections.get(0);
+        first.eventLoop().submit(() -> {
+            assertThat(first.moveTo(target)).isTrue();
+            first.abort();
+        }).get();
+        // ... and right after the old loop let it go
+        WebSocketConnection third = connections.get(2);
+        EventLoop thirdFrom = third.eventLoop();
+        EventLoop thirdTarget = thirdFrom == target ? connections.get(0).eventLoop() : target;
+        thirdFrom.submit(() -> {
+            assertThat(third.moveTo(thirdTarget)).isTrue();
+            thirdFrom.execute(third::abort);
+        }).get();
+
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> closes.size() == 2);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("closes " + closes + " clients " + clients.get(0).closed + " " + clients.get(2).closed
+                    + " open " + connections.get(0).isOpen() + " " + connections.get(2).isOpen(), e);
+        }
+        assertThat(clients.get(0).closed.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(CloseCodes.ABNORMAL);
+        assertThat(clients.get(2).closed.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(CloseCodes.ABNORMAL);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(closes).hasSize(2);
+        assertThat(registry.get("telesignal.connections.active").tag("door", "websocket").gauge().value())
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void aMoveIsAskedForOnTheConnectionsOwnLoopToAnotherLoopOfItsGroup() throws Exception {
         start(new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)));
         connect(new Client());

@@ -305,7 +305,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 .whenComplete((recorded, failure) -> {
                     if (failure != null) {
                         // no session goes unaudited: one the trail could not record is ended at once
-                        connection.eventLoop().execute(() -> auditFailed(opened));
+                        connection.eventLoop().execute(onOwnLoop(() -> auditFailed(opened)));
                     }
                 });
         LOG.info("event=ws_session_opened session={} user={}", opened.id(), actor.user());
