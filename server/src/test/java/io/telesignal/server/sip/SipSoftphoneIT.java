@@ -62,8 +62,16 @@ class SipSoftphoneIT {
                 assertThat(Integer.parseInt(summary.group(1))).as("received").isGreaterThan(200);
                 assertThat(Integer.parseInt(summary.group(2))).as("sent").isGreaterThan(200);
                 assertThat(Integer.parseInt(summary.group(3))).as("lost").isZero();
-                assertThat(calling).as(calling).contains("Call established: sip:alice@127.0.0.1:" + port)
-                        .contains("audio=64000/64000 (bit/s)");
+                assertThat(calling).as(calling).contains("Call established: sip:alice@127.0.0.1:" + port);
+                // its status line: bit/s received / sent, each about 64,000 (what is received is measured over the
+                // arrival times, so a busy machine reads 63,573 or 64,426 as often as 64,000)
+                Matcher rates = java.util.regex.Pattern.compile("audio=(\\d+)/(\\d+) \\(bit/s\\)").matcher(calling);
+                boolean both = false;
+                while (rates.find() && !both) {
+                    both = Math.abs(Integer.parseInt(rates.group(1)) - 64_000) <= 3_200
+                            && Math.abs(Integer.parseInt(rates.group(2)) - 64_000) <= 3_200;
+                }
+                assertThat(both).as("about 64 kbit/s each way: " + calling).isTrue();
             } finally {
                 callee.destroy();
                 callee.waitFor(10, TimeUnit.SECONDS);
