@@ -65,7 +65,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     private SignalingSession session;
     /** How often at most the connection moves to its peer's loop (nanoseconds); 0: never. */
     private final long moveInterval;
-    /** When it last moved ({@link System#nanoTime()}). */
+    /** When it last looked for its peer's loop, and moved if it was another ({@link System#nanoTime()}). */
     private long movedAt;
 
     SignalingConnection(SignalingFrontDoor door, WebSocketConnection connection) {
@@ -123,8 +123,8 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
      * Shares an event loop with the peer this connection signals (when both are connected to this node): relaying
      * between two connections of one loop takes no hand-off between threads, which on a busy server costs more than
      * the relay. Of two peers the one with the larger endpoint id moves to the other's loop, so two that signal at
-     * once do not swap; a connection moves at most once per {@code signaling.peerMoveInterval}, so one that signals
-     * several peers on several loops does not bounce between them. Called on the connection's loop.
+     * once do not swap; a connection looks (and moves) at most once per {@code signaling.peerMoveInterval}, so one that
+     * signals several peers on several loops does not bounce between them. Called on the connection's loop.
      */
     private void followPeer(EndpointId to) {
         if (moveInterval == 0 || to.value().compareTo(session.endpoint().value()) >= 0) {
@@ -134,11 +134,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         if (now - movedAt < moveInterval) {
             return;
         }
-        door.loopOf(to).ifPresent(loop -> {
-            if (loop != connection.eventLoop() && connection.moveTo(loop)) {
-                movedAt = now;
-            }
-        });
+        // looked up once per interval, not per signal: once on the peer's loop there is nothing to do until then
+        movedAt = now;
+        door.loopOf(to).filter(loop -> loop != connection.eventLoop()).ifPresent(connection::moveTo);
     }
 
     // ---- WebSocketHandler
