@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Token buckets for messages: one per connection, one per remote address shared by that address's connections. A message passes when both have a token. An address's bucket outlives its last connection until it
- * would have refilled ({@link #evictIdle}), so reconnecting does not buy a fresh burst; the map stays as small as
+ * Token buckets ({@link TokenBucket}) for messages: one per connection, one per remote address shared by that
+ * address's connections. A message passes when both have a token. An address's bucket outlives its last connection
+ * until it has refilled ({@link #evictIdle}), so reconnecting does not buy a fresh burst; the map stays as small as
  * the set of addresses connected or recently seen. Single node: in cluster mode the address buckets move behind
  * the rate-limit SPI.
  */
