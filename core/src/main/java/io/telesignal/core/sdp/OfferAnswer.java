@@ -1,7 +1,6 @@
 package io.telesignal.core.sdp;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -159,32 +158,15 @@ public final class OfferAnswer {
         };
     }
 
-    private static final java.util.Set<String> DIRECTIONS = java.util.Set.of("sendrecv", "sendonly", "recvonly",
-            "inactive");
-
     private static List<Stream> streams(SessionDescription description) {
         // RFC 8866 §6.7: a session-level direction is the default of every media section that names none
-        String session = direction(description.attributes(), "sendrecv");
-        Stream[] streams = new Stream[description.media().size()];
+        String session = description.direction("sendrecv");
+        List<SessionDescription.Media> media = description.media();
+        Stream[] streams = new Stream[media.size()];
         for (int i = 0; i < streams.length; i++) {
-            SessionDescription.Media m = description.media().get(i);
-            List<String> named = m.codecs();
-            String[] codecs = new String[named.size()];
-            for (int c = 0; c < codecs.length; c++) {
-                codecs[c] = named.get(c).toLowerCase(Locale.ROOT);
-            }
-            streams[i] = new Stream(m.type(), m.rejected(), direction(m.attributes(), session), List.of(codecs),
-                    m.protocol().contains("RTP/"));
+            SessionDescription.Media m = media.get(i);
+            streams[i] = new Stream(m.type(), m.rejected(), m.direction(session), m.codecs(), m.rtp());
         }
         return List.of(streams);
-    }
-
-    private static String direction(List<SessionDescription.Attribute> attributes, String fallback) {
-        for (SessionDescription.Attribute a : attributes) {
-            if (a.value().isEmpty() && DIRECTIONS.contains(a.name())) {
-                return a.name();
-            }
-        }
-        return fallback;
     }
 }

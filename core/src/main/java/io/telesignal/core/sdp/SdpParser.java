@@ -2,7 +2,6 @@ package io.telesignal.core.sdp;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Parses SDP text (RFC 8866 §9 grammar, as WebRTC uses it). The size limit is checked before anything else; lines
@@ -79,10 +78,6 @@ public final class SdpParser {
             cr = sdp.indexOf('\r');
         }
 
-        String text(int i) {
-            return sdp.substring(starts[i], ends[i]);
-        }
-
         boolean empty(int i) {
             return starts[i] == ends[i];
         }
@@ -115,21 +110,15 @@ public final class SdpParser {
         if (count > MAX_LINES) {
             throw SdpException.invalid(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
         }
-        String first = count == 0 ? "" : lines.text(0);
-        expect(first, 'v', 1);
-        if (!first.equals("v=0")) {
+        expect(lines, count, 0, 'v');
+        if (lines.ends[0] - lines.starts[0] != 3 || sdp.charAt(lines.starts[0] + 2) != '0') {
             throw SdpException.invalid(1, "version must be 0");
         }
-        String second = count < 2 ? "" : lines.text(1);
-        expect(second, 'o', 2);
-        String[] origin = origin(second);
-        if (origin == null) {
+        expect(lines, count, 1, 'o');
+        if (!origin(sdp, lines.starts[1], lines.ends[1], null)) {
             throw SdpException.invalid(2, "o= needs username, session id, version, nettype, addrtype, address");
         }
-        String third = count < 3 ? "" : lines.text(2);
-        expect(third, 's', 3);
-        List<SessionDescription.Attribute> sessionAttributes = new ArrayList<>();
-        List<SessionDescription.Media> media = new ArrayList<>();
+        expect(lines, count, 2, 's');
         boolean timing = false;
         int i = 3;
         for (; i < count; i++) {
@@ -143,25 +132,28 @@ public final class SdpParser {
             if (type == 't') {
                 timing = true;
             } else if (type == 'a') {
-                sessionAttributes.add(attribute(lines, i));
+                attribute(lines, i);
             }
         }
         if (!timing) {
             throw SdpException.invalid(i + 1, "at least one t= line is required");
         }
+        List<SessionDescription.Media> media = new ArrayList<>(4);
+        SessionDescription description = new SessionDescription(sdp, lines.starts, lines.ends, i,
+                java.util.Collections.unmodifiableList(media));
         while (i < count) {
-            String[] m = media(lines.text(i));
+            int line = i;
+            int[] m = media(sdp, lines.starts[line], lines.ends[line]);
             if (m == null) {
-                throw SdpException.invalid(i + 1, "m= needs media, port, proto and formats");
+                throw SdpException.invalid(line + 1, "m= needs media, port, proto and formats");
             }
-            int port = Integer.parseInt(m[1]);
+            int start = lines.starts[line];
+            int port = Integer.parseInt(sdp, m[0] + 1, m[1], 10);
             if (port > 65535) {
-                throw SdpException.invalid(i + 1, "port out of range");
+                throw SdpException.invalid(line + 1, "port out of range");
             }
-            List<String> formats = formats(m[3], i + 1);
-            List<SessionDescription.Attribute> attributes = new ArrayList<>(32);
-            int start = i;
-            for (i = i + 1; i < count; i++) {
+            formats(sdp, m[3] + 1, lines.ends[line], line + 1);
+            for (i = line + 1; i < count; i++) {
                 char type = lineType(lines, i);
                 if (type == 'm') {
                     break;
@@ -170,17 +162,27 @@ public final class SdpParser {
                     throw SdpException.invalid(i + 1, "'" + type + "=' is not a media-level line");
                 }
                 if (type == 'a') {
-                    attributes.add(attribute(lines, i));
+                    attribute(lines, i);
                 }
             }
-            media.add(new SessionDescription.Media(m[0], port, m[2], formats, attributes));
-            if (start == i) {
-                break;
+            media.add(description.new Media(common(sdp, start + 2, m[0], MEDIA_NAMES), port,
+                    common(sdp, m[2] + 1, m[3], PROTOCOLS), m[3] + 1, line, i));
+        }
+        return description;
+    }
+
+    private static final String[] MEDIA_NAMES = {"audio", "video", "application", "text", "message", "image"};
+    private static final String[] PROTOCOLS = {"UDP/TLS/RTP/SAVPF", "RTP/AVP", "RTP/SAVP", "RTP/AVPF", "RTP/SAVPF",
+        "UDP/DTLS/SCTP", "DTLS/SCTP", "TCP/DTLS/SCTP", "UDP/TLS/RTP/SAVP", "TCP/TLS/RTP/SAVPF"};
+
+    /** The text {@code from..to}: one of {@code known} when it is one, rather than a copy. */
+    private static String common(String text, int from, int to, String[] known) {
+        for (String name : known) {
+            if (name.length() == to - from && text.startsWith(name, from)) {
+                return name;
             }
         }
-        return new SessionDescription(0, new SessionDescription.Origin(origin[0], origin[1],
-                origin[2], origin[3], origin[4], origin[5]), third.substring(2),
-                sessionAttributes, media);
+        return text.substring(from, to);
     }
 
     /**
@@ -189,27 +191,34 @@ public final class SdpParser {
      */
     static String[] origin(String line) {
         String[] fields = new String[6];
-        int start = 2;
+        return origin(line, 0, line.length(), fields) ? fields : null;
+    }
+
+    /** Whether the {@code o=} line at {@code from..to} is as {@link #origin(String)} says; its fields when asked. */
+    private static boolean origin(String text, int from, int to, String[] fields) {
+        int start = from + 2;
         for (int f = 0; f < 6; f++) {
-            int space = line.indexOf(' ', start);
-            int end = f == 5 ? line.length() : space;
+            int space = SessionDescription.indexOf(text, ' ', start, to);
+            int end = f == 5 ? to : space;
             if (end < 0 || end == start || (f == 5 && space >= 0)) {
-                return null;
+                return false;
             }
             for (int k = start; k < end; k++) {
-                char c = line.charAt(k);
+                char c = text.charAt(k);
                 if (c == '\t' || c == '\u000B' || c == '\f' || c == '\n' || c == '\r'
                         || ((f == 1 || f == 2) && (c < '0' || c > '9'))) {
-                    return null;
+                    return false;
                 }
             }
             if ((f == 1 || f == 2) && end - start > 20) {
-                return null;
+                return false;
             }
-            fields[f] = line.substring(start, end);
+            if (fields != null) {
+                fields[f] = text.substring(start, end);
+            }
             start = end + 1;
         }
-        return fields;
+        return true;
     }
 
     /**
@@ -217,43 +226,53 @@ public final class SdpParser {
      * {@code <a-z>+ <1-5 digits>[/<1-5 digits>] <proto chars>+ <anything but a line end>+}.
      */
     static String[] media(String line) {
-        int space = line.indexOf(' ', 2);
-        if (space <= 2) {
+        int[] m = media(line, 0, line.length());
+        return m == null ? null : new String[] {line.substring(2, m[0]), line.substring(m[0] + 1, m[1]),
+            line.substring(m[2] + 1, m[3]), line.substring(m[3] + 1)};
+    }
+
+    /**
+     * The {@code m=} line at {@code from..to} as offsets: the space after the media, the end of the port's digits, the
+     * space after the port, the space after the proto (the formats follow it); null when it is not as
+     * {@link #media(String)} says.
+     */
+    private static int[] media(String text, int from, int to) {
+        int space = SessionDescription.indexOf(text, ' ', from + 2, to);
+        if (space <= from + 2) {
             return null;
         }
-        for (int k = 2; k < space; k++) {
-            if (line.charAt(k) < 'a' || line.charAt(k) > 'z') {
+        for (int k = from + 2; k < space; k++) {
+            if (text.charAt(k) < 'a' || text.charAt(k) > 'z') {
                 return null;
             }
         }
-        int portEnd = line.indexOf(' ', space + 1);
+        int portEnd = SessionDescription.indexOf(text, ' ', space + 1, to);
         if (portEnd < 0) {
             return null;
         }
-        int slash = line.indexOf('/', space + 1);
-        int digitsEnd = slash >= 0 && slash < portEnd ? slash : portEnd;
-        if (!digits(line, space + 1, digitsEnd, 5) || (digitsEnd == slash && !digits(line, slash + 1, portEnd, 5))) {
+        int slash = SessionDescription.indexOf(text, '/', space + 1, portEnd);
+        int digitsEnd = slash >= 0 ? slash : portEnd;
+        if (!digits(text, space + 1, digitsEnd, 5) || (slash >= 0 && !digits(text, slash + 1, portEnd, 5))) {
             return null;
         }
-        int protoEnd = line.indexOf(' ', portEnd + 1);
-        if (protoEnd <= portEnd + 1 || protoEnd + 1 >= line.length()) {
+        int protoEnd = SessionDescription.indexOf(text, ' ', portEnd + 1, to);
+        if (protoEnd <= portEnd + 1 || protoEnd + 1 >= to) {
             return null;
         }
         for (int k = portEnd + 1; k < protoEnd; k++) {
-            char c = line.charAt(k);
+            char c = text.charAt(k);
             if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '.'
                     || c == '_' || c == '-')) {
                 return null;
             }
         }
-        for (int k = protoEnd + 1; k < line.length(); k++) {
-            char c = line.charAt(k);
+        for (int k = protoEnd + 1; k < to; k++) {
+            char c = text.charAt(k);
             if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
                 return null;
             }
         }
-        return new String[] {line.substring(2, space), line.substring(space + 1, digitsEnd),
-            line.substring(portEnd + 1, protoEnd), line.substring(protoEnd + 1)};
+        return new int[] {space, digitsEnd, portEnd, protoEnd};
     }
 
     /** Whether {@code from..to} is 1 to {@code max} ASCII digits. */
@@ -269,24 +288,16 @@ public final class SdpParser {
         return true;
     }
 
-    /** RFC 8866 {@code fmt-list}: formats (tokens) separated by single spaces. */
-    private static List<String> formats(String text, int number) {
-        List<String> formats = new ArrayList<>();
-        int start = 0;
-        while (start <= text.length()) {
-            int space = text.indexOf(' ', start);
-            int end = space < 0 ? text.length() : space;
-            String format = text.substring(start, end);
-            if (!isToken(format)) {
+    /** RFC 8866 {@code fmt-list} at {@code from..to}: formats (tokens) separated by single spaces. */
+    private static void formats(String text, int from, int to, int number) {
+        for (int start = from; start <= to; ) {
+            int space = SessionDescription.indexOf(text, ' ', start, to);
+            int end = space < 0 ? to : space;
+            if (!isToken(text, start, end)) {
                 throw SdpException.invalid(number, "m= formats must be tokens separated by single spaces");
             }
-            formats.add(format);
-            if (space < 0) {
-                return formats;
-            }
-            start = space + 1;
+            start = end + 1;
         }
-        throw SdpException.invalid(number, "m= formats must be tokens separated by single spaces");
     }
 
     /** Whether {@code text} takes more than {@code limit} bytes as UTF-8, counted without encoding it. */
@@ -314,9 +325,11 @@ public final class SdpParser {
         return false;
     }
 
-    private static void expect(String line, char type, int number) {
-        if (line.length() < 2 || line.charAt(0) != type || line.charAt(1) != '=') {
-            throw SdpException.invalid(number, "expected " + type + "=");
+    /** Line {@code i} (of {@code count}) must be a {@code <type>=} line. */
+    private static void expect(Lines lines, int count, int i, char type) {
+        if (i >= count || lines.ends[i] - lines.starts[i] < 2 || lines.sdp.charAt(lines.starts[i]) != type
+                || lines.sdp.charAt(lines.starts[i] + 1) != '=') {
+            throw SdpException.invalid(i + 1, "expected " + type + "=");
         }
     }
 
@@ -332,11 +345,12 @@ public final class SdpParser {
         return sdp.charAt(start);
     }
 
-    private static boolean isToken(String text) {
-        if (text.isEmpty()) {
+    /** Whether {@code from..to} is an RFC 8866 token: one or more token-chars. */
+    private static boolean isToken(String text, int from, int to) {
+        if (to <= from) {
             return false;
         }
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c >= 128 || !TOKEN_CHAR[c]) {
                 return false;
@@ -345,47 +359,23 @@ public final class SdpParser {
         return true;
     }
 
-    /** Attribute names WebRTC sends in every description, by first letter: taken from here, not copied anew. */
-    private static final String[][] COMMON_NAMES = new String[26][];
-
-    static {
-        String[] names = {"rtpmap", "fmtp", "rtcp-fb", "extmap", "ssrc", "ssrc-group", "mid", "msid", "ice-ufrag",
-            "ice-pwd", "ice-options", "fingerprint", "setup", "rtcp", "rtcp-mux", "rtcp-rsize", "sendrecv", "sendonly",
-            "recvonly", "inactive", "group", "msid-semantic", "candidate", "end-of-candidates", "extmap-allow-mixed"};
-        for (char c = 'a'; c <= 'z'; c++) {
-            final char first = c;
-            COMMON_NAMES[c - 'a'] = java.util.Arrays.stream(names).filter(n -> n.charAt(0) == first).toArray(String[]::new);
-        }
-    }
-
-    private static SessionDescription.Attribute attribute(Lines lines, int i) {
+    /** Checks attribute line {@code i}: its name, up to the first colon or the line's end, is a token. */
+    private static void attribute(Lines lines, int i) {
         String sdp = lines.sdp;
         int from = lines.starts[i] + 2;
         int lineEnd = lines.ends[i];
-        int colon = -1;
-        for (int k = from; k < lineEnd; k++) { // bounded by the line: no scan into the lines after it
-            if (sdp.charAt(k) == ':') {
-                colon = k;
-                break;
-            }
-        }
-        int end = colon < 0 ? lineEnd : colon;
-        String name = null;
-        char first = end > from ? sdp.charAt(from) : 0;
-        if (first >= 'a' && first <= 'z') {
-            for (String common : COMMON_NAMES[first - 'a']) {
-                if (common.length() == end - from && sdp.startsWith(common, from)) {
-                    name = common;
+        int k = from;
+        for (; k < lineEnd; k++) { // one pass over the name only: token-chars hold no colon
+            char c = sdp.charAt(k);
+            if (c >= 128 || !TOKEN_CHAR[c]) {
+                if (c == ':') {
                     break;
                 }
-            }
-        }
-        if (name == null) {
-            name = sdp.substring(from, end);
-            if (!isToken(name)) {
                 throw SdpException.invalid(i + 1, "attribute name must be a token");
             }
         }
-        return new SessionDescription.Attribute(name, colon < 0 ? Optional.empty() : Optional.of(sdp.substring(colon + 1, lineEnd)));
+        if (k == from) {
+            throw SdpException.invalid(i + 1, "attribute name must be a token");
+        }
     }
 }

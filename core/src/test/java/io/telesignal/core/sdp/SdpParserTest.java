@@ -192,4 +192,53 @@ class SdpParserTest {
                 + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n");
         assertThat(data.media().get(0).codecs()).isEmpty();
     }
+
+    @Test
+    void whatIsReadFromTheTextOnDemandIsWhatTheLinesSay() {
+        SessionDescription sdp = parser.parse("v=0\r\no=alice 42 7 IN IP6 2001:db8::1\r\ns=Consult\r\nt=0 0\r\n"
+                + "a=recvonly\r\na=group:BUNDLE 0\r\n"
+                + "m=audio 49170/2 RTP/AVP 96 0 97 00 98 35 120 096 12345678\r\n"
+                + "a=rtpmap:96 OPUS/48000/2\r\na=rtpmap:96 pcmu/8000\r\n" // the first rtpmap of a payload type counts
+                + "a=rtpmap:97 X-Vendor\r\n" // no clock rate: the name runs to the line's end
+                + "a=rtpmap:98\r\na=rtpmap: speex/8000\r\n" // no name, no payload type: neither names a codec
+                + "a=rtpmap:120 ÉCODEC/8000\r\n" // not a common name: lower-cased as any string is
+                + "a=rtpmap:12345678 LongPT/1\r\n" // longer than a payload type is compared quickly: still found
+                + "a=x-flag\r\na=x-kv:a:b\r\n"
+                + "m=video 0 RTP/AVPF 99\r\na=sendonly\r\n");
+        assertThat(sdp.origin()).isEqualTo(new SessionDescription.Origin("alice", "42", "7", "IN", "IP6", "2001:db8::1"));
+        assertThat(sdp.sessionName()).isEqualTo("Consult");
+        assertThat(sdp.attributes()).containsExactly(new SessionDescription.Attribute("recvonly", java.util.Optional.empty()),
+                new SessionDescription.Attribute("group", java.util.Optional.of("BUNDLE 0")));
+        SessionDescription.Media audio = sdp.media().get(0);
+        assertThat(audio.port()).isEqualTo(49170);
+        assertThat(audio.formats()).containsExactly("96", "0", "97", "00", "98", "35", "120", "096", "12345678");
+        // "00" and "35" are no static payload types, "096" is not "96"; 98 has an rtpmap with no name after its number
+        assertThat(audio.codecs()).containsExactly("opus", "pcmu", "x-vendor", "écodec", "longpt");
+        assertThat(audio.attributes()).hasSize(9).last()
+                .isEqualTo(new SessionDescription.Attribute("x-kv", java.util.Optional.of("a:b")));
+        assertThat(audio.attributes().get(7)).isEqualTo(new SessionDescription.Attribute("x-flag", java.util.Optional.empty()));
+        // the session's direction is each section's default (RFC 8866 §6.7), a section's own overrides it
+        assertThat(audio.direction("sendrecv")).isEqualTo("sendrecv");
+        assertThat(sdp.direction("sendrecv")).isEqualTo("recvonly");
+        assertThat(sdp.media().get(1).direction("recvonly")).isEqualTo("sendonly");
+        assertThat(sdp.media().get(1).rejected()).isTrue();
+        assertThat(sdp.media().get(1).codecs()).isEmpty();
+    }
+
+    @Test
+    void aLineIsNeverSearchedPastItsEnd() {
+        // an rtpmap with no space or slash, an attribute with no colon and an m= line with no proto: what each looks
+        // for is on a later line, and must not be taken from there
+        SessionDescription sdp = parser.parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+                + "m=audio 9 RTP/AVP 96 97\r\na=rtpmap:96\r\na=rtpmap:97 opus\r\na=x-y:1 2\r\n");
+        assertThat(sdp.media().get(0).codecs()).containsExactly("opus");
+        assertThatThrownBy(() -> parser.parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+                + "a=sendrecv\r\na=(:x\r\n"))
+                .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.getMessage()).startsWith("line 6:"));
+        assertThatThrownBy(() -> parser.parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+                + "m=audio 9\r\na=x 1 2\r\n"))
+                .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.getMessage()).startsWith("line 5:"));
+        assertThatThrownBy(() -> parser.parse("v=0\r\no=- 1 1 IN IP4\r\ns=- x\r\nt=0 0\r\n"))
+                .isInstanceOfSatisfying(SdpException.class, e -> assertThat(e.getMessage()).startsWith("line 2:"));
+    }
 }
