@@ -201,6 +201,9 @@ public final class ProtocolCodec {
         if (message instanceof ServerMessage.SignalRelay relay) {
             return RelayWriter.write(relay, seq); // the same characters, without databind's walk
         }
+        if (message instanceof ServerMessage.Signaled signaled) {
+            return RelayWriter.write(signaled, seq);
+        }
         return encodeWithJackson(seq, message);
     }
 

@@ -1,11 +1,11 @@
 package io.telesignal.signaling.protocol;
 
 /**
- * Writes a relayed {@code signal} by hand: the message every call sends most, and the one Jackson's databind spent
- * most of the encoder's time on (type lookup, property walks, a generator per message). The output is character for
- * character what {@link ProtocolCodec#encode} writes through Jackson for the same message (fields in record order,
- * absent ones left out, {@code seq} last, strings escaped as Jackson escapes them); {@code RelayWriterTest} compares
- * the two.
+ * Writes a relayed {@code signal} by hand, and the {@code signaled} that acknowledges signals: the messages every call
+ * sends most, and the ones Jackson's databind spent most of the encoder's time on (type lookup, property walks, a
+ * generator per message). The output is character for character what {@link ProtocolCodec#encode} writes through
+ * Jackson for the same message (fields in record order, absent ones left out, {@code seq} last, strings escaped as
+ * Jackson escapes them); {@code RelayWriterTest} compares the two.
  */
 final class RelayWriter {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -65,6 +65,17 @@ final class RelayWriter {
             member(out, out.length(), "reason", relay.hangup().reason());
             out.append('}');
         }
+        return out.append(",\"seq\":").append(seq).append('}').toString();
+    }
+
+    /**
+     * A {@code signaled}: sent for every few signals a session relays (acknowledged cumulatively), the message a
+     * relay writes most after the relayed signal itself.
+     */
+    static String write(ServerMessage.Signaled signaled, long seq) {
+        StringBuilder out = new StringBuilder(64 + length(signaled.through()));
+        out.append("{\"type\":\"signaled\"");
+        field(out, "through", signaled.through());
         return out.append(",\"seq\":").append(seq).append('}').toString();
     }
 

@@ -37,6 +37,17 @@ class RelayWriterTest {
     }
 
     @Test
+    void signaledIsWrittenAsJacksonWritesIt() {
+        Random random = new Random(23);
+        for (int i = 0; i < 5_000; i++) {
+            ServerMessage.Signaled message = new ServerMessage.Signaled(text(random, 0, 80));
+            assertThat(codec.encode(i, message)).as("seq %d", i).isEqualTo(codec.encodeWithJackson(i, message));
+        }
+        assertThat(codec.encode(7, new ServerMessage.Signaled("r-12"))).isEqualTo(
+                "{\"type\":\"signaled\",\"through\":\"r-12\",\"seq\":7}");
+    }
+
+    @Test
     void aDescriptionRelayedWithItsLiteralIsWrittenTheSame() {
         String sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=x:\"q\" \\ / \u00e9\u4e2d\uD83D\uDE00\r\n";
         StringBuilder literal = new StringBuilder();
