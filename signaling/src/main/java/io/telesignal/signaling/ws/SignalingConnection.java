@@ -502,11 +502,21 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
         return CompletableFuture.failedFuture(new io.telesignal.core.Refusal("unknown_type", "unsupported request"));
     }
 
+    /**
+     * The consultation and peer of the last signal (a call sends hundreds to the same): their ids are taken again
+     * rather than checked and made anew, and their strings keep their hash codes for the maps they are looked up in.
+     * Touched on the connection's loop only.
+     */
+    private ConsultationId lastSignalConsultation;
+    private EndpointId lastSignalPeer;
+
     /** Relays call signaling to an admitted peer endpoint of the same consultation. */
     private CompletionStage<Object> relay(SignalingSession s, ClientMessage.Signal signal,
             ConsultationService.Origin origin) {
-        ConsultationId id = consultationId(signal.consultation());
-        EndpointId to = endpointId(signal.to());
+        ConsultationId id = lastSignalConsultation != null && lastSignalConsultation.value().equals(signal.consultation())
+                ? lastSignalConsultation : (lastSignalConsultation = consultationId(signal.consultation()));
+        EndpointId to = lastSignalPeer != null && lastSignalPeer.value().equals(signal.to())
+                ? lastSignalPeer : (lastSignalPeer = endpointId(signal.to()));
         CompletableFuture<Void> handed = new CompletableFuture<>();
         // in the order sent: checked after the previous signal was handed to the router, handed on in turn (most
         // often the previous one was long since, and this one is checked at once)
