@@ -94,6 +94,29 @@ class SignalReaderTest {
     }
 
     @Test
+    void controlCharactersAndQuestionMarksAreFoundAtEveryPositionOfTheEightByteBlocks() {
+        Random random = new Random(29);
+        byte[] alphabet = {'a', 'Z', '?', ' ', '~', 0x1F, 0x00, 0x20, (byte) 0x80, (byte) 0xFF, (byte) 0x9F, '\\', '"'};
+        for (int i = 0; i < 100_000; i++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int k = 0; k < bytes.length; k++) {
+                // mostly plain, so that a single control character or ? lands anywhere in a block or the tail
+                bytes[k] = random.nextInt(6) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + k % 26);
+            }
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            int to = from + random.nextInt(bytes.length - from + 1);
+            int questions = 0;
+            boolean control = false;
+            for (int k = from; k < to; k++) {
+                questions += bytes[k] == '?' ? 1 : 0;
+                control |= bytes[k] >= 0 && bytes[k] < 0x20;
+            }
+            assertThat(SignalReader.controlsAndQuestions(bytes, from, to)).as("%s [%d, %d)",
+                    java.util.Arrays.toString(bytes), from, to).isEqualTo(control ? -1 : questions);
+        }
+    }
+
+    @Test
     void aPiggyBackedAckIsTakenAsTheStrictPathTakesIt() {
         String text = "{\"ack\":42,\"type\":\"signal\",\"id\":\"4\",\"consultation\":\"c1\",\"to\":\"e\",\"restart\":true}";
         assertThat(SignalReader.read(text)).isEqualTo(codec.decodeWithJackson(text));
