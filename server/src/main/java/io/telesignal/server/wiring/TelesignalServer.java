@@ -236,6 +236,11 @@ public final class TelesignalServer {
         return signaling;
     }
 
+    /** The pool blocking work runs on (the store, token checks), shared by the front doors. */
+    public WorkerPool workers() {
+        return workers;
+    }
+
     /** Graceful stop within the configured timeout; safe to call twice. */
     public synchronized void stop() {
         if (stopped) {

@@ -118,6 +118,34 @@ public final class WsClient implements AutoCloseable {
         throw new AssertionError("no matching message within " + WAIT + "; seen: " + seen);
     }
 
+    /** The next message matching within {@code wait}, or none (skipping and keeping the others, as {@link #next}). */
+    public java.util.Optional<JsonNode> nextWithin(java.time.Duration wait, Predicate<JsonNode> match) {
+        for (JsonNode earlier : backlog) {
+            if (match.test(earlier)) {
+                backlog.remove(earlier);
+                return java.util.Optional.of(earlier);
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                JsonNode message = inbox.poll(left, TimeUnit.NANOSECONDS);
+                if (message != null) {
+                    ProtocolSchemas.assertValid("server", message);
+                    seen.add(message);
+                    if (match.test(message)) {
+                        return java.util.Optional.of(message);
+                    }
+                    backlog.add(message);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return java.util.Optional.empty();
+    }
+
     public JsonNode next(String type) {
         return next(m -> m.path("type").asText().equals(type));
     }

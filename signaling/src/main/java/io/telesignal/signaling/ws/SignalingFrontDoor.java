@@ -65,6 +65,12 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final Optional<io.telesignal.core.session.SharedSessions> shared;
     private final RateLimits rateLimits;
     private final ScheduledExecutorService sweeper;
+    /**
+     * Leaves at session end and take-ups of claimed sessions, tried again on the sweeper when they fail for a
+     * passing reason: after 0.2, 0.4, 0.8, 1.6 and 3 s, six attempts over about 6 s.
+     */
+    private final io.telesignal.core.work.Retries settling;
+    static final int SETTLE_ATTEMPTS = 6;
     private volatile boolean stopping;
     /** Whether another node of the cluster is down (silent past its timeout); empty for a single node. */
     private final Optional<java.util.function.Predicate<NodeId>> nodeDown;
@@ -116,6 +122,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             return thread;
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        this.settling = new io.telesignal.core.work.Retries(sweeper, SETTLE_ATTEMPTS, java.time.Duration.ofMillis(200),
+                java.time.Duration.ofSeconds(3));
     }
 
     /** The presence every door shares: a registered SIP phone publishes into it, web watchers hear it. */
@@ -164,8 +172,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
         // when the server is going away, not the user, they keep their place in their consultations and take it up
         // again from their next connection (the next start, or another node, finds the endpoint lost)
         for (ConsultationId consultation : stopping ? java.util.Set.<ConsultationId>of() : session.consultations()) {
-            consultations.leave(session.actor(), consultation, session.endpoint(),
-                    new ConsultationService.Origin(session.endpoint().value(), null))
+            // not dropped when the workers are busy (a mass disconnect) or the consultation keeps changing: the
+            // endpoint would stay in the waiting room or the call until its consultation ends
+            settling.run(() -> consultations.leave(session.actor(), consultation, session.endpoint(),
+                    new ConsultationService.Origin(session.endpoint().value(), null)), SignalingFrontDoor::passing)
                     .exceptionally(failure -> {
                         leaveFailed(session, consultation, failure);
                         return null;
@@ -209,8 +219,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     void takeUp(SignalingSession session) {
         presence.claimed(session);
         for (ConsultationId consultation : List.copyOf(session.consultations())) {
-            consultations.join(session.actor(), consultation, session.endpoint(), Optional.empty(),
-                    new ConsultationService.Origin(session.endpoint().value(), null))
+            settling.run(() -> consultations.join(session.actor(), consultation, session.endpoint(), Optional.empty(),
+                    new ConsultationService.Origin(session.endpoint().value(), null)), SignalingFrontDoor::passing)
                     .exceptionally(failure -> {
                         leaveFailed(session, consultation, failure);
                         return null;
@@ -275,7 +285,17 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     }
 
     /**
-     * A leave at session end that failed: expected when the consultation ended or the user was denied or removed
+     * A failure worth another attempt at a leave or a take-up: the worker pool was full, or the consultation kept
+     * changing under the transition.
+     */
+    static boolean passing(Throwable failure) {
+        return io.telesignal.core.work.Retries.busy(failure)
+                || io.telesignal.core.work.Failures.cause(failure) instanceof io.telesignal.core.consultation.ConsultationException ce
+                        && ce.reason() == io.telesignal.core.consultation.ConsultationException.Reason.CONFLICT;
+    }
+
+    /**
+     * A leave at session end that failed (after its retries): expected when the consultation ended or the user was denied or removed
      * meanwhile (logged at debug), worth a warning otherwise (the attendance may be stale until it is cleaned).
      */
     static void leaveFailed(SignalingSession session, ConsultationId consultation, Throwable failure) {
