@@ -39,8 +39,9 @@ final class FragmentTimer extends ChannelInboundHandlerAdapter {
                     || frame instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
             if (data && !frame.isFinalFragment() && pending == null) {
                 ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
-                timer[0] = ctx.executor().schedule(() -> expired(ctx, timer[0]), timeout.toNanos(),
-                        TimeUnit.NANOSECONDS);
+                // on the loop the connection is on when it fires (it may have moved since)
+                timer[0] = ctx.executor().schedule(new OnChannelLoop(ctx.channel(), () -> expired(ctx, timer[0]),
+                        () -> { }), timeout.toNanos(), TimeUnit.NANOSECONDS);
                 pending = timer[0];
             } else if (continuation && frame.isFinalFragment()) {
                 cancel();
@@ -50,10 +51,6 @@ final class FragmentTimer extends ChannelInboundHandlerAdapter {
     }
 
     private void expired(ChannelHandlerContext ctx, ScheduledFuture<?> timer) {
-        if (!ctx.channel().eventLoop().inEventLoop()) {
-            ctx.channel().eventLoop().execute(() -> expired(ctx, timer)); // scheduled before the connection moved loops
-            return;
-        }
         if (pending == timer) { // not a later message's (this one may have finished while it hopped)
             pending = null;
             ctx.fireExceptionCaught(new FragmentTimeoutException());

@@ -21,6 +21,13 @@ public interface WebSocketConnection {
 
     InetSocketAddress remoteAddress();
 
+    /**
+     * Runs {@code task} on the loop this connection is on when the task runs, after {@code delay} (zero: once the loop
+     * has done what it was asked before): a task queued before the connection {@link #moveTo moved} runs on the loop
+     * it moved to. Dropped when the server is stopping.
+     */
+    void execute(Runnable task, java.time.Duration delay);
+
     /** The event loop all of this connection's callbacks run on; it changes when the connection {@link #moveTo moves}. */
     EventLoop eventLoop();
 

@@ -60,6 +60,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     /** How long the server waits for the client's side of the close before it drops the connection. */
     static final long LINGER_MS = 2000;
     private int closeCode = CloseCodes.ABNORMAL;
+    /** The drain and the flush, as tasks that run on the loop the connection is on when they run (made once). */
+    private Runnable drainTask;
+    private Runnable flushTask;
 
     WebSocketFrameHandler(FrontDoorMetrics metrics, WebSocketSettings settings) {
         this.metrics = metrics;
@@ -78,6 +81,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        this.drainTask = new OnChannelLoop(context.channel(), this::drain, this::stopped);
+        this.flushTask = new OnChannelLoop(context.channel(), this::flushQueued, () -> { });
         metrics.connectionOpened();
     }
 
@@ -223,13 +228,17 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         outbox.offer(item);
         if (draining.compareAndSet(false, true)) {
             try {
-                ctx.channel().eventLoop().execute(this::drain);
+                ctx.channel().eventLoop().execute(drainTask);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                // the loop is shutting down with the server: nothing will be written any more
-                outbox.clear();
-                draining.set(false);
+                stopped();
             }
         }
+    }
+
+    /** The loop is shutting down with the server: nothing will be written any more. */
+    private void stopped() {
+        outbox.clear();
+        draining.set(false);
     }
 
     /**
@@ -237,11 +246,6 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
      * was queued and nothing after it, then asks for one flush.
      */
     private void drain() {
-        if (!ctx.channel().eventLoop().inEventLoop()) {
-            // queued on the loop this connection has since left (moveTo): drained where it is now, still in order
-            hop(this::drain);
-            return;
-        }
         if (moving) {
             return; // not registered with its new loop yet: drained once it is (draining stays set meanwhile)
         }
@@ -277,7 +281,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         if (!flushQueued && !closeWritten) {
             // one flush for everything written in this turn of the loop, after the other tasks queued in it
             flushQueued = true;
-            ctx.channel().eventLoop().execute(this::flushQueued);
+            ctx.channel().eventLoop().execute(flushTask);
         }
     }
 
@@ -311,23 +315,23 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     private void flushQueued() {
-        if (!ctx.channel().eventLoop().inEventLoop()) {
-            hop(this::flushQueued); // queued before a move
-            return;
-        }
         flushQueued = false;
         if (!moving) {
             ctx.flush(); // else flushed once registered with the new loop
         }
     }
 
-    /** Runs a task queued on the loop this connection left on the one it is on now (none: the server is stopping). */
-    private void hop(Runnable task) {
+    @Override
+    public void execute(Runnable task, java.time.Duration delay) {
+        Runnable here = new OnChannelLoop(ctx.channel(), task, () -> { });
         try {
-            ctx.channel().eventLoop().execute(task);
+            if (delay.isZero()) {
+                ctx.channel().eventLoop().execute(here);
+            } else {
+                ctx.channel().eventLoop().schedule(here, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            outbox.clear();
-            draining.set(false);
+            // the server is stopping: the connection's tasks go with it
         }
     }
 

@@ -97,26 +97,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
 
     @Override
     public void later(Runnable task, java.time.Duration delay) {
-        Runnable here = onOwnLoop(task);
-        if (delay.isZero()) {
-            connection.eventLoop().execute(here); // after the messages read in this turn of the event loop
-        } else {
-            connection.eventLoop().schedule(here, delay.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** {@code task}, run on the loop the connection is on when it runs (it may have moved since it was queued). */
-    private Runnable onOwnLoop(Runnable task) {
-        return new Runnable() {
-            @Override
-            public void run() {
-                if (connection.eventLoop().inEventLoop()) {
-                    task.run();
-                } else {
-                    connection.eventLoop().execute(this);
-                }
-            }
-        };
+        connection.execute(task, delay); // on the loop the connection is on then, after this turn's messages
     }
 
     /**
@@ -303,7 +284,7 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
                 .whenComplete((recorded, failure) -> {
                     if (failure != null) {
                         // no session goes unaudited: one the trail could not record is ended at once
-                        connection.eventLoop().execute(onOwnLoop(() -> auditFailed(opened)));
+                        connection.execute(() -> auditFailed(opened), java.time.Duration.ZERO);
                     }
                 });
         LOG.info("event=ws_session_opened session={} user={}", opened.id(), actor.user());
