@@ -15,6 +15,8 @@ import io.telesignal.server.testing.LoopbackServer;
 import io.telesignal.server.wiring.TelesignalServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,9 +66,21 @@ class LeaveWhileBusyTest {
             long waitingVersion = doctor.next(m -> m.path("type").asText().equals("waiting-room")
                     && m.path("waiting").size() == 1).path("version").asLong();
 
-            // the one worker busy and its queue of one full: anything more is refused busy
-            CompletableFuture<Object> running = server.workers().submit(this::blocked);
-            CompletableFuture<Object> queued = server.workers().submit(this::blocked);
+            // the one worker busy and its queue of one full, with tasks that wait for the release: anything more is
+            // refused busy (once what the joins left for the workers is done, so that both are ours)
+            long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((server.workers().active() > 0 || server.workers().queued() > 0) && System.nanoTime() < idleBy) {
+                Thread.sleep(10);
+            }
+            List<CompletableFuture<Object>> blockers = new ArrayList<>();
+            blockers.add(server.workers().submit(this::blocked));
+            while (server.workers().queued() > 0 && System.nanoTime() < idleBy) {
+                Thread.sleep(1); // taken off the queue by the worker, which now waits
+            }
+            blockers.add(server.workers().submit(this::blocked));
+            assertThat(blockers).noneMatch(CompletableFuture::isCompletedExceptionally);
+            assertThat(server.workers().active()).isEqualTo(1);
+            assertThat(server.workers().queued()).isEqualTo(1);
             assertThatThrownBy(() -> server.workers().submit(() -> null).join()).hasCauseInstanceOf(BusyException.class);
 
             pat.closeNormally();
@@ -74,8 +88,9 @@ class LeaveWhileBusyTest {
             assertThat(doctor.nextWithin(Duration.ofMillis(700), m -> m.path("type").asText().equals("waiting-room")
                     && m.path("version").asLong() > waitingVersion)).isEmpty();
             release.countDown();
-            running.get(5, TimeUnit.SECONDS);
-            queued.get(5, TimeUnit.SECONDS);
+            for (CompletableFuture<Object> blocker : blockers) {
+                blocker.get(5, TimeUnit.SECONDS);
+            }
 
             JsonNode emptied = doctor.next(m -> m.path("type").asText().equals("waiting-room")
                     && m.path("version").asLong() > waitingVersion);
