@@ -3,17 +3,10 @@ package io.telesignal.signaling.ws;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.telesignal.core.DomainException;
 import io.telesignal.core.auth.TokenRejectedException;
-import io.telesignal.core.call.CallSignal;
-import io.telesignal.core.consultation.Action;
 import io.telesignal.core.consultation.Actor;
-import io.telesignal.core.consultation.Consultation;
-import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.consultation.ConsultationService;
-import io.telesignal.core.identity.EndpointId;
 import io.telesignal.core.identity.FrontDoor;
 import io.telesignal.core.identity.Role;
-import io.telesignal.core.identity.UserId;
-import io.telesignal.core.routing.DeliveryOutcome;
 import io.telesignal.core.routing.Endpoint;
 import io.telesignal.core.work.BusyException;
 import io.telesignal.core.work.Failures;
@@ -29,7 +22,6 @@ import io.telesignal.signaling.session.SessionRegistry;
 import io.telesignal.signaling.session.SignalingSession;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -63,18 +55,15 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     private int dropped;
     private State state = State.AWAITING_HELLO;
     private SignalingSession session;
-    /** How often at most the connection moves to its peer's loop (nanoseconds); 0: never. */
-    private final long moveInterval;
-    /** When it last looked for its peer's loop, and moved if it was another ({@link System#nanoTime()}). */
-    private long movedAt;
+    /** Its call signaling. */
+    private final SignalRelay relay;
 
     SignalingConnection(SignalingFrontDoor door, WebSocketConnection connection) {
         this.door = door;
         this.connection = connection;
         this.remoteAddress = connection.remoteAddress().getAddress().getHostAddress();
         this.rate = door.rateLimits().open(connection.remoteAddress().getAddress());
-        this.moveInterval = door.settings().peerMoves().map(java.time.Duration::toNanos).orElse(0L);
-        this.movedAt = System.nanoTime() - moveInterval;
+        this.relay = new SignalRelay(door, connection);
         this.helloTimer = connection.eventLoop().schedule(this::helloTimedOut,
                 door.settings().helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -98,26 +87,6 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     @Override
     public void later(Runnable task, java.time.Duration delay) {
         connection.execute(task, delay); // on the loop the connection is on then, after this turn's messages
-    }
-
-    /**
-     * Shares an event loop with the peer this connection signals (when both are connected to this node): relaying
-     * between two connections of one loop takes no hand-off between threads, which on a busy server costs more than
-     * the relay. Of two peers the one with the larger endpoint id moves to the other's loop, so two that signal at
-     * once do not swap; a connection looks (and moves) at most once per {@code signaling.peerMoveInterval}, so one that
-     * signals several peers on several loops does not bounce between them. Called on the connection's loop.
-     */
-    private void followPeer(EndpointId to) {
-        if (moveInterval == 0 || to.value().compareTo(session.endpoint().value()) >= 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (now - movedAt < moveInterval) {
-            return;
-        }
-        // looked up once per interval, not per signal: once on the peer's loop there is nothing to do until then
-        movedAt = now;
-        door.loopOf(to).filter(loop -> loop != connection.eventLoop()).ifPresent(connection::moveTo);
     }
 
     // ---- WebSocketHandler
@@ -399,153 +368,9 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
     }
 
     private CompletionStage<Object> handle(SignalingSession s, ClientMessage.Request request) {
-        Actor actor = s.actor();
-        ConsultationService consultations = door.consultations();
         ConsultationService.Origin origin = new ConsultationService.Origin(s.endpoint().value(), remoteAddress);
-        if (request instanceof ClientMessage.Join join) {
-            ConsultationId id = consultationId(join.consultation());
-            CompletionStage<?> listed = CompletableFuture.completedFuture(null);
-            if (join.invite() != null) {
-                // an invite for this consultation lists the joiner first; then the join is like anyone's
-                if (!door.invites().verify(join.invite()).consultation().equals(id)) {
-                    throw io.telesignal.core.invite.InviteException.invalid();
-                }
-                listed = door.invites().redeem(join.invite(), actor, origin);
-            }
-            // recorded before the join, so a session that ends meanwhile still leaves it
-            s.joined(id);
-            return listed.thenCompose(ignored -> door.dropEndpointsOnDownNodes(actor.user(), id))
-                    .thenCompose(ignored -> consultations.join(actor, id, s.endpoint(), Optional.empty(), origin))
-                    .thenCompose(c -> {
-                if (s.ended()) {
-                    consultations.leave(actor, id, s.endpoint(), origin);
-                }
-                if (!c.isAdmitted(actor.user())) {
-                    return CompletableFuture.completedFuture((Object) Views.consultation(c, actor.user()));
-                }
-                // admitted at once: the recent chat comes with the answer
-                return door.workers().submit(() -> (Object) Views.consultation(c, actor.user(),
-                        door.chat().history(id, door.historyOnJoin())));
-            });
-        }
-        if (request instanceof ClientMessage.Leave leave) {
-            ConsultationId id = consultationId(leave.consultation());
-            return consultations.leave(actor, id, s.endpoint(), origin).thenApply(c -> {
-                s.left(id);
-                door.calls().endpointGone(s.endpoint());
-                return Views.consultation(c, actor.user());
-            });
-        }
-        if (request instanceof ClientMessage.Admit admit) {
-            return consultations.admit(actor, consultationId(admit.consultation()), userId(admit.user()), origin)
-                    .thenApply(c -> Views.consultation(c, actor.user()));
-        }
-        if (request instanceof ClientMessage.Deny deny) {
-            return consultations.deny(actor, consultationId(deny.consultation()), userId(deny.user()), origin)
-                    .thenApply(c -> Views.consultation(c, actor.user()));
-        }
-        if (request instanceof ClientMessage.Remove remove) {
-            return consultations.remove(actor, consultationId(remove.consultation()), userId(remove.user()), origin)
-                    .thenApply(c -> Views.consultation(c, actor.user()));
-        }
-        if (request instanceof ClientMessage.End end) {
-            return consultations.end(actor, consultationId(end.consultation()), origin)
-                    .thenApply(c -> Views.consultation(c, actor.user()));
-        }
-        if (request instanceof ClientMessage.Signal signal) {
-            return relay(s, signal, origin);
-        }
-        if (request instanceof ClientMessage.Chat chat) {
-            return door.chat().send(actor, consultationId(chat.consultation()), s.endpoint(), chat.text(),
-                    Optional.ofNullable(chat.clientId()), origin)
-                    .thenApply(message -> (Object) Map.of("message", Views.chat(message)));
-        }
-        if (request instanceof ClientMessage.Invite invite) {
-            Role role = Role.fromWireName(invite.role());
-            Optional<java.time.Duration> ttl = Optional.ofNullable(invite.ttl()).map(SignalingConnection::duration);
-            return door.invites().create(actor, consultationId(invite.consultation()), role, ttl, origin)
-                    .thenApply(created -> (Object) Map.of("invite", created.token(),
-                            "expiresAt", created.invite().expiresAt().toString(), "role", role.wireName()));
-        }
-        if (request instanceof ClientMessage.PresenceUpdate update) {
-            return door.presence().set(s, update.status(), update.note());
-        }
-        if (request instanceof ClientMessage.Watch watch) {
-            return door.presence().watch(s, watch.users());
-        }
-        if (request instanceof ClientMessage.History history) {
-            ConsultationId id = consultationId(history.consultation());
-            int limit = history.limit() == null ? door.historyOnJoin() : history.limit();
-            return consultations.authorize(actor, id, Action.CHAT, origin)
-                    .thenCompose(c -> door.workers().submit(() -> (Object) Map.of("messages",
-                            door.chat().history(id, limit).stream().map(Views::chat).toList())));
-        }
-        return CompletableFuture.failedFuture(new io.telesignal.core.Refusal("unknown_type", "unsupported request"));
-    }
-
-    /**
-     * The consultation and peer of the last signal (a call sends hundreds to the same): their ids are taken again
-     * rather than checked and made anew, and their strings keep their hash codes for the maps they are looked up in.
-     * Touched on the connection's loop only.
-     */
-    private ConsultationId lastSignalConsultation;
-    private EndpointId lastSignalPeer;
-
-    /** Relays call signaling to an admitted peer endpoint of the same consultation. */
-    private CompletionStage<Object> relay(SignalingSession s, ClientMessage.Signal signal,
-            ConsultationService.Origin origin) {
-        ConsultationId id = lastSignalConsultation != null && lastSignalConsultation.value().equals(signal.consultation())
-                ? lastSignalConsultation : (lastSignalConsultation = consultationId(signal.consultation()));
-        EndpointId to = lastSignalPeer != null && lastSignalPeer.value().equals(signal.to())
-                ? lastSignalPeer : (lastSignalPeer = endpointId(signal.to()));
-        CompletableFuture<Void> handed = new CompletableFuture<>();
-        // in the order sent: checked after the previous signal was handed to the router, handed on in turn (most
-        // often the previous one was long since, and this one is checked at once)
-        CompletableFuture<Void> previous = s.relayAfter(handed);
-        CompletionStage<Consultation> authorized = previous.isDone()
-                ? door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin)
-                : previous.thenCompose(ready -> door.consultations().authorize(s.actor(), id, Action.SIGNAL, origin));
-        CompletionStage<Object> relayed = authorized.thenCompose(c -> c.admittedEndpoint(to).isPresent()
-                ? CompletableFuture.completedFuture(c)
-                // this node's copy may not know yet that the peer was admitted on another node: ask for the latest
-                : door.consultations().latest(id)).thenCompose(c -> {
-            var peer = c.admittedEndpoint(to).filter(attendee -> !to.equals(s.endpoint()));
-            if (peer.isEmpty()) {
-                throw new io.telesignal.core.Refusal("peer_unavailable", "no admitted participant endpoint " + to + " here");
-            }
-            if (connection.eventLoop().inEventLoop()) {
-                followPeer(to); // else authorized on a worker: the next signal will
-            }
-            if (signal.description() != null) {
-                // RFC 8866 grammar, size, codec policy and RFC 3264 offer/answer, before the peer sees it
-                door.checkDescription(id.value(), s.endpoint().value(), to.value(), signal.description().type(),
-                        signal.description().sdpText());
-            }
-            CallSignal event = new CallSignal(id, s.actor().user(), s.endpoint(),
-                    signal.description() == null ? null
-                            : new CallSignal.Description(signal.description().type(), signal.description().sdpText(),
-                                    signal.description().sdpLiteral()),
-                    signal.candidate() == null ? null : new CallSignal.Candidate(signal.candidate().candidate(),
-                            signal.candidate().sdpMid(), signal.candidate().sdpMLineIndex(),
-                            signal.candidate().usernameFragment()),
-                    Boolean.TRUE.equals(signal.restart()),
-                    signal.hangup() == null ? null : new CallSignal.Hangup(signal.hangup().reason()), signal.id());
-            UserId toUser = peer.get().user();
-            CompletionStage<DeliveryOutcome> delivered = door.router().deliver(to, event);
-            handed.complete(null);
-            return delivered.thenCompose(outcome -> {
-                if (outcome != DeliveryOutcome.DELIVERED) {
-                    throw new io.telesignal.core.Refusal("peer_unavailable", "the peer could not be reached");
-                }
-                // a signal that starts, connects or ends a call is answered once its call record is committed; the
-                // peer has the signal either way, so a record that fails (logged by the tracker) does not fail it
-                return door.calls().relayed(event, toUser, to).handle((recorded, failure) -> (Object) null);
-            });
-        });
-        if (!handed.isDone()) {
-            relayed.whenComplete((done, failure) -> handed.complete(null)); // refused or failed: the next goes
-        }
-        return relayed;
+        return request instanceof ClientMessage.Signal signal ? relay.relay(s, signal, origin)
+                : door.requests().handle(s, request, origin);
     }
 
     private ServerMessage.Error error(String re, Throwable cause) {
@@ -570,23 +395,6 @@ final class SignalingConnection implements WebSocketHandler, Outlet {
 
     private static String requestId(ClientMessage message) {
         return message instanceof ClientMessage.Request request ? request.id() : null;
-    }
-
-    private static ConsultationId consultationId(String value) {
-        return new ConsultationId(value);
-    }
-
-    private static UserId userId(String value) {
-        return new UserId(value);
-    }
-
-    private static EndpointId endpointId(String value) {
-        return new EndpointId(value);
-    }
-
-    private static java.time.Duration duration(String text) {
-        return io.telesignal.core.Durations.parse(text)
-                .orElseThrow(() -> new IllegalArgumentException("ttl must look like 90s, 15m, 2h, 1d"));
     }
 
 }

@@ -54,6 +54,8 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     private final FrontDoorMetrics metrics;
     private final ProtocolCodec codec = new ProtocolCodec();
     private final io.telesignal.core.call.IceServers iceServers;
+    /** The requests sessions make other than signals; stateless, shared by the connections. */
+    private final SessionRequests requests = new SessionRequests(this);
     private final io.telesignal.core.sdp.SdpParser sdp;
     private final io.telesignal.core.sdp.CodecPolicy codecs;
     private final io.telesignal.core.chat.ChatService chat;
@@ -383,6 +385,10 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
     Optional<io.netty.channel.EventLoop> loopOf(io.telesignal.core.identity.EndpointId endpoint) {
         return SessionRegistry.sessionOf(endpoint).flatMap(registry::find).flatMap(SignalingSession::outlet)
                 .filter(SignalingConnection.class::isInstance).map(o -> ((SignalingConnection) o).eventLoop());
+    }
+
+    SessionRequests requests() {
+        return requests;
     }
 
     io.telesignal.core.call.IceServers iceServers() {
