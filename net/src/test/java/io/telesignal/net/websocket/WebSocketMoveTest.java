@@ -224,6 +224,41 @@ class WebSocketMoveTest {
     }
 
     @Test
+    void tasksQueuedForAConnectionRunOnTheLoopItMovedToAndAreDroppedOnceTheLoopsStop() throws Exception {
+        start(new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)));
+        connect(new Client());
+        await().until(() -> connections.size() == 1);
+        connect(new Client());
+        await().until(() -> connections.size() == 2);
+        WebSocketConnection moving = connections.get(0);
+        EventLoop target = connections.get(1).eventLoop();
+        List<EventLoop> ranOn = new CopyOnWriteArrayList<>();
+        List<Boolean> onOwnLoop = new CopyOnWriteArrayList<>();
+        Runnable task = () -> {
+            onOwnLoop.add(moving.eventLoop().inEventLoop()); // the loop the channel is registered with as it runs
+            ranOn.add(target.inEventLoop() ? target : moving.eventLoop());
+        };
+        // queued and scheduled on the old loop, in the turn that asks for the move
+        moving.eventLoop().submit(() -> {
+            moving.execute(task, Duration.ZERO);
+            moving.execute(task, Duration.ofMillis(100));
+            assertThat(moving.moveTo(target)).isTrue();
+        }).get();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ranOn.size() == 2);
+        // the first ran before the old loop let the channel go, the one scheduled for later where it moved to
+        assertThat(onOwnLoop).containsExactly(true, true);
+        assertThat(ranOn.get(1)).isSameAs(target);
+        assertThat(moving.eventLoop()).isSameAs(target);
+
+        // once the server's loops are stopped, what is still queued for a connection is dropped, not thrown
+        loops.shutdown(Duration.ofSeconds(2));
+        moving.execute(task, Duration.ZERO);
+        moving.execute(task, Duration.ofMillis(10));
+        assertThat(ranOn).hasSize(2);
+    }
+
+    @Test
     void aMoveIsAskedForOnTheConnectionsOwnLoopToAnotherLoopOfItsGroup() throws Exception {
         start(new WebSocketSettings(1024, Duration.ofSeconds(20), Duration.ofSeconds(60)));
         connect(new Client());
