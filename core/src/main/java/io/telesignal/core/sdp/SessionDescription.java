@@ -203,6 +203,11 @@ public final class SessionDescription {
         /** Its {@code m=} line, and the line after its last. */
         private final int line;
         private final int end;
+        /**
+         * Its codecs, read from the text once: the codec policy and the offer/answer check both ask. Immutable, so a
+         * thread that reads it while another sets it sees either nothing (and reads the text itself) or the whole list.
+         */
+        private List<String> codecs;
 
         Media(String type, int port, String protocol, int formatsStart, int line, int end) {
             this.type = type;
@@ -259,6 +264,14 @@ public final class SessionDescription {
          * its RFC 3551 name ({@code m=audio … 0} is PCMU). A dynamic payload type with no rtpmap names nothing.
          */
         public List<String> codecs() {
+            List<String> read = codecs;
+            if (read == null) {
+                read = codecs = readCodecs();
+            }
+            return read;
+        }
+
+        private List<String> readCodecs() {
             // the rtpmap lines: payload type as a key, and as offsets with the name's, four longs each
             long[] maps = new long[32];
             int mapped = 0;
@@ -282,7 +295,7 @@ public final class SessionDescription {
                 maps[mapped++] = slash < 0 ? lineEnd : slash;
             }
             boolean rtp = rtp();
-            List<String> codecs = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             int lineEnd = ends[line];
             for (int start = formatsStart; start <= lineEnd; ) {
                 int space = indexOf(text, ' ', start, lineEnd);
@@ -299,11 +312,11 @@ public final class SessionDescription {
                     name = staticPayloadType(start, formatEnd);
                 }
                 if (name != null) {
-                    codecs.add(name);
+                    names.add(name);
                 }
                 start = formatEnd + 1;
             }
-            return codecs;
+            return List.copyOf(names);
         }
 
         /** RFC 3264 §6: port 0 rejects the stream. */

@@ -214,6 +214,9 @@ class SdpParserTest {
         assertThat(audio.formats()).containsExactly("96", "0", "97", "00", "98", "35", "120", "096", "12345678");
         // "00" and "35" are no static payload types, "096" is not "96"; 98 has an rtpmap with no name after its number
         assertThat(audio.codecs()).containsExactly("opus", "pcmu", "x-vendor", "écodec", "longpt");
+        // read once (the codec policy and the offer/answer check both ask), and not to be changed by either
+        assertThat(audio.codecs()).isSameAs(audio.codecs());
+        assertThatThrownBy(() -> audio.codecs().add("vp8")).isInstanceOf(UnsupportedOperationException.class);
         assertThat(audio.attributes()).hasSize(9).last()
                 .isEqualTo(new SessionDescription.Attribute("x-kv", java.util.Optional.of("a:b")));
         assertThat(audio.attributes().get(7)).isEqualTo(new SessionDescription.Attribute("x-flag", java.util.Optional.empty()));
