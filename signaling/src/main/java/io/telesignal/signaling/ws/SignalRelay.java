@@ -26,14 +26,6 @@ final class SignalRelay {
     private final long moveInterval;
     /** When it last looked for its peer's loop, and moved if it was another ({@link System#nanoTime()}). */
     private long movedAt;
-
-    SignalRelay(SignalingFrontDoor door, WebSocketConnection connection) {
-        this.door = door;
-        this.connection = connection;
-        this.moveInterval = door.settings().peerMoves().map(java.time.Duration::toNanos).orElse(0L);
-        this.movedAt = System.nanoTime() - moveInterval;
-    }
-
     /**
      * The consultation and peer of the last signal (a call sends hundreds to the same): their ids are taken again
      * rather than checked and made anew, and their strings keep their hash codes for the maps they are looked up in.
@@ -41,6 +33,13 @@ final class SignalRelay {
      */
     private ConsultationId lastSignalConsultation;
     private EndpointId lastSignalPeer;
+
+    SignalRelay(SignalingFrontDoor door, WebSocketConnection connection) {
+        this.door = door;
+        this.connection = connection;
+        this.moveInterval = door.settings().peerMoves().map(java.time.Duration::toNanos).orElse(0L);
+        this.movedAt = System.nanoTime() - moveInterval;
+    }
 
     /** Relays call signaling to an admitted peer endpoint of the same consultation. */
     CompletionStage<Object> relay(SignalingSession s, ClientMessage.Signal signal, ConsultationService.Origin origin) {

@@ -5,6 +5,7 @@ import io.telesignal.core.audit.AuditEvent;
 import io.telesignal.core.audit.AuditTrail;
 import io.telesignal.core.audit.Outcome;
 import io.telesignal.core.consultation.Actor;
+import io.telesignal.core.consultation.ConsultationException;
 import io.telesignal.core.consultation.ConsultationId;
 import io.telesignal.core.consultation.ConsultationService;
 import io.telesignal.core.directory.Accounts;
@@ -12,6 +13,8 @@ import io.telesignal.core.identity.NodeId;
 import io.telesignal.core.identity.User;
 import io.telesignal.core.identity.UserId;
 import io.telesignal.core.routing.Router;
+import io.telesignal.core.work.Failures;
+import io.telesignal.core.work.Retries;
 import io.telesignal.core.work.WorkerPool;
 import io.telesignal.net.http.HttpRequest;
 import io.telesignal.net.http.Routes;
@@ -71,7 +74,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
      * Leaves at session end and take-ups of claimed sessions, tried again on the sweeper when they fail for a
      * passing reason: after 0.2, 0.4, 0.8, 1.6 and 3 s, six attempts over about 6 s.
      */
-    private final io.telesignal.core.work.Retries settling;
+    private final Retries settling;
     static final int SETTLE_ATTEMPTS = 6;
     private volatile boolean stopping;
     /** Whether another node of the cluster is down (silent past its timeout); empty for a single node. */
@@ -124,7 +127,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             return thread;
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
-        this.settling = new io.telesignal.core.work.Retries(sweeper, SETTLE_ATTEMPTS, java.time.Duration.ofMillis(200),
+        this.settling = new Retries(sweeper, SETTLE_ATTEMPTS, java.time.Duration.ofMillis(200),
                 java.time.Duration.ofSeconds(3));
     }
 
@@ -291,19 +294,19 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
      * changing under the transition.
      */
     static boolean passing(Throwable failure) {
-        return io.telesignal.core.work.Retries.busy(failure)
-                || io.telesignal.core.work.Failures.cause(failure) instanceof io.telesignal.core.consultation.ConsultationException ce
-                        && ce.reason() == io.telesignal.core.consultation.ConsultationException.Reason.CONFLICT;
+        return Retries.busy(failure) || Failures.cause(failure) instanceof ConsultationException ce
+                && ce.reason() == ConsultationException.Reason.CONFLICT;
     }
 
     /**
-     * A leave at session end that failed (after its retries): expected when the consultation ended or the user was denied or removed
-     * meanwhile (logged at debug), worth a warning otherwise (the attendance may be stale until it is cleaned).
+     * A leave at session end that failed (after its retries): expected when the consultation ended or the user was
+     * denied or removed meanwhile (logged at debug), worth a warning otherwise (the attendance may be stale until it
+     * is cleaned).
      */
     static void leaveFailed(SignalingSession session, ConsultationId consultation, Throwable failure) {
-        Throwable cause = io.telesignal.core.work.Failures.cause(failure);
-        if (cause instanceof io.telesignal.core.consultation.ConsultationException ce
-                && ce.reason() != io.telesignal.core.consultation.ConsultationException.Reason.CONFLICT) {
+        Throwable cause = Failures.cause(failure);
+        if (cause instanceof ConsultationException ce
+                && ce.reason() != ConsultationException.Reason.CONFLICT) {
             LOG.debug("event=ws_session_leave outcome=moot session={} consultation={} code={}", session.id(),
                     consultation, ce.code());
             return;
@@ -318,7 +321,7 @@ public final class SignalingFrontDoor implements WebSocketEndpoint, AutoCloseabl
             registry.resync();
             rateLimits.evictIdle();
         } catch (RuntimeException e) {
-            io.telesignal.core.work.Failures.unexpected(LOG, "event=ws_session_sweep outcome=error", e);
+            Failures.unexpected(LOG, "event=ws_session_sweep outcome=error", e);
         }
     }
 

@@ -70,4 +70,17 @@ class LeaveFailedLogTest {
         assertThat(log.events()).noneMatch(e -> e.getFormattedMessage().contains("Pat Doe")
                 || e.getThrowableProxy() != null);
     }
+
+    @Test
+    void aBusyPoolOrAConsultationThatKeptChangingIsWorthAnotherAttemptAndNothingElseIs() {
+        assertThat(SignalingFrontDoor.passing(new BusyException())).isTrue();
+        assertThat(SignalingFrontDoor.passing(new CompletionException(new BusyException()))).isTrue();
+        assertThat(SignalingFrontDoor.passing(new CompletionException(new ConsultationException(
+                ConsultationException.Reason.CONFLICT, "kept changing")))).isTrue();
+        assertThat(SignalingFrontDoor.passing(new ConsultationException(
+                ConsultationException.Reason.CONSULTATION_ENDED, "ended"))).isFalse();
+        assertThat(SignalingFrontDoor.passing(new ConsultationException(
+                ConsultationException.Reason.NOT_AUTHORIZED, "denied"))).isFalse();
+        assertThat(SignalingFrontDoor.passing(new IllegalStateException("a bug"))).isFalse();
+    }
 }
